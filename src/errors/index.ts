@@ -1,0 +1,2 @@
+export { ValidationError, describe } from "./validation-error.ts";
+export { expectInt } from "./validate.ts";
