@@ -1,7 +1,7 @@
 // Progress counters per task name and per worker. Every change goes through
 // `move`, which refuses to take a counter below zero, so
 // total = init + pulled + running + success + failed holds at every moment.
-import { NAME_FIELDS, WORKER_FIELDS, N_TOTAL, N_INIT, T_ILLEGAL, S_MAX_NAMES, S_MAX_WORKERS, IO_OUT } from "../shared/constants";
+import { NAME_FIELDS, WORKER_FIELDS, N_TOTAL, N_INIT, N_SUCCESS, N_FAILED, T_ILLEGAL, S_MAX_NAMES, S_MAX_WORKERS, IO_OUT } from "../shared/constants";
 import { names, workers, refused, getS, lane } from "./arena";
 
 // @ts-ignore: decorator
@@ -39,12 +39,13 @@ export function countersAdd(n: i32): i32 {
 }
 
 /**
- * Moves `count` tasks of name `name` from status field `from` to `to` (no worker
- * involved: tasks the table does not hold, like INIT rows still in the store).
- * Refused (returns 0) when it would take a counter below zero.
+ * Finishes `count` INIT tasks of name `name` that the task table does not
+ * hold (rows still waiting in the store): INIT → SUCCESS or FAILED. Used to
+ * kill an instance and to rebuild counters from the store. Refused (returns
+ * 0) for any other transition or when it would take init below zero.
  */
 export function countersMove(name: i32, from: i32, to: i32, count: i32): i32 {
-  if (<u32>name >= <u32>getS(S_MAX_NAMES) || from <= N_TOTAL || to <= N_TOTAL || from >= NAME_FIELDS || to >= NAME_FIELDS || count < 0) {
+  if (<u32>name >= <u32>getS(S_MAX_NAMES) || from != N_INIT || (to != N_SUCCESS && to != N_FAILED) || count < 0) {
     refuse(T_ILLEGAL);
     return 0;
   }

@@ -7,11 +7,11 @@ import { limiter } from "./arena";
 // @ts-ignore: decorator
 @inline function ls(i: i32, v: f64): void { store<f64>(limiter + (<usize>i << 3), v); }
 
-/** Sets the rate (tokens per ms, 0 = unlimited) and burst; starts with a full bucket. */
-export function limiterSet(ratePerMs: f64, burst: f64, now: f64): void {
+/** Sets the rate (tokens per ms, 0 = unlimited), bucket capacity and starting tokens. */
+export function limiterSet(ratePerMs: f64, burst: f64, tokens: f64, now: f64): void {
   ls(L_RATE, ratePerMs);
   ls(L_BURST, burst);
-  ls(L_TOKENS, burst);
+  ls(L_TOKENS, tokens);
   ls(L_LAST, now);
 }
 

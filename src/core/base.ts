@@ -108,10 +108,13 @@ export abstract class RouterBase implements Router {
 /** Limiter configuration shared by both engines. */
 export abstract class LimiterBase implements RateLimiter {
   configure(rate: Rate | null, nowMs: number, burst?: number): void {
-    if (rate === null) return this.set(0, 0, nowMs);
-    this.set(rate.perPeriod / rate.periodMs, burst ?? defaultBurst(rate), nowMs);
+    if (rate === null) return this.set(0, 0, 0, nowMs);
+    const start = burst ?? defaultBurst(rate);
+    // Room for one token more than the start, so a token that arrives between
+    // two takes is not lost to the cap: the achieved rate stays exact.
+    this.set(rate.perPeriod / rate.periodMs, Math.max(start, 2), start, nowMs);
   }
-  protected abstract set(ratePerMs: number, burst: number, nowMs: number): void;
+  protected abstract set(ratePerMs: number, burst: number, tokens: number, nowMs: number): void;
   abstract take(nowMs: number, want: number): number;
   abstract nextAt(nowMs: number): number;
 }

@@ -77,8 +77,10 @@ export interface ProgressCounters {
    */
   add(names: Int32Array, counts: Int32Array, count?: number): number;
   /**
-   * Moves `count` tasks of a name between statuses, for tasks the task table
-   * does not hold (INIT rows still in the store). Refused (false) below zero.
+   * Finishes `count` INIT tasks of a name that the task table does not hold
+   * (rows still waiting in the store): `from` must be INIT and `to` SUCCESS or
+   * FAILED. Used to kill an instance and to rebuild counters from the store.
+   * Refused (false, counted) otherwise or when init would go below zero.
    */
   move(name: number, from: number, to: number, count: number): boolean;
   /** Counters of one task name. */
@@ -194,7 +196,11 @@ export interface Rate {
 
 /** Token-bucket limiter of dispatched tasks per unit of time (SPEC B8). */
 export interface RateLimiter {
-  /** Sets the rate (null = unlimited) at time `nowMs`; the bucket starts full. */
+  /**
+   * Sets the rate (null = unlimited) at time `nowMs`. The bucket starts with
+   * `burst` tokens (default: 100 ms worth, at least one) and holds at most
+   * max(burst, 2), so a token arriving between two takes is never lost.
+   */
   configure(rate: Rate | null, nowMs: number, burst?: number): void;
   /** Grants up to `want` tasks at `nowMs`; returns how many. */
   take(nowMs: number, want: number): number;

@@ -3,7 +3,7 @@
 // core uses memory.copy. It reads the caller's arrays directly (no I/O lanes
 // to cross), so the WASM-vs-twin ratio measures what each engine costs a caller.
 import {
-  FREE, INIT, PULLED, RUNNING, SUCCESS, FAILED, NAME_FIELDS, WORKER_FIELDS, N_TOTAL, N_INIT, W_TOTAL,
+  FREE, INIT, PULLED, RUNNING, SUCCESS, FAILED, NAME_FIELDS, WORKER_FIELDS, N_TOTAL, N_INIT, N_SUCCESS, N_FAILED, W_TOTAL,
   T_OK, T_STALE, T_WRONG_ATTEMPT, T_WRONG_WORKER, T_ILLEGAL, SLOT_BITS, SLOT_MASK, GEN_LIMIT,
   ROUTE_NONE, ROUTE_WORKER_LOAD, S_Q_HEAD, S_Q_SIZE, S_Q_CAP, S_T_CAP, S_T_LIVE, S_T_FREE_TOP,
   S_MAX_NAMES, S_MAX_WORKERS, S_W_COUNT, S_RR_INDEX, S_EXEC_ON_MASTER, S_ROUTE_MODE,
@@ -61,8 +61,8 @@ class TwinCounters extends CountersBase {
   }
   move(name: number, from: number, to: number, count: number): boolean {
     const v = this.v;
-    if (name >>> 0 >= v.state[S_MAX_NAMES]! || from <= N_TOTAL || to <= N_TOTAL || from >= NAME_FIELDS
-      || to >= NAME_FIELDS || count < 0 || v.names[name * NAME_FIELDS + from]! < count) {
+    if (name >>> 0 >= v.state[S_MAX_NAMES]! || from !== N_INIT || (to !== N_SUCCESS && to !== N_FAILED)
+      || count < 0 || v.names[name * NAME_FIELDS + from]! < count) {
       v.refused[T_ILLEGAL]!++;
       return false;
     }
@@ -285,9 +285,9 @@ function routeLoad(v: CoreViews, count: number, out: Int32Array, n: number, skip
 
 class TwinLimiter extends LimiterBase {
   constructor(private readonly l: Float64Array) { super(); }
-  protected set(ratePerMs: number, burst: number, nowMs: number): void {
+  protected set(ratePerMs: number, burst: number, tokens: number, nowMs: number): void {
     const l = this.l;
-    l[L_RATE] = ratePerMs; l[L_BURST] = burst; l[L_TOKENS] = burst; l[L_LAST] = nowMs;
+    l[L_RATE] = ratePerMs; l[L_BURST] = burst; l[L_TOKENS] = tokens; l[L_LAST] = nowMs;
   }
   private refill(now: number): number {
     const l = this.l;

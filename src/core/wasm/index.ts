@@ -166,7 +166,9 @@ class WasmRouter extends RouterBase {
 
 class WasmLimiter extends LimiterBase {
   constructor(private readonly x: CoreExports) { super(); }
-  protected set(ratePerMs: number, burst: number, nowMs: number): void { this.x.limiterSet(ratePerMs, burst, nowMs); }
+  protected set(ratePerMs: number, burst: number, tokens: number, nowMs: number): void {
+    this.x.limiterSet(ratePerMs, burst, tokens, nowMs);
+  }
   take(nowMs: number, want: number): number { return this.x.limiterTake(nowMs, want); }
   nextAt(nowMs: number): number { return this.x.limiterNextAt(nowMs); }
 }

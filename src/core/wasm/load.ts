@@ -18,7 +18,7 @@ export interface CoreExports {
   countersReset(): void;
   route(n: number, redispatch: number): number;
   routerConfigure(mode: number, execOnMaster: number, startIndex: number): void;
-  limiterSet(ratePerMs: number, burst: number, now: number): void;
+  limiterSet(ratePerMs: number, burst: number, tokens: number, now: number): void;
   limiterTake(now: number, want: number): number;
   limiterNextAt(now: number): number;
 }
