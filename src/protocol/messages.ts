@@ -1,0 +1,125 @@
+/**
+ * Every message between master and workers, described with zod so that each
+ * side validates what it receives. The in-process transport serializes them
+ * exactly as HTTP does, so the two are interchangeable.
+ */
+import { z } from "zod";
+
+/** Any JSON value (task bodies, params, results). */
+export const Json: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]));
+/** A JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+
+const id = z.string().min(1).max(256);
+const count = z.number().int().min(0);
+const fraction = z.number().min(0).max(1).nullable();
+
+/** A worker's load, sent with every report and heartbeat (B7). */
+export const LoadReport = z.object({
+  /** Free container slots for the instance (reports) or in all (heartbeats). */
+  freeSlots: count,
+  cpuFree: fraction,
+  memFree: fraction,
+});
+export type LoadReport = z.infer<typeof LoadReport>;
+
+/** A worker's identity: id, and the incarnation the master gave it at registration. */
+export const WorkerRef = z.object({ workerId: id, incarnation: count });
+export type WorkerRef = z.infer<typeof WorkerRef>;
+
+/** What a task is to run, as sent to a worker. */
+export const TaskSpec = z.object({
+  handle: count,
+  taskId: id,
+  name: id,
+  body: Json,
+  attempt: count,
+});
+export type TaskSpec = z.infer<typeof TaskSpec>;
+
+/** The part of an instance a worker needs to run its tasks. */
+export const InstanceSpec = z.object({
+  instanceId: id,
+  serialNum: count,
+  processor: id,
+  params: Json,
+  consumerSize: z.number().int().min(1),
+});
+export type InstanceSpec = z.infer<typeof InstanceSpec>;
+
+// ---- master → worker ----
+
+/** Push dispatch: run these tasks (B3). Acknowledged on acceptance. */
+export const StartBatch = z.object({ type: z.literal("start"), master: id, instance: InstanceSpec, worker: WorkerRef, tasks: z.array(TaskSpec) });
+/** Pull mode: pull tasks of this instance from the master (B4). */
+export const NotifyPull = z.object({ type: z.literal("notifyPull"), master: id, instance: InstanceSpec, worker: WorkerRef, pageSize: z.number().int().min(1) });
+/** Abort one task (B17). */
+export const KillTask = z.object({ type: z.literal("killTask"), instanceId: id, taskId: id, reason: z.string() });
+/** Abort every task of an instance (B17). */
+export const KillInstance = z.object({ type: z.literal("killInstance"), instanceId: id, reason: z.string() });
+/** Free the instance's resources on the worker (B18). */
+export const DestroyPool = z.object({ type: z.literal("destroyPool"), instanceId: id });
+
+// ---- worker → master ----
+
+/** Join the fleet; the reply carries a new incarnation. */
+export const Register = z.object({ type: z.literal("register"), workerId: id, address: id, slots: z.number().int().min(1), load: LoadReport });
+/** Liveness and load; lists the instances the worker holds a pool for (B14). */
+export const Heartbeat = z.object({ type: z.literal("heartbeat"), worker: WorkerRef, load: LoadReport, instances: z.array(id) });
+/** One task's status change. */
+export const TaskReport = z.object({
+  instanceId: id,
+  serialNum: count,
+  handle: count,
+  taskId: id,
+  attempt: count,
+  status: z.enum(["RUNNING", "SUCCESS", "FAILED"]),
+  result: Json.optional(),
+  traceId: z.string().max(256).optional(),
+});
+export type TaskReport = z.infer<typeof TaskReport>;
+/** A batch of status reports (B11), with the worker's load per instance. */
+export const ReportBatch = z.object({
+  type: z.literal("report"),
+  worker: WorkerRef,
+  load: LoadReport,
+  reports: z.array(TaskReport),
+});
+/** Fan-out from a running task (B2): store these bodies as children. */
+export const MapBatch = z.object({
+  type: z.literal("map"),
+  worker: WorkerRef,
+  instanceId: id,
+  serialNum: count,
+  parentTaskId: id,
+  parentHandle: count,
+  parentAttempt: count,
+  mapCall: count,
+  taskName: id,
+  bodies: z.array(Json),
+  /** Idempotency key: a retried batch is stored once. */
+  key: id,
+});
+/** Pull mode: give me at most `max` tasks (B4). */
+export const Pull = z.object({ type: z.literal("pull"), worker: WorkerRef, instanceId: id, serialNum: count, max: z.number().int().min(1) });
+
+/** Every message a worker endpoint accepts. */
+export const WorkerMessage = z.discriminatedUnion("type", [StartBatch, NotifyPull, KillTask, KillInstance, DestroyPool]);
+export type WorkerMessage = z.infer<typeof WorkerMessage>;
+/** Every message a master endpoint accepts. */
+export const MasterMessage = z.discriminatedUnion("type", [Register, Heartbeat, ReportBatch, MapBatch, Pull]);
+export type MasterMessage = z.infer<typeof MasterMessage>;
+/** Any message. */
+export type Message = WorkerMessage | MasterMessage;
+
+export type StartBatch = z.infer<typeof StartBatch>;
+export type NotifyPull = z.infer<typeof NotifyPull>;
+export type KillTask = z.infer<typeof KillTask>;
+export type KillInstance = z.infer<typeof KillInstance>;
+export type DestroyPool = z.infer<typeof DestroyPool>;
+export type Register = z.infer<typeof Register>;
+export type Heartbeat = z.infer<typeof Heartbeat>;
+export type ReportBatch = z.infer<typeof ReportBatch>;
+export type MapBatch = z.infer<typeof MapBatch>;
+export type Pull = z.infer<typeof Pull>;

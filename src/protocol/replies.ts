@@ -1,0 +1,53 @@
+/**
+ * Replies. A handler answers with `{ ok: true, ... }` or a refusal
+ * `{ ok: false, code, error, field? }`; the HTTP transport maps codes to
+ * status codes (bad_request 400, not_found 404, unregistered 409, rejected
+ * 422, busy 429, too_large 413). Network failures are not replies: the
+ * transport throws a TransportError.
+ */
+import { z } from "zod";
+import { TaskSpec } from "./messages.ts";
+
+/** Why a request was refused. */
+export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized"]);
+export type RefusalCode = z.infer<typeof RefusalCode>;
+
+/** A refusal. */
+export const Refusal = z.object({
+  ok: z.literal(false),
+  code: RefusalCode,
+  error: z.string(),
+  field: z.string().optional(),
+  /** For busy: when to retry, in ms. */
+  retryAfterMs: z.number().optional(),
+});
+export type Refusal = z.infer<typeof Refusal>;
+
+const ok = <T extends z.ZodRawShape>(shape: T) => z.union([z.object({ ok: z.literal(true), ...shape }), Refusal]);
+
+/** start: how many tasks the worker accepted. */
+export const StartReply = ok({ accepted: z.number().int().min(0) });
+/** register: the incarnation the worker now has. */
+export const RegisterReply = ok({ incarnation: z.number().int().min(0) });
+/** report: how many reports were applied and how many refused (stale, duplicate...). */
+export const ReportReply = ok({ applied: z.number().int().min(0), refused: z.number().int().min(0) });
+/** map: rows stored now (duplicates are not), and the back-pressure hint. */
+export const MapReply = ok({ stored: z.number().int().min(0), slowDown: z.boolean() });
+/** pull: the tasks handed to the worker. */
+export const PullReply = ok({ tasks: z.array(TaskSpec) });
+/** Every other message: a plain acknowledgement. */
+export const AckReply = ok({});
+
+export type StartReply = z.infer<typeof StartReply>;
+export type RegisterReply = z.infer<typeof RegisterReply>;
+export type ReportReply = z.infer<typeof ReportReply>;
+export type MapReply = z.infer<typeof MapReply>;
+export type PullReply = z.infer<typeof PullReply>;
+export type AckReply = z.infer<typeof AckReply>;
+/** Any reply. */
+export type Reply = StartReply | RegisterReply | ReportReply | MapReply | PullReply | AckReply;
+
+/** Builds a refusal. */
+export function refuse(code: RefusalCode, error: string, field?: string): Refusal {
+  return field === undefined ? { ok: false, code, error } : { ok: false, code, error, field };
+}

@@ -1,0 +1,198 @@
+/**
+ * The one seam between taskmill and persistence. The master and workers never
+ * reach storage any other way; every backend (memory, SQLite, PostgreSQL,
+ * Deno KV, IndexedDB) implements this interface and passes the shared
+ * conformance suite (`runStoreSuite`).
+ *
+ * Every write names the instance's fencing token. A store refuses a write
+ * whose token is not the instance's current one with a FencedError, so a
+ * master that lost an instance (restart, takeover) can no longer change it.
+ */
+import type { JsonValue } from "../protocol/messages.ts";
+
+/** Status of an instance. */
+export type InstanceStatus = "RUNNING" | "SUCCESS" | "FAILED";
+
+/** Task status codes: INIT 1, PULLED 2, RUNNING 3, SUCCESS 4, FAILED 5 (core-as/shared/constants.ts). */
+export type TaskStatusCode = 1 | 2 | 3 | 4 | 5;
+
+/** Ownership of one instance: writes carry it; a newer token deposes older ones. */
+export interface Fence {
+  instanceId: string;
+  /** Grows by one at every acquisition of the instance. */
+  token: number;
+}
+
+/** Counters of one task name, as kept in the instance record after its tasks are cleared. */
+export interface NameProgress {
+  total: number;
+  init: number;
+  pulled: number;
+  running: number;
+  success: number;
+  failed: number;
+}
+
+/** Counters of one worker. */
+export interface WorkerProgress {
+  total: number;
+  pulled: number;
+  running: number;
+  success: number;
+  failed: number;
+  traceId?: string;
+}
+
+/** Progress of an instance: per task name and per worker (B13). */
+export interface Progress {
+  names: Record<string, NameProgress>;
+  workers: Record<string, WorkerProgress>;
+}
+
+/** The durable record of an instance. */
+export interface InstanceRecord {
+  instanceId: string;
+  /** Processor name. */
+  processor: string;
+  /** The validated job settings (JSON). */
+  settings: JsonValue;
+  /** The user's params. */
+  params: JsonValue;
+  status: InstanceStatus;
+  /** The instance's result: reduce's, a failed root's, or an error message. */
+  result: JsonValue;
+  /** Cycle number; grows with each cycle of a recurring job (B20). */
+  serialNum: number;
+  /** Who owns it now (a master id). */
+  owner: string;
+  /** Current fencing token. */
+  fence: number;
+  /** ms since epoch. */
+  createdAt: number;
+  /** ms since epoch, when final. */
+  finishedAt: number | null;
+  /** Final counters, kept after the tasks are cleared (B13, B18). */
+  progress: Progress | null;
+}
+
+/** Fields a new instance starts with. */
+export type NewInstance = Pick<InstanceRecord, "instanceId" | "processor" | "settings" | "params" | "serialNum" | "createdAt">;
+
+/** Fields an owner may change on its instance. */
+export type InstancePatch = Partial<Pick<InstanceRecord, "status" | "result" | "serialNum" | "finishedAt" | "progress">>;
+
+/** A task to store. */
+export interface NewTask {
+  /** Row number within the instance, assigned by the owner; unique per instance. */
+  seq: number;
+  /** Identity derived from parent, map call and index: the idempotency key. */
+  taskId: string;
+  parentId: string | null;
+  name: string;
+  body: JsonValue;
+  /**
+   * True when the master holds the task in memory already (queued for
+   * dispatch); false leaves it for `claimInit` to hand out later.
+   */
+  queued: boolean;
+}
+
+/** A stored task. */
+export interface TaskRow {
+  seq: number;
+  taskId: string;
+  parentId: string | null;
+  name: string;
+  body: JsonValue;
+  status: TaskStatusCode;
+  attempt: number;
+  /** Worker key (`workerId#incarnation`) it was handed to, or null. */
+  worker: string | null;
+  result: JsonValue;
+}
+
+/** One task's new status. */
+export interface StatusUpdate {
+  seq: number;
+  status: TaskStatusCode;
+  attempt: number;
+  worker: string | null;
+  /** Stored when given (final statuses). */
+  result?: JsonValue;
+}
+
+/** A finished task as reduce sees it. */
+export interface ResultRow {
+  taskId: string;
+  name: string;
+  status: TaskStatusCode;
+  result: JsonValue;
+}
+
+/** Tasks of one name in one status. */
+export interface StatusCount {
+  name: string;
+  status: TaskStatusCode;
+  count: number;
+}
+
+/** Persistence of instances and their tasks. All batch methods are one transaction or statement. */
+export interface TaskStore {
+  /** Backend name, e.g. "memory", "sqlite". */
+  readonly kind: string;
+
+  /** Creates an instance owned by `owner` (token 1). Throws if the id exists. */
+  createInstance(instance: NewInstance, owner: string): Promise<Fence>;
+  /** Takes ownership of an instance: its token grows by one, deposing the previous owner. */
+  acquireInstance(instanceId: string, owner: string): Promise<Fence>;
+  /** The instance record, or null. */
+  getInstance(instanceId: string): Promise<InstanceRecord | null>;
+  /** Instance records, newest first, optionally only those in one status. */
+  listInstances(filter?: { status?: InstanceStatus; limit?: number }): Promise<InstanceRecord[]>;
+  /** Changes the instance record. */
+  updateInstance(fence: Fence, patch: InstancePatch): Promise<void>;
+
+  /**
+   * Stores a batch as INIT, attempt 0. A task whose taskId exists is left as
+   * it is. Returns one byte per task: 1 stored now, 0 already there.
+   */
+  insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array>;
+  /** Sets status, attempt, worker (and result when given) of each task. */
+  updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void>;
+  /** Sets the same status and worker on many tasks (the dispatch mark, B3). */
+  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void>;
+  /**
+   * Finishes or fails over the unfinished tasks handed to `worker` (PULLED or
+   * RUNNING): to INIT with attempt + 1, worker null and `queued` as given, or
+   * to FAILED with `result`. Returns how many changed.
+   */
+  resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number>;
+  /** Every unfinished task (INIT, PULLED, RUNNING) → FAILED with `result` (kill). Returns how many. */
+  failUnfinished(fence: Fence, result: JsonValue): Promise<number>;
+  /**
+   * Prepares a resumed instance: PULLED/RUNNING tasks go to INIT with
+   * attempt + 1 (failover) or to FAILED with `result`; every INIT task is
+   * marked not queued, so `claimInit` hands it out again.
+   */
+  resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void>;
+  /**
+   * Atomically claims up to `limit` INIT tasks that are not queued, lowest
+   * seq first, marking them queued: two claims never return the same task.
+   */
+  claimInit(fence: Fence, limit: number): Promise<TaskRow[]>;
+  /** Tasks per name and status: rebuilds the counters (X1). */
+  countByStatus(instanceId: string): Promise<StatusCount[]>;
+  /** Highest seq stored for the instance, or -1. */
+  maxSeq(instanceId: string): Promise<number>;
+  /** One task by taskId, or null. */
+  getTask(instanceId: string, taskId: string): Promise<TaskRow | null>;
+  /**
+   * Every task of the instance with its status and result, in seq order,
+   * read page by page (`pageSize` rows at a time) so memory stays bounded (X4).
+   */
+  results(instanceId: string, pageSize?: number): AsyncIterable<ResultRow>;
+  /** Deletes the instance's tasks; the record and its final counters stay (B18). */
+  clearTasks(fence: Fence): Promise<void>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}
