@@ -1,0 +1,15 @@
+/**
+ * taskmill: a distributed Map/MapReduce job master.
+ * @module
+ */
+export * from "./processor/index.ts";
+export { Master, type MasterOptions, type Submission, type InstanceView, type InstanceProgress, type JobSettings, DEFAULT_SETTINGS, resolveSettings, UnknownProcessorError } from "./master/index.ts";
+export { Worker, type WorkerOptions } from "./worker/index.ts";
+export type { TaskStore, InstanceRecord, TaskRow, ResultRow, Fence } from "./store/task-store.ts";
+export { FencedError } from "./store/errors.ts";
+export { RealClock, ManualClock, type Clock } from "./runtime/clock.ts";
+export { unknownLoad, FixedLoad, type LoadProbe, type Load } from "./runtime/load-probe.ts";
+export { InProcessNetwork } from "./protocol/in-process.ts";
+export type { Transport, JsonValue } from "./protocol/index.ts";
+export { ValidationError } from "./errors/validation-error.ts";
+export { createCore, createWasmCore, createTwinCore } from "./core/index.ts";

@@ -1,0 +1,311 @@
+/**
+ * The master: hosts many instances at once, keeps the worker registry, hosts
+ * its own worker (ROOT, reduce), and answers workers' messages.
+ */
+import type { CoreEngine } from "../core/types.ts";
+import type { Clock } from "../runtime/clock.ts";
+import { unknownLoad, type LoadProbe } from "../runtime/load-probe.ts";
+import type { JsonValue, MasterMessage, ReportBatch, TaskReport } from "../protocol/messages.ts";
+import { refuse, type Reply } from "../protocol/replies.ts";
+import type { Transport } from "../protocol/transport.ts";
+import type { InstanceRecord, TaskStore } from "../store/task-store.ts";
+import { FencedError } from "../store/errors.ts";
+import type { Worker } from "../worker/worker.ts";
+import { processorKind } from "../processor/define.ts";
+import { ValidationError } from "../errors/validation-error.ts";
+import { expectInt } from "../errors/validate.ts";
+import { resolveSettings, type JobSettings, type ResolvedSettings } from "./settings.ts";
+import { WorkerRegistry, type WorkerInfo } from "./worker-registry.ts";
+import { MapTaskMaster, type InstanceHost, type InstanceProgress, type ProgressListener } from "./instance.ts";
+import { UnknownProcessorError } from "./errors.ts";
+
+/** Options of a master. */
+export interface MasterOptions {
+  store: TaskStore;
+  transport: Transport;
+  clock: Clock;
+  /** Where workers reach this master. */
+  address: string;
+  /** The master's own worker (in this process): runs ROOT and reduce; its processors are the ones jobs may name. */
+  ownWorker: Worker;
+  /** Identifies this master as an owner of instances. @default address */
+  masterId?: string;
+  /** Free CPU/memory of this machine (map back-pressure, B2). @default unknown */
+  loadProbe?: LoadProbe;
+  /** Timeout of requests to workers, ms. @default 30000 */
+  requestTimeoutMs?: number;
+  /** Core engine. @default "wasm" */
+  engine?: CoreEngine;
+}
+
+/** What a user submits. */
+export interface Submission {
+  /** Name of a processor loaded on the master. */
+  processor: string;
+  settings?: JobSettings;
+  params?: JsonValue;
+  /** Optional id; a UUID by default. */
+  instanceId?: string;
+}
+
+/** A view of an instance: live while running, else from the store. */
+export interface InstanceView {
+  instanceId: string;
+  processor: string;
+  status: InstanceRecord["status"];
+  result: JsonValue;
+  serialNum: number;
+  createdAt: number;
+  finishedAt: number | null;
+  progress: Pick<InstanceProgress, "names" | "workers"> | null;
+}
+
+/** A master: submit, watch and kill instances; workers talk to it through the transport. */
+export class Master implements InstanceHost {
+  readonly store: TaskStore;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly loadProbe: LoadProbe;
+  readonly address: string;
+  readonly ownWorker: Worker;
+  readonly masterId: string;
+  readonly requestTimeoutMs: number;
+  readonly engine: CoreEngine;
+  readonly #registry: WorkerRegistry;
+  readonly #instances = new Map<string, MapTaskMaster>();
+  readonly #finished = new Map<string, Array<(v: InstanceView) => void>>();
+  #unserve: (() => void) | null = null;
+  #started = false;
+
+  constructor(o: MasterOptions) {
+    if (typeof o.address !== "string" || o.address === "") throw new ValidationError("address", "a non-empty string", o.address);
+    this.store = o.store;
+    this.transport = o.transport;
+    this.clock = o.clock;
+    this.address = o.address;
+    this.ownWorker = o.ownWorker;
+    this.masterId = o.masterId ?? o.address;
+    this.loadProbe = o.loadProbe ?? unknownLoad;
+    this.requestTimeoutMs = expectInt("requestTimeoutMs", o.requestTimeoutMs ?? 30_000, 1);
+    this.engine = o.engine ?? "wasm";
+    this.#registry = new WorkerRegistry(o.ownWorker.workerId);
+  }
+
+  /** Starts serving workers, registers the own worker, and resumes this master's running instances (X3). */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    this.#unserve = this.transport.serve(this.address, "master", (m) => this.#handle(m));
+    await this.ownWorker.join(this.address);
+    await this.#resumeAll();
+  }
+
+  /** Stops serving and drops every instance from memory without writing (its store state stays). */
+  close(): void {
+    this.#unserve?.();
+    this.#unserve = null;
+    for (const i of this.#instances.values()) i.close();
+    this.#instances.clear();
+  }
+
+  // ---- InstanceHost ----
+  workers(): WorkerInfo[] { return this.#registry.all(); }
+  currentWorker(workerId: string): WorkerInfo | undefined { return this.#registry.current(workerId); }
+  onCycleEnd(i: MapTaskMaster): void {
+    if (i.status === "RUNNING") return;
+    if (this.#instances.get(i.instanceId) === i) this.#instances.delete(i.instanceId);
+    const waiters = this.#finished.get(i.instanceId);
+    this.#finished.delete(i.instanceId);
+    if (waiters) void this.get(i.instanceId).then((v) => { if (v) for (const w of waiters) w(v); });
+  }
+
+  // ---- users ----
+
+  /**
+   * Submits an instance. Refuses (ValidationError / UnknownProcessorError,
+   * nothing created) an unknown processor, one that is neither Map nor
+   * MapReduce (B19), or a bad setting.
+   */
+  async submit(s: Submission): Promise<string> {
+    if (!this.#started) throw new Error("master not started: call start() first");
+    if (typeof s !== "object" || s === null) throw new ValidationError("submission", "an object with processor, settings, params", s);
+    if (typeof s.processor !== "string" || s.processor === "") throw new ValidationError("processor", "the name of a loaded processor", s.processor);
+    const processor = this.ownWorker.processors[s.processor];
+    if (!processor) throw new UnknownProcessorError(s.processor, Object.keys(this.ownWorker.processors));
+    if (!processorKind(processor)) throw new ValidationError("processor", "a Map or MapReduce processor", s.processor);
+    const settings = resolveSettings(s.settings);
+    const params = s.params ?? null;
+    try {
+      JSON.stringify(params);
+    } catch {
+      throw new ValidationError("params", "a JSON value", params);
+    }
+    const instanceId = s.instanceId ?? crypto.randomUUID();
+    if (typeof instanceId !== "string" || !/^[\w.:-]{1,128}$/.test(instanceId)) {
+      throw new ValidationError("instanceId", "1-128 letters, digits, '_', '-', '.' or ':'", instanceId);
+    }
+    const now = this.clock.now();
+    const fence = await this.store.createInstance({
+      instanceId, processor: s.processor, settings: settings as unknown as JsonValue, params, serialNum: 1, createdAt: now,
+    }, this.masterId);
+    const record = (await this.store.getInstance(instanceId))!;
+    const inst = new MapTaskMaster(this, record, settings, processor, fence);
+    this.#instances.set(instanceId, inst);
+    await inst.start();
+    return instanceId;
+  }
+
+  /** The instance (live, or from the store), or null. */
+  async get(instanceId: string): Promise<InstanceView | null> {
+    const live = this.#instances.get(instanceId);
+    const rec = await this.store.getInstance(instanceId);
+    if (!rec) return null;
+    if (live) {
+      const p = live.progress();
+      return { ...view(rec), status: live.status, result: live.result, serialNum: live.serialNum, progress: { names: p.names, workers: p.workers } };
+    }
+    return view(rec);
+  }
+
+  /** Instances, newest first. */
+  async list(filter?: { status?: InstanceRecord["status"]; limit?: number }): Promise<InstanceView[]> {
+    return (await this.store.listInstances(filter)).map(view);
+  }
+
+  /** Live progress of a running instance (B13), or null when it is not running here. */
+  progress(instanceId: string): InstanceProgress | null {
+    return this.#instances.get(instanceId)?.progress() ?? null;
+  }
+
+  /** Subscribes to progress pushes of a running instance; returns unsubscribe (a no-op when not running). */
+  watch(instanceId: string, fn: ProgressListener): () => void {
+    return this.#instances.get(instanceId)?.watch(fn) ?? (() => undefined);
+  }
+
+  /** Resolves with the instance once it is final (SUCCESS or FAILED). */
+  async waitFor(instanceId: string): Promise<InstanceView> {
+    const v = await this.get(instanceId);
+    if (!v) throw new ValidationError("instanceId", "a known instance", instanceId);
+    if (v.status !== "RUNNING" || !this.#instances.has(instanceId)) return v;
+    return new Promise((resolve) => {
+      const list = this.#finished.get(instanceId) ?? [];
+      list.push(resolve);
+      this.#finished.set(instanceId, list);
+    });
+  }
+
+  /** B17: kills an instance. Returns false when it is not running here. */
+  async kill(instanceId: string, reason = "killed by user"): Promise<boolean> {
+    const i = this.#instances.get(instanceId);
+    if (!i) return false;
+    await i.kill(reason);
+    return true;
+  }
+
+  /** B17: kills one task of a running instance. Returns false when there is no such unfinished task. */
+  async killTask(instanceId: string, taskId: string, reason = "killed by user"): Promise<boolean> {
+    const i = this.#instances.get(instanceId);
+    return i ? i.killTask(taskId, reason) : false;
+  }
+
+  /** Counts of refused reports and transitions of a running instance (for tests and metrics). */
+  refusals(instanceId: string) {
+    return this.#instances.get(instanceId)?.refusals() ?? null;
+  }
+
+  async #resumeAll(): Promise<void> {
+    const running = await this.store.listInstances({ status: "RUNNING" });
+    for (const rec of running) {
+      if (this.#instances.has(rec.instanceId)) continue;
+      const processor = this.ownWorker.processors[rec.processor];
+      let fence;
+      try {
+        fence = await this.store.acquireInstance(rec.instanceId, this.masterId);
+      } catch (e) {
+        if (e instanceof FencedError) continue;
+        throw e;
+      }
+      if (!processor || !processorKind(processor)) {
+        await this.store.updateInstance(fence, { status: "FAILED", result: `processor not loaded on the resuming master: ${rec.processor}`, finishedAt: this.clock.now() });
+        continue;
+      }
+      let settings: ResolvedSettings;
+      try {
+        settings = resolveSettings(rec.settings);
+      } catch (e) {
+        await this.store.updateInstance(fence, { status: "FAILED", result: `stored settings are invalid: ${(e as Error).message}`, finishedAt: this.clock.now() });
+        continue;
+      }
+      const inst = new MapTaskMaster(this, { ...rec, fence: fence.token }, settings, processor, fence);
+      this.#instances.set(rec.instanceId, inst);
+      await inst.resume();
+    }
+  }
+
+  // ---- workers ----
+
+  async #handle(m: MasterMessage): Promise<Reply> {
+    switch (m.type) {
+      case "register": {
+        const { info, replaced } = this.#registry.register(m, this.clock.now());
+        if (replaced) for (const i of this.#instances.values()) i.workerGone(replaced, `worker ${replaced.workerId} registered again`);
+        for (const i of this.#instances.values()) i.addWorker(info);
+        return { ok: true, incarnation: info.incarnation };
+      }
+      case "heartbeat": {
+        const w = this.#registry.lookup(m.worker);
+        if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
+        w.lastSeen = this.clock.now();
+        w.load = m.load;
+        for (const i of this.#instances.values()) i.onHeartbeat(w, m.instances);
+        return { ok: true };
+      }
+      case "report": return this.#report(m);
+      case "map": {
+        const w = this.#registry.lookup(m.worker);
+        if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
+        w.lastSeen = this.clock.now();
+        const i = this.#instances.get(m.instanceId);
+        if (!i) return refuse("not_found", `unknown or finished instance: ${m.instanceId}`, "instanceId");
+        return i.map(w, m);
+      }
+      case "pull": {
+        const w = this.#registry.lookup(m.worker);
+        if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
+        w.lastSeen = this.clock.now();
+        const i = this.#instances.get(m.instanceId);
+        if (!i) return refuse("not_found", `unknown or finished instance: ${m.instanceId}`, "instanceId");
+        return i.pull(w, m);
+      }
+    }
+  }
+
+  #report(m: ReportBatch): Reply {
+    const w = this.#registry.lookup(m.worker);
+    if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
+    w.lastSeen = this.clock.now();
+    w.load = m.load;
+    const byInstance = new Map<string, TaskReport[]>();
+    for (const r of m.reports) {
+      const list = byInstance.get(r.instanceId) ?? [];
+      list.push(r);
+      byInstance.set(r.instanceId, list);
+    }
+    let applied = 0, refused = 0;
+    for (const [id, reports] of byInstance) {
+      const i = this.#instances.get(id);
+      if (!i) { refused += reports.length; continue; }
+      const [a, r] = i.applyReports(w, reports);
+      applied += a;
+      refused += r;
+    }
+    return { ok: true, applied, refused };
+  }
+}
+
+function view(r: InstanceRecord): InstanceView {
+  return {
+    instanceId: r.instanceId, processor: r.processor, status: r.status, result: r.result, serialNum: r.serialNum,
+    createdAt: r.createdAt, finishedAt: r.finishedAt, progress: r.progress,
+  };
+}

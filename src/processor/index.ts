@@ -1,0 +1,2 @@
+export type { ProcessResult, TaskContext, ReduceContext, MapProcessor, MapReduceProcessor, Processor, ProcessorMap } from "./types.ts";
+export { defineMap, defineMapReduce, processorKind, isMapReduce } from "./define.ts";

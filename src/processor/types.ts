@@ -1,0 +1,77 @@
+/**
+ * What a user writes: a Map processor (`process`) or a MapReduce processor
+ * (`process` + `reduce`). See docs/processors.md.
+ */
+import type { JsonValue } from "../protocol/messages.ts";
+import type { ResultRow } from "../store/task-store.ts";
+
+/** What `process` and `reduce` return: success or failure, and a result. */
+export interface ProcessResult {
+  ok: boolean;
+  result?: JsonValue;
+}
+
+/** The context of one task run. */
+export interface TaskContext<Params extends JsonValue = JsonValue, Body extends JsonValue = JsonValue> {
+  /** The instance this task belongs to. */
+  readonly instanceId: string;
+  /** The instance's params, as submitted. */
+  readonly params: Params;
+  /** This task's identity (derived from its parent, map call and index). */
+  readonly taskId: string;
+  /** The name given in the parent's `map` call; `ROOT` for the root task. */
+  readonly taskName: string;
+  /** The body given in the parent's `map` call; the params for the root task. */
+  readonly body: Body;
+  /** True for the root task. */
+  readonly isRoot: boolean;
+  /** 0 on the first run; grows with each failover. */
+  readonly attempt: number;
+  /** The cycle number of a recurring job. */
+  readonly serialNum: number;
+  /** Aborted when the task or its instance is killed. */
+  readonly signal: AbortSignal;
+  /**
+   * Fans out: stores one child task per body under `taskName`. Resolves once
+   * the batch is durably stored, with `true` when the master asks processors
+   * to slow down. Must be called deterministically: run again (failover,
+   * restart) a task maps the same bodies in the same order and each child is
+   * stored once.
+   */
+  map(bodies: readonly JsonValue[], taskName: string): Promise<boolean>;
+}
+
+/** The context of a reduce. */
+export interface ReduceContext<Params extends JsonValue = JsonValue> {
+  readonly instanceId: string;
+  readonly params: Params;
+  readonly serialNum: number;
+  /** "SUCCESS" when every task succeeded, else "FAILED" (reduce runs then only with runReduceIfFail). */
+  readonly status: "SUCCESS" | "FAILED";
+  /** Every task of the instance (ROOT and every level), streamed from the store. */
+  readonly results: AsyncIterable<ResultRow>;
+  /** Aborted when the instance is killed. */
+  readonly signal: AbortSignal;
+}
+
+/** A Map processor. */
+export interface MapProcessor<Params extends JsonValue = JsonValue> {
+  process(ctx: TaskContext<Params>): ProcessResult | Promise<ProcessResult>;
+  /** Called once when every task of the instance has ended. */
+  postProcess?(ctx: ReduceContext<Params>): void | Promise<void>;
+}
+
+/** A MapReduce processor. */
+export interface MapReduceProcessor<Params extends JsonValue = JsonValue> {
+  process(ctx: TaskContext<Params>): ProcessResult | Promise<ProcessResult>;
+  /** Combines every task's result; its result is the instance's result. */
+  reduce(ctx: ReduceContext<Params>): ProcessResult | Promise<ProcessResult>;
+  /** Run reduce even when some task failed. @default false */
+  runReduceIfFail?: boolean;
+}
+
+/** Either kind of processor. */
+export type Processor = MapProcessor<any> | MapReduceProcessor<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Processors by name. */
+export type ProcessorMap = Readonly<Record<string, Processor>>;

@@ -1,0 +1,26 @@
+import type { InstanceSpec, TaskSpec } from "../protocol/messages.ts";
+
+/**
+ * The container pool of one instance on a worker: at most `consumerSize`
+ * tasks run at once; accepted tasks wait in FIFO order.
+ */
+export class Pool {
+  readonly waiting: TaskSpec[] = [];
+  /** taskId → abort controller of running tasks. */
+  readonly running = new Map<string, AbortController>();
+  /** taskIds killed while waiting or running: their outcome is already reported. */
+  readonly killed = new Set<string>();
+  /** Set once the pool is destroyed or the instance killed. */
+  readonly closed = new AbortController();
+  /** Pull mode: a pull loop is active. */
+  pulling = false;
+  /** Pull mode: wakes the pull loop when a slot frees. */
+  wake: (() => void) | null = null;
+
+  constructor(readonly spec: InstanceSpec, readonly master: string) {}
+
+  /** Tasks held (running + waiting). */
+  get held(): number { return this.running.size + this.waiting.length; }
+  /** Slots free for more tasks. */
+  get free(): number { return Math.max(0, this.spec.consumerSize - this.held); }
+}

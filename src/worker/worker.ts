@@ -1,0 +1,458 @@
+/**
+ * The worker runtime: registers with masters, runs tasks in a bounded pool
+ * per instance, batches status reports, forwards `ctx.map` calls, and honours
+ * kills through `ctx.signal`.
+ */
+import type { Clock } from "../runtime/clock.ts";
+import { unknownLoad, type LoadProbe } from "../runtime/load-probe.ts";
+import type {
+  InstanceSpec, JsonValue, LoadReport, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
+} from "../protocol/messages.ts";
+import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
+import { TransportError, type Transport } from "../protocol/transport.ts";
+import type { ProcessorMap, ProcessResult, ReduceContext, TaskContext } from "../processor/types.ts";
+import type { ResultRow } from "../store/task-store.ts";
+import { processorKind } from "../processor/define.ts";
+import { ReportBuffer } from "./report-buffer.ts";
+import { Pool } from "./pool.ts";
+import { expectInt } from "../errors/validate.ts";
+import { ValidationError } from "../errors/validation-error.ts";
+
+/** Options of a worker. */
+export interface WorkerOptions {
+  /** Stable id of this worker, e.g. "w1@host:port". */
+  workerId: string;
+  /** Where masters reach this worker. */
+  address: string;
+  transport: Transport;
+  clock: Clock;
+  /** Processors by name. */
+  processors: ProcessorMap;
+  /** Tasks this worker can run at once across instances (a hint for masters). @default 5 */
+  slots?: number;
+  /** Free CPU/memory readings. @default unknown */
+  loadProbe?: LoadProbe;
+  /** Heartbeat interval in ms. @default 1000 */
+  heartbeatMs?: number;
+  /** Wait before resending after a network failure, in ms. @default 500 */
+  retryMs?: number;
+  /** Most reports in one batch. @default 1000 */
+  maxReportBatch?: number;
+  /** Largest result in bytes of JSON; a larger one fails its task. @default 65536 */
+  maxResultBytes?: number;
+  /** Request timeout in ms. @default 30000 */
+  requestTimeoutMs?: number;
+}
+
+/** One master this worker has joined. */
+interface Link {
+  address: string;
+  incarnation: number;
+  reports: ReportBuffer;
+  flushing: boolean;
+  flushScheduled: boolean;
+  heartbeat: number | undefined;
+  registering: Promise<void> | null;
+}
+
+/** What a task's run ended with. */
+interface Outcome {
+  status: "SUCCESS" | "FAILED";
+  result: JsonValue;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A worker: runs the tasks masters give it. */
+export class Worker {
+  readonly workerId: string;
+  readonly address: string;
+  readonly #o: Required<Omit<WorkerOptions, "workerId" | "address">>;
+  readonly #links = new Map<string, Link>();
+  readonly #pools = new Map<string, Pool>();
+  #unserve: (() => void) | null = null;
+  #closed = false;
+
+  constructor(options: WorkerOptions) {
+    if (typeof options.workerId !== "string" || options.workerId === "") throw new ValidationError("workerId", "a non-empty string", options.workerId);
+    if (typeof options.address !== "string" || options.address === "") throw new ValidationError("address", "a non-empty string", options.address);
+    for (const [name, p] of Object.entries(options.processors)) {
+      if (!processorKind(p)) throw new ValidationError(`processors.${name}`, "an object with process(ctx) and, for MapReduce, reduce(ctx)", p);
+    }
+    this.workerId = options.workerId;
+    this.address = options.address;
+    this.#o = {
+      transport: options.transport,
+      clock: options.clock,
+      processors: options.processors,
+      slots: expectInt("slots", options.slots ?? 5, 1),
+      loadProbe: options.loadProbe ?? unknownLoad,
+      heartbeatMs: expectInt("heartbeatMs", options.heartbeatMs ?? 1000, 1),
+      retryMs: expectInt("retryMs", options.retryMs ?? 500, 1),
+      maxReportBatch: expectInt("maxReportBatch", options.maxReportBatch ?? 1000, 1),
+      maxResultBytes: expectInt("maxResultBytes", options.maxResultBytes ?? 65_536, 1),
+      requestTimeoutMs: expectInt("requestTimeoutMs", options.requestTimeoutMs ?? 30_000, 1),
+    };
+    this.#unserve = this.#o.transport.serve(this.address, "worker", (m) => this.#handle(m));
+  }
+
+  /** Processors this worker runs. */
+  get processors(): ProcessorMap { return this.#o.processors; }
+
+  /** Instances this worker holds a pool for. */
+  get instances(): string[] { return [...this.#pools.keys()]; }
+
+  /** Tasks running now, over every pool. */
+  get running(): number {
+    let n = 0;
+    for (const p of this.#pools.values()) n += p.running.size;
+    return n;
+  }
+
+  /** Registers with a master and starts heartbeats to it. */
+  async join(master: string): Promise<void> {
+    if (this.#links.has(master)) return;
+    const link: Link = { address: master, incarnation: -1, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null };
+    this.#links.set(master, link);
+    await this.#register(link);
+    this.#scheduleHeartbeat(link);
+  }
+
+  /** Stops: no more heartbeats, reports or tasks; running tasks are aborted. */
+  close(): void {
+    this.#closed = true;
+    this.#unserve?.();
+    this.#unserve = null;
+    for (const l of this.#links.values()) if (l.heartbeat !== undefined) this.#o.clock.clearTimeout(l.heartbeat);
+    for (const p of this.#pools.values()) this.#closePool(p, "worker stopped");
+    this.#pools.clear();
+  }
+
+  #load(): LoadReport {
+    let held = 0;
+    for (const p of this.#pools.values()) held += p.held;
+    const l = this.#o.loadProbe.sample();
+    return { freeSlots: Math.max(0, this.#o.slots - held), cpuFree: l.cpuFree, memFree: l.memFree };
+  }
+
+  async #register(link: Link): Promise<void> {
+    if (link.registering) return link.registering;
+    link.registering = (async () => {
+      for (;;) {
+        if (this.#closed) return;
+        try {
+          const r = await this.#o.transport.request(link.address, {
+            type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load(),
+          }, { timeoutMs: this.#o.requestTimeoutMs });
+          if (r.ok) { link.incarnation = r.incarnation; return; }
+          throw new Error(`master ${link.address} refused registration: ${r.error}`);
+        } catch (e) {
+          if (!(e instanceof TransportError)) throw e;
+          await this.#sleep(this.#o.retryMs);
+        }
+      }
+    })().finally(() => { link.registering = null; });
+    return link.registering;
+  }
+
+  #ref(link: Link): WorkerRef {
+    return { workerId: this.workerId, incarnation: link.incarnation };
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((r) => this.#o.clock.setTimeout(r, ms));
+  }
+
+  #scheduleHeartbeat(link: Link): void {
+    if (this.#closed) return;
+    link.heartbeat = this.#o.clock.setTimeout(() => {
+      void this.#heartbeat(link).finally(() => this.#scheduleHeartbeat(link));
+    }, this.#o.heartbeatMs);
+  }
+
+  async #heartbeat(link: Link): Promise<void> {
+    if (link.registering) return;
+    const instances = [...this.#pools.values()].filter((p) => p.master === link.address).map((p) => p.spec.instanceId);
+    try {
+      const r = await this.#o.transport.request(link.address, { type: "heartbeat", worker: this.#ref(link), load: this.#load(), instances }, { timeoutMs: this.#o.requestTimeoutMs });
+      if (!r.ok && r.code === "unregistered") await this.#register(link);
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+    }
+  }
+
+  // ---- messages from masters ----
+
+  async #handle(m: WorkerMessage): Promise<Reply> {
+    if (this.#closed) return refuse("not_running", "worker is stopping");
+    switch (m.type) {
+      case "start": return this.#start(m);
+      case "notifyPull": return this.#notifyPull(m);
+      case "killTask": {
+        const p = this.#pools.get(m.instanceId);
+        if (p) this.#killTask(p, m.taskId, m.reason);
+        return { ok: true };
+      }
+      case "killInstance": {
+        const p = this.#pools.get(m.instanceId);
+        if (p) {
+          for (const t of p.waiting) this.#finish(p, t, { status: "FAILED", result: `killed: ${m.reason}` });
+          p.waiting.length = 0;
+          for (const taskId of [...p.running.keys()]) this.#killTask(p, taskId, m.reason);
+        }
+        return { ok: true };
+      }
+      case "destroyPool": {
+        const p = this.#pools.get(m.instanceId);
+        if (p) { this.#closePool(p, "pool destroyed"); this.#pools.delete(m.instanceId); }
+        return { ok: true };
+      }
+    }
+  }
+
+  /** The pool for an instance cycle, or a refusal when the master addresses an old incarnation. */
+  #poolFor(master: string, spec: InstanceSpec, ref: WorkerRef): Pool | Refusal {
+    const link = this.#links.get(master);
+    if (!link || link.incarnation !== ref.incarnation || ref.workerId !== this.workerId) {
+      return refuse("not_running", `worker ${this.workerId} is not incarnation ${ref.incarnation} for ${master}`);
+    }
+    if (!this.#o.processors[spec.processor]) return refuse("rejected", `processor not loaded on this worker: ${spec.processor}`, "instance.processor");
+    let p = this.#pools.get(spec.instanceId);
+    if (p && p.spec.serialNum !== spec.serialNum) {
+      // A new cycle of a recurring job replaces the old cycle's pool.
+      this.#closePool(p, "new cycle");
+      p = undefined;
+    }
+    if (!p) {
+      p = new Pool(spec, master);
+      this.#pools.set(spec.instanceId, p);
+    }
+    return p;
+  }
+
+  #start(m: StartBatch): Reply {
+    const p = this.#poolFor(m.master, m.instance, m.worker);
+    if (!(p instanceof Pool)) return p;
+    p.waiting.push(...m.tasks);
+    this.#drain(p);
+    return { ok: true, accepted: m.tasks.length };
+  }
+
+  #notifyPull(m: NotifyPull): Reply {
+    const p = this.#poolFor(m.master, m.instance, m.worker);
+    if (!(p instanceof Pool)) return p;
+    if (!p.pulling) {
+      p.pulling = true;
+      void this.#pullLoop(p, m.pageSize);
+    }
+    return { ok: true };
+  }
+
+  async #pullLoop(p: Pool, pageSize: number): Promise<void> {
+    const link = this.#links.get(p.master)!;
+    while (!p.closed.signal.aborted && !this.#closed) {
+      const free = p.free;
+      if (free === 0) {
+        await new Promise<void>((r) => { p.wake = r; });
+        p.wake = null;
+        continue;
+      }
+      try {
+        const r = await this.#o.transport.request(p.master, {
+          type: "pull", worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, max: Math.min(free, pageSize),
+        }, { timeoutMs: this.#o.requestTimeoutMs });
+        if (r.ok) {
+          if (p.closed.signal.aborted) break;
+          p.waiting.push(...r.tasks);
+          this.#drain(p);
+        } else if (r.code === "unregistered") {
+          await this.#register(link);
+        } else {
+          // Not found, stale cycle, not pulling: this pool's pull is over.
+          break;
+        }
+      } catch (e) {
+        if (!(e instanceof TransportError)) throw e;
+        await this.#sleep(this.#o.retryMs);
+      }
+    }
+    p.pulling = false;
+  }
+
+  #closePool(p: Pool, reason: string): void {
+    p.closed.abort(reason);
+    p.waiting.length = 0;
+    for (const ac of p.running.values()) ac.abort(reason);
+    p.wake?.();
+  }
+
+  #killTask(p: Pool, taskId: string, reason: string): void {
+    const i = p.waiting.findIndex((t) => t.taskId === taskId);
+    if (i >= 0) {
+      const [t] = p.waiting.splice(i, 1);
+      this.#finish(p, t!, { status: "FAILED", result: `killed: ${reason}` });
+      return;
+    }
+    const ac = p.running.get(taskId);
+    if (!ac) return;
+    ac.abort(reason);
+  }
+
+  #drain(p: Pool): void {
+    while (p.running.size < p.spec.consumerSize && p.waiting.length > 0 && !p.closed.signal.aborted) {
+      const t = p.waiting.shift()!;
+      void this.#run(p, t);
+    }
+  }
+
+  async #run(p: Pool, t: TaskSpec): Promise<void> {
+    const ac = new AbortController();
+    p.running.set(t.taskId, ac);
+    this.#report(p, t, "RUNNING");
+    const outcome = await this.#execute(p, t, ac.signal);
+    p.running.delete(t.taskId);
+    if (ac.signal.aborted && !p.closed.signal.aborted) {
+      this.#finish(p, t, { status: "FAILED", result: `killed: ${String(ac.signal.reason)}` });
+    } else if (!p.closed.signal.aborted) {
+      this.#finish(p, t, outcome);
+    }
+    p.wake?.();
+    this.#drain(p);
+  }
+
+  async #execute(p: Pool, t: TaskSpec, signal: AbortSignal): Promise<Outcome> {
+    const processor = this.#o.processors[p.spec.processor]!;
+    let mapCall = 0;
+    const ctx: TaskContext = {
+      instanceId: p.spec.instanceId,
+      params: p.spec.params,
+      taskId: t.taskId,
+      taskName: t.name,
+      body: t.body,
+      isRoot: t.name === "ROOT",
+      attempt: t.attempt,
+      serialNum: p.spec.serialNum,
+      signal,
+      map: (bodies, taskName) => this.#map(p, t, mapCall++, bodies, taskName, signal),
+    };
+    try {
+      return this.#outcome(await processor.process(ctx), "process");
+    } catch (e) {
+      return { status: "FAILED", result: message(e) };
+    }
+  }
+
+  /** Checks what process/reduce returned and the result's size. */
+  #outcome(r: unknown, what: string): Outcome {
+    if (typeof r !== "object" || r === null || typeof (r as ProcessResult).ok !== "boolean") {
+      return { status: "FAILED", result: `${what} must return { ok: boolean, result? }, got ${r === null ? "null" : typeof r}` };
+    }
+    const { ok, result } = r as ProcessResult;
+    let json: string | undefined;
+    try {
+      json = result === undefined ? "null" : JSON.stringify(result);
+    } catch (e) {
+      return { status: "FAILED", result: `result is not JSON: ${message(e)}` };
+    }
+    const bytes = new TextEncoder().encode(json ?? "null").length;
+    if (bytes > this.#o.maxResultBytes) {
+      return { status: "FAILED", result: `result too large: ${bytes} bytes, limit ${this.#o.maxResultBytes}` };
+    }
+    return { status: ok ? "SUCCESS" : "FAILED", result: result === undefined ? null : (JSON.parse(json ?? "null") as JsonValue) };
+  }
+
+  async #map(p: Pool, t: TaskSpec, mapCall: number, bodies: readonly JsonValue[], taskName: string, signal: AbortSignal): Promise<boolean> {
+    if (!Array.isArray(bodies)) throw new ValidationError("bodies", "an array of JSON values", bodies);
+    if (typeof taskName !== "string" || taskName === "" || taskName === "ROOT" || taskName === "REDUCE") {
+      throw new ValidationError("taskName", 'a non-empty name other than "ROOT" and "REDUCE"', taskName);
+    }
+    const link = this.#links.get(p.master)!;
+    const msg = {
+      type: "map" as const, worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum,
+      parentTaskId: t.taskId, parentHandle: t.handle, parentAttempt: t.attempt, mapCall, taskName,
+      bodies: bodies as JsonValue[], key: `${t.taskId}:${t.attempt}:${mapCall}`,
+    };
+    for (;;) {
+      if (signal.aborted) throw new Error(`map aborted: ${String(signal.reason)}`);
+      try {
+        msg.worker = this.#ref(link);
+        const r = await this.#o.transport.request(p.master, msg, { timeoutMs: this.#o.requestTimeoutMs });
+        if (r.ok) return r.slowDown;
+        if (r.code === "busy") { await this.#sleep(r.retryAfterMs ?? this.#o.retryMs); continue; }
+        if (r.code === "unregistered") { await this.#register(link); continue; }
+        throw new Error(`map refused: ${r.error}`);
+      } catch (e) {
+        if (!(e instanceof TransportError)) throw e;
+        await this.#sleep(this.#o.retryMs);
+      }
+    }
+  }
+
+  #finish(p: Pool, t: TaskSpec, o: Outcome): void {
+    this.#report(p, t, o.status, o.result);
+  }
+
+  #report(p: Pool, t: TaskSpec, status: TaskReport["status"], result?: JsonValue): void {
+    const link = this.#links.get(p.master);
+    if (!link) return;
+    const r: TaskReport = { instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, handle: t.handle, taskId: t.taskId, attempt: t.attempt, status };
+    if (result !== undefined) r.result = result;
+    link.reports.add(r);
+    this.#scheduleFlush(link);
+  }
+
+  #scheduleFlush(link: Link): void {
+    if (link.flushScheduled || link.flushing) return;
+    link.flushScheduled = true;
+    queueMicrotask(() => { link.flushScheduled = false; void this.#flush(link); });
+  }
+
+  async #flush(link: Link): Promise<void> {
+    if (link.flushing || this.#closed) return;
+    link.flushing = true;
+    try {
+      while (link.reports.size > 0 && !this.#closed) {
+        const batch = link.reports.take(this.#o.maxReportBatch);
+        try {
+          const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs });
+          if (!r.ok) {
+            if (r.code === "unregistered") {
+              link.reports.restore(batch);
+              await this.#register(link);
+            }
+            // Any other refusal is final for this batch (bad request): nothing to resend.
+          }
+        } catch (e) {
+          if (!(e instanceof TransportError)) throw e;
+          link.reports.restore(batch);
+          await this.#sleep(this.#o.retryMs);
+        }
+      }
+    } finally {
+      link.flushing = false;
+    }
+  }
+
+  // ---- run on the master's own worker ----
+
+  /** Runs `reduce` of a MapReduce processor (the master's own worker, B16). */
+  async reduce(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): Promise<Outcome> {
+    const p = this.#o.processors[spec.processor];
+    if (!p || processorKind(p) !== "mapreduce") return { status: "FAILED", result: `processor ${spec.processor} has no reduce` };
+    const ctx: ReduceContext = { instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results, signal };
+    try {
+      return this.#outcome(await (p as { reduce(c: ReduceContext): unknown }).reduce(ctx), "reduce");
+    } catch (e) {
+      return { status: "FAILED", result: message(e) };
+    }
+  }
+
+  /** Runs `postProcess` of a Map processor, if it has one (B16). */
+  async postProcess(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): Promise<void> {
+    const p = this.#o.processors[spec.processor] as { postProcess?: (c: ReduceContext) => unknown } | undefined;
+    if (!p?.postProcess) return;
+    await p.postProcess({ instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results, signal });
+  }
+}
