@@ -619,7 +619,7 @@ export class MapTaskMaster {
     while (this.#inFlight < s.dispatchers && this.#pending() > 0) {
       const eligible = this.#eligibleWorkers();
       if (eligible === 0) { this.#waitForWorkers(); return; }
-      const want = Math.min(this.#pending(), s.pageSize * eligible);
+      const want = Math.min(this.#pending(), s.pageSize * Math.min(eligible, s.dispatchers - this.#inFlight));
       const granted = this.#core.limiter.take(this.#host.clock.now(), want);
       if (granted === 0) { this.#waitForToken(); return; }
       const handles = this.#takeHandles(granted);
@@ -653,8 +653,12 @@ export class MapTaskMaster {
       for (let i = k; i < list.length; i++) unrouted.push(list[i]!);
       routed += k;
     }
+    // One batch per worker, at most `dispatchers` in flight: the rest wait for the next round.
+    for (const [idx, g] of groups) {
+      if (this.#inFlight < this.settings.dispatchers) this.#send(idx, Uint32Array.from(g), false);
+      else { unrouted.push(...g); routed -= g.length; }
+    }
     this.#untake(Uint32Array.from(unrouted));
-    for (const [idx, g] of groups) this.#send(idx, Uint32Array.from(g), false);
     if (routed === 0 && this.settings.route !== "worker-load") this.#waitForWorkers();
     return routed;
   }

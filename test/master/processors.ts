@@ -45,6 +45,13 @@ export const sumSquares = defineMapReduce<SumParams>({
 export class Gate {
   readonly started: TaskContext[] = [];
   readonly #waiting = new Map<string, Array<(r: { ok: boolean; result?: JsonValue }) => void>>();
+  #open = false;
+
+  /** From now on every task (waiting or new) succeeds at once. */
+  open(): void {
+    this.#open = true;
+    this.releaseAll();
+  }
 
   /** Ends every started, unfinished run of `taskId`. */
   release(taskId: string, ok = true, result: JsonValue = null): void {
@@ -62,6 +69,7 @@ export class Gate {
 
   wait(ctx: TaskContext): Promise<{ ok: boolean; result?: JsonValue }> {
     this.started.push(ctx);
+    if (this.#open) return Promise.resolve({ ok: true, result: ctx.taskId });
     return new Promise((resolve, reject) => {
       const list = this.#waiting.get(ctx.taskId) ?? [];
       list.push(resolve);

@@ -1,0 +1,192 @@
+import { describe, it, expect } from "vitest";
+import { Cluster } from "./harness.ts";
+import { sumSquares, sumOfSquares, Gate, gated } from "./processors.ts";
+import { recordRequests, instrumentStore } from "./recording.ts";
+import { MemoryStore } from "../../src/store/memory-store.ts";
+import { defineMap, defineMapReduce } from "../../src/index.ts";
+
+describe("B1 submit", () => {
+  it("B1: ROOT is stored and counted (total 1) and runs on the master's own worker", async () => {
+    const gate = new Gate();
+    const c = await new Cluster({ processors: { job: gated(gate, { rootWaits: true }) } }).start();
+    const rec = recordRequests(c.network);
+    const id = await c.master.submit({ processor: "job", params: { n: 0 } });
+    await c.clock.advance(1);
+    const p = c.master.progress(id)!;
+    expect(p.names.ROOT).toEqual({ total: 1, init: 0, pulled: 0, running: 1, success: 0, failed: 0 });
+    const root = rec.ofType("start");
+    expect(root).toHaveLength(1);
+    expect(root[0]!.to).toBe("master/worker");
+    expect(root[0]!.msg.tasks[0]!.name).toBe("ROOT");
+    expect((await c.store.getTask(id, "r"))?.name).toBe("ROOT");
+    gate.releaseAll();
+    expect((await c.finish(id)).status).toBe("SUCCESS");
+    c.close();
+  });
+
+  it("B1: in pull mode too, ROOT runs on the master's own worker", async () => {
+    const c = await new Cluster({ processors: { sumSquares } }).start();
+    const rec = recordRequests(c.network);
+    const v = await c.run("sumSquares", { n: 50, ranges: 5 }, { dispatchMode: "pull" });
+    expect(v.status).toBe("SUCCESS");
+    expect(v.result).toEqual({ sum: sumOfSquares(50), count: 50 });
+    const starts = rec.ofType("start");
+    expect(starts).toHaveLength(1);
+    expect(starts[0]!.msg.tasks.map((t) => t.name)).toEqual(["ROOT"]);
+    expect(rec.ofType("pull").length).toBeGreaterThan(0);
+    c.close();
+  });
+
+  it("B1: a failure while starting fails the instance with the error's message", async () => {
+    const s = instrumentStore(new MemoryStore());
+    s.failing.set("insertTasks", 3);
+    const c = await new Cluster({ processors: { sumSquares }, store: s.store }).start();
+    const v = await c.run("sumSquares", { n: 10, ranges: 2 });
+    expect(v.status).toBe("FAILED");
+    expect(v.result).toMatch(/injected insertTasks failure/);
+    c.close();
+  });
+
+  it("B1: a failed root task's result becomes the instance's result", async () => {
+    const failing = defineMap({ process: (ctx) => ({ ok: !ctx.isRoot, result: ctx.isRoot ? "root says no" : 1 }) });
+    const c = await new Cluster({ processors: { failing } }).start();
+    const v = await c.run("failing");
+    expect(v.status).toBe("FAILED");
+    expect(v.result).toBe("root says no");
+    c.close();
+  });
+});
+
+describe("B2 map", () => {
+  it("B2: map adds n to the name's total and stores the batch as INIT in one write", async () => {
+    const gate = new Gate();
+    const s = instrumentStore(new MemoryStore());
+    const c = await new Cluster({ processors: { job: gated(gate) }, store: s.store, workers: 0 }).start();
+    const id = await c.master.submit({ processor: "job", params: { n: 250 }, settings: { execOnMaster: true } });
+    await c.clock.advance(1);
+    expect(s.calls.get("insertTasks")).toBe(2); // ROOT, then the 250 children in one write
+    expect(c.master.progress(id)!.names.CHILD!.total).toBe(250);
+    gate.open();
+    const v = await c.finish(id);
+    expect(v.progress!.names.CHILD!.success).toBe(250);
+    c.close();
+  });
+
+  it("B2: a parent that runs again never duplicates its children", async () => {
+    // RANGE tasks map then fail the first time; failover re-runs them; children are stored once.
+    let firstRuns = 0;
+    const p = defineMapReduce({
+      async process(ctx) {
+        if (ctx.isRoot) { await ctx.map([0, 1, 2], "RANGE"); return { ok: true }; }
+        if (ctx.taskName === "RANGE") {
+          await ctx.map([10, 20, 30].map((x) => x + (ctx.body as number)), "LEAF");
+          if (ctx.attempt === 0) { firstRuns++; throw new Error("crash after mapping"); }
+          return { ok: true };
+        }
+        return { ok: true, result: ctx.body };
+      },
+      async reduce(ctx) {
+        const seen: number[] = [];
+        for await (const r of ctx.results) if (r.name === "LEAF") seen.push(r.result as number);
+        return { ok: true, result: seen.sort((a, b) => a - b) };
+      },
+    });
+    const c = await new Cluster({ processors: { p } }).start();
+    const id = await c.master.submit({ processor: "p" });
+    const v = await c.finish(id);
+    expect(firstRuns).toBe(3);
+    // The RANGE tasks failed (a thrown error is a failure, not a failover), but their children were stored once.
+    expect(v.progress!.names.LEAF!.total).toBe(9);
+    expect(v.status).toBe("FAILED");
+    c.close();
+  });
+
+  it("B2: the hint asks processors to slow down when the queue is 80% full", async () => {
+    const hints: boolean[] = [];
+    const p = defineMap({
+      async process(ctx) {
+        if (ctx.isRoot) {
+          hints.push(await ctx.map(Array.from({ length: 5 }, (_, i) => i), "A"));
+          hints.push(await ctx.map(Array.from({ length: 4 }, (_, i) => i), "B"));
+        }
+        return { ok: true };
+      },
+    });
+    const c = await new Cluster({ processors: { p }, workers: 0 }).start();
+    // A slow dispatch keeps the first batch queued while the root maps the second.
+    const v = await c.run("p", null, { queueSize: 10, dispatchSpeed: "1/s" });
+    expect(v.status).toBe("SUCCESS");
+    expect(hints).toEqual([false, true]);
+    c.close();
+  });
+
+  it("B2: a full queue makes map wait; it never drops a task", async () => {
+    const c = await new Cluster({ processors: { sumSquares } }).start();
+    const v = await c.run("sumSquares", { n: 2000, ranges: 4 }, { queueSize: 5, pageSize: 3 });
+    expect(v.status).toBe("SUCCESS");
+    expect(v.result).toEqual({ sum: sumOfSquares(2000), count: 2000 });
+    c.close();
+  });
+});
+
+describe("B3 push dispatch", () => {
+  it("B3: batches of at most pageSize per worker, marked PULLED in store and counters, dispatchers in flight", async () => {
+    const gate = new Gate();
+    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3 }).start();
+    const rec = recordRequests(c.network);
+    const id = await c.master.submit({ processor: "job", params: { n: 100 }, settings: { pageSize: 7, dispatchers: 2, execOnMaster: false } });
+    await c.clock.advance(1);
+    const starts = rec.ofType("start").filter((s) => s.msg.tasks[0]!.name === "CHILD");
+    expect(starts.length).toBeGreaterThan(0);
+    for (const s of starts) expect(s.msg.tasks.length).toBeLessThanOrEqual(7);
+    expect(rec.maxInFlight.get("start:CHILD")).toBeLessThanOrEqual(2);
+    expect(starts.every((s) => s.to !== "master/worker")).toBe(true);
+    const p = c.master.progress(id)!;
+    expect(p.names.CHILD!.pulled + p.names.CHILD!.running).toBe(100);
+    const row = await c.store.getTask(id, starts[0]!.msg.tasks[0]!.taskId);
+    expect(row!.status).toBe(2);
+    expect(row!.worker).toMatch(/^w\d#\d+$/);
+    let sum = 0;
+    for (const w of Object.values(p.workers)) sum += w.total;
+    expect(sum).toBe(101); // 100 children + ROOT
+    gate.open();
+    expect((await c.finish(id)).status).toBe("SUCCESS");
+    c.close();
+  });
+});
+
+describe("B4 pull dispatch", () => {
+  it("B4: a pull returns at most pageSize tasks and none past globalConsumerSize", async () => {
+    const gate = new Gate();
+    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3, workerSlots: 50 }).start();
+    const rec = recordRequests(c.network);
+    const id = await c.master.submit({ processor: "job", params: { n: 60 }, settings: { dispatchMode: "pull", pageSize: 4, consumerSize: 50, globalConsumerSize: 9, execOnMaster: false } });
+    let peak = 0;
+    for (let i = 0; i < 30; i++) {
+      await c.clock.advance(100);
+      const p = c.master.progress(id);
+      if (p?.names.CHILD) peak = Math.max(peak, p.names.CHILD.pulled + p.names.CHILD.running);
+      if (i % 3 === 2) gate.releaseAll();
+    }
+    gate.releaseAll();
+    const v = await c.finish(id);
+    expect(v.status).toBe("SUCCESS");
+    expect(peak).toBeLessThanOrEqual(9);
+    expect(peak).toBeGreaterThan(0);
+    expect(rec.ofType("pull").every((p) => p.msg.max <= 50)).toBe(true);
+    c.close();
+  });
+
+  it("B4: a pull with a stale serialNum gets nothing", async () => {
+    const gate = new Gate();
+    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1 }).start();
+    const id = await c.master.submit({ processor: "job", params: { n: 5 }, settings: { dispatchMode: "pull" } });
+    await c.clock.advance(1);
+    const w = c.workers[0]!;
+    const reply = await c.network.request("master", { type: "pull", worker: { workerId: w.workerId, incarnation: 2 }, instanceId: id, serialNum: 0, max: 5 });
+    expect(reply.ok).toBe(false);
+    gate.releaseAll();
+    await c.finish(id);
+    c.close();
+  });
+});
