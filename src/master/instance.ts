@@ -301,7 +301,9 @@ export class MapTaskMaster {
     if (this.#closed || this.#workerIdx.has(w.key)) return;
     const idx = this.#workerAt.length;
     if (idx >= MAX_WORKERS) return;
-    const targeted = w.isMaster || this.settings.targetWorkers === null || this.settings.targetWorkers.includes(w.workerId);
+    // Outside targetWorkers a worker takes no sub-task; the master's own worker still gets ROOT and REDUCE,
+    // which are assigned to it directly, not routed.
+    const targeted = this.settings.targetWorkers === null || this.settings.targetWorkers.includes(w.workerId);
     this.#workerIdx.set(w.key, idx);
     this.#workerAt.push(w);
     this.#core.router.setWorker(idx, {
