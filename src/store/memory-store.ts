@@ -1,0 +1,599 @@
+/**
+ * The in-memory TaskStore: nothing survives the process, everything else
+ * behaves as a durable backend does. JSON values are kept as JSON text, so a
+ * caller can never reach stored state through an object it handed in or got
+ * back, and values come out exactly as a serializing backend returns them.
+ *
+ * Every method runs synchronously to completion inside its promise, so each
+ * call is one atomic step (the "one transaction" of the interface).
+ */
+import { FAILED, INIT, PULLED, RUNNING } from "../../core-as/shared/constants.ts";
+import { expectInt } from "../errors/validate.ts";
+import { ValidationError } from "../errors/validation-error.ts";
+import type { JsonValue } from "../protocol/messages.ts";
+import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "./errors.ts";
+import type {
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+} from "./task-store.ts";
+
+/** Rows `results` reads at a time unless told. */
+const DEFAULT_PAGE_SIZE = 1000;
+const INSTANCE_STATUSES: readonly InstanceStatus[] = ["RUNNING", "SUCCESS", "FAILED"];
+const NULL_TEXT = "null";
+
+/** One stored task; JSON fields hold JSON text. */
+interface Row {
+  readonly seq: number;
+  readonly taskId: string;
+  readonly parentId: string | null;
+  readonly name: string;
+  readonly body: string;
+  status: TaskStatusCode;
+  attempt: number;
+  worker: string | null;
+  result: string;
+  /** The owner holds it in memory; `claimInit` skips it. */
+  queued: boolean;
+  /** An entry for this row sits in the claimable heap (maybe stale). */
+  inHeap: boolean;
+}
+
+/** One stored instance; JSON fields hold JSON text. */
+interface Instance {
+  readonly instanceId: string;
+  readonly processor: string;
+  readonly settings: string;
+  readonly params: string;
+  readonly createdAt: number;
+  /** Creation order, the tie-break of `listInstances`. */
+  readonly order: number;
+  status: InstanceStatus;
+  result: string;
+  serialNum: number;
+  owner: string;
+  fence: number;
+  finishedAt: number | null;
+  progress: string;
+  readonly tasks: TaskTable;
+}
+
+/** JSON text of `value`; refuses what JSON cannot carry (undefined, cycles, bigint). */
+function encode(field: string, value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (typeof text !== "string") throw new ValidationError(field, "a JSON value", value);
+  return text;
+}
+
+function decode(text: string): JsonValue {
+  return text === NULL_TEXT ? null : JSON.parse(text) as JsonValue;
+}
+
+function isStatus(value: unknown): value is TaskStatusCode {
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5;
+}
+
+function isSeq(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isAttempt(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isWorker(value: unknown): value is string | null {
+  return value === null || typeof value === "string";
+}
+
+function expectString(field: string, value: unknown, nonEmpty = true): string {
+  if (typeof value !== "string" || (nonEmpty && value.length === 0)) {
+    throw new ValidationError(field, nonEmpty ? "a non-empty string" : "a string", value);
+  }
+  return value;
+}
+
+function checkStatus(field: string, value: unknown): TaskStatusCode {
+  if (!isStatus(value)) throw new ValidationError(field, "a task status code from 1 to 5", value);
+  return value;
+}
+
+function checkSeq(field: string, value: unknown): number {
+  if (!isSeq(value)) throw new ValidationError(field, "an integer >= 0", value);
+  return value;
+}
+
+function checkWorker(field: string, value: unknown): string | null {
+  if (!isWorker(value)) throw new ValidationError(field, "a worker key or null", value);
+  return value;
+}
+
+function checkInstanceStatus(field: string, value: unknown): InstanceStatus {
+  if (!INSTANCE_STATUSES.includes(value as InstanceStatus)) {
+    throw new ValidationError(field, `one of ${INSTANCE_STATUSES.join(", ")}`, value);
+  }
+  return value as InstanceStatus;
+}
+
+const bySeq = (a: Row, b: Row): number => a.seq - b.seq;
+
+/** Min-heap of rows by seq. Entries may be stale (the row moved on); readers re-check. */
+class SeqHeap {
+  readonly #a: Row[] = [];
+
+  get size(): number {
+    return this.#a.length;
+  }
+
+  push(row: Row): void {
+    const a = this.#a;
+    let i = a.push(row) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (a[parent]!.seq <= row.seq) break;
+      a[i] = a[parent]!;
+      i = parent;
+    }
+    a[i] = row;
+  }
+
+  pop(): Row | undefined {
+    const a = this.#a;
+    const top = a[0];
+    const last = a.pop();
+    if (top === undefined || last === undefined || a.length === 0) return top;
+    const n = a.length;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && a[child + 1]!.seq < a[child]!.seq) child++;
+      if (a[child]!.seq >= last.seq) break;
+      a[i] = a[child]!;
+      i = child;
+    }
+    a[i] = last;
+    return top;
+  }
+
+  clear(): void {
+    this.#a.length = 0;
+  }
+}
+
+/** First index in `rows` (ascending seq) whose seq is >= `seq`. */
+function lowerBound(rows: readonly Row[], seq: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The tasks of one instance, with the indexes that keep every method off full scans where it matters. */
+class TaskTable {
+  /** Every row, ascending seq. */
+  readonly #rows: Row[] = [];
+  readonly #bySeq = new Map<number, Row>();
+  readonly #byTaskId = new Map<string, Row>();
+  /** Holds every INIT, not-queued row (plus stale entries), so claims cost O(claimed · log n). */
+  readonly #claimable = new SeqHeap();
+  /** worker → its PULLED and RUNNING rows, so a worker's failover does not scan the table. */
+  readonly #inFlight = new Map<string, Set<Row>>();
+
+  get rows(): readonly Row[] {
+    return this.#rows;
+  }
+
+  bySeq(seq: number): Row | undefined {
+    return this.#bySeq.get(seq);
+  }
+
+  byTaskId(taskId: string): Row | undefined {
+    return this.#byTaskId.get(taskId);
+  }
+
+  maxSeq(): number {
+    const rows = this.#rows;
+    return rows.length === 0 ? -1 : rows[rows.length - 1]!.seq;
+  }
+
+  /** Adds new rows (seqs and taskIds not present), keeping seq order. */
+  add(fresh: Row[]): void {
+    if (fresh.length === 0) return;
+    fresh.sort(bySeq); // usually sorted already: linear
+    for (const row of fresh) {
+      this.#bySeq.set(row.seq, row);
+      this.#byTaskId.set(row.taskId, row);
+      this.#offer(row);
+    }
+    const rows = this.#rows;
+    if (rows.length === 0 || fresh[0]!.seq > rows[rows.length - 1]!.seq) {
+      for (const row of fresh) rows.push(row);
+      return;
+    }
+    // Batches stored out of order: merge only the tail they land in.
+    const tail = rows.splice(lowerBound(rows, fresh[0]!.seq));
+    let i = 0;
+    let j = 0;
+    while (i < tail.length && j < fresh.length) rows.push(tail[i]!.seq < fresh[j]!.seq ? tail[i++]! : fresh[j++]!);
+    while (i < tail.length) rows.push(tail[i++]!);
+    while (j < fresh.length) rows.push(fresh[j++]!);
+  }
+
+  /** Moves a row to `status` and `worker`, keeping the indexes right. */
+  set(row: Row, status: TaskStatusCode, worker: string | null): void {
+    if ((row.status === PULLED || row.status === RUNNING) && row.worker !== null) {
+      const set = this.#inFlight.get(row.worker);
+      if (set) {
+        set.delete(row);
+        if (set.size === 0) this.#inFlight.delete(row.worker);
+      }
+    }
+    row.status = status;
+    row.worker = worker;
+    if ((status === PULLED || status === RUNNING) && worker !== null) {
+      let set = this.#inFlight.get(worker);
+      if (!set) this.#inFlight.set(worker, set = new Set());
+      set.add(row);
+    }
+    this.#offer(row);
+  }
+
+  /** Sets the queued flag. */
+  setQueued(row: Row, queued: boolean): void {
+    row.queued = queued;
+    this.#offer(row);
+  }
+
+  /** The PULLED and RUNNING rows handed to `worker`, in seq order. */
+  inFlight(worker: string): Row[] {
+    const set = this.#inFlight.get(worker);
+    return set ? [...set].sort(bySeq) : [];
+  }
+
+  /** Marks up to `limit` INIT, not-queued rows queued, lowest seq first. */
+  claim(limit: number): Row[] {
+    const out: Row[] = [];
+    while (out.length < limit) {
+      const row = this.#claimable.pop();
+      if (row === undefined) break;
+      row.inHeap = false;
+      if (row.status === INIT && !row.queued) {
+        row.queued = true;
+        out.push(row);
+      }
+    }
+    return out;
+  }
+
+  /** `count` rows after seq `after`, in seq order. */
+  page(after: number, count: number): Row[] {
+    const rows = this.#rows;
+    const from = lowerBound(rows, after + 1);
+    return rows.slice(from, from + count);
+  }
+
+  clear(): void {
+    this.#rows.length = 0;
+    this.#bySeq.clear();
+    this.#byTaskId.clear();
+    this.#claimable.clear();
+    this.#inFlight.clear();
+  }
+
+  #offer(row: Row): void {
+    if (row.status === INIT && !row.queued && !row.inHeap) {
+      row.inHeap = true;
+      this.#claimable.push(row);
+    }
+  }
+}
+
+function taskRow(row: Row): TaskRow {
+  return {
+    seq: row.seq,
+    taskId: row.taskId,
+    parentId: row.parentId,
+    name: row.name,
+    body: decode(row.body),
+    status: row.status,
+    attempt: row.attempt,
+    worker: row.worker,
+    result: decode(row.result),
+  };
+}
+
+function record(inst: Instance): InstanceRecord {
+  return {
+    instanceId: inst.instanceId,
+    processor: inst.processor,
+    settings: decode(inst.settings),
+    params: decode(inst.params),
+    status: inst.status,
+    result: decode(inst.result),
+    serialNum: inst.serialNum,
+    owner: inst.owner,
+    fence: inst.fence,
+    createdAt: inst.createdAt,
+    finishedAt: inst.finishedAt,
+    progress: decode(inst.progress) as InstanceRecord["progress"],
+  };
+}
+
+/**
+ * A TaskStore in this process's memory: for tests, demos and benchmarks.
+ * @example const store = new MemoryStore();
+ */
+export class MemoryStore implements TaskStore {
+  readonly kind = "memory";
+  /** instanceId → instance; Map order is creation order. */
+  readonly #instances = new Map<string, Instance>();
+  #created = 0;
+
+  async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
+    const instanceId = expectString("instanceId", instance.instanceId);
+    if (this.#instances.has(instanceId)) throw new DuplicateInstanceError(instanceId);
+    const inst: Instance = {
+      instanceId,
+      processor: expectString("processor", instance.processor),
+      settings: encode("settings", instance.settings),
+      params: encode("params", instance.params),
+      createdAt: expectInt("createdAt", instance.createdAt, 0),
+      order: this.#created,
+      status: "RUNNING",
+      result: NULL_TEXT,
+      serialNum: expectInt("serialNum", instance.serialNum, 0),
+      owner: expectString("owner", owner),
+      fence: 1,
+      finishedAt: null,
+      progress: NULL_TEXT,
+      tasks: new TaskTable(),
+    };
+    this.#created++;
+    this.#instances.set(instanceId, inst);
+    return { instanceId, token: inst.fence };
+  }
+
+  async acquireInstance(instanceId: string, owner: string): Promise<Fence> {
+    expectString("owner", owner);
+    const inst = this.#instances.get(instanceId);
+    if (!inst) throw new UnknownInstanceError(instanceId);
+    inst.owner = owner;
+    inst.fence++;
+    return { instanceId, token: inst.fence };
+  }
+
+  async getInstance(instanceId: string): Promise<InstanceRecord | null> {
+    const inst = this.#instances.get(instanceId);
+    return inst ? record(inst) : null;
+  }
+
+  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
+    const status = filter.status === undefined ? undefined : checkInstanceStatus("status", filter.status);
+    const limit = filter.limit === undefined ? Infinity : expectInt("limit", filter.limit, 0);
+    const picked: Instance[] = [];
+    for (const inst of this.#instances.values()) if (status === undefined || inst.status === status) picked.push(inst);
+    picked.sort((a, b) => b.createdAt - a.createdAt || b.order - a.order);
+    return picked.slice(0, limit).map(record);
+  }
+
+  async updateInstance(fence: Fence, patch: InstancePatch): Promise<void> {
+    const inst = this.#own(fence);
+    const status = patch.status === undefined ? undefined : checkInstanceStatus("status", patch.status);
+    const result = patch.result === undefined ? undefined : encode("result", patch.result);
+    const serialNum = patch.serialNum === undefined ? undefined : expectInt("serialNum", patch.serialNum, 0);
+    if (patch.finishedAt !== undefined && patch.finishedAt !== null) expectInt("finishedAt", patch.finishedAt, 0);
+    if (patch.progress !== undefined && patch.progress !== null && typeof patch.progress !== "object") {
+      throw new ValidationError("progress", "an object or null", patch.progress);
+    }
+    const progress = patch.progress === undefined ? undefined : encode("progress", patch.progress);
+    if (status !== undefined) inst.status = status;
+    if (result !== undefined) inst.result = result;
+    if (serialNum !== undefined) inst.serialNum = serialNum;
+    if (patch.finishedAt !== undefined) inst.finishedAt = patch.finishedAt;
+    if (progress !== undefined) inst.progress = progress;
+  }
+
+  async insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> {
+    const table = this.#own(fence).tasks;
+    const stored = new Uint8Array(tasks.length);
+    const fresh: Row[] = [];
+    const batchIds = new Set<string>();
+    const batchSeqs = new Set<number>();
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i]!;
+      if (!isSeq(t.seq)) checkSeq(`tasks[${i}].seq`, t.seq);
+      if (typeof t.taskId !== "string" || t.taskId.length === 0) expectString(`tasks[${i}].taskId`, t.taskId);
+      if (t.parentId !== null && typeof t.parentId !== "string") {
+        throw new ValidationError(`tasks[${i}].parentId`, "a string or null", t.parentId);
+      }
+      if (typeof t.name !== "string") expectString(`tasks[${i}].name`, t.name, false);
+      if (typeof t.queued !== "boolean") throw new ValidationError(`tasks[${i}].queued`, "a boolean", t.queued);
+      const body = encode(`tasks[${i}].body`, t.body);
+      if (table.byTaskId(t.taskId) !== undefined || batchIds.has(t.taskId)) continue; // idempotent: the first wins
+      if (table.bySeq(t.seq) !== undefined || batchSeqs.has(t.seq)) {
+        throw new ValidationError(`tasks[${i}].seq`, "a seq no other task holds", t.seq);
+      }
+      batchIds.add(t.taskId);
+      batchSeqs.add(t.seq);
+      stored[i] = 1;
+      fresh.push({
+        seq: t.seq, taskId: t.taskId, parentId: t.parentId, name: t.name, body,
+        status: INIT, attempt: 0, worker: null, result: NULL_TEXT, queued: t.queued, inHeap: false,
+      });
+    }
+    table.add(fresh);
+    return stored;
+  }
+
+  async updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> {
+    const table = this.#own(fence).tasks;
+    const results: (string | undefined)[] = new Array(updates.length);
+    for (let i = 0; i < updates.length; i++) {
+      const u = updates[i]!;
+      if (!isSeq(u.seq)) checkSeq(`updates[${i}].seq`, u.seq);
+      if (!isStatus(u.status)) checkStatus(`updates[${i}].status`, u.status);
+      if (!isAttempt(u.attempt)) expectInt(`updates[${i}].attempt`, u.attempt, 0);
+      if (!isWorker(u.worker)) checkWorker(`updates[${i}].worker`, u.worker);
+      results[i] = u.result === undefined ? undefined : encode(`updates[${i}].result`, u.result);
+    }
+    for (let i = 0; i < updates.length; i++) {
+      const u = updates[i]!;
+      const row = table.bySeq(u.seq);
+      if (row === undefined) continue;
+      row.attempt = u.attempt;
+      if (results[i] !== undefined) row.result = results[i]!;
+      table.set(row, u.status, u.worker);
+    }
+  }
+
+  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
+    const table = this.#own(fence).tasks;
+    checkStatus("status", status);
+    checkWorker("worker", worker);
+    for (let i = 0; i < seqs.length; i++) if (!isSeq(seqs[i])) checkSeq(`seqs[${i}]`, seqs[i]);
+    for (const seq of seqs) {
+      const row = table.bySeq(seq);
+      if (row !== undefined) table.set(row, status, worker);
+    }
+  }
+
+  async resetWorkerTasks(
+    fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue },
+  ): Promise<number> {
+    const table = this.#own(fence).tasks;
+    expectString("worker", worker, false);
+    if (to.status === INIT) {
+      if (typeof to.queued !== "boolean") throw new ValidationError("to.queued", "a boolean", to.queued);
+      const rows = table.inFlight(worker);
+      for (const row of rows) {
+        row.attempt++;
+        row.queued = to.queued;
+        table.set(row, INIT, null);
+      }
+      return rows.length;
+    }
+    if (to.status !== FAILED) throw new ValidationError("to.status", "1 (INIT) or 5 (FAILED)", (to as { status: unknown }).status);
+    const result = encode("to.result", to.result);
+    const rows = table.inFlight(worker);
+    for (const row of rows) {
+      row.result = result;
+      table.set(row, FAILED, row.worker);
+    }
+    return rows.length;
+  }
+
+  async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {
+    const table = this.#own(fence).tasks;
+    const text = encode("result", result);
+    let changed = 0;
+    for (const row of table.rows) {
+      if (row.status === INIT || row.status === PULLED || row.status === RUNNING) {
+        row.result = text;
+        table.set(row, FAILED, row.worker);
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
+    const table = this.#own(fence).tasks;
+    if (typeof failover !== "boolean") throw new ValidationError("failover", "a boolean", failover);
+    const text = encode("result", result);
+    for (const row of table.rows) {
+      if (row.status === PULLED || row.status === RUNNING) {
+        if (failover) {
+          row.attempt++;
+          row.queued = false;
+          table.set(row, INIT, null);
+        } else {
+          row.result = text;
+          table.set(row, FAILED, row.worker);
+        }
+      } else if (row.status === INIT && row.queued) {
+        table.setQueued(row, false);
+      }
+    }
+  }
+
+  async claimInit(fence: Fence, limit: number): Promise<TaskRow[]> {
+    const table = this.#own(fence).tasks;
+    expectInt("limit", limit, 0);
+    return table.claim(limit).map(taskRow);
+  }
+
+  async countByStatus(instanceId: string): Promise<StatusCount[]> {
+    const table = this.#instances.get(instanceId)?.tasks;
+    if (!table) return [];
+    const perName = new Map<string, number[]>();
+    for (const row of table.rows) {
+      let counts = perName.get(row.name);
+      if (!counts) perName.set(row.name, counts = [0, 0, 0, 0, 0, 0]);
+      counts[row.status]!++;
+    }
+    const out: StatusCount[] = [];
+    for (const name of [...perName.keys()].sort()) {
+      const counts = perName.get(name)!;
+      for (let status = 1; status <= 5; status++) {
+        if (counts[status]! > 0) out.push({ name, status: status as TaskStatusCode, count: counts[status]! });
+      }
+    }
+    return out;
+  }
+
+  async maxSeq(instanceId: string): Promise<number> {
+    return this.#instances.get(instanceId)?.tasks.maxSeq() ?? -1;
+  }
+
+  async getTask(instanceId: string, taskId: string): Promise<TaskRow | null> {
+    const row = this.#instances.get(instanceId)?.tasks.byTaskId(taskId);
+    return row ? taskRow(row) : null;
+  }
+
+  /** @param pageSize rows read at a time. @default 1000 */
+  results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
+    expectInt("pageSize", pageSize, 1);
+    return this.#pages(instanceId, pageSize);
+  }
+
+  async clearTasks(fence: Fence): Promise<void> {
+    this.#own(fence).tasks.clear();
+  }
+
+  async close(): Promise<void> {}
+
+  /** Reads page after page by seq, so rows changed or added meanwhile never repeat or shift a page. */
+  async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+    let after = -1;
+    for (;;) {
+      const table = this.#instances.get(instanceId)?.tasks;
+      if (!table) return;
+      const rows = table.page(after, pageSize);
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.seq;
+      // Copied out before yielding: the page is one consistent read.
+      const page = rows.map((row): ResultRow => ({
+        taskId: row.taskId, name: row.name, status: row.status, result: decode(row.result),
+      }));
+      yield* page;
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** The instance `fence` names, when the fence is its current one. */
+  #own(fence: Fence): Instance {
+    const inst = this.#instances.get(fence.instanceId);
+    if (!inst) throw new UnknownInstanceError(fence.instanceId);
+    if (fence.token !== inst.fence) throw new FencedError(fence.instanceId, fence.token, inst.fence);
+    return inst;
+  }
+}
