@@ -43,6 +43,8 @@ export interface InstanceHost {
   currentWorker(workerId: string): WorkerInfo | undefined;
   /** Called once the instance is final (and after each cycle of a recurring job). */
   onCycleEnd(instance: MapTaskMaster): void;
+  /** Called when the store refused this master's fencing token: another master owns the instance now. */
+  onDeposed(instance: MapTaskMaster): void;
 }
 
 /** Names every instance has: ROOT is index 0, REDUCE index 1. */
@@ -277,8 +279,9 @@ export class MapTaskMaster {
   }
 
   #depose(): void {
+    if (this.#closed) return;
     this.close();
-    this.#host.onCycleEnd(this);
+    this.#host.onDeposed(this);
   }
 
   #onWriteFailure(e: unknown): void {

@@ -111,8 +111,15 @@ export class Master implements InstanceHost {
   // ---- InstanceHost ----
   workers(): WorkerInfo[] { return this.#registry.all(); }
   currentWorker(workerId: string): WorkerInfo | undefined { return this.#registry.current(workerId); }
+  onDeposed(i: MapTaskMaster): void {
+    this.#forget(i);
+  }
   onCycleEnd(i: MapTaskMaster): void {
-    if (i.status === "RUNNING") return;
+    if (i.status !== "RUNNING") this.#forget(i);
+  }
+
+  /** Drops an instance that is final or no longer ours, and answers its waiters. */
+  #forget(i: MapTaskMaster): void {
     if (this.#instances.get(i.instanceId) === i) this.#instances.delete(i.instanceId);
     const waiters = this.#finished.get(i.instanceId);
     this.#finished.delete(i.instanceId);
