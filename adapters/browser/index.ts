@@ -1,0 +1,6 @@
+/**
+ * taskmill in a browser: the master, the worker runtime and the WASM core
+ * (embedded as base64, so no fetch of a .wasm file is needed). Browser
+ * capabilities (IndexedDB storage) are added here, one small file each.
+ */
+export * from "../../src/index.ts";

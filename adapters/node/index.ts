@@ -1,0 +1,3 @@
+/** taskmill on Node: the load probe and the CLI's commands. */
+export { nodeLoad } from "./load-probe.ts";
+export { demo, type DemoOptions } from "./commands/demo.ts";
