@@ -10,6 +10,7 @@ export { FencedError } from "./store/errors.ts";
 export { RealClock, ManualClock, type Clock } from "./runtime/clock.ts";
 export { unknownLoad, FixedLoad, type LoadProbe, type Load } from "./runtime/load-probe.ts";
 export { InProcessNetwork } from "./protocol/in-process.ts";
+export { MemoryStore } from "./store/memory-store.ts";
 export type { Transport, JsonValue } from "./protocol/index.ts";
 export { ValidationError } from "./errors/validation-error.ts";
 export { createCore, createWasmCore, createTwinCore } from "./core/index.ts";
