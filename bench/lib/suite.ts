@@ -1,0 +1,51 @@
+/** What every benchmark suite (`core`, later `store`, `e2e`, `peers`) looks like to the runner. */
+
+/** Time budget of a suite run. */
+export interface BenchOptions {
+  /** Measured rounds per engine and case; the median is reported. @default 5 */
+  rounds: number;
+  /** Minimum length of one measured round, in ms. @default 200 */
+  roundMs: number;
+  /** Warm-up per case before the first round, in ms (both engines together). @default 400 */
+  warmupMs: number;
+  /** Progress lines go here. @default no output */
+  log: (line: string) => void;
+}
+
+/** The defaults of a full run. */
+export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = {
+  rounds: 5,
+  roundMs: 200,
+  warmupMs: 400,
+  log: () => {},
+};
+
+/** What a suite hands back: rows for the results file, a table for people, notes. */
+export interface SuiteResult<Row extends object = object> {
+  /** Written to `bench/results/NAME.json`. */
+  rows: Row[];
+  /** Printed: the first line is the header. */
+  table: string[][];
+  /** Printed under the table. */
+  notes?: string[];
+}
+
+/** One benchmark suite; `bench/run.ts` lists them. */
+export interface Suite<Row extends object = object> {
+  /** The name given on the command line; also the results file's name. */
+  readonly name: string;
+  /** One line saying what it measures. */
+  readonly summary: string;
+  run(options?: Partial<BenchOptions>): Promise<SuiteResult<Row>>;
+}
+
+/** Fills defaults and checks a suite's options ("Expected X, got Y"). */
+export function resolveBenchOptions(o: Partial<BenchOptions> = {}): BenchOptions {
+  const r = { ...DEFAULT_BENCH_OPTIONS, ...o };
+  for (const key of ["rounds", "roundMs", "warmupMs"] as const) {
+    const v = r[key];
+    const min = key === "rounds" ? 1 : 0;
+    if (!Number.isFinite(v) || v < min) throw new RangeError(`${key}: Expected a number >= ${min}, got ${String(v)}`);
+  }
+  return r;
+}

@@ -1,0 +1,59 @@
+// Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N]`.
+// No suite name runs every suite. A new suite is one file exporting a Suite,
+// plus one line in SUITES below.
+import { coreSuite } from "./core.ts";
+import { formatTable } from "./lib/table.ts";
+import { machineFacts, writeResults } from "./lib/results.ts";
+import type { BenchOptions, Suite } from "./lib/suite.ts";
+
+/** Every suite, in the order a full run goes. */
+const SUITES: readonly Suite[] = [coreSuite];
+
+const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
+
+function usage(): string {
+  return `usage: npm run bench -- [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N]\nsuites:\n` +
+    SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.summary}`).join("\n");
+}
+
+/** Splits argv into suites to run and options; throws with the usage on anything unknown. */
+function parseArgs(argv: readonly string[]): { suites: Suite[]; options: Partial<BenchOptions> } {
+  const options: Partial<BenchOptions> = {};
+  const names: string[] = [];
+  for (const arg of argv) {
+    if (arg === "-h" || arg === "--help") throw new Error(usage());
+    if (arg.startsWith("--")) {
+      const [flag, value] = arg.split("=", 2) as [string, string | undefined];
+      const key = FLAGS[flag];
+      const n = Number(value);
+      if (key === undefined || value === undefined || !Number.isFinite(n)) throw new Error(`bench: bad option ${arg}\n${usage()}`);
+      (options as Record<string, number>)[key] = n;
+    } else {
+      names.push(arg);
+    }
+  }
+  const unknown = names.filter((n) => !SUITES.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    throw new Error(`bench: unknown suite ${unknown.map((n) => JSON.stringify(n)).join(", ")}; the suites are: ${SUITES.map((s) => s.name).join(", ")}\n${usage()}`);
+  }
+  const suites = names.length === 0 ? [...SUITES] : SUITES.filter((s) => names.includes(s.name));
+  return { suites, options };
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const { suites, options } = parseArgs(argv);
+  const machine = machineFacts();
+  console.log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, ${machine.date}, commit ${machine.gitCommit ?? "?"}`);
+  for (const suite of suites) {
+    console.log(`\n== ${suite.name}: ${suite.summary}`);
+    const result = await suite.run({ ...options, log: (line) => console.error(line) });
+    console.log(formatTable(result.table));
+    for (const note of result.notes ?? []) console.log(`  ${note}`);
+    console.log(`  wrote ${writeResults(suite.name, result.rows, machine)}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
