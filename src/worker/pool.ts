@@ -1,4 +1,5 @@
 import type { InstanceSpec, TaskSpec } from "../protocol/messages.ts";
+import type { LazyAbort } from "./lazy-abort.ts";
 
 /**
  * The container pool of one instance on a worker: at most `consumerSize`
@@ -7,7 +8,7 @@ import type { InstanceSpec, TaskSpec } from "../protocol/messages.ts";
 export class Pool {
   readonly waiting: TaskSpec[] = [];
   /** taskId → abort controller of running tasks. */
-  readonly running = new Map<string, AbortController>();
+  readonly running = new Map<string, LazyAbort>();
   /** taskIds killed while waiting or running: their outcome is already reported. */
   readonly killed = new Set<string>();
   /** Set once the pool is destroyed or the instance killed. */

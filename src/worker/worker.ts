@@ -15,6 +15,7 @@ import type { ResultRow } from "../store/task-store.ts";
 import { processorKind } from "../processor/define.ts";
 import { ReportBuffer } from "./report-buffer.ts";
 import { Pool } from "./pool.ts";
+import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 
@@ -308,13 +309,13 @@ export class Worker {
   }
 
   async #run(p: Pool, t: TaskSpec): Promise<void> {
-    const ac = new AbortController();
+    const ac = new LazyAbort();
     p.running.set(t.taskId, ac);
     this.#report(p, t, "RUNNING");
-    const outcome = await this.#execute(p, t, ac.signal);
+    const outcome = await this.#execute(p, t, ac);
     p.running.delete(t.taskId);
-    if (ac.signal.aborted && !p.closed.signal.aborted) {
-      this.#finish(p, t, { status: "FAILED", result: `killed: ${String(ac.signal.reason)}` });
+    if (ac.aborted && !p.closed.signal.aborted) {
+      this.#finish(p, t, { status: "FAILED", result: `killed: ${String(ac.reason)}` });
     } else if (!p.closed.signal.aborted) {
       this.#finish(p, t, outcome);
     }
@@ -322,7 +323,7 @@ export class Worker {
     this.#drain(p);
   }
 
-  async #execute(p: Pool, t: TaskSpec, signal: AbortSignal): Promise<Outcome> {
+  async #execute(p: Pool, t: TaskSpec, abort: LazyAbort): Promise<Outcome> {
     const processor = this.#o.processors[p.spec.processor]!;
     let mapCall = 0;
     const ctx: TaskContext = {
@@ -334,8 +335,8 @@ export class Worker {
       isRoot: t.name === "ROOT",
       attempt: t.attempt,
       serialNum: p.spec.serialNum,
-      signal,
-      map: (bodies, taskName) => this.#map(p, t, mapCall++, bodies, taskName, signal),
+      get signal() { return abort.signal; },
+      map: (bodies, taskName) => this.#map(p, t, mapCall++, bodies, taskName, abort),
     };
     try {
       return this.#outcome(await processor.process(ctx), "process");
@@ -356,14 +357,16 @@ export class Worker {
     } catch (e) {
       return { status: "FAILED", result: `result is not JSON: ${message(e)}` };
     }
-    const bytes = new TextEncoder().encode(json ?? "null").length;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: only long results need encoding to measure.
+    const text = json ?? "null";
+    const bytes = text.length * 3 <= this.#o.maxResultBytes ? 0 : new TextEncoder().encode(text).length;
     if (bytes > this.#o.maxResultBytes) {
       return { status: "FAILED", result: `result too large: ${bytes} bytes, limit ${this.#o.maxResultBytes}` };
     }
     return { status: ok ? "SUCCESS" : "FAILED", result: result === undefined ? null : (JSON.parse(json ?? "null") as JsonValue) };
   }
 
-  async #map(p: Pool, t: TaskSpec, mapCall: number, bodies: readonly JsonValue[], taskName: string, signal: AbortSignal): Promise<boolean> {
+  async #map(p: Pool, t: TaskSpec, mapCall: number, bodies: readonly JsonValue[], taskName: string, signal: LazyAbort): Promise<boolean> {
     if (!Array.isArray(bodies)) throw new ValidationError("bodies", "an array of JSON values", bodies);
     if (typeof taskName !== "string" || taskName === "" || taskName === "ROOT" || taskName === "REDUCE") {
       throw new ValidationError("taskName", 'a non-empty name other than "ROOT" and "REDUCE"', taskName);
