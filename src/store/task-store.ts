@@ -5,8 +5,10 @@
  * conformance suite (`runStoreSuite`).
  *
  * Every write names the instance's fencing token. A store refuses a write
- * whose token is not the instance's current one with a FencedError, so a
- * master that lost an instance (restart, takeover) can no longer change it.
+ * whose token is not exactly the instance's current one with a FencedError,
+ * so a master that lost an instance (restart, takeover) can no longer change
+ * it. Writes to an unknown instance throw UnknownInstanceError; reads of one
+ * are empty (no task, no counts, maxSeq -1, no results).
  */
 import type { JsonValue } from "../protocol/messages.ts";
 
@@ -147,27 +149,33 @@ export interface TaskStore {
   acquireInstance(instanceId: string, owner: string): Promise<Fence>;
   /** The instance record, or null. */
   getInstance(instanceId: string): Promise<InstanceRecord | null>;
-  /** Instance records, newest first, optionally only those in one status. */
+  /** Instance records, newest first (by createdAt, then creation order), optionally only those in one status. */
   listInstances(filter?: { status?: InstanceStatus; limit?: number }): Promise<InstanceRecord[]>;
   /** Changes the instance record. */
   updateInstance(fence: Fence, patch: InstancePatch): Promise<void>;
 
   /**
-   * Stores a batch as INIT, attempt 0. A task whose taskId exists is left as
-   * it is. Returns one byte per task: 1 stored now, 0 already there.
+   * Stores a batch as INIT, attempt 0, no worker, null result. A task whose
+   * taskId exists (in the store or earlier in the batch) is left as it is.
+   * Returns one byte per task: 1 stored now, 0 already there. A seq is unique
+   * per instance: reusing one for a new taskId is a caller error (refused).
    */
   insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array>;
-  /** Sets status, attempt, worker (and result when given) of each task. */
+  /**
+   * Sets status, attempt, worker (and result when given) of each task. The
+   * `queued` flag is left as it is (a task the master sends back to INIT
+   * itself stays in its memory). Seqs that are not stored are ignored.
+   */
   updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void>;
-  /** Sets the same status and worker on many tasks (the dispatch mark, B3). */
+  /** Sets the same status and worker on many tasks (the dispatch mark, B3); attempt, result and `queued` stay. */
   setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void>;
   /**
    * Finishes or fails over the unfinished tasks handed to `worker` (PULLED or
    * RUNNING): to INIT with attempt + 1, worker null and `queued` as given, or
-   * to FAILED with `result`. Returns how many changed.
+   * to FAILED with `result` (worker and attempt kept). Returns how many changed.
    */
   resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number>;
-  /** Every unfinished task (INIT, PULLED, RUNNING) → FAILED with `result` (kill). Returns how many. */
+  /** Every unfinished task (INIT, PULLED, RUNNING) → FAILED with `result`, worker and attempt kept (kill). Returns how many. */
   failUnfinished(fence: Fence, result: JsonValue): Promise<number>;
   /**
    * Prepares a resumed instance: PULLED/RUNNING tasks go to INIT with
@@ -177,10 +185,11 @@ export interface TaskStore {
   resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void>;
   /**
    * Atomically claims up to `limit` INIT tasks that are not queued, lowest
-   * seq first, marking them queued: two claims never return the same task.
+   * seq first, marking them queued (their status stays INIT): two claims
+   * never return the same task.
    */
   claimInit(fence: Fence, limit: number): Promise<TaskRow[]>;
-  /** Tasks per name and status: rebuilds the counters (X1). */
+  /** Tasks per name and status, omitting empty pairs: rebuilds the counters (X1). */
   countByStatus(instanceId: string): Promise<StatusCount[]>;
   /** Highest seq stored for the instance, or -1. */
   maxSeq(instanceId: string): Promise<number>;
