@@ -215,6 +215,11 @@ export class Master implements InstanceHost {
     return i ? i.killTask(taskId, reason) : false;
   }
 
+  /** Ids of the instances running on this master. */
+  running(): string[] {
+    return [...this.#instances.keys()];
+  }
+
   /** Counts of refused reports and transitions of a running instance (for tests and metrics). */
   refusals(instanceId: string) {
     return this.#instances.get(instanceId)?.refusals() ?? null;

@@ -1,8 +1,7 @@
 import type { Clock } from "../runtime/clock.ts";
-import { MasterMessage, WorkerMessage, type Message } from "./messages.ts";
-import type { Reply } from "./replies.ts";
+import type { MasterMessage, WorkerMessage, Message } from "./messages.ts";
 import { TransportError, type Handler, type ReplyOf, type Transport, type TransportFailure } from "./transport.ts";
-import { parseOrRefuse } from "./validate.ts";
+import { deliverLocally } from "./deliver.ts";
 
 interface Endpoint {
   role: "master" | "worker";
@@ -44,24 +43,13 @@ export class InProcessNetwork implements Transport {
   }
 
   async request<M extends Message>(to: string, msg: M, options: { timeoutMs?: number } = {}): Promise<ReplyOf[M["type"]]> {
-    const wire = JSON.stringify(msg);
     const fault = this.#faults.get(to);
     if (fault === "hang") await this.#hang(to, options.timeoutMs);
     else if (fault) throw new TransportError(fault, to, "injected fault");
     const ep = this.#endpoints.get(to);
     if (!ep) throw new TransportError("refused", to, "no endpoint at this address");
     this.delivered.set(msg.type, (this.delivered.get(msg.type) ?? 0) + 1);
-    const parsed = parseOrRefuse<Message>(ep.role === "master" ? MasterMessage : WorkerMessage, JSON.parse(wire));
-    let reply: Reply;
-    if (!parsed.ok) reply = parsed;
-    else {
-      try {
-        reply = await (ep.handler as Handler)(parsed.value);
-      } catch (e) {
-        throw new TransportError("server", to, e instanceof Error ? e.message : String(e));
-      }
-    }
-    return JSON.parse(JSON.stringify(reply)) as ReplyOf[M["type"]];
+    return (await deliverLocally(to, ep.role, ep.handler, msg)) as ReplyOf[M["type"]];
   }
 
   #hang(to: string, timeoutMs: number | undefined): Promise<void> {

@@ -1,0 +1,118 @@
+/**
+ * The Transport over HTTP. `request` POSTs a message to its route under the
+ * receiver's address (an URL); `serve` mounts an endpoint on this process's
+ * Hono app (`app`), which an adapter serves. Requests to an endpoint of this
+ * same process skip the network but keep the wire's semantics.
+ */
+import { Hono } from "hono";
+import type { MasterMessage, Message, WorkerMessage } from "../protocol/messages.ts";
+import { TransportError, type Handler, type ReplyOf, type Transport } from "../protocol/transport.ts";
+import { refuse, type Reply } from "../protocol/replies.ts";
+import { deliverLocally } from "../protocol/deliver.ts";
+import { endpointApp, onError } from "./endpoint-app.ts";
+import { MASTER_TYPES, MESSAGE_ROUTES, WORKER_TYPES } from "./routes.ts";
+import { codeOfStatus } from "./status.ts";
+import { ValidationError } from "../errors/validation-error.ts";
+
+/** Options of the HTTP transport. */
+export interface HttpTransportOptions {
+  /** Bearer token sent with every request and required by every route served. @default none */
+  token?: string;
+  /** Request timeout in ms (also the default when a request names none). @default 30000 */
+  timeoutMs?: number;
+  /** Largest request body accepted by the endpoints served, in bytes. @default 16 MiB */
+  maxBodyBytes?: number;
+  /** The fetch to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+interface Local {
+  role: "master" | "worker";
+  handler: Handler<never> | undefined;
+}
+
+/** Strips a trailing slash. */
+function norm(url: string): string {
+  return url.endsWith("/") ? url.slice(0, -1) : url;
+}
+
+/** HTTP transport for one process whose endpoints live under `baseUrl`. */
+export class HttpTransport implements Transport {
+  /** Every endpoint this process serves, mounted at its address's path. */
+  readonly app = new Hono();
+  readonly baseUrl: string;
+  readonly #o: HttpTransportOptions;
+  readonly #local = new Map<string, Local>();
+
+  constructor(baseUrl: string, o: HttpTransportOptions = {}) {
+    let u: URL;
+    try {
+      u = new URL(baseUrl);
+    } catch {
+      throw new ValidationError("baseUrl", "an http:// or https:// URL", baseUrl);
+    }
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new ValidationError("baseUrl", "an http:// or https:// URL", baseUrl);
+    this.baseUrl = norm(baseUrl);
+    this.#o = o;
+    this.app.onError(onError);
+  }
+
+  serve(address: string, role: "master", handler: Handler<MasterMessage>): () => void;
+  serve(address: string, role: "worker", handler: Handler<WorkerMessage>): () => void;
+  serve(address: string, role: "master" | "worker", handler: Handler<never>): () => void {
+    const a = norm(address);
+    if (a !== this.baseUrl && !a.startsWith(this.baseUrl + "/")) {
+      throw new ValidationError("address", `an URL under ${this.baseUrl}`, address);
+    }
+    const existing = this.#local.get(a);
+    if (existing?.handler) throw new Error(`address already served: ${address}`);
+    const local: Local = existing ?? { role, handler: undefined };
+    local.handler = handler;
+    if (!existing) {
+      this.#local.set(a, local);
+      const path = a.slice(this.baseUrl.length) || "/";
+      const dispatch: Handler = (msg) => local.handler
+        ? (local.handler as Handler)(msg)
+        : Promise.resolve(refuse("not_running", `nothing is served at ${a} any more`));
+      this.app.route(path, endpointApp(role === "master" ? MASTER_TYPES : WORKER_TYPES, dispatch, { token: this.#o.token, maxBodyBytes: this.#o.maxBodyBytes }));
+    }
+    return () => { if (local.handler === handler) local.handler = undefined; };
+  }
+
+  async request<M extends Message>(to: string, msg: M, options: { timeoutMs?: number } = {}): Promise<ReplyOf[M["type"]]> {
+    const target = norm(to);
+    const local = this.#local.get(target);
+    if (local?.handler) return (await deliverLocally(target, local.role, local.handler, msg)) as ReplyOf[M["type"]];
+    const timeoutMs = options.timeoutMs ?? this.#o.timeoutMs ?? 30_000;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (this.#o.token !== undefined) headers.authorization = `Bearer ${this.#o.token}`;
+    let res: Response;
+    try {
+      res = await (this.#o.fetch ?? fetch)(target + MESSAGE_ROUTES[msg.type], {
+        method: "POST", headers, body: JSON.stringify(msg), signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      const name = (e as { name?: string }).name;
+      if (name === "TimeoutError" || name === "AbortError") throw new TransportError("timeout", target, `no reply within ${timeoutMs} ms`);
+      throw new TransportError("refused", target, (e as Error).message + ((e as { cause?: Error }).cause ? `: ${(e as { cause: Error }).cause.message}` : ""));
+    }
+    if (res.status >= 500) {
+      const text = await res.text().catch(() => "");
+      throw new TransportError("server", target, `HTTP ${res.status} ${text.slice(0, 200)}`);
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      throw new TransportError("server", target, `HTTP ${res.status} with a body that is not JSON`);
+    }
+    if (res.ok) return body as ReplyOf[M["type"]];
+    // A 4xx: a definite answer. Endpoints answer refusals; middleware answers {error, field?}.
+    const b = body as Partial<Reply & { error: string; field: string; code: string }>;
+    if (b.ok === false && typeof b.code === "string") return b as ReplyOf[M["type"]];
+    const r = refuse(codeOfStatus(res.status), typeof b.error === "string" ? b.error : `HTTP ${res.status}`, typeof b.field === "string" ? b.field : undefined);
+    const retry = res.headers.get("retry-after");
+    if (retry && Number(retry) > 0) r.retryAfterMs = Number(retry) * 1000;
+    return r as ReplyOf[M["type"]];
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The master's API for users: submit, list, read, watch (Server-Sent Events)
+ * and kill instances, kill a task; health, Prometheus metrics and the
+ * OpenAPI document.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { streamSSE } from "hono/streaming";
+import { zValidator } from "@hono/zod-validator";
+import { z } from "zod";
+import type { Master } from "../master/master.ts";
+import { ValidationError } from "../errors/validation-error.ts";
+import { Json } from "../protocol/messages.ts";
+import { errorResponse, zodHook } from "./errors.ts";
+import { bearer } from "./auth.ts";
+import { onError } from "./endpoint-app.ts";
+import { metricsText } from "./metrics.ts";
+import { openApiDocument } from "./openapi.ts";
+
+/** Body of POST /api/instances. */
+export const SubmitBody = z.object({
+  processor: z.string().min(1).max(256),
+  settings: z.record(z.string(), z.unknown()).optional(),
+  params: Json.optional(),
+  instanceId: z.string().min(1).max(128).optional(),
+});
+/** Body of the kill routes. */
+export const KillBody = z.object({ reason: z.string().max(1000).optional() });
+/** Query of GET /api/instances. */
+export const ListQuery = z.object({
+  status: z.enum(["RUNNING", "SUCCESS", "FAILED"]).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+
+/** Options of the user API. */
+export interface MasterApiOptions {
+  /** Bearer token required on every route. @default none */
+  token?: string;
+  /** Largest request body, bytes. @default 1 MiB */
+  maxBodyBytes?: number;
+}
+
+/** The user API of `master`, as a Hono app. */
+export function masterApi(master: Master, o: MasterApiOptions = {}) {
+  const max = o.maxBodyBytes ?? 2 ** 20;
+  const app = new Hono()
+    .use("*", bearer(o.token))
+    .use("*", bodyLimit({ maxSize: max, onError: (c) => errorResponse(c, 413, `request body larger than ${max} bytes`) }))
+    .post("/api/instances", zValidator("json", SubmitBody, zodHook), async (c) => {
+      const body = c.req.valid("json");
+      try {
+        const sub: Parameters<Master["submit"]>[0] = { processor: body.processor };
+        if (body.settings !== undefined) sub.settings = body.settings as never;
+        if (body.params !== undefined) sub.params = body.params;
+        if (body.instanceId !== undefined) sub.instanceId = body.instanceId;
+        const instanceId = await master.submit(sub);
+        return c.json({ instanceId }, 201);
+      } catch (e) {
+        if (e instanceof ValidationError) return errorResponse(c, 400, e.message, e.field);
+        if (e instanceof Error && e.name === "DuplicateInstanceError") return errorResponse(c, 409, e.message, "instanceId");
+        throw e;
+      }
+    })
+    .get("/api/instances", zValidator("query", ListQuery, zodHook), async (c) => {
+      const q = c.req.valid("query");
+      const filter: { status?: "RUNNING" | "SUCCESS" | "FAILED"; limit?: number } = { limit: q.limit ?? 100 };
+      if (q.status) filter.status = q.status;
+      return c.json({ instances: await master.list(filter) }, 200);
+    })
+    .get("/api/instances/:id", async (c) => {
+      const v = await master.get(c.req.param("id"));
+      return v ? c.json(v, 200) : errorResponse(c, 404, `unknown instance: ${c.req.param("id")}`, "id");
+    })
+    .get("/api/instances/:id/events", async (c) => {
+      const id = c.req.param("id");
+      const first = await master.get(id);
+      if (!first) return errorResponse(c, 404, `unknown instance: ${id}`, "id");
+      return streamSSE(c, async (stream) => {
+        await stream.writeSSE({ event: "progress", data: JSON.stringify(first) });
+        if (first.status !== "RUNNING") return;
+        const queue: string[] = [];
+        let wake: (() => void) | null = null;
+        const stop = master.watch(id, (p) => { queue.push(JSON.stringify(p)); wake?.(); });
+        const done = master.waitFor(id).then((v) => { queue.push(JSON.stringify(v)); return v; });
+        let finished = false;
+        void done.then(() => { finished = true; wake?.(); });
+        stream.onAbort(() => { finished = true; wake?.(); });
+        while (!stream.aborted) {
+          while (queue.length) await stream.writeSSE({ event: "progress", data: queue.shift()! });
+          if (finished) break;
+          await new Promise<void>((r) => { wake = r; });
+          wake = null;
+        }
+        stop();
+        if (!stream.aborted) await stream.writeSSE({ event: "done", data: JSON.stringify(await done) });
+      });
+    })
+    .post("/api/instances/:id/kill", zValidator("json", KillBody, zodHook), async (c) => {
+      const id = c.req.param("id");
+      if (!(await master.get(id))) return errorResponse(c, 404, `unknown instance: ${id}`, "id");
+      const killed = await master.kill(id, c.req.valid("json").reason ?? "killed by user");
+      return killed ? c.json({ killed: true }, 200) : errorResponse(c, 409, `instance ${id} is not running on this master`, "id");
+    })
+    .post("/api/instances/:id/tasks/:taskId/kill", zValidator("json", KillBody, zodHook), async (c) => {
+      const { id, taskId } = c.req.param();
+      if (!(await master.get(id))) return errorResponse(c, 404, `unknown instance: ${id}`, "id");
+      const killed = await master.killTask(id, taskId, c.req.valid("json").reason ?? "killed by user");
+      return killed ? c.json({ killed: true }, 200) : errorResponse(c, 404, `no unfinished task ${taskId} in instance ${id}`, "taskId");
+    })
+    .get("/health", (c) => c.json({ ok: true, running: master.running().length, workers: master.workers().length }, 200))
+    .get("/metrics", (c) => c.text(metricsText(master), 200, { "content-type": "text/plain; version=0.0.4" }))
+    .get("/openapi.json", (c) => c.json(openApiDocument(), 200));
+  app.onError(onError);
+  return app;
+}
+
+/** The user API's type, for the typed client (`hono/client`). */
+export type MasterApi = ReturnType<typeof masterApi>;

@@ -1,0 +1,19 @@
+import type { RefusalCode } from "../protocol/replies.ts";
+
+/** HTTP status of each refusal (4xx: a definite answer; 503: the worker is not running). */
+export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 404 | 409 | 413 | 422 | 429 | 503>> = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  unregistered: 409,
+  too_large: 413,
+  rejected: 422,
+  busy: 429,
+  not_running: 503,
+};
+
+/** The refusal code of an HTTP status (for replies that lost their body). */
+export function codeOfStatus(status: number): RefusalCode {
+  for (const [code, s] of Object.entries(REFUSAL_STATUS)) if (s === status) return code as RefusalCode;
+  return "bad_request";
+}

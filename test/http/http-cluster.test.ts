@@ -1,0 +1,135 @@
+import { describe, it, expect, afterEach } from "vitest";
+import { HttpTransport, masterApi } from "../../src/http/index.ts";
+import { Master, Worker, RealClock, MemoryStore } from "../../src/index.ts";
+import { serveApp, freePort, type Served } from "../../adapters/node/serve.ts";
+import { sumSquares, sumOfSquares } from "../master/processors.ts";
+
+import { request as httpRequest } from "node:http";
+
+/** POSTs with node:http and resolves with the status even when the server stops reading the body (413). */
+function postStatus(url: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", (e) => setTimeout(() => reject(e), 100));
+    req.end(body);
+  });
+}
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f(); });
+
+/** A master process and `n` worker "processes" in this test process, each on its own port. */
+async function httpCluster(n: number, token?: string) {
+  const clock = new RealClock();
+  const processors = { sumSquares };
+  const mport = await freePort();
+  const base = `http://127.0.0.1:${mport}`;
+  const mt = new HttpTransport(base, { token, timeoutMs: 5000 });
+  const own = new Worker({ workerId: "own", address: `${base}/worker`, transport: mt, clock, processors });
+  const master = new Master({ store: new MemoryStore(), transport: mt, clock, address: base, ownWorker: own, requestTimeoutMs: 5000 });
+  mt.app.route("/", masterApi(master, { token }));
+  const served: Served[] = [await serveApp(mt.app, mport)];
+  await master.start();
+  const workers: Worker[] = [];
+  for (let i = 0; i < n; i++) {
+    const port = await freePort();
+    const wt = new HttpTransport(`http://127.0.0.1:${port}`, { token, timeoutMs: 5000 });
+    const w = new Worker({ workerId: `w${i + 1}`, address: wt.baseUrl, transport: wt, clock, processors, heartbeatMs: 200 });
+    served.push(await serveApp(wt.app, port));
+    await w.join(base);
+    workers.push(w);
+  }
+  cleanups.push(async () => {
+    master.close(); own.close();
+    for (const w of workers) w.close();
+    for (const s of served) await s.close();
+  });
+  return { base, master, workers, token };
+}
+
+describe("HTTP transport", () => {
+  it("a MapReduce job runs over HTTP between a master and two worker endpoints", async () => {
+    const { base, master, workers } = await httpCluster(2);
+    const res = await fetch(`${base}/api/instances`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ processor: "sumSquares", params: { n: 2000, ranges: 4 }, settings: { execOnMaster: false } }) });
+    expect(res.status).toBe(201);
+    const { instanceId } = await res.json() as { instanceId: string };
+    const v = await master.waitFor(instanceId);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.result).toEqual({ sum: sumOfSquares(2000), count: 2000 });
+    for (const w of workers) expect(Object.keys(v.progress!.workers).some((k) => k.startsWith(w.workerId))).toBe(true);
+    const got = await (await fetch(`${base}/api/instances/${instanceId}`)).json() as { status: string };
+    expect(got.status).toBe("SUCCESS");
+  });
+
+  it("pull mode over HTTP", async () => {
+    const { base, master } = await httpCluster(2);
+    const res = await fetch(`${base}/api/instances`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ processor: "sumSquares", params: { n: 500, ranges: 5 }, settings: { dispatchMode: "pull", pullWaitMs: 200 } }) });
+    const { instanceId } = await res.json() as { instanceId: string };
+    const v = await master.waitFor(instanceId);
+    expect(v.result).toEqual({ sum: sumOfSquares(500), count: 500 });
+  });
+
+  it("with a token, every route needs it: 401 and nothing changes", async () => {
+    const { base, master } = await httpCluster(1, "s3cret");
+    for (const [method, path] of [["POST", "/api/instances"], ["GET", "/api/instances"], ["GET", "/metrics"], ["POST", "/workers/register"], ["POST", "/worker/tasks/start"]] as const) {
+      const res = await fetch(base + path, { method, headers: { "content-type": "application/json", authorization: "Bearer nope" }, body: method === "POST" ? "{}" : undefined });
+      expect(res.status, path).toBe(401);
+      expect((await res.json() as { error: string }).error).toMatch(/bearer token/);
+    }
+    expect(await master.list()).toEqual([]);
+    const ok = await fetch(`${base}/api/instances`, { headers: { authorization: "Bearer s3cret" } });
+    expect(ok.status).toBe(200);
+  });
+
+  it("bad requests get {error, field} 4xx: malformed JSON, wrong types, unknown ids, oversized bodies", async () => {
+    const { base, master } = await httpCluster(1);
+    const post = (path: string, body: string) => fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body });
+    let r = await post("/api/instances", "{not json");
+    expect(r.status).toBe(400);
+    r = await post("/api/instances", JSON.stringify({ processor: 42 }));
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ field: "processor" });
+    r = await post("/api/instances", JSON.stringify({ processor: "sumSquares", settings: { pageSize: -1 } }));
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ field: "pageSize", error: "pageSize: Expected an integer from 1 to 100000, got -1" });
+    r = await post("/api/instances", JSON.stringify({ processor: "nope" }));
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ field: "processor" });
+    expect((await fetch(`${base}/api/instances/unknown-id`)).status).toBe(404);
+    expect((await post("/api/instances/unknown-id/kill", "{}")).status).toBe(404);
+    expect(await postStatus(`${base}/api/instances`, JSON.stringify({ processor: "sumSquares", params: "x".repeat(2 * 2 ** 20) }))).toBe(413);
+    r = await post("/workers/report", JSON.stringify({ type: "report", worker: { workerId: "ghost", incarnation: 1 }, load: { freeSlots: 0, cpuFree: null, memFree: null }, reports: [] }));
+    expect(r.status).toBe(409);
+    r = await post("/workers/map", JSON.stringify({ type: "map" }));
+    expect(r.status).toBe(400);
+    expect(await master.list()).toEqual([]);
+  });
+
+  it("serves /health, /metrics and /openapi.json", async () => {
+    const { base } = await httpCluster(1);
+    expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ ok: true });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^# HELP taskmill_instances_running/m);
+    expect(metrics).toMatch(/^taskmill_workers 2$/m);
+    const doc = await (await fetch(`${base}/openapi.json`)).json() as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/instances", "/workers/report", "/workers/map"]));
+  });
+
+  it("streams progress as Server-Sent Events until done", async () => {
+    const { base } = await httpCluster(1);
+    const res = await fetch(`${base}/api/instances`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ processor: "sumSquares", params: { n: 3000, ranges: 3 }, settings: { progressMs: 20, dispatchSpeed: "10000/s" } }) });
+    const { instanceId } = await res.json() as { instanceId: string };
+    const sse = await fetch(`${base}/api/instances/${instanceId}/events`);
+    expect(sse.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const text = await sse.text();
+    const events = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(events[0]).toBe("progress");
+    expect(events.at(-1)).toBe("done");
+    const last = JSON.parse(text.trim().split("\n").filter((l) => l.startsWith("data: ")).at(-1)!.slice(6)) as { status: string };
+    expect(last.status).toBe("SUCCESS");
+  });
+});
