@@ -1,56 +1,19 @@
-import { H_IO, IO_LANES, IO_OUT, S_CURSOR, S_T_CAP } from "../../../core-as/shared/constants.ts";
+import { IO_OUT, S_CURSOR, S_T_CAP } from "../../../core-as/shared/constants.ts";
 import type { Core, CoreOptions, RouterConfig } from "../types.ts";
 import { resolveCoreOptions } from "../options.ts";
 import { viewsFromHeader, type CoreViews } from "../views.ts";
 import { instantiateCore, type CoreExports } from "./load.ts";
+import { Lanes } from "./lanes.ts";
 import { QueueBase, CountersBase, TableBase, RouterBase, LimiterBase } from "../base.ts";
-
-/** The I/O lanes batch calls cross through: inputs 0-3, output IO_OUT. */
-interface Lanes {
-  cap: number;
-  i32: Int32Array[];
-  u32: Uint32Array[];
-}
-
-function lanesOf(buffer: ArrayBuffer, headerPtr: number, ioCap: number): Lanes {
-  const ioPtr = new Int32Array(buffer, headerPtr, H_IO + 1)[H_IO]!;
-  const i32: Int32Array[] = [], u32: Uint32Array[] = [];
-  for (let l = 0; l < IO_LANES; l++) {
-    i32.push(new Int32Array(buffer, ioPtr + l * ioCap * 4, ioCap));
-    u32.push(new Uint32Array(buffer, ioPtr + l * ioCap * 4, ioCap));
-  }
-  return { cap: ioCap, i32, u32 };
-}
-
-/**
- * Runs a batch call in chunks of the lane capacity: `fill(from, n)` copies
- * inputs in, `call(n)` runs the kernel, `drain(from, n)` copies outputs out.
- */
-function chunked(
-  lanes: Lanes,
-  count: number,
-  fill: (from: number, n: number) => void,
-  call: (n: number) => number,
-  drain?: (from: number, n: number) => void,
-): number {
-  let done = 0;
-  for (let from = 0; from < count; from += lanes.cap) {
-    const n = Math.min(lanes.cap, count - from);
-    fill(from, n);
-    const k = call(n);
-    drain?.(from, n);
-    done += k;
-  }
-  return done;
-}
 
 class WasmQueue extends QueueBase {
   constructor(v: CoreViews, private readonly x: CoreExports, private readonly l: Lanes) { super(v); }
   pushBatch(handles: Uint32Array, count = handles.length): number {
+    const l = this.l;
     let taken = 0;
     while (taken < count) {
-      const n = Math.min(this.l.cap, count - taken);
-      this.l.u32[0]!.set(handles.subarray(taken, taken + n));
+      const n = Math.min(l.cap, count - taken);
+      l.inU32(0, handles, taken, n);
       const k = this.x.queuePush(n);
       taken += k;
       if (k < n) break; // full
@@ -58,11 +21,12 @@ class WasmQueue extends QueueBase {
     return taken;
   }
   popBatch(out: Uint32Array, max = out.length): number {
+    const l = this.l;
     let got = 0;
     while (got < max) {
-      const k = this.x.queuePop(Math.min(this.l.cap, max - got));
+      const k = this.x.queuePop(Math.min(l.cap, max - got));
       if (k === 0) break;
-      out.set(this.l.u32[IO_OUT]!.subarray(0, k), got);
+      out.set(l.outU32(k), got);
       got += k;
     }
     return got;
@@ -74,10 +38,14 @@ class WasmCounters extends CountersBase {
   constructor(v: CoreViews, private readonly x: CoreExports, private readonly l: Lanes) { super(v); }
   add(names: Int32Array, counts: Int32Array, count = names.length): number {
     const l = this.l;
-    return chunked(l, count, (f, n) => {
-      l.i32[0]!.set(names.subarray(f, f + n));
-      l.i32[1]!.set(counts.subarray(f, f + n));
-    }, (n) => this.x.countersAdd(n));
+    let done = 0;
+    for (let from = 0; from < count; from += l.cap) {
+      const n = Math.min(l.cap, count - from);
+      l.inI32(0, names, from, n);
+      l.inI32(1, counts, from, n);
+      done += this.x.countersAdd(n);
+    }
+    return done;
   }
   move(name: number, from: number, to: number, count: number): boolean {
     return this.x.countersMove(name, from, to, count) === 1;
@@ -85,20 +53,20 @@ class WasmCounters extends CountersBase {
   reset(): void { this.x.countersReset(); }
 }
 
+// Batch transitions are written out per method, without shared closures:
+// at small batches a closure and a view allocated per call cost more than
+// the work, and the copies allocate nothing (see Lanes).
 class WasmTable extends TableBase {
   constructor(v: CoreViews, private readonly x: CoreExports, private readonly l: Lanes) { super(v); }
-  private codes(out: Int32Array | undefined) {
-    return out ? (f: number, n: number) => out.set(this.l.i32[IO_OUT]!.subarray(0, n), f) : undefined;
-  }
   admit(names: Int32Array, attempts: Int32Array, count: number, outHandles: Uint32Array): number {
     const l = this.l;
     let done = 0;
     while (done < count) {
       const n = Math.min(l.cap, count - done);
-      l.i32[0]!.set(names.subarray(done, done + n));
-      l.i32[1]!.set(attempts.subarray(done, done + n));
+      l.inI32(0, names, done, n);
+      l.inI32(1, attempts, done, n);
       const k = this.x.tableAdmit(n);
-      outHandles.set(l.u32[IO_OUT]!.subarray(0, k), done);
+      outHandles.set(l.outU32(k), done);
       done += k;
       if (k < n) break; // table full
     }
@@ -106,29 +74,51 @@ class WasmTable extends TableBase {
   }
   assign(handles: Uint32Array, workers: Int32Array, count: number, outCodes?: Int32Array): number {
     const l = this.l;
-    return chunked(l, count, (f, n) => {
-      l.u32[0]!.set(handles.subarray(f, f + n));
-      l.i32[1]!.set(workers.subarray(f, f + n));
-    }, (n) => this.x.tableAssign(n), this.codes(outCodes));
+    let done = 0;
+    for (let from = 0; from < count; from += l.cap) {
+      const n = Math.min(l.cap, count - from);
+      l.inU32(0, handles, from, n);
+      l.inI32(1, workers, from, n);
+      done += this.x.tableAssign(n);
+      if (outCodes) outCodes.set(l.outI32(n), from);
+    }
+    return done;
   }
   report(h: Uint32Array, a: Int32Array, w: Int32Array, s: Int32Array, count: number, outCodes?: Int32Array): number {
     const l = this.l;
-    return chunked(l, count, (f, n) => {
-      l.u32[0]!.set(h.subarray(f, f + n));
-      l.i32[1]!.set(a.subarray(f, f + n));
-      l.i32[2]!.set(w.subarray(f, f + n));
-      l.i32[3]!.set(s.subarray(f, f + n));
-    }, (n) => this.x.tableReport(n), this.codes(outCodes));
+    let done = 0;
+    for (let from = 0; from < count; from += l.cap) {
+      const n = Math.min(l.cap, count - from);
+      l.inU32(0, h, from, n);
+      l.inI32(1, a, from, n);
+      l.inI32(2, w, from, n);
+      l.inI32(3, s, from, n);
+      done += this.x.tableReport(n);
+      if (outCodes) outCodes.set(l.outI32(n), from);
+    }
+    return done;
   }
   requeue(handles: Uint32Array, count: number, outCodes?: Int32Array): number {
     const l = this.l;
-    return chunked(l, count, (f, n) => l.u32[0]!.set(handles.subarray(f, f + n)),
-      (n) => this.x.tableRequeue(n), this.codes(outCodes));
+    let done = 0;
+    for (let from = 0; from < count; from += l.cap) {
+      const n = Math.min(l.cap, count - from);
+      l.inU32(0, handles, from, n);
+      done += this.x.tableRequeue(n);
+      if (outCodes) outCodes.set(l.outI32(n), from);
+    }
+    return done;
   }
   fail(handles: Uint32Array, count: number, outCodes?: Int32Array): number {
     const l = this.l;
-    return chunked(l, count, (f, n) => l.u32[0]!.set(handles.subarray(f, f + n)),
-      (n) => this.x.tableFail(n), this.codes(outCodes));
+    let done = 0;
+    for (let from = 0; from < count; from += l.cap) {
+      const n = Math.min(l.cap, count - from);
+      l.inU32(0, handles, from, n);
+      done += this.x.tableFail(n);
+      if (outCodes) outCodes.set(l.outI32(n), from);
+    }
+    return done;
   }
   scan(worker: number): Uint32Array {
     const parts: Uint32Array[] = [];
@@ -152,11 +142,12 @@ class WasmRouter extends RouterBase {
     this.x.routerConfigure(c.mode, c.execOnMaster ? 1 : 0, c.startIndex ?? 0);
   }
   route(count: number, out: Int32Array, redispatch = false): number {
+    const l = this.l;
     let done = 0;
     while (done < count) {
-      const n = Math.min(this.l.cap, count - done);
+      const n = Math.min(l.cap, count - done);
       const k = this.x.route(n, redispatch ? 1 : 0);
-      out.set(this.l.i32[IO_OUT]!.subarray(0, k), done);
+      out.set(l.outI32(k), done);
       done += k;
       if (k < n) break; // no worker can take more
     }
@@ -179,7 +170,7 @@ export function createWasmCore(options?: CoreOptions): Core {
   const x = instantiateCore();
   const headerPtr = x.init(o.queueCapacity, o.tableCapacity, o.maxNames, o.maxWorkers, o.ioCapacity);
   const v = viewsFromHeader(x.memory.buffer, headerPtr, o);
-  const l = lanesOf(x.memory.buffer, headerPtr, o.ioCapacity);
+  const l = new Lanes(x.memory.buffer, headerPtr, o.ioCapacity);
   return {
     engine: "wasm",
     queue: new WasmQueue(v, x, l),
