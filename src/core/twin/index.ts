@@ -23,7 +23,8 @@ class TwinQueue extends QueueBase {
     let tail = s[S_Q_HEAD]! + size;
     if (tail >= cap) tail -= cap;
     const first = Math.min(cap - tail, k);
-    q.set(handles.subarray(0, first), tail);
+    // A whole array goes in without a subarray view (as the WASM façade does).
+    q.set(first === handles.length ? handles : handles.subarray(0, first), tail);
     if (k > first) q.set(handles.subarray(first, k), 0);
     s[S_Q_SIZE] = size + k;
     return k;
