@@ -8,8 +8,6 @@ import { wAlive, wInvalid, wMaster, wSlots, wCpu, wMem, wLatency, scratch, getS,
 
 // @ts-ignore: decorator
 @inline function flag(base: usize, i: i32): bool { return load<u8>(base + <usize>i) != 0; }
-// @ts-ignore: decorator
-@inline function slots(i: i32): i32 { return load<i32>(wSlots + (<usize>i << 2)); }
 
 /** Whether worker `i` may take a task under the master-skip and failover rules. */
 function eligible(i: i32, skipMaster: bool, onlyAlive: bool): bool {
@@ -26,12 +24,20 @@ function eligible(i: i32, skipMaster: bool, onlyAlive: bool): bool {
  */
 export function route(n: i32, redispatch: i32): i32 {
   const count = getS(S_W_COUNT);
-  let valid = 0;
-  let answered = 0;
-  for (let i = 0; i < count; i++) {
-    if (flag(wInvalid, i)) continue;
+  // Census of valid and answered workers, eight at a time: a byte-wise
+  // "non-zero" test on 64-bit words, then popcnt (the same counts as a byte loop).
+  const invalid = wInvalid, alive = wAlive;
+  let i = 0, bad: i64 = 0, answered: i64 = 0;
+  for (; i + 8 <= count; i += 8) {
+    const ni = nonZero(load<u64>(invalid + <usize>i));
+    bad += popcnt(ni);
+    answered += popcnt(nonZero(load<u64>(alive + <usize>i)) & ~ni);
+  }
+  let valid = i - <i32>bad;
+  for (; i < count; i++) {
+    if (flag(invalid, i)) continue;
     valid++;
-    if (flag(wAlive, i)) answered++;
+    if (flag(alive, i)) answered++;
   }
   // B5: the master's own worker is skipped only while another worker exists.
   const skipMaster = getS(S_EXEC_ON_MASTER) == 0 && valid > 1;
@@ -40,77 +46,99 @@ export function route(n: i32, redispatch: i32): i32 {
   return routeRoundRobin(n, count, skipMaster, onlyAlive);
 }
 
+/** 0x80 in every byte of `x` that is not zero, 0 elsewhere. */
+// @ts-ignore: decorator
+@inline function nonZero(x: u64): u64 {
+  return (((x & 0x7f7f7f7f7f7f7f7f) + 0x7f7f7f7f7f7f7f7f) | x) & 0x8080808080808080;
+}
+
 function routeRoundRobin(n: i32, count: i32, skipMaster: bool, onlyAlive: bool): i32 {
   if (count == 0) return 0;
   let idx = getS(S_RR_INDEX);
   if (idx >= count) idx = 0;
+  const invalid = wInvalid, master = wMaster, alive = wAlive, out = lane(IO_OUT, 0);
+  // The first worker probed for a task is tested without branches; the
+  // rules are those of eligible(), as masks.
+  const skipMask: u32 = skipMaster ? 0xff : 0, aliveMask: u32 = onlyAlive ? 1 : 0;
   let k = 0;
   for (; k < n; k++) {
+    const first = idx;
+    idx = idx + 1 == count ? 0 : idx + 1;
+    const refused = <u32>load<u8>(invalid + <usize>first) | (<u32>load<u8>(master + <usize>first) & skipMask)
+      | (<u32>(load<u8>(alive + <usize>first) == 0) & aliveMask);
+    if (refused == 0) { store<i32>(out + (<usize>k << 2), first); continue; }
     let found = ROUTE_NONE;
-    for (let t = 0; t < count; t++) {
+    for (let t = 1; t < count; t++) {
       const i = idx;
       idx++;
       if (idx == count) idx = 0;
       if (eligible(i, skipMaster, onlyAlive)) { found = i; break; }
     }
     if (found == ROUTE_NONE) break; // one full turn and no valid worker
-    store<i32>(lane(IO_OUT, k), found);
+    store<i32>(out + (<usize>k << 2), found);
   }
   setS(S_RR_INDEX, idx);
   return k;
 }
 
 /** True when worker a ranks before worker b: slots, CPU, memory desc; latency asc; index. */
-function better(a: i32, b: i32): bool {
-  const sa = slots(a), sb = slots(b);
+// @ts-ignore: decorator
+@inline function better(a: i32, b: i32, sl: usize, cpu: usize, mem: usize, lat: usize): bool {
+  const oa = <usize>a << 2, ob = <usize>b << 2;
+  const sa = load<i32>(sl + oa), sb = load<i32>(sl + ob);
   if (sa != sb) return sa > sb;
-  const ca = load<f32>(wCpu + (<usize>a << 2)), cb = load<f32>(wCpu + (<usize>b << 2));
+  const ca = load<f32>(cpu + oa), cb = load<f32>(cpu + ob);
   if (ca != cb) return ca > cb;
-  const ma = load<f32>(wMem + (<usize>a << 2)), mb = load<f32>(wMem + (<usize>b << 2));
+  const ma = load<f32>(mem + oa), mb = load<f32>(mem + ob);
   if (ma != mb) return ma > mb;
-  const la = load<f32>(wLatency + (<usize>a << 2)), lb = load<f32>(wLatency + (<usize>b << 2));
+  const la = load<f32>(lat + oa), lb = load<f32>(lat + ob);
   if (la != lb) return la < lb;
   return a < b;
 }
 
-// @ts-ignore: decorator
-@inline function heapAt(i: i32): i32 { return load<i32>(scratch + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function heapPut(i: i32, v: i32): void { store<i32>(scratch + (<usize>i << 2), v); }
-
+/** Restores the heap below position `i` (the heap is `size` worker indices at `heap`). */
 function siftDown(i: i32, size: i32): void {
-  const v = heapAt(i);
+  const heap = scratch, sl = wSlots, cpu = wCpu, mem = wMem, lat = wLatency;
+  const v = load<i32>(heap + (<usize>i << 2));
   while (true) {
     const l = 2 * i + 1;
     if (l >= size) break;
     let c = l;
+    let cv = load<i32>(heap + (<usize>l << 2));
     const r = l + 1;
-    if (r < size && better(heapAt(r), heapAt(l))) c = r;
-    const cv = heapAt(c);
-    if (!better(cv, v)) break;
-    heapPut(i, cv);
+    if (r < size) {
+      const rv = load<i32>(heap + (<usize>r << 2));
+      if (better(rv, cv, sl, cpu, mem, lat)) { c = r; cv = rv; }
+    }
+    if (!better(cv, v, sl, cpu, mem, lat)) break;
+    store<i32>(heap + (<usize>i << 2), cv);
     i = c;
   }
-  heapPut(i, v);
+  store<i32>(heap + (<usize>i << 2), v);
 }
 
 function routeLoad(n: i32, count: i32, skipMaster: bool, onlyAlive: bool): i32 {
   // A max-heap of eligible workers with a free slot; each task takes a slot
   // from the top worker, which then sinks to its new rank.
+  const heap = scratch, sl = wSlots, out = lane(IO_OUT, 0);
   let size = 0;
   for (let i = 0; i < count; i++) {
-    if (eligible(i, skipMaster, onlyAlive) && slots(i) > 0) { heapPut(size, i); size++; }
+    if (eligible(i, skipMaster, onlyAlive) && load<i32>(sl + (<usize>i << 2)) > 0) {
+      store<i32>(heap + (<usize>size << 2), i);
+      size++;
+    }
   }
   for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i, size);
   let k = 0;
   for (; k < n && size > 0; k++) {
-    const top = heapAt(0);
-    store<i32>(lane(IO_OUT, k), top);
-    const left = slots(top) - 1;
-    store<i32>(wSlots + (<usize>top << 2), left);
+    const top = load<i32>(heap);
+    store<i32>(out + (<usize>k << 2), top);
+    const p = sl + (<usize>top << 2);
+    const left = load<i32>(p) - 1;
+    store<i32>(p, left);
     if (left == 0) {
       size--;
-      heapPut(0, heapAt(size));
+      store<i32>(heap, load<i32>(heap + (<usize>size << 2)));
     }
     if (size > 0) siftDown(0, size);
   }
