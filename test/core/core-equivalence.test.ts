@@ -140,6 +140,40 @@ describe("core equivalence", () => {
     );
   });
 
+  it("X2: routing agrees on wide worker tables, whatever non-zero byte a flag holds", () => {
+    // Worker counts past 8 and their tails exercise the WASM census that reads
+    // flags eight at a time; hosts may write any non-zero byte through the views.
+    const flagByte = fc.constantFrom(0, 0, 0, 1, 2, 0x7f, 0x80, 0xff);
+    const wide = fc.record({
+      count: fc.nat({ max: 40 }),
+      mode: fc.constantFrom(ROUTE_ROUND_ROBIN, ROUTE_WORKER_LOAD),
+      execOnMaster: fc.boolean(),
+      start: fc.nat({ max: 40 }),
+      table: fc.array(fc.tuple(flagByte, flagByte, flagByte, fc.nat({ max: 3 }), fc.nat({ max: 2 })), { minLength: 40, maxLength: 40 }),
+      routes: fc.array(fc.tuple(fc.nat({ max: 50 }), fc.boolean()), { minLength: 1, maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(wide, (w) => {
+        const [a, b] = [createWasmCore({ maxWorkers: 40, ioCapacity: 16 }), createTwinCore({ maxWorkers: 40, ioCapacity: 16 })];
+        for (const core of [a, b]) {
+          const r = core.router;
+          w.table.forEach(([alive, invalid, master, slots, cpu], i) => {
+            r.alive[i] = alive; r.invalid[i] = invalid; r.isMaster[i] = master; r.freeSlots[i] = slots; r.cpuFree[i] = cpu / 2;
+          });
+          r.workerCount = w.count;
+          r.configure({ mode: w.mode, execOnMaster: w.execOnMaster, startIndex: w.start });
+        }
+        for (const [n, redispatch] of w.routes) {
+          const outA = new Int32Array(n), outB = new Int32Array(n);
+          const ka = a.router.route(n, outA, redispatch), kb = b.router.route(n, outB, redispatch);
+          expect([kb, Array.from(outB.subarray(0, kb))]).toEqual([ka, Array.from(outA.subarray(0, ka))]);
+          expect(Array.from(b.router.freeSlots)).toEqual(Array.from(a.router.freeSlots));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it("the counter invariant holds for a task's whole life on both engines (FAILED is final)", () => {
     for (const core of [createWasmCore(opts), createTwinCore(opts)]) {
       core.counters.add(Int32Array.of(1), Int32Array.of(1));
