@@ -4,7 +4,8 @@ import {
   RUNNING, SUCCESS, ROUTE_ROUND_ROBIN, ROUTE_WORKER_LOAD, NAME_FIELDS, N_TOTAL,
 } from "../core-as/shared/constants.ts";
 import { createWasmCore, createTwinCore, type Core, type CoreOptions } from "../src/core/index.ts";
-import { measurePair, spread, type Step } from "./lib/measure.ts";
+import { inThread, measurePair, spread, type Contender, type Step } from "./lib/measure.ts";
+import { WorkerContender } from "./lib/contender.ts";
 import { resolveBenchOptions, type BenchOptions, type Suite, type SuiteResult } from "./lib/suite.ts";
 import { perSecond } from "./lib/table.ts";
 
@@ -32,6 +33,15 @@ export interface CoreBenchOptions extends BenchOptions {
   batches: number[];
   /** Worker-table sizes for routing. @default [10, 100, 1000] */
   workers: number[];
+  /** Only ops whose name contains this text. @default every op */
+  only: string;
+}
+
+/** What a case is, as plain data: it crosses into the worker thread that runs an engine. */
+export interface CaseSpec {
+  kind: "queue" | "round-robin" | "worker-load" | "lifecycle" | "requeue" | "limiter" | "baseline";
+  batch: number;
+  workers?: number;
 }
 
 /** One operation measured: builds a step over a core (same inputs for both engines). */
@@ -219,27 +229,59 @@ function baselineCase(): Case {
   };
 }
 
+/** The case a spec names. */
+function caseOf(spec: CaseSpec): Case {
+  switch (spec.kind) {
+    case "queue": return queueCase(spec.batch);
+    case "round-robin": return roundRobinCase(spec.batch, spec.workers!);
+    case "worker-load": return workerLoadCase(spec.batch, spec.workers!);
+    case "lifecycle": return lifecycleCase(spec.batch);
+    case "requeue": return requeueCase(spec.batch);
+    case "limiter": return limiterCase();
+    case "baseline": return baselineCase();
+  }
+}
+
 /** Every case of a run, in table order. */
-function cases(o: CoreBenchOptions): Case[] {
-  const out: Case[] = [];
-  for (const b of o.batches) out.push(queueCase(b));
-  for (const w of o.workers) for (const b of o.batches) out.push(roundRobinCase(b, w));
-  for (const w of o.workers) for (const b of o.batches) out.push(workerLoadCase(b, w));
-  for (const b of o.batches) out.push(lifecycleCase(b));
-  for (const b of o.batches) out.push(requeueCase(b));
-  out.push(limiterCase(), baselineCase());
+function specs(o: CoreBenchOptions): CaseSpec[] {
+  const out: CaseSpec[] = [];
+  for (const batch of o.batches) out.push({ kind: "queue", batch });
+  for (const workers of o.workers) for (const batch of o.batches) out.push({ kind: "round-robin", batch, workers });
+  for (const workers of o.workers) for (const batch of o.batches) out.push({ kind: "worker-load", batch, workers });
+  for (const batch of o.batches) out.push({ kind: "lifecycle", batch });
+  for (const batch of o.batches) out.push({ kind: "requeue", batch });
+  out.push({ kind: "limiter", batch: 1 }, { kind: "baseline", batch: 1 });
   return out;
 }
 
-/** Runs one case on both engines; checks both handle the same items on a trial step first. */
-function runCase(c: Case, o: CoreBenchOptions): CoreRow {
-  const wasm = c.setup(createWasmCore(c.core));
-  const ts = c.setup(createTwinCore(c.core));
+/**
+ * The step of one case on one engine, over a fresh core, after checking that
+ * a trial step handles the expected number of items. Worker threads call it.
+ */
+export function coreStep(spec: CaseSpec, engine: string): Step {
+  const c = caseOf(spec);
+  const core = engine === "wasm" ? createWasmCore(c.core) : engine === "ts" ? createTwinCore(c.core) : null;
+  if (!core) throw new Error(`core bench: engine: Expected "wasm" or "ts", got ${JSON.stringify(engine)}`);
+  const step = c.setup(core);
   const want = c.batched ? c.batch : 1024;
-  const a = wasm(), b = ts();
-  if (a !== want) fail(`${c.op} (wasm)`, a, want);
-  if (b !== want) fail(`${c.op} (ts)`, b, want);
-  const r = measurePair(wasm, ts, o);
+  const got = step();
+  if (got !== want) fail(`${c.op} (${engine})`, got, want);
+  return step;
+}
+
+/** Runs one case on both engines. */
+async function runCase(spec: CaseSpec, o: CoreBenchOptions, pair: { wasm: WorkerContender; ts: WorkerContender } | null): Promise<CoreRow> {
+  const c = caseOf(spec);
+  let wasm: Contender, ts: Contender;
+  if (pair) {
+    await pair.wasm.setup(spec, "wasm");
+    await pair.ts.setup(spec, "ts");
+    ({ wasm, ts } = pair);
+  } else {
+    wasm = inThread(coreStep(spec, "wasm"));
+    ts = inThread(coreStep(spec, "ts"));
+  }
+  const r = await measurePair(wasm, ts, o);
   return {
     op: c.op, batch: c.batch, ...(c.workers === undefined ? {} : { workers: c.workers }),
     wasmOpsPerSec: Math.round(r.a), tsOpsPerSec: Math.round(r.b), ratio: Number((r.a / r.b).toFixed(3)),
@@ -253,15 +295,20 @@ export async function runCoreBench(options: Partial<CoreBenchOptions> = {}): Pro
     ...resolveBenchOptions(options),
     batches: options.batches ?? [64, 1024],
     workers: options.workers ?? [10, 100, 1000],
+    only: options.only ?? "",
   };
   const rows: CoreRow[] = [];
-  const list = cases(o);
-  for (const c of list) {
-    const row = runCase(c, o);
-    rows.push(row);
-    o.log(`core: ${c.op} batch ${c.batch}${c.workers ? ` workers ${c.workers}` : ""}: ratio ${row.ratio}`);
-    // Let timers and I/O run between cases (and keep the event loop honest).
-    await new Promise((r) => setTimeout(r, 0));
+  const list = specs(o).filter((spec) => caseOf(spec).op.includes(o.only));
+  const source = { module: import.meta.url, factory: "coreStep" };
+  const pair = o.isolate ? { wasm: new WorkerContender(source), ts: new WorkerContender(source) } : null;
+  try {
+    for (const spec of list) {
+      const row = await runCase(spec, o, pair);
+      rows.push(row);
+      o.log(`core: ${row.op} batch ${row.batch}${row.workers ? ` workers ${row.workers}` : ""}: ratio ${row.ratio}`);
+    }
+  } finally {
+    await Promise.all([pair?.wasm.close(), pair?.ts.close()]);
   }
   const table = [
     ["op", "batch", "workers", "wasm", "ts", "wasm/ts", "noise w/t"],
@@ -270,10 +317,12 @@ export async function runCoreBench(options: Partial<CoreBenchOptions> = {}): Pro
       perSecond(r.tsOpsPerSec), `${r.ratio.toFixed(2)}x`, `${pct(r.wasmSpread)}/${pct(r.tsSpread)}`,
     ]),
   ];
-  const under = rows.filter((r, i) => list[i]!.batched && r.ratio < 2);
+  const batched = list.map((spec) => caseOf(spec).batched);
+  const under = rows.filter((r, i) => batched[i] && r.ratio < 2);
   const notes = [
-    `items/s = tasks (or calls, batch 1) per second; median of ${o.rounds} interleaved rounds of >= ${o.roundMs} ms after ${o.warmupMs} ms warm-up`,
-    under.length === 0 ? "every batched op reached the 2x target" : `batched ops under the 2x target: ${under.length} of ${rows.filter((_, i) => list[i]!.batched).length} (see bench/RESULTS.md)`,
+    `items/s = tasks (or calls, batch 1) per second; median of ${o.rounds} interleaved rounds of >= ${o.roundMs} ms after ${o.warmupMs} ms warm-up; ` +
+      (o.isolate ? "each engine in a worker thread of its own" : "both engines in one thread"),
+    under.length === 0 ? "every batched op reached the 2x target" : `batched ops under the 2x target: ${under.length} of ${batched.filter(Boolean).length} (see bench/RESULTS.md)`,
   ];
   return { rows, table, notes };
 }

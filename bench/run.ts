@@ -1,4 +1,4 @@
-// Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N]`.
+// Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate]`.
 // No suite name runs every suite. A new suite is one file exporting a Suite,
 // plus one line in SUITES below.
 import { coreSuite } from "./core.ts";
@@ -12,7 +12,7 @@ const SUITES: readonly Suite[] = [coreSuite];
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 
 function usage(): string {
-  return `usage: npm run bench -- [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N]\nsuites:\n` +
+  return `usage: npm run bench -- [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate]\nsuites:\n` +
     SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.summary}`).join("\n");
 }
 
@@ -22,6 +22,7 @@ function parseArgs(argv: readonly string[]): { suites: Suite[]; options: Partial
   const names: string[] = [];
   for (const arg of argv) {
     if (arg === "-h" || arg === "--help") throw new Error(usage());
+    if (arg === "--same-isolate") { options.isolate = false; continue; }
     if (arg.startsWith("--")) {
       const [flag, value] = arg.split("=", 2) as [string, string | undefined];
       const key = FLAGS[flag];

@@ -8,6 +8,12 @@ export interface BenchOptions {
   roundMs: number;
   /** Warm-up per case before the first round, in ms (both engines together). @default 400 */
   warmupMs: number;
+  /**
+   * Runs each contender (engine) in a worker thread of its own, so neither
+   * inherits the other's JIT and V8 process-wide state. Needs the compiled
+   * bench (dist/); false runs both in the calling thread. @default true
+   */
+  isolate: boolean;
   /** Progress lines go here. @default no output */
   log: (line: string) => void;
 }
@@ -17,6 +23,7 @@ export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = {
   rounds: 5,
   roundMs: 200,
   warmupMs: 400,
+  isolate: true,
   log: () => {},
 };
 
