@@ -32,7 +32,6 @@ export class Lanes {
   /** Copies `src[from .. from + n)` into input lane `lane`. */
   inI32(lane: number, src: Int32Array, from: number, n: number): void {
     const dst = this.i32[lane]!;
-    if (src === dst) return; // the caller filled the lane itself
     if (from === 0 && n === src.length) dst.set(src);
     else dst.set(src.subarray(from, from + n));
   }
@@ -40,7 +39,6 @@ export class Lanes {
   /** Copies `src[from .. from + n)` into input lane `lane`. */
   inU32(lane: number, src: Uint32Array, from: number, n: number): void {
     const dst = this.u32[lane]!;
-    if (src === dst) return;
     if (from === 0 && n === src.length) dst.set(src);
     else dst.set(src.subarray(from, from + n));
   }
