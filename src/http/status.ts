@@ -1,7 +1,11 @@
 import type { RefusalCode } from "../protocol/replies.ts";
 
-/** HTTP status of each refusal (4xx: a definite answer; 503: the worker is not running). */
-export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 404 | 409 | 413 | 422 | 429 | 503>> = {
+/**
+ * HTTP status of each refusal. All are 4xx: the receiver answered. "Gone"
+ * (410) says the addressed worker incarnation no longer runs: the master
+ * fails its tasks over as after a network error (B9), unlike a rejection (422).
+ */
+export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 404 | 409 | 410 | 413 | 422 | 429>> = {
   bad_request: 400,
   unauthorized: 401,
   not_found: 404,
@@ -9,7 +13,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 404 | 409 
   too_large: 413,
   rejected: 422,
   busy: 429,
-  not_running: 503,
+  not_running: 410,
 };
 
 /** The refusal code of an HTTP status (for replies that lost their body). */

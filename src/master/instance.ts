@@ -210,7 +210,8 @@ export class MapTaskMaster {
     this.#cycleStart = this.#host.clock.now();
     this.#core = createCore({
       queueCapacity: s.queueSize,
-      tableCapacity: Math.min(MAX_TABLE_CAPACITY, Math.max(4096, s.queueSize * 4)),
+      // Live tasks: the queued ones plus as many again handed to workers.
+      tableCapacity: Math.min(MAX_TABLE_CAPACITY, Math.max(1024, s.queueSize * 2)),
       maxNames: MAX_NAMES,
       maxWorkers: MAX_WORKERS,
     }, this.#host.engine);

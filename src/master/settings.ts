@@ -14,7 +14,7 @@ export interface JobSettings {
   dispatchMode?: "push" | "pull";
   /** Tasks per worker per push batch; per pull in pull mode. @default 100 */
   pageSize?: number;
-  /** Bound of the in-memory dispatch queue of task handles. @default 10000 */
+  /** Bound of the in-memory dispatch queue of task handles (at most 1,000,000). @default 10000 */
   queueSize?: number;
   /** Push batches in flight, at most 200. @default 5 */
   dispatchers?: number;
@@ -141,7 +141,7 @@ export function resolveSettings(input: unknown): ResolvedSettings {
   return {
     dispatchMode: has("dispatchMode") ? oneOf("dispatchMode", s.dispatchMode, ["push", "pull"] as const) : d.dispatchMode,
     pageSize: int("pageSize", 1, 100_000),
-    queueSize: int("queueSize", 1, 10_000_000),
+    queueSize: int("queueSize", 1, 1_000_000),
     dispatchers: int("dispatchers", 1, 200),
     consumerSize: int("consumerSize", 1, 100_000),
     globalConsumerSize: int("globalConsumerSize", 1),

@@ -1,0 +1,99 @@
+// Random bodies to every route of a master and a worker: never a 5xx, never a
+// crash, and the master still serves and runs a job afterwards.
+import { describe, it, expect } from "vitest";
+import fc from "fast-check";
+import { HttpTransport, masterApi, MESSAGE_ROUTES } from "../../src/http/index.ts";
+import { Master, Worker, ManualClock, MemoryStore, defineMap } from "../../src/index.ts";
+
+/** Fuzzed params must not make the processor itself do unbounded work: this one ignores them. */
+const noop = defineMap({ process: () => ({ ok: true }) });
+import { sumSquares, sumOfSquares } from "../master/processors.ts";
+
+const BASE = "http://127.0.0.1:7999";
+
+function setup() {
+  const clock = new ManualClock(0);
+  const t = new HttpTransport(BASE);
+  const own = new Worker({ workerId: "own", address: `${BASE}/worker`, transport: t, clock, processors: { sumSquares, noop } });
+  const master = new Master({ store: new MemoryStore(), transport: t, clock, address: BASE, ownWorker: own });
+  t.app.route("/", masterApi(master));
+  return { clock, t, master, own };
+}
+
+/** A valid message of each type, to mutate. */
+function validMessages(instanceId: string): Record<string, unknown> {
+  const worker = { workerId: "own", incarnation: 1 };
+  const load = { freeSlots: 1, cpuFree: 0.5, memFree: 0.5 };
+  const instance = { instanceId, serialNum: 1, processor: "sumSquares", params: null, consumerSize: 2 };
+  return {
+    register: { type: "register", workerId: "fz", address: "http://127.0.0.1:1/fz", slots: 2, load },
+    heartbeat: { type: "heartbeat", worker, load, instances: [instanceId] },
+    report: { type: "report", worker, load, reports: [{ instanceId, serialNum: 1, handle: 0, taskId: "r", attempt: 0, status: "SUCCESS", result: 1 }] },
+    map: { type: "map", worker, instanceId, serialNum: 1, parentTaskId: "r", parentHandle: 0, parentAttempt: 0, mapCall: 0, taskName: "X", bodies: [1, 2], key: "k" },
+    pull: { type: "pull", worker, instanceId, serialNum: 1, max: 3 },
+    start: { type: "start", master: BASE, instance, worker, tasks: [{ handle: 5, taskId: "z", name: "NUM", body: 3, attempt: 0 }] },
+    notifyPull: { type: "notifyPull", master: BASE, instance, worker, pageSize: 2 },
+    killTask: { type: "killTask", instanceId, taskId: "z", reason: "fuzz" },
+    killInstance: { type: "killInstance", instanceId: "other", reason: "fuzz" },
+    destroyPool: { type: "destroyPool", instanceId: "other" },
+  };
+}
+
+/** Replaces one random path of a JSON value with another random value. */
+const mutate = (v: unknown) => fc.tuple(fc.nat(), fc.jsonValue({ maxDepth: 2 })).map(([seed, replacement]) => {
+  const copy = JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
+  const paths: Array<[Record<string, unknown> | unknown[], string | number]> = [];
+  const walk = (o: unknown) => {
+    if (o && typeof o === "object") for (const k of Object.keys(o)) { paths.push([o as Record<string, unknown>, k]); walk((o as Record<string, unknown>)[k]); }
+  };
+  walk(copy);
+  if (paths.length === 0) return replacement;
+  const [obj, key] = paths[seed % paths.length]!;
+  (obj as Record<string, unknown>)[key as string] = replacement;
+  return copy;
+});
+
+describe("fuzz", () => {
+  it("≥ 1,000 random bodies to every route: no 5xx, no crash, the master still serves", { timeout: 120_000 }, async () => {
+    const { clock, t, master, own } = setup();
+    await master.start();
+    const instanceId = await master.submit({ processor: "sumSquares", params: { n: 10, ranges: 2 }, settings: { dispatchSpeed: "1/h" } });
+    const valid = validMessages(instanceId);
+    const routes: Array<[string, unknown]> = [
+      ...Object.entries(MESSAGE_ROUTES).map(([type, path]) => [(["start", "notifyPull", "killTask", "killInstance", "destroyPool"].includes(type) ? "/worker" : "") + path, valid[type]] as [string, unknown]),
+      ["/api/instances", { processor: "noop", params: { n: 3, ranges: 1 } }],
+      [`/api/instances/${instanceId}/kill`, { reason: "x" }],
+      [`/api/instances/${instanceId}/tasks/r/kill`, {}],
+    ];
+    let requests = 0;
+    const statuses = new Map<number, number>();
+    for (const [path, base] of routes) {
+      await fc.assert(fc.asyncProperty(
+        fc.oneof(
+          { weight: 3, arbitrary: mutate(base).map((v) => JSON.stringify(v)) },
+          { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
+          { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+        ),
+        async (body) => {
+          const res = await t.app.request(BASE.replace(/\/$/, "") + path, { method: "POST", headers: { "content-type": "application/json" }, body });
+          requests++;
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          expect(res.status, `${path} ${body.slice(0, 200)}`).toBeLessThan(500);
+          const text = await res.text();
+          // A fuzzed submit that was valid starts a real instance: end it, so a thousand do not pile up.
+          if (res.status === 201) await master.kill((JSON.parse(text) as { instanceId: string }).instanceId, "fuzz");
+        },
+      ), { numRuns: 1000 });
+    }
+    expect(requests).toBeGreaterThanOrEqual(1000 * routes.length);
+    // Still serving, and still able to run a job to the right answer.
+    expect((await t.app.request(`${BASE}/health`)).status).toBe(200);
+    const id = await master.submit({ processor: "sumSquares", params: { n: 100, ranges: 2 } });
+    let done: Awaited<ReturnType<Master["waitFor"]>> | undefined;
+    void master.waitFor(id).then((v) => { done = v; });
+    await clock.until(() => done !== undefined);
+    expect(done!.result).toEqual({ sum: sumOfSquares(100), count: 100 });
+    master.close();
+    own.close();
+  });
+});
