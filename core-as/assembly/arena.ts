@@ -66,9 +66,10 @@ export function init(queueCap: i32, tableCap: i32, maxNames: i32, maxWorkers: i3
   names = put(H_NAMES, zeroed(<usize>maxNames * NAME_FIELDS * 4));
   workers = put(H_WORKERS, zeroed(<usize>maxWorkers * WORKER_FIELDS * 4));
   refused = put(H_REFUSED, zeroed(<usize>T_CODES << 2));
-  wAlive = put(H_W_ALIVE, zeroed(<usize>maxWorkers));
-  wInvalid = put(H_W_INVALID, zeroed(<usize>maxWorkers));
-  wMaster = put(H_W_MASTER, zeroed(<usize>maxWorkers));
+  // Flag bytes get 8 bytes of padding: routing reads them as 64-bit words.
+  wAlive = put(H_W_ALIVE, zeroed(<usize>maxWorkers + 8));
+  wInvalid = put(H_W_INVALID, zeroed(<usize>maxWorkers + 8));
+  wMaster = put(H_W_MASTER, zeroed(<usize>maxWorkers + 8));
   wSlots = put(H_W_SLOTS, zeroed(<usize>maxWorkers << 2));
   wCpu = put(H_W_CPU, zeroed(<usize>maxWorkers << 2));
   wMem = put(H_W_MEM, zeroed(<usize>maxWorkers << 2));

@@ -54,30 +54,37 @@ export function route(n: i32, redispatch: i32): i32 {
 
 function routeRoundRobin(n: i32, count: i32, skipMaster: bool, onlyAlive: bool): i32 {
   if (count == 0) return 0;
-  let idx = getS(S_RR_INDEX);
-  if (idx >= count) idx = 0;
+  const start = getS(S_RR_INDEX) < count ? getS(S_RR_INDEX) : 0;
   const invalid = wInvalid, master = wMaster, alive = wAlive, out = lane(IO_OUT, 0);
-  // The first worker probed for a task is tested without branches; the
-  // rules are those of eligible(), as masks.
-  const skipMask: u32 = skipMaster ? 0xff : 0, aliveMask: u32 = onlyAlive ? 1 : 0;
-  let k = 0;
-  for (; k < n; k++) {
-    const first = idx;
-    idx = idx + 1 == count ? 0 : idx + 1;
-    const refused = <u32>load<u8>(invalid + <usize>first) | (<u32>load<u8>(master + <usize>first) & skipMask)
-      | (<u32>(load<u8>(alive + <usize>first) == 0) & aliveMask);
-    if (refused == 0) { store<i32>(out + (<usize>k << 2), first); continue; }
-    let found = ROUTE_NONE;
-    for (let t = 1; t < count; t++) {
-      const i = idx;
-      idx++;
-      if (idx == count) idx = 0;
-      if (eligible(i, skipMaster, onlyAlive)) { found = i; break; }
+  // One scan along the rotation from `start`: each eligible worker met takes
+  // the next task. Eligibility does not change during a call, so "no worker
+  // in `count` probes" can only happen before the first hit, and means none
+  // is eligible. These are the probes of "try up to `count` workers per
+  // task", in the same order and ending at the same index. Eight workers are
+  // tested at once: the rules of eligible() on 64-bit words (the flag arenas
+  // have 8 bytes of padding, and bytes past the table's end are masked off),
+  // then one ctz per eligible worker.
+  const skipBits: u64 = skipMaster ? 0x8080808080808080 : 0, aliveBits: u64 = onlyAlive ? 0x8080808080808080 : 0;
+  let k = 0, i = start, probed = 0;
+  while (k < n) {
+    let hits = ~(nonZero(load<u64>(invalid + <usize>i)) | (nonZero(load<u64>(master + <usize>i)) & skipBits)
+      | (~nonZero(load<u64>(alive + <usize>i)) & aliveBits)) & 0x8080808080808080;
+    let span = count - i;
+    if (span < 8) hits &= (<u64>1 << (<u64>span << 3)) - 1;
+    else span = 8;
+    while (hits != 0) {
+      const w = i + <i32>(ctz(hits) >> 3);
+      store<i32>(out + (<usize>k << 2), w);
+      k++;
+      if (k == n) { span = w + 1 - i; break; }
+      hits &= hits - 1;
     }
-    if (found == ROUTE_NONE) break; // one full turn and no valid worker
-    store<i32>(out + (<usize>k << 2), found);
+    i += span;
+    if (i == count) i = 0;
+    probed += span;
+    if (k == 0 && probed >= count) { i = start; break; } // a full turn, nobody eligible: back at `start`
   }
-  setS(S_RR_INDEX, idx);
+  setS(S_RR_INDEX, i);
   return k;
 }
 

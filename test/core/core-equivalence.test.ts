@@ -144,13 +144,15 @@ describe("core equivalence", () => {
     // Worker counts past 8 and their tails exercise the WASM census that reads
     // flags eight at a time; hosts may write any non-zero byte through the views.
     const flagByte = fc.constantFrom(0, 0, 0, 1, 2, 0x7f, 0x80, 0xff);
+    // Half the tables have every worker invalid, so "a full turn and nobody eligible" comes up.
     const wide = fc.record({
       count: fc.nat({ max: 40 }),
       mode: fc.constantFrom(ROUTE_ROUND_ROBIN, ROUTE_WORKER_LOAD),
       execOnMaster: fc.boolean(),
       start: fc.nat({ max: 40 }),
       table: fc.array(fc.tuple(flagByte, flagByte, flagByte, fc.nat({ max: 3 }), fc.nat({ max: 2 })), { minLength: 40, maxLength: 40 }),
-      routes: fc.array(fc.tuple(fc.nat({ max: 50 }), fc.boolean()), { minLength: 1, maxLength: 4 }),
+      allInvalid: fc.boolean(),
+      routes: fc.array(fc.tuple(fc.nat({ max: 90 }), fc.boolean()), { minLength: 1, maxLength: 4 }),
     });
     fc.assert(
       fc.property(wide, (w) => {
@@ -160,6 +162,7 @@ describe("core equivalence", () => {
           w.table.forEach(([alive, invalid, master, slots, cpu], i) => {
             r.alive[i] = alive; r.invalid[i] = invalid; r.isMaster[i] = master; r.freeSlots[i] = slots; r.cpuFree[i] = cpu / 2;
           });
+          if (w.allInvalid) r.invalid.fill(0x80);
           r.workerCount = w.count;
           r.configure({ mode: w.mode, execOnMaster: w.execOnMaster, startIndex: w.start });
         }
@@ -169,6 +172,12 @@ describe("core equivalence", () => {
           expect([kb, Array.from(outB.subarray(0, kb))]).toEqual([ka, Array.from(outA.subarray(0, ka))]);
           expect(Array.from(b.router.freeSlots)).toEqual(Array.from(a.router.freeSlots));
         }
+        // Then everyone becomes eligible: where each rotation stands shows in one more route.
+        for (const core of [a, b]) {
+          core.router.invalid.fill(0); core.router.isMaster.fill(0); core.router.alive.fill(1); core.router.freeSlots.fill(1);
+        }
+        const outA = new Int32Array(45), outB = new Int32Array(45);
+        expect(Array.from(outB.subarray(0, b.router.route(45, outB)))).toEqual(Array.from(outA.subarray(0, a.router.route(45, outA))));
       }),
       { numRuns: 400 },
     );
