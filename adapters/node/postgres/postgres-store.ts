@@ -1,0 +1,433 @@
+/**
+ * The PostgreSQL TaskStore: every method is one SQL statement (from `sql/`),
+ * so each call is atomic without a client-side transaction, and a batch is
+ * one round trip whatever its size — columns travel as array parameters
+ * (`unnest($3::bigint[], ...)`), updates join them on the primary key.
+ *
+ * Fencing: every write statement first takes a FOR KEY SHARE lock on the
+ * instance row and checks the token there, in the same statement. An
+ * acquisition locks the row FOR UPDATE, so it waits for the writes in flight
+ * and every later write of the deposed owner sees the new token and changes
+ * nothing. The statement hands the token it found back, which tells an
+ * unknown instance (no row) from a stale token.
+ */
+import type { Sql } from "postgres";
+import { expectInt } from "../../../src/errors/validate.ts";
+import { ValidationError } from "../../../src/errors/validation-error.ts";
+import type { JsonValue } from "../../../src/protocol/messages.ts";
+import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "../../../src/store/errors.ts";
+import type {
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+} from "../../../src/store/task-store.ts";
+import { boolArray, intArray, textArray } from "./pg-arrays.ts";
+import type { StatementName, Statements } from "./statements.ts";
+import {
+  checkAttempt, checkBoolean, checkInstanceStatus, checkSeq, checkStatus, checkWorker, encodeJson, expectString,
+  isSeq, isStatus,
+} from "./validate.ts";
+
+/** Rows `results` reads at a time unless told. */
+const DEFAULT_PAGE_SIZE = 1000;
+/** A statement that lost a deadlock is run again this many times: it changed nothing. */
+const DEADLOCK_RETRIES = 3;
+const NULL_TEXT = "null";
+const INIT = 1;
+const FAILED = 5;
+
+type Param = string | number | boolean | null;
+
+/** The first row of every write statement: the instance's token as the locked row holds it. */
+interface FenceRow { fence: number }
+
+interface InstanceSqlRow {
+  id: string; processor: string; settings: string; params: string; status: InstanceStatus; result: string;
+  serial_num: number; owner: string; fence: number; created_at: number; finished_at: number | null; progress: string;
+}
+
+interface TaskSqlRow {
+  seq: number; task_id: string; parent_id: string | null; name: string; body: string;
+  status: TaskStatusCode; attempt: number; worker: string | null; result: string;
+}
+
+interface ResultSqlRow { seq: number; task_id: string; name: string; status: TaskStatusCode; result: string }
+
+function decode(text: string): JsonValue {
+  return text === NULL_TEXT ? null : JSON.parse(text) as JsonValue;
+}
+
+function record(row: InstanceSqlRow): InstanceRecord {
+  return {
+    instanceId: row.id,
+    processor: row.processor,
+    settings: decode(row.settings),
+    params: decode(row.params),
+    status: row.status,
+    result: decode(row.result),
+    serialNum: row.serial_num,
+    owner: row.owner,
+    fence: row.fence,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    progress: decode(row.progress) as InstanceRecord["progress"],
+  };
+}
+
+function taskRow(row: TaskSqlRow): TaskRow {
+  return {
+    seq: row.seq,
+    taskId: row.task_id,
+    parentId: row.parent_id,
+    name: row.name,
+    body: decode(row.body),
+    status: row.status,
+    attempt: row.attempt,
+    worker: row.worker,
+    result: decode(row.result),
+  };
+}
+
+/** The instance id of a fence as a text parameter; anything else names no instance. */
+function instanceIdOf(fence: Fence): string {
+  if (typeof fence?.instanceId !== "string") throw new UnknownInstanceError(String(fence?.instanceId));
+  return fence.instanceId;
+}
+
+/** The token as a float8 parameter: a non-integer token is simply never the current one. */
+function tokenOf(fence: Fence): number {
+  return typeof fence.token === "number" ? fence.token : Number.NaN;
+}
+
+/** A PostgreSQL error (from the `postgres` client) with its SQLSTATE. */
+function sqlState(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** Indexes of the first task of each taskId, or null when no taskId repeats (the usual case). */
+function firstOfEachTaskId(tasks: readonly NewTask[]): number[] | null {
+  const seen = new Set<string>();
+  let keep: number[] | null = null;
+  for (let i = 0; i < tasks.length; i++) {
+    const id = tasks[i]!.taskId;
+    if (seen.has(id)) {
+      keep ??= Array.from({ length: i }, (_, k) => k);
+    } else {
+      seen.add(id);
+      keep?.push(i);
+    }
+  }
+  return keep;
+}
+
+/** The seq a `tasks_pkey` violation names ("Key (ikey, seq)=(3, 17) already exists."), if it can be read. */
+function seqOfKeyViolation(e: unknown): number | undefined {
+  const detail = (e as { detail?: unknown }).detail;
+  const m = typeof detail === "string" ? /=\(\d+, (\d+)\)/.exec(detail) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * A TaskStore in one schema of a PostgreSQL database. Open it with
+ * `openPostgresStore(url)`, which migrates the schema first.
+ */
+export class PostgresStore implements TaskStore {
+  readonly kind = "postgres";
+  /** The PostgreSQL schema holding this store's tables. */
+  readonly schema: string;
+  /** Connection pool; its search_path is `schema`. */
+  readonly #sql: Sql;
+  readonly #statements: Statements;
+
+  /** Use `openPostgresStore`: it checks the URL, connects and migrates the schema. */
+  constructor(sql: Sql, statements: Statements, schema: string) {
+    this.#sql = sql;
+    this.#statements = statements;
+    this.schema = schema;
+  }
+
+  async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
+    const instanceId = expectString("instanceId", instance.instanceId);
+    const params: Param[] = [
+      instanceId,
+      expectString("processor", instance.processor),
+      encodeJson("settings", instance.settings),
+      encodeJson("params", instance.params),
+      expectInt("serialNum", instance.serialNum, 0),
+      expectInt("createdAt", instance.createdAt, 0),
+      expectString("owner", owner),
+    ];
+    const rows = await this.#run<FenceRow>("create-instance", params);
+    if (rows.length === 0) throw new DuplicateInstanceError(instanceId);
+    return { instanceId, token: rows[0]!.fence };
+  }
+
+  async acquireInstance(instanceId: string, owner: string): Promise<Fence> {
+    expectString("owner", owner);
+    if (typeof instanceId !== "string") throw new UnknownInstanceError(String(instanceId));
+    const rows = await this.#run<FenceRow>("acquire-instance", [instanceId, owner]);
+    if (rows.length === 0) throw new UnknownInstanceError(instanceId);
+    return { instanceId, token: rows[0]!.fence };
+  }
+
+  async getInstance(instanceId: string): Promise<InstanceRecord | null> {
+    if (typeof instanceId !== "string") return null;
+    const rows = await this.#run<InstanceSqlRow>("get-instance", [instanceId]);
+    return rows.length === 0 ? null : record(rows[0]!);
+  }
+
+  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
+    const status = filter.status === undefined ? null : checkInstanceStatus("status", filter.status);
+    const limit = filter.limit === undefined ? null : expectInt("limit", filter.limit, 0);
+    const rows = await this.#run<InstanceSqlRow>("list-instances", [status, limit]);
+    return rows.map(record);
+  }
+
+  async updateInstance(fence: Fence, patch: InstancePatch): Promise<void> {
+    const id = instanceIdOf(fence);
+    const status = patch.status === undefined ? null : checkInstanceStatus("status", patch.status);
+    const result = patch.result === undefined ? null : encodeJson("result", patch.result);
+    const serialNum = patch.serialNum === undefined ? null : expectInt("serialNum", patch.serialNum, 0);
+    const finishedAt = patch.finishedAt === undefined || patch.finishedAt === null
+      ? null : expectInt("finishedAt", patch.finishedAt, 0);
+    if (patch.progress !== undefined && patch.progress !== null && typeof patch.progress !== "object") {
+      throw new ValidationError("progress", "an object or null", patch.progress);
+    }
+    const progress = patch.progress === undefined ? null : encodeJson("progress", patch.progress);
+    const rows = await this.#run<FenceRow>("update-instance", [
+      id, tokenOf(fence), status, result, serialNum, patch.finishedAt !== undefined, finishedAt, progress,
+    ]);
+    this.#own(fence, rows[0]);
+  }
+
+  async insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> {
+    const id = instanceIdOf(fence);
+    const n = tasks.length;
+    const bodies: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = tasks[i]!;
+      if (!isSeq(t.seq)) checkSeq(`tasks[${i}].seq`, t.seq);
+      if (typeof t.taskId !== "string" || t.taskId.length === 0) expectString(`tasks[${i}].taskId`, t.taskId);
+      if (t.parentId !== null && typeof t.parentId !== "string") {
+        throw new ValidationError(`tasks[${i}].parentId`, "a string or null", t.parentId);
+      }
+      if (typeof t.name !== "string") expectString(`tasks[${i}].name`, t.name, false);
+      if (typeof t.queued !== "boolean") checkBoolean(`tasks[${i}].queued`, t.queued);
+      bodies[i] = encodeJson(`tasks[${i}].body`, t.body);
+    }
+    // A taskId twice in the batch: the first wins, the others are marked 0 without reaching the server.
+    const sent = firstOfEachTaskId(tasks);
+    const m = sent === null ? n : sent.length;
+    const seqs: number[] = new Array(m);
+    const taskIds: string[] = new Array(m);
+    const parents: (string | null)[] = new Array(m);
+    const names: string[] = new Array(m);
+    const texts: string[] = new Array(m);
+    const queued: boolean[] = new Array(m);
+    for (let k = 0; k < m; k++) {
+      const i = sent === null ? k : sent[k]!;
+      const t = tasks[i]!;
+      seqs[k] = t.seq;
+      taskIds[k] = t.taskId;
+      parents[k] = t.parentId;
+      names[k] = t.name;
+      texts[k] = bodies[i]!;
+      queued[k] = t.queued;
+    }
+    let rows: (FenceRow & { mask: string | null })[];
+    try {
+      rows = await this.#run("insert-tasks", [
+        id, tokenOf(fence), intArray(seqs), textArray(taskIds), textArray(parents), textArray(names), textArray(texts),
+        boolArray(queued),
+      ]);
+    } catch (e) {
+      if (sqlState(e) === "23505" && (e as { constraint_name?: unknown }).constraint_name === "tasks_pkey") {
+        const seq = seqOfKeyViolation(e);
+        const i = seq === undefined ? -1 : tasks.findIndex((t) => t.seq === seq);
+        throw new ValidationError(i < 0 ? "tasks" : `tasks[${i}].seq`, "a seq no other task holds", seq ?? "a taken seq");
+      }
+      throw e;
+    }
+    this.#own(fence, rows[0]);
+    const stored = new Uint8Array(n);
+    const mask = rows[0]!.mask;
+    for (let k = 0; k < m; k++) {
+      if (mask === null || mask.charCodeAt(k) === 49 /* '1' */) stored[sent === null ? k : sent[k]!] = 1;
+    }
+    return stored;
+  }
+
+  async updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> {
+    const id = instanceIdOf(fence);
+    const n = updates.length;
+    const results: (string | null)[] = new Array(n);
+    const seen = new Set<number>();
+    let repeated = false;
+    for (let i = 0; i < n; i++) {
+      const u = updates[i]!;
+      if (!isSeq(u.seq)) checkSeq(`updates[${i}].seq`, u.seq);
+      if (!isStatus(u.status)) checkStatus(`updates[${i}].status`, u.status);
+      checkAttempt(`updates[${i}].attempt`, u.attempt);
+      if (u.worker !== null && typeof u.worker !== "string") checkWorker(`updates[${i}].worker`, u.worker);
+      results[i] = u.result === undefined ? null : encodeJson(`updates[${i}].result`, u.result);
+      if (!repeated) repeated = seen.size === seen.add(u.seq).size;
+    }
+    const seqs: number[] = [];
+    const statuses: number[] = [];
+    const attempts: number[] = [];
+    const workers: (string | null)[] = [];
+    const texts: (string | null)[] = [];
+    if (!repeated) {
+      for (let i = 0; i < n; i++) {
+        const u = updates[i]!;
+        seqs.push(u.seq);
+        statuses.push(u.status);
+        attempts.push(u.attempt);
+        workers.push(u.worker);
+        texts.push(results[i]!);
+      }
+    } else {
+      // One row per seq, as if applied in order: the last update's status,
+      // attempt and worker, the last result given.
+      const at = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        const u = updates[i]!;
+        let k = at.get(u.seq);
+        if (k === undefined) {
+          at.set(u.seq, k = seqs.length);
+          seqs.push(u.seq);
+          texts.push(null);
+        }
+        statuses[k] = u.status;
+        attempts[k] = u.attempt;
+        workers[k] = u.worker;
+        if (results[i] !== null) texts[k] = results[i]!;
+      }
+    }
+    const rows = await this.#run<FenceRow>("update-statuses", [
+      id, tokenOf(fence), intArray(seqs), intArray(statuses), intArray(attempts), textArray(workers), textArray(texts),
+    ]);
+    this.#own(fence, rows[0]);
+  }
+
+  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
+    const id = instanceIdOf(fence);
+    checkStatus("status", status);
+    checkWorker("worker", worker);
+    for (let i = 0; i < seqs.length; i++) if (!isSeq(seqs[i])) checkSeq(`seqs[${i}]`, seqs[i]);
+    const rows = await this.#run<FenceRow>("set-status", [id, tokenOf(fence), status, worker, intArray(seqs)]);
+    this.#own(fence, rows[0]);
+  }
+
+  async resetWorkerTasks(
+    fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue },
+  ): Promise<number> {
+    const id = instanceIdOf(fence);
+    expectString("worker", worker, false);
+    let rows: (FenceRow & { changed: number })[];
+    if (to.status === INIT) {
+      checkBoolean("to.queued", to.queued);
+      rows = await this.#run("reset-worker-tasks-to-init", [id, tokenOf(fence), worker, to.queued]);
+    } else if (to.status === FAILED) {
+      const result = encodeJson("to.result", to.result);
+      rows = await this.#run("reset-worker-tasks-to-failed", [id, tokenOf(fence), worker, result]);
+    } else {
+      throw new ValidationError("to.status", "1 (INIT) or 5 (FAILED)", (to as { status: unknown }).status);
+    }
+    this.#own(fence, rows[0]);
+    return rows[0]!.changed;
+  }
+
+  async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {
+    const id = instanceIdOf(fence);
+    const text = encodeJson("result", result);
+    const rows = await this.#run<FenceRow & { changed: number }>("fail-unfinished", [id, tokenOf(fence), text]);
+    this.#own(fence, rows[0]);
+    return rows[0]!.changed;
+  }
+
+  async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
+    const id = instanceIdOf(fence);
+    checkBoolean("failover", failover);
+    const text = encodeJson("result", result);
+    const rows = failover
+      ? await this.#run<FenceRow>("reset-for-resume-failover", [id, tokenOf(fence)])
+      : await this.#run<FenceRow>("reset-for-resume-fail", [id, tokenOf(fence), text]);
+    this.#own(fence, rows[0]);
+  }
+
+  async claimInit(fence: Fence, limit: number): Promise<TaskRow[]> {
+    const id = instanceIdOf(fence);
+    expectInt("limit", limit, 0);
+    const rows = await this.#run<FenceRow & { [K in keyof TaskSqlRow]: TaskSqlRow[K] | null }>(
+      "claim-init", [id, tokenOf(fence), limit]);
+    this.#own(fence, rows[0]);
+    const out: TaskRow[] = [];
+    for (const row of rows) if (row.seq !== null) out.push(taskRow(row as TaskSqlRow));
+    return out;
+  }
+
+  async countByStatus(instanceId: string): Promise<StatusCount[]> {
+    if (typeof instanceId !== "string") return [];
+    const rows = await this.#run<StatusCount>("count-by-status", [instanceId]);
+    return rows.map((r) => ({ name: r.name, status: r.status, count: r.count }));
+  }
+
+  async maxSeq(instanceId: string): Promise<number> {
+    if (typeof instanceId !== "string") return -1;
+    const rows = await this.#run<{ max_seq: number }>("max-seq", [instanceId]);
+    return rows[0]!.max_seq;
+  }
+
+  async getTask(instanceId: string, taskId: string): Promise<TaskRow | null> {
+    if (typeof instanceId !== "string" || typeof taskId !== "string") return null;
+    const rows = await this.#run<TaskSqlRow>("get-task", [instanceId, taskId]);
+    return rows.length === 0 ? null : taskRow(rows[0]!);
+  }
+
+  /** @param pageSize rows read at a time. @default 1000 */
+  results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
+    expectInt("pageSize", pageSize, 1);
+    return this.#pages(instanceId, pageSize);
+  }
+
+  async clearTasks(fence: Fence): Promise<void> {
+    const id = instanceIdOf(fence);
+    const rows = await this.#run<FenceRow>("clear-tasks", [id, tokenOf(fence)]);
+    this.#own(fence, rows[0]);
+  }
+
+  /** Closes the pool, letting running statements finish (for up to 5 s). */
+  async close(): Promise<void> {
+    await this.#sql.end({ timeout: 5 });
+  }
+
+  /** Keyset pages by seq: rows changed or added meanwhile never repeat or shift a page. */
+  async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+    let after = -1;
+    for (;;) {
+      const rows = await this.#run<ResultSqlRow>("results-page", [instanceId, after, pageSize]);
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.seq;
+      for (const row of rows) yield { taskId: row.task_id, name: row.name, status: row.status, result: decode(row.result) };
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** Runs one statement as a prepared statement; a lost deadlock changed nothing and is run again. */
+  async #run<Row>(name: StatementName, params: Param[]): Promise<Row[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#sql.unsafe(this.#statements[name], params, { prepare: true }) as unknown as Row[];
+      } catch (e) {
+        if (sqlState(e) !== "40P01" || attempt > DEADLOCK_RETRIES) throw e;
+      }
+    }
+  }
+
+  /** Throws unless the statement found the instance and `fence` is its current token. */
+  #own(fence: Fence, row: FenceRow | undefined): void {
+    if (row === undefined) throw new UnknownInstanceError(fence.instanceId);
+    if (row.fence !== fence.token) throw new FencedError(fence.instanceId, fence.token, row.fence);
+  }
+}

@@ -1,0 +1,25 @@
+-- insertTasks: stores a batch of instance $1 as INIT, attempt 0, no worker,
+-- null result, when $2 is its fencing token. Columns come as arrays, one
+-- element per task: $3 seq, $4 task id, $5 parent id, $6 name, $7 body (JSON
+-- text), $8 queued. A task whose task id is stored already is skipped; a seq
+-- held by another task id fails the statement (tasks_pkey).
+-- Comes back: the token the instance row holds (no row: unknown instance) and
+-- a '0'/'1' mask in batch order, null when every task was stored.
+WITH inst AS (
+  SELECT ikey, fence FROM instances WHERE id = $1::text FOR KEY SHARE
+), stored AS (
+  INSERT INTO tasks (ikey, seq, task_id, parent_id, name, body, queued)
+  SELECT inst.ikey, u.seq, u.task_id, u.parent_id, u.name, u.body, u.queued
+  FROM inst, unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
+    AS u(seq, task_id, parent_id, name, body, queued)
+  WHERE inst.fence = $2::float8
+  ON CONFLICT (ikey, task_id) DO NOTHING
+  RETURNING task_id
+)
+SELECT inst.fence,
+  CASE WHEN (SELECT count(*) FROM stored) = cardinality($4::text[]) THEN NULL ELSE (
+    SELECT string_agg(CASE WHEN s.task_id IS NULL THEN '0' ELSE '1' END, '' ORDER BY b.ord)
+    FROM unnest($4::text[]) WITH ORDINALITY AS b(task_id, ord)
+    LEFT JOIN stored s ON s.task_id = b.task_id
+  ) END AS mask
+FROM inst

@@ -1,0 +1,16 @@
+-- resetForResume with failover: PULLED and RUNNING tasks of instance $1 go
+-- back to INIT with attempt + 1 and no worker; those and every queued INIT
+-- task become claimable; when $2 is its fencing token. Comes back: the token.
+WITH inst AS (
+  SELECT ikey, fence FROM instances WHERE id = $1::text FOR KEY SHARE
+), updated AS (
+  UPDATE tasks t SET
+    status  = 1,
+    attempt = CASE WHEN t.status = 1 THEN t.attempt ELSE t.attempt + 1 END,
+    worker  = CASE WHEN t.status = 1 THEN t.worker END,
+    queued  = false
+  FROM inst
+  WHERE inst.fence = $2::float8 AND t.ikey = inst.ikey
+    AND (t.status IN (2, 3) OR (t.status = 1 AND t.queued))
+)
+SELECT fence FROM inst

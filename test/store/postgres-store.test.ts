@@ -1,0 +1,263 @@
+import { createServer } from "node:net";
+import postgres from "postgres";
+import { afterAll, describe, expect, test } from "vitest";
+import { INIT, PULLED, RUNNING, SUCCESS } from "../../core-as/shared/constants.ts";
+import {
+  dropPostgresSchema, openPostgresStore, PostgresOpenError, SchemaVersionError, type PostgresStore,
+} from "../../adapters/node/postgres/index.ts";
+import { ValidationError } from "../../src/errors/validation-error.ts";
+import { FencedError, runStoreSuite, type Fence, type NewTask } from "../../src/store/index.ts";
+import { ensurePostgres } from "../services.ts";
+
+const pg = await ensurePostgres();
+if ("skip" in pg) console.warn(`\n*** ${pg.skip} ***\n`);
+const url = "url" in pg ? pg.url : "";
+const run = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+/** Every schema this file makes; dropped at the end. */
+const schemas: string[] = [];
+function newSchema(label: string): string {
+  const schema = `taskmill_test_${run}_${label}`;
+  schemas.push(schema);
+  return schema;
+}
+
+afterAll(async () => {
+  if (url) for (const schema of schemas) await dropPostgresSchema(url, schema);
+});
+
+const OWNER_A = "master-a";
+const OWNER_B = "master-b";
+const W1 = "worker-1@10.0.0.1:7000#1";
+
+function tasks(from: number, count: number, queued = false): NewTask[] {
+  return Array.from({ length: count }, (_, i) => ({
+    seq: from + i, taskId: `t-${from + i}`, parentId: "t-root", name: "shard", body: { n: from + i }, queued,
+  }));
+}
+
+async function newInstance(store: PostgresStore): Promise<Fence> {
+  return store.createInstance(
+    { instanceId: crypto.randomUUID(), processor: "p", settings: {}, params: null, serialNum: 0, createdAt: Date.now() }, OWNER_A);
+}
+
+/** Runs `fn` with stores opened on one schema, closing them after. */
+async function withStores<T>(schema: string, n: number, fn: (...stores: PostgresStore[]) => Promise<T>): Promise<T> {
+  const stores = await Promise.all(Array.from({ length: n }, () => openPostgresStore(url, { schema })));
+  try {
+    return await fn(...stores);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+  }
+}
+
+describe.skipIf(!url)("PostgresStore conformance", () => {
+  const schema = newSchema("suite");
+  runStoreSuite({ test, newStore: () => openPostgresStore(url, { schema }) });
+});
+
+describe.skipIf(!url)("PostgresStore", () => {
+  const schema = newSchema("pg");
+
+  test("its kind is postgres and it lives in the schema it was given", async () => {
+    await withStores(schema, 1, async (store) => {
+      expect([store.kind, store.schema]).toEqual(["postgres", schema]);
+    });
+  });
+
+  test("X3: two masters on one schema: once B acquires the instance, A's writes with the old fence are refused and change nothing", async () => {
+    await withStores(schema, 2, async (a, b) => {
+      const old = await newInstance(a);
+      const id = old.instanceId;
+      await a.insertTasks(old, tasks(0, 10));
+      await a.setStatus(old, [0, 1], PULLED, W1);
+      const fresh = await b.acquireInstance(id, OWNER_B);
+      expect(fresh.token).toBe(old.token + 1);
+      const before = await b.countByStatus(id);
+      const refusals = [
+        a.insertTasks(old, tasks(10, 5)),
+        a.updateStatuses(old, [{ seq: 0, status: SUCCESS, attempt: 0, worker: W1, result: "stale" }]),
+        a.setStatus(old, [2, 3], PULLED, W1),
+        a.resetWorkerTasks(old, W1, { status: INIT, queued: false }),
+        a.failUnfinished(old, "stale"),
+        a.resetForResume(old, true, "stale"),
+        a.claimInit(old, 100),
+        a.updateInstance(old, { status: "FAILED", result: "stale" }),
+        a.clearTasks(old),
+      ];
+      for (const r of await Promise.allSettled(refusals)) {
+        expect(r.status).toBe("rejected");
+        const e = (r as PromiseRejectedResult).reason;
+        expect(e).toBeInstanceOf(FencedError);
+        expect([e.instanceId, e.token, e.current]).toEqual([id, old.token, fresh.token]);
+      }
+      expect(await b.countByStatus(id)).toEqual(before);
+      expect(await a.maxSeq(id)).toBe(9);
+      expect((await a.getInstance(id))?.owner).toBe(OWNER_B);
+      // B writes freely through its own pool, and A sees it.
+      expect((await b.claimInit(fresh, 100)).map((t) => t.seq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+      await b.updateInstance(fresh, { status: "SUCCESS" });
+      expect((await a.getInstance(id))?.status).toBe("SUCCESS");
+    });
+  });
+
+  test("X3: a write racing an acquisition either lands before the new token is handed out or is refused, never after", async () => {
+    await withStores(schema, 2, async (a, b) => {
+      const old = await newInstance(a);
+      const id = old.instanceId;
+      await a.insertTasks(old, tasks(0, 200));
+      // A keeps writing, one marker worker per write, while B takes over.
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 200; i++) writes.push(a.setStatus(old, [i], RUNNING, `w${i}#1`));
+      const settled = Promise.allSettled(writes);
+      await new Promise((r) => setTimeout(r, 5));
+      await b.acquireInstance(id, OWNER_B);
+      const atAcquire = await b.countByStatus(id);
+      const outcomes = await settled;
+      // Nothing A does after the acquisition shows up.
+      expect(await b.countByStatus(id)).toEqual(atAcquire);
+      const landed = outcomes.filter((o) => o.status === "fulfilled").length;
+      const running = atAcquire.find((c) => c.status === RUNNING)?.count ?? 0;
+      expect(running).toBe(landed);
+      for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toBeInstanceOf(FencedError);
+    });
+  });
+
+  test("concurrent claimInit from two masters' pools never returns one task twice, and together they return all", async () => {
+    await withStores(schema, 2, async (a, b) => {
+      const fence = await newInstance(a);
+      await a.insertTasks(fence, tasks(0, 5000));
+      const claimed: number[] = [];
+      const drain = async (store: PostgresStore) => {
+        for (;;) {
+          const rows = await store.claimInit(fence, 97);
+          if (rows.length === 0) return;
+          for (let i = 1; i < rows.length; i++) expect(rows[i]!.seq).toBeGreaterThan(rows[i - 1]!.seq);
+          claimed.push(...rows.map((r) => r.seq));
+        }
+      };
+      await Promise.all([drain(a), drain(b), drain(a), drain(b)]);
+      expect(claimed.length).toBe(5000);
+      expect(new Set(claimed).size).toBe(5000);
+    });
+  });
+
+  test("migrations are idempotent: stores opening one fresh schema at once all open, and 0001 is applied once", async () => {
+    const fresh = newSchema("migrate");
+    await withStores(fresh, 6, async (...stores) => {
+      const fence = await newInstance(stores[0]!);
+      expect(await stores[5]!.getInstance(fence.instanceId)).not.toBeNull();
+    });
+    await withStores(fresh, 1, async () => undefined); // and once more, on a migrated schema
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql`select version, name from ${sql(fresh)}.schema_migrations order by version`;
+      expect(rows.map((r) => [r.version, r.name])).toEqual([[1, "0001_schema"]]);
+    } finally {
+      await sql.end();
+    }
+  });
+
+  test("a schema migrated by a newer taskmill is refused with SchemaVersionError naming both versions", async () => {
+    const newer = newSchema("newer");
+    await withStores(newer, 1, async () => undefined);
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await sql`insert into ${sql(newer)}.schema_migrations (version, name) values (99, '0099_future')`;
+    } finally {
+      await sql.end();
+    }
+    const error = await openPostgresStore(url, { schema: newer }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaVersionError);
+    expect((error as Error).message).toMatch(/schema "taskmill_test_\w+_newer" is at version 99, newer than this taskmill knows \(1\)/);
+  });
+
+  test("200,000 tasks in batches of 5,000: stored, claimed, marked, finished and read back in order", async () => {
+    await withStores(schema, 1, async (store) => {
+      const fence = await newInstance(store);
+      const N = 200_000;
+      for (let from = 0; from < N; from += 5000) {
+        const mask = await store.insertTasks(fence, tasks(from, 5000));
+        expect(mask.every((b) => b === 1)).toBe(true);
+      }
+      expect(await store.maxSeq(fence.instanceId)).toBe(N - 1);
+      let next = 0;
+      for (;;) {
+        const rows = await store.claimInit(fence, 5000);
+        if (rows.length === 0) break;
+        expect(rows[0]!.seq).toBe(next);
+        next += rows.length;
+        const seqs = rows.map((r) => r.seq);
+        await store.setStatus(fence, seqs, PULLED, W1);
+        await store.updateStatuses(fence, seqs.map((seq) => ({ seq, status: SUCCESS, attempt: 0, worker: W1, result: seq })));
+      }
+      expect(next).toBe(N);
+      expect(await store.countByStatus(fence.instanceId)).toEqual([{ name: "shard", status: SUCCESS, count: N }]);
+      let seen = 0;
+      let misplaced = 0;
+      for await (const row of store.results(fence.instanceId, 4999)) if (row.result !== seen++) misplaced++;
+      expect([seen, misplaced]).toEqual([N, 0]);
+    });
+  });
+
+  test("a seq reused for a new taskId is refused with ValidationError naming the task, and the batch stores nothing", async () => {
+    await withStores(schema, 1, async (store) => {
+      const fence = await newInstance(store);
+      await store.insertTasks(fence, tasks(0, 3));
+      const error = await store.insertTasks(fence, [...tasks(3, 2), { ...tasks(1, 1)[0]!, taskId: "other" }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe("tasks[2].seq");
+      expect(await store.maxSeq(fence.instanceId)).toBe(2);
+    });
+  });
+});
+
+describe.skipIf(!url)("openPostgresStore bad input", () => {
+  /** A port nobody listens on: bound, then released. */
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise((r) => server.close(r));
+    return port;
+  }
+
+  test("an unreachable server: PostgresOpenError naming the URL with the password hidden, and what was expected", async () => {
+    const port = await closedPort();
+    const error = await openPostgresStore(`postgres://user:s3cret@127.0.0.1:${port}/test`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PostgresOpenError);
+    expect((error as Error).message).toBe(
+      `postgres://user:***@127.0.0.1:${port}/test: connection refused (Expected a reachable PostgreSQL server)`);
+    expect((error as Error).message).not.toContain("s3cret");
+  });
+
+  test("a URL that does not parse, or another scheme: PostgresOpenError saying what a URL looks like", async () => {
+    const garbled = await openPostgresStore("postgres://user:s3cret@[::1/test").catch((e: unknown) => e);
+    expect(garbled).toBeInstanceOf(PostgresOpenError);
+    expect((garbled as Error).message).toBe(
+      "postgres://user:***@[::1/test: not a URL (Expected a URL like postgres://user:password@host:5432/database)");
+    const http = await openPostgresStore("http://u:pw@127.0.0.1:5432/test").catch((e: unknown) => e);
+    expect((http as Error).message).toBe(
+      'http://u:***@127.0.0.1:5432/test: unsupported scheme "http" (Expected a URL like postgres://user:password@host:5432/database)');
+  });
+
+  test("an unknown database or role: PostgresOpenError with the server's words", async () => {
+    const base = new URL(url);
+    const noDb = new URL(url);
+    noDb.pathname = `/no_such_db_${run}`;
+    const db = await openPostgresStore(noDb.href).catch((e: unknown) => e);
+    expect(db).toBeInstanceOf(PostgresOpenError);
+    expect((db as Error).message).toMatch(/does not exist \(Expected an existing database\)$/);
+    base.username = `no_such_role_${run}`;
+    base.password = "pw";
+    const role = await openPostgresStore(base.href).catch((e: unknown) => e);
+    expect(role).toBeInstanceOf(PostgresOpenError);
+    expect((role as Error).message).toContain(`no_such_role_${run}:***@`);
+    expect((role as Error).message).toMatch(/login refused: .*\(Expected a user and password the server accepts\)$/);
+  });
+
+  test("a schema name that is not a plain lowercase identifier is refused with ValidationError", async () => {
+    for (const schema of ["", "Upper", "with-dash", "a;drop", "x".repeat(64), "1abc"]) {
+      await expect(openPostgresStore(url, { schema })).rejects.toBeInstanceOf(ValidationError);
+    }
+  });
+});
