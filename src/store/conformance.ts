@@ -541,6 +541,66 @@ export function runStoreSuite(opts: StoreSuiteOptions): void {
     assert.deepEqual(pick(await store.getTask(id, "t-0")), [INIT, 0, null, null]);
   });
 
+  // ---------------------------------------------------------------- batches
+
+  test("updateStatuses and setStatus ignore seqs that are not stored and change nothing else", async (store) => {
+    const fence = await store.createInstance(newInstance(), OWNER_A);
+    const id = fence.instanceId;
+    await store.insertTasks(fence, tasks(0, 3));
+    await store.setStatus(fence, [1, 7, 2 ** 32, Number.MAX_SAFE_INTEGER], PULLED, W1);
+    await store.updateStatuses(fence, [
+      { seq: 9, status: SUCCESS, attempt: 0, worker: W1, result: "ghost" },
+      { seq: 2, status: SUCCESS, attempt: 0, worker: W1, result: "real" },
+      { seq: 2 ** 32 + 2, status: FAILED, attempt: 0, worker: W2, result: "ghost" },
+    ]);
+    assert.equal(await store.maxSeq(id), 2);
+    assert.deepEqual(await countMap(store, id), { "shard/1": 1, "shard/2": 1, "shard/4": 1 });
+    assert.deepEqual(pick(await store.getTask(id, "t-2")), [SUCCESS, 0, W1, "real"]);
+    assert.equal((await collect(store.results(id))).length, 3);
+  });
+
+  test("large batches: 2,500 tasks inserted, marked and finished in one call each land exactly; a mixed re-insert marks only the new ones", async (store) => {
+    const fence = await store.createInstance(newInstance(), OWNER_A);
+    const id = fence.instanceId;
+    const N = 2500;
+    assert.ok((await store.insertTasks(fence, tasks(0, N))).every((b) => b === 1));
+    await store.setStatus(fence, range(0, N).reverse(), PULLED, W1);
+    assert.deepEqual(await countMap(store, id), { "shard/2": N });
+    // Every kind of update in one batch, shuffled: groups of status, attempt, worker, with and without results.
+    const order = range(0, N).map((seq) => [(seq * 7919) % N, seq] as const).sort((a, b) => a[0] - b[0]).map(([, seq]) => seq);
+    const expect = (seq: number): State => {
+      const worker = seq % 5 === 0 ? null : seq % 2 === 0 ? W1 : W2;
+      if (seq % 3 === 0) return [SUCCESS, seq % 4, worker, { r: seq, s: `ok-${seq}` }];
+      if (seq % 3 === 1) return [FAILED, seq % 4, worker, `failed ${seq}`];
+      return [RUNNING, seq % 4, worker, null];
+    };
+    await store.updateStatuses(fence, order.map((seq) => {
+      const [status, attempt, worker, result] = expect(seq);
+      return { seq, status: status!, attempt: attempt!, worker: worker ?? null, ...(result === null ? {} : { result: result! }) };
+    }));
+    const rows = await collect(store.results(id, 999));
+    assert.equal(rows.length, N);
+    for (let seq = 0; seq < N; seq++) {
+      const want = expect(seq);
+      assert.deepEqual([rows[seq]!.taskId, rows[seq]!.status, rows[seq]!.result], [`t-${seq}`, want[0], want[3]], `seq ${seq}`);
+    }
+    for (const seq of [0, 1, 2, 5, 1023, 1024, 2047, 2048, N - 1]) {
+      assert.deepEqual(pick(await store.getTask(id, `t-${seq}`)), expect(seq), `seq ${seq}`);
+    }
+    // Existing taskIds under fresh seqs (a parent run again) interleaved with new tasks.
+    const again: NewTask[] = [];
+    for (let i = 0; i < 1000; i++) {
+      again.push({ ...task(10_000 + i), taskId: `t-${1500 + i}`, body: "again" });
+      again.push(task(N + i));
+    }
+    const mask = await store.insertTasks(fence, again);
+    assert.deepEqual([...mask], again.map((_, i) => (i % 2 === 0 ? 0 : 1)));
+    assert.equal(await store.maxSeq(id), N + 999);
+    assert.deepEqual(pick(await store.getTask(id, "t-1500")), expect(1500));
+    assert.equal((await store.getTask(id, "t-1500"))?.seq, 1500);
+    assert.equal((await collect(store.results(id))).length, N + 1000);
+  });
+
   // -------------------------------------------------------------- JSON values
 
   test("JSON values round-trip exactly: nested objects, unicode, escapes, null, numbers", async (store) => {

@@ -1,0 +1,2 @@
+-- Records the schema version after a migration. Parameters: version.
+UPDATE taskmill_schema SET version = ?

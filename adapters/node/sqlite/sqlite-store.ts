@@ -1,0 +1,607 @@
+/**
+ * The embedded TaskStore: one SQLite file through better-sqlite3, in WAL mode
+ * with synchronous=NORMAL (a crash of the process loses nothing committed; a
+ * power cut may lose the last transactions, never corrupt the file).
+ *
+ * Every method runs synchronously inside its promise, and every write is one
+ * IMMEDIATE transaction that first reads the instance's fencing token, so a
+ * deposed owner's write changes nothing, whichever process made the newer
+ * token. The hot paths are set-based (PERF-NOTES): multi-row INSERTs, one
+ * `UPDATE … WHERE id IN (…)` per group of like updates, prepared once.
+ */
+import Database from "better-sqlite3";
+import { INIT, FAILED } from "../../../core-as/shared/constants.ts";
+import { expectInt } from "../../../src/errors/validate.ts";
+import { ValidationError } from "../../../src/errors/validation-error.ts";
+import type { JsonValue } from "../../../src/protocol/messages.ts";
+import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "../../../src/store/errors.ts";
+import type {
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+} from "../../../src/store/task-store.ts";
+import {
+  checkBoolean, checkInstanceStatus, checkSeq, checkStatus, checkString, checkWorker, fromJson, isSeq, isStatus,
+  isWorker, toJson,
+} from "./check.ts";
+import { guardOpen, migrate } from "./migrate.ts";
+import { readStatement, repeatParts } from "./sql-files.ts";
+import { SqliteOpenError } from "./sqlite-open-error.ts";
+import { DEFAULT_SQLITE_FILE, sqliteFilePath } from "./sqlite-file.ts";
+import { MAX_SEQ, TaskKeys } from "./task-key.ts";
+
+/** Rows `results` reads at a time unless told. */
+const DEFAULT_PAGE_SIZE = 1000;
+/** Rows per multi-row INSERT (7 parameters each); smaller remainders go by powers of two. */
+const INSERT_ROWS = 64;
+/** Ids per `IN (…)` list; a shorter list is padded to a power of two by repeating its last id. */
+const IN_LIST = 512;
+/** Rows per CASE update: its WHEN arms are matched one by one, so past ~100 a longer list costs more. */
+const CASE_ROWS = 64;
+/** Instance keys remembered; nums never change, so this only bounds memory. */
+const KEY_CACHE = 10_000;
+
+/** Thrown inside the insert savepoint when a multi-row INSERT skipped a row. */
+const SKIPPED = Symbol("skipped");
+
+/** The statements, by `.sql` file name. */
+const STATEMENTS = [
+  "instance-insert", "instance-acquire", "instance-get", "instance-list", "instance-list-status", "instance-num",
+  "instance-fence", "instance-update", "tasks-insert", "task-exists", "tasks-set-status", "tasks-update-status",
+  "tasks-update-status-result", "tasks-reset-worker-init", "tasks-reset-worker-failed", "tasks-fail-unfinished",
+  "tasks-resume-failover", "tasks-resume-fail", "tasks-resume-unqueue", "tasks-claim", "tasks-count",
+  "tasks-max-seq", "task-get", "tasks-results-page", "tasks-clear",
+] as const;
+type StatementName = (typeof STATEMENTS)[number];
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+interface InstanceColumns {
+  num: number;
+  instance_id: string;
+  processor: string;
+  settings: string | null;
+  params: string | null;
+  status: InstanceStatus;
+  result: string | null;
+  serial_num: number;
+  owner: string;
+  fence: number;
+  created_at: number;
+  finished_at: number | null;
+  progress: string | null;
+}
+
+interface TaskColumns {
+  seq: number;
+  task_id: string;
+  parent_id: string | null;
+  name: string;
+  body: string | null;
+  status: TaskStatusCode;
+  attempt: number;
+  worker: string | null;
+  result: string | null;
+}
+
+/** Largest power of two <= n (n >= 1). */
+function floorPow2(n: number): number {
+  return 2 ** Math.floor(Math.log2(n));
+}
+
+/** Smallest power of two >= n (n >= 1). */
+function ceilPow2(n: number): number {
+  return 2 ** Math.ceil(Math.log2(n));
+}
+
+function record(r: InstanceColumns): InstanceRecord {
+  return {
+    instanceId: r.instance_id,
+    processor: r.processor,
+    settings: fromJson(r.settings),
+    params: fromJson(r.params),
+    status: r.status,
+    result: fromJson(r.result),
+    serialNum: r.serial_num,
+    owner: r.owner,
+    fence: r.fence,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    progress: fromJson(r.progress) as InstanceRecord["progress"],
+  };
+}
+
+function taskRow(r: TaskColumns): TaskRow {
+  return {
+    seq: r.seq,
+    taskId: r.task_id,
+    parentId: r.parent_id,
+    name: r.name,
+    body: fromJson(r.body),
+    status: r.status,
+    attempt: r.attempt,
+    worker: r.worker,
+    result: fromJson(r.result),
+  };
+}
+
+/**
+ * A TaskStore in one SQLite file. Opening creates the file when missing,
+ * applies the schema migrations, and refuses (SqliteOpenError naming the
+ * file) one that is not SQLite, belongs to something else, or was written by
+ * a newer taskmill.
+ * @example const store = new SqliteStore("/var/lib/taskmill/taskmill.db");
+ */
+export class SqliteStore implements TaskStore {
+  readonly kind = "sqlite";
+  /** The absolute path of the database file (or ":memory:"). */
+  readonly file: string;
+  readonly #db: Database.Database;
+  readonly #sql: Record<StatementName, string>;
+  /** Prepared statements: by name, and by `name/rows` for the repeated forms. */
+  readonly #stmts = new Map<string, Statement>();
+  /** Bind arrays, reused per statement form: the hot paths allocate none. */
+  readonly #args = new Map<string, unknown[]>();
+  /** instanceId → its task ids; an instance's num never changes. */
+  readonly #keys = new Map<string, TaskKeys>();
+  /** Runs a function in a transaction (IMMEDIATE when outermost, a savepoint when nested). */
+  readonly #tx: Database.Transaction<(fn: () => unknown) => unknown>;
+
+  /** @param file the database file, relative to the working directory. @default "taskmill.db" */
+  constructor(file: string = DEFAULT_SQLITE_FILE) {
+    if (typeof file !== "string" || file === "") throw new ValidationError("file", "a file path", file);
+    this.file = sqliteFilePath(file);
+    let db: Database.Database;
+    try {
+      db = new Database(this.file);
+    } catch (e) {
+      throw new SqliteOpenError(this.file, (e as Error).message, { cause: e });
+    }
+    try {
+      migrate(db, this.file);
+      guardOpen(this.file, () => {
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = NORMAL");
+      });
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    this.#db = db;
+    this.#sql = Object.fromEntries(STATEMENTS.map((name) => [name, readStatement(name)])) as Record<StatementName, string>;
+    this.#tx = db.transaction((fn: () => unknown) => fn());
+  }
+
+  // ---------------------------------------------------------------- instances
+
+  async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
+    const instanceId = checkString("instanceId", instance.instanceId);
+    const args = [
+      instanceId,
+      checkString("processor", instance.processor),
+      toJson("settings", instance.settings),
+      toJson("params", instance.params),
+      expectInt("serialNum", instance.serialNum, 0),
+      checkString("owner", owner),
+      expectInt("createdAt", instance.createdAt, 0),
+    ];
+    const num = this.#write(() => this.#stmt("instance-insert").pluck().get(args)) as number | undefined;
+    if (num === undefined) throw new DuplicateInstanceError(instanceId);
+    this.#remember(instanceId, num);
+    return { instanceId, token: 1 };
+  }
+
+  async acquireInstance(instanceId: string, owner: string): Promise<Fence> {
+    checkString("owner", owner);
+    const token = this.#write(() => this.#stmt("instance-acquire").pluck().get(owner, instanceId)) as number | undefined;
+    if (token === undefined) throw new UnknownInstanceError(instanceId);
+    return { instanceId, token };
+  }
+
+  async getInstance(instanceId: string): Promise<InstanceRecord | null> {
+    const row = this.#stmt("instance-get").get(instanceId) as InstanceColumns | undefined;
+    return row ? record(row) : null;
+  }
+
+  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
+    const status = filter.status === undefined ? undefined : checkInstanceStatus("status", filter.status);
+    const limit = filter.limit === undefined ? -1 : expectInt("limit", filter.limit, 0);
+    const rows = (status === undefined
+      ? this.#stmt("instance-list").all(limit)
+      : this.#stmt("instance-list-status").all(status, limit)) as InstanceColumns[];
+    return rows.map(record);
+  }
+
+  async updateInstance(fence: Fence, patch: InstancePatch): Promise<void> {
+    const status = patch.status === undefined ? undefined : checkInstanceStatus("status", patch.status);
+    const result = patch.result === undefined ? undefined : toJson("result", patch.result);
+    const serialNum = patch.serialNum === undefined ? undefined : expectInt("serialNum", patch.serialNum, 0);
+    if (patch.finishedAt !== undefined && patch.finishedAt !== null) expectInt("finishedAt", patch.finishedAt, 0);
+    if (patch.progress !== undefined && patch.progress !== null && typeof patch.progress !== "object") {
+      throw new ValidationError("progress", "an object or null", patch.progress);
+    }
+    const progress = patch.progress === undefined ? undefined : toJson("progress", patch.progress);
+    const pair = (v: unknown) => (v === undefined ? [0, null] : [1, v]);
+    this.#write(() => {
+      const keys = this.#own(fence);
+      this.#stmt("instance-update").run(
+        ...pair(status), ...pair(result), ...pair(serialNum), ...pair(patch.finishedAt), ...pair(progress), keys.num);
+    });
+  }
+
+  // -------------------------------------------------------------------- tasks
+
+  async insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> {
+    const n = tasks.length;
+    const bodies: (string | null)[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = tasks[i]!;
+      if (!isSeq(t.seq) || t.seq > MAX_SEQ) checkSeq(`tasks[${i}].seq`, t.seq, MAX_SEQ);
+      if (typeof t.taskId !== "string" || t.taskId.length === 0) checkString(`tasks[${i}].taskId`, t.taskId);
+      if (t.parentId !== null && typeof t.parentId !== "string") {
+        throw new ValidationError(`tasks[${i}].parentId`, "a string or null", t.parentId);
+      }
+      if (typeof t.name !== "string") checkString(`tasks[${i}].name`, t.name, false);
+      if (typeof t.queued !== "boolean") checkBoolean(`tasks[${i}].queued`, t.queued);
+      bodies[i] = toJson(`tasks[${i}].body`, t.body);
+    }
+    return this.#write(() => {
+      const keys = this.#own(fence);
+      if (n === 0) return new Uint8Array(0);
+      try {
+        // All new (the usual case): multi-row INSERTs, and every row counts.
+        this.#tx(() => this.#insertRows(keys, tasks, bodies));
+        return new Uint8Array(n).fill(1);
+      } catch (e) {
+        if (e !== SKIPPED) throw e;
+      }
+      // Some exist: the savepoint is undone; row by row tells which.
+      return this.#insertEach(keys, tasks, bodies);
+    });
+  }
+
+  async updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> {
+    const n = updates.length;
+    const results: (string | null | undefined)[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const u = updates[i]!;
+      if (!isSeq(u.seq)) checkSeq(`updates[${i}].seq`, u.seq);
+      if (!isStatus(u.status)) checkStatus(`updates[${i}].status`, u.status);
+      if (!isSeq(u.attempt)) expectInt(`updates[${i}].attempt`, u.attempt, 0);
+      if (!isWorker(u.worker)) checkWorker(`updates[${i}].worker`, u.worker);
+      results[i] = u.result === undefined ? undefined : toJson(`updates[${i}].result`, u.result);
+    }
+    if (n === 0) return void this.#write(() => this.#own(fence));
+    const { list, res } = coalesce(updates, results);
+    this.#write(() => {
+      const keys = this.#own(fence);
+      for (const group of groups(list, res)) {
+        const u = list[group[0]!]!;
+        if (res[group[0]!] === undefined) this.#updateGroup(keys, u, group, list);
+        else this.#updateGroupWithResults(keys, u, group, list, res);
+      }
+    });
+  }
+
+  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
+    checkStatus("status", status);
+    checkWorker("worker", worker);
+    for (let i = 0; i < seqs.length; i++) if (!isSeq(seqs[i])) checkSeq(`seqs[${i}]`, seqs[i]);
+    this.#write(() => {
+      const keys = this.#own(fence);
+      this.#inLists("tasks-set-status", [status, worker], keys, seqs.length, (i) => seqs[i]!);
+    });
+  }
+
+  async resetWorkerTasks(
+    fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue },
+  ): Promise<number> {
+    checkString("worker", worker, false);
+    if (to.status === INIT) {
+      const queued = checkBoolean("to.queued", to.queued) ? 1 : 0;
+      return this.#write(() => {
+        const keys = this.#own(fence);
+        return this.#stmt("tasks-reset-worker-init").run(queued, keys.low, keys.high, worker).changes;
+      });
+    }
+    if (to.status !== FAILED) throw new ValidationError("to.status", "1 (INIT) or 5 (FAILED)", (to as { status: unknown }).status);
+    const result = toJson("to.result", to.result);
+    return this.#write(() => {
+      const keys = this.#own(fence);
+      return this.#stmt("tasks-reset-worker-failed").run(result, keys.low, keys.high, worker).changes;
+    });
+  }
+
+  async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {
+    const text = toJson("result", result);
+    return this.#write(() => {
+      const keys = this.#own(fence);
+      return this.#stmt("tasks-fail-unfinished").run(text, keys.low, keys.high).changes;
+    });
+  }
+
+  async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
+    checkBoolean("failover", failover);
+    const text = toJson("result", result);
+    this.#write(() => {
+      const keys = this.#own(fence);
+      this.#stmt("tasks-resume-unqueue").run(keys.low, keys.high);
+      if (failover) this.#stmt("tasks-resume-failover").run(keys.low, keys.high);
+      else this.#stmt("tasks-resume-fail").run(text, keys.low, keys.high);
+    });
+  }
+
+  async claimInit(fence: Fence, limit: number): Promise<TaskRow[]> {
+    expectInt("limit", limit, 0);
+    const rows = this.#write(() => {
+      const keys = this.#own(fence);
+      return limit === 0 ? [] : this.#stmt("tasks-claim").all(keys.low, keys.high, limit);
+    }) as TaskColumns[];
+    // RETURNING follows no order: put them in seq order (usually already are).
+    for (let i = 1; i < rows.length; i++) {
+      if (rows[i - 1]!.seq > rows[i]!.seq) {
+        rows.sort((a, b) => a.seq - b.seq);
+        break;
+      }
+    }
+    return rows.map(taskRow);
+  }
+
+  async countByStatus(instanceId: string): Promise<StatusCount[]> {
+    const keys = this.#keysOf(instanceId);
+    if (!keys) return [];
+    return this.#stmt("tasks-count").all(keys.low, keys.high) as StatusCount[];
+  }
+
+  async maxSeq(instanceId: string): Promise<number> {
+    const keys = this.#keysOf(instanceId);
+    if (!keys) return -1;
+    const seq = this.#stmt("tasks-max-seq").pluck().get(keys.low, keys.high) as number | null;
+    return seq ?? -1;
+  }
+
+  async getTask(instanceId: string, taskId: string): Promise<TaskRow | null> {
+    const keys = this.#keysOf(instanceId);
+    if (!keys) return null;
+    const row = this.#stmt("task-get").get(keys.num, taskId) as TaskColumns | undefined;
+    return row ? taskRow(row) : null;
+  }
+
+  /** @param pageSize rows read at a time. @default 1000 */
+  results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
+    expectInt("pageSize", pageSize, 1);
+    return this.#pages(instanceId, pageSize);
+  }
+
+  async clearTasks(fence: Fence): Promise<void> {
+    this.#write(() => {
+      const keys = this.#own(fence);
+      this.#stmt("tasks-clear").run(keys.low, keys.high);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Each page is one statement run to completion: nothing stays open while the reader works between pages. */
+  async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+    const keys = this.#keysOf(instanceId);
+    if (!keys) return;
+    const page = this.#stmt("tasks-results-page");
+    let after = typeof keys.low === "bigint" ? keys.low - 1n : keys.low - 1;
+    for (;;) {
+      const rows = page.all(after, keys.high, pageSize) as Array<{ seq: number; task_id: string; name: string; status: TaskStatusCode; result: string | null }>;
+      if (rows.length === 0) return;
+      after = keys.id(rows[rows.length - 1]!.seq);
+      const out = rows.map((r): ResultRow => ({ taskId: r.task_id, name: r.name, status: r.status, result: fromJson(r.result) }));
+      yield* out;
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (a savepoint inside one already open). */
+  #write<T>(fn: () => T): T {
+    return this.#tx.immediate(fn) as T;
+  }
+
+  /** Checks, inside the running transaction, that `fence` is its instance's current token. */
+  #own(fence: Fence): TaskKeys {
+    const keys = this.#keysOf(fence.instanceId);
+    if (!keys) throw new UnknownInstanceError(fence.instanceId);
+    const current = this.#stmt("instance-fence").pluck().get(keys.num) as number;
+    if (fence.token !== current) throw new FencedError(fence.instanceId, fence.token, current);
+    return keys;
+  }
+
+  #keysOf(instanceId: string): TaskKeys | null {
+    const known = this.#keys.get(instanceId);
+    if (known) return known;
+    if (typeof instanceId !== "string") return null;
+    const num = this.#stmt("instance-num").pluck().get(instanceId) as number | undefined;
+    return num === undefined ? null : this.#remember(instanceId, num);
+  }
+
+  #remember(instanceId: string, num: number): TaskKeys {
+    if (this.#keys.size >= KEY_CACHE) this.#keys.clear();
+    const keys = new TaskKeys(num);
+    this.#keys.set(instanceId, keys);
+    return keys;
+  }
+
+  /** The prepared statement `name`, or its form with the repeated parts written `rows` times. */
+  #stmt(name: StatementName, rows = 0): Statement {
+    const key = rows === 0 ? name : `${name}/${rows}`;
+    let stmt = this.#stmts.get(key);
+    if (!stmt) {
+      stmt = this.#db.prepare(rows === 0 ? this.#sql[name] : repeatParts(this.#sql[name], rows));
+      this.#stmts.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  /** The reusable bind array of a statement form. */
+  #argsOf(key: string, length: number): unknown[] {
+    let args = this.#args.get(key);
+    if (!args) this.#args.set(key, args = new Array(length));
+    return args;
+  }
+
+  /** Multi-row INSERTs of every task; throws SKIPPED when any row was not stored. */
+  #insertRows(keys: TaskKeys, tasks: readonly NewTask[], bodies: readonly (string | null)[]): void {
+    const n = tasks.length;
+    for (let from = 0; from < n;) {
+      const rows = floorPow2(Math.min(INSERT_ROWS, n - from));
+      const args = this.#argsOf(`insert/${rows}`, rows * 7);
+      for (let j = 0, o = 0; j < rows; j++, o += 7) {
+        const t = tasks[from + j]!;
+        args[o] = keys.id(t.seq);
+        args[o + 1] = keys.num;
+        args[o + 2] = t.taskId;
+        args[o + 3] = t.parentId;
+        args[o + 4] = t.name;
+        args[o + 5] = bodies[from + j];
+        args[o + 6] = t.queued ? 1 : 0;
+      }
+      if (this.#stmt("tasks-insert", rows).run(args).changes !== rows) throw SKIPPED;
+      from += rows;
+    }
+  }
+
+  /** One row at a time: 1 stored, 0 taskId already there; a seq held by another task is refused. */
+  #insertEach(keys: TaskKeys, tasks: readonly NewTask[], bodies: readonly (string | null)[]): Uint8Array {
+    const insert = this.#stmt("tasks-insert", 1);
+    const exists = this.#stmt("task-exists");
+    const mask = new Uint8Array(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i]!;
+      if (insert.run(keys.id(t.seq), keys.num, t.taskId, t.parentId, t.name, bodies[i], t.queued ? 1 : 0).changes === 1) {
+        mask[i] = 1;
+      } else if (exists.get(keys.num, t.taskId) === undefined) {
+        throw new ValidationError(`tasks[${i}].seq`, "a seq no other task holds", t.seq);
+      }
+    }
+    return mask;
+  }
+
+  /**
+   * Runs `name` (its parameters: `head`, then an IN list of ids) over `count`
+   * seqs: lists of IN_LIST ids, the last one padded to a power of two by
+   * repeating its last id. Seqs past MAX_SEQ are never stored: skipped.
+   */
+  #inLists(name: StatementName, head: readonly unknown[], keys: TaskKeys, count: number, seqAt: (i: number) => number): void {
+    const h = head.length;
+    let i = 0;
+    while (i < count) {
+      const size = ceilPow2(Math.min(IN_LIST, count - i));
+      const args = this.#argsOf(`${name}/${size}`, h + size);
+      for (let k = 0; k < h; k++) args[k] = head[k];
+      let filled = 0;
+      while (filled < size && i < count) {
+        const seq = seqAt(i++);
+        if (seq <= MAX_SEQ) args[h + filled++] = keys.id(seq);
+      }
+      if (filled === 0) continue;
+      for (let k = filled; k < size; k++) args[h + k] = args[h + filled - 1];
+      this.#stmt(name, size).run(args);
+    }
+  }
+
+  /** One group of like updates without results: IN lists. */
+  #updateGroup(keys: TaskKeys, u: StatusUpdate, group: readonly number[], list: readonly StatusUpdate[]): void {
+    this.#inLists("tasks-update-status", [u.status, u.attempt, u.worker], keys, group.length, (i) => list[group[i]!]!.seq);
+  }
+
+  /** One group of like updates, each with its result: CASE updates of CASE_ROWS rows, padded like IN lists. */
+  #updateGroupWithResults(
+    keys: TaskKeys, u: StatusUpdate, group: readonly number[], list: readonly StatusUpdate[],
+    res: readonly (string | null | undefined)[],
+  ): void {
+    const count = group.length;
+    let i = 0;
+    while (i < count) {
+      const size = ceilPow2(Math.min(CASE_ROWS, count - i));
+      const args = this.#argsOf(`case/${size}`, 3 + 3 * size);
+      args[0] = u.status;
+      args[1] = u.attempt;
+      args[2] = u.worker;
+      let filled = 0;
+      while (filled < size && i < count) {
+        const k = group[i++]!;
+        const seq = list[k]!.seq;
+        if (seq > MAX_SEQ) continue;
+        const id = keys.id(seq);
+        args[3 + 2 * filled] = id;
+        args[4 + 2 * filled] = res[k];
+        args[3 + 2 * size + filled] = id;
+        filled++;
+      }
+      if (filled === 0) continue;
+      for (let k = filled; k < size; k++) {
+        args[3 + 2 * k] = args[1 + 2 * filled];
+        args[4 + 2 * k] = args[2 + 2 * filled];
+        args[3 + 2 * size + k] = args[2 + 2 * size + filled];
+      }
+      this.#stmt("tasks-update-status-result", size).run(args);
+    }
+  }
+}
+
+/**
+ * One update per seq, as applying them in order would leave it: the last
+ * update's status, attempt and worker, and the last result given. Batches
+ * in strictly ascending seq order (no repeats possible) pass through.
+ */
+function coalesce(
+  updates: readonly StatusUpdate[], results: (string | null | undefined)[],
+): { list: readonly StatusUpdate[]; res: (string | null | undefined)[] } {
+  let ascending = true;
+  for (let i = 1; i < updates.length; i++) {
+    if (updates[i]!.seq <= updates[i - 1]!.seq) {
+      ascending = false;
+      break;
+    }
+  }
+  if (ascending) return { list: updates, res: results };
+  const at = new Map<number, number>();
+  const list: StatusUpdate[] = [];
+  const res: (string | null | undefined)[] = [];
+  for (let i = 0; i < updates.length; i++) {
+    const u = updates[i]!;
+    const k = at.get(u.seq);
+    if (k === undefined) {
+      at.set(u.seq, list.length);
+      list.push(u);
+      res.push(results[i]);
+    } else {
+      list[k] = u;
+      if (results[i] !== undefined) res[k] = results[i];
+    }
+  }
+  return { list, res };
+}
+
+/** Indexes of `list` grouped by (status, attempt, worker, has a result); one group when all alike (the usual batch). */
+function groups(list: readonly StatusUpdate[], res: readonly (string | null | undefined)[]): number[][] {
+  const first = list[0]!;
+  const withResult = res[0] !== undefined;
+  let alike = true;
+  for (let i = 1; i < list.length; i++) {
+    const u = list[i]!;
+    if (u.status !== first.status || u.attempt !== first.attempt || u.worker !== first.worker || (res[i] !== undefined) !== withResult) {
+      alike = false;
+      break;
+    }
+  }
+  if (alike) return [Array.from({ length: list.length }, (_, i) => i)];
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < list.length; i++) {
+    const u = list[i]!;
+    const key = `${u.status}|${u.attempt}|${res[i] === undefined ? 0 : 1}|${u.worker === null ? "" : "w" + u.worker}`;
+    const group = byKey.get(key);
+    if (group) group.push(i);
+    else byKey.set(key, [i]);
+  }
+  return [...byKey.values()];
+}
