@@ -1,0 +1,43 @@
+/**
+ * Opens a TaskStore from a URL, as `taskmill master --store URL` takes it:
+ * "memory", "sqlite:FILE" ("sqlite:" alone is ./taskmill.db;
+ * "sqlite:///abs/file.db" is read as /abs/file.db).
+ */
+import { MemoryStore } from "../../src/store/memory-store.ts";
+import type { TaskStore } from "../../src/store/task-store.ts";
+import { ValidationError } from "../../src/errors/validation-error.ts";
+import { openSqliteStore } from "./sqlite/open-sqlite-store.ts";
+
+/** What a store URL may be, for error messages. */
+const EXPECTED = `"memory", "sqlite:FILE" or "postgres://user@host:port/db"`;
+
+/** `url` with any password replaced by ***, fit to appear in a message or a log. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") {
+      parsed.password = "***";
+      return parsed.href;
+    }
+  } catch {
+    // Not a WHATWG URL: fall back to the userinfo pattern below.
+  }
+  return url.replace(/^([a-z][\w+.-]*:\/\/[^/:@]*):[^/@]*@/i, "$1:***@");
+}
+
+/**
+ * Opens the store a URL names: "memory", "sqlite:FILE" (creating the file
+ * when missing), "sqlite:" for ./taskmill.db. Anything else is refused with a
+ * ValidationError naming the URL (password hidden) and what was expected.
+ * @example const store = await openStore("sqlite:/var/lib/taskmill/jobs.db");
+ */
+export async function openStore(url: string): Promise<TaskStore> {
+  if (typeof url !== "string") throw new ValidationError("store", EXPECTED, url);
+  if (url === "memory") return new MemoryStore();
+  if (url.startsWith("sqlite:")) {
+    let path = url.slice("sqlite:".length);
+    if (path.startsWith("//")) path = path.slice(2);
+    return openSqliteStore(path === "" ? undefined : path);
+  }
+  throw new ValidationError("store", EXPECTED, redactUrl(url));
+}
