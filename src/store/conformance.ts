@@ -764,6 +764,230 @@ export function runStoreSuite(opts: StoreSuiteOptions): void {
     assert.deepEqual(await countMap(store, id), { "shard/1": 3 });
     assert.equal((await store.claimInit(fence, 10)).length, 3);
   });
+
+  // ------------------------------------------- indexes, limits and races
+
+  test("insertTasks refuses a seq another taskId holds with ValidationError and stores nothing of that batch", async (store) => {
+    const fence = await store.createInstance(newInstance(), OWNER_A);
+    const id = fence.instanceId;
+    await store.insertTasks(fence, tasks(0, 3));
+    await assert.rejects(store.insertTasks(fence, [task(3), { ...task(1), taskId: "t-other" }, task(4)]), ValidationError);
+    // Two new taskIds on one seq within a batch.
+    await assert.rejects(store.insertTasks(fence, [task(5), { ...task(5), taskId: "t-also-5" }, task(7)]), ValidationError);
+    assert.equal(await store.maxSeq(id), 2);
+    for (const taskId of ["t-3", "t-other", "t-4", "t-5", "t-also-5", "t-7"]) assert.equal(await store.getTask(id, taskId), null, taskId);
+    assert.deepEqual(await countMap(store, id), { "shard/1": 3 });
+    assert.deepEqual((await store.claimInit(fence, 10)).map((t) => t.seq), [0, 1, 2]);
+  });
+
+  test("updateStatuses applies the updates of one seq in batch order: the last status wins, a result given earlier stays", async (store) => {
+    const fence = await store.createInstance(newInstance(), OWNER_A);
+    const id = fence.instanceId;
+    await store.insertTasks(fence, tasks(0, 3));
+    await store.updateStatuses(fence, [
+      { seq: 0, status: RUNNING, attempt: 0, worker: W1 },
+      { seq: 1, status: PULLED, attempt: 0, worker: W1 },
+      { seq: 0, status: SUCCESS, attempt: 0, worker: W1, result: "done" },
+      { seq: 1, status: FAILED, attempt: 1, worker: W2, result: "first" },
+      { seq: 1, status: RUNNING, attempt: 2, worker: W2 },
+    ]);
+    assert.deepEqual(pick(await store.getTask(id, "t-0")), [SUCCESS, 0, W1, "done"]);
+    assert.deepEqual(pick(await store.getTask(id, "t-1")), [RUNNING, 2, W2, "first"]);
+    assert.deepEqual(await countMap(store, id), { "shard/1": 1, "shard/3": 1, "shard/4": 1 });
+    assert.equal(await store.resetWorkerTasks(fence, W1, { status: FAILED, result: "lost" }), 0);
+    assert.equal(await store.resetWorkerTasks(fence, W2, { status: INIT, queued: false }), 1);
+  });
+
+  test("resetWorkerTasks follows a task to its latest worker and status", async (store) => {
+    const fence = await store.createInstance(newInstance(), OWNER_A);
+    const id = fence.instanceId;
+    await store.insertTasks(fence, tasks(0, 5));
+    await store.setStatus(fence, [0, 1, 2, 3, 4], PULLED, W1);
+    await store.updateStatuses(fence, [{ seq: 0, status: RUNNING, attempt: 0, worker: W2 }]); // moved to W2
+    await store.setStatus(fence, [1], RUNNING, W1); // still W1's
+    await store.setStatus(fence, [2], SUCCESS, W1); // finished
+    await store.setStatus(fence, [3], INIT, null); // back home
+    await store.setStatus(fence, [3], PULLED, W2); // and out to W2
+    assert.equal(await store.resetWorkerTasks(fence, W1, { status: FAILED, result: "W1 lost" }), 2);
+    assert.deepEqual(pick(await store.getTask(id, "t-1")), [FAILED, 0, W1, "W1 lost"]);
+    assert.deepEqual(pick(await store.getTask(id, "t-4")), [FAILED, 0, W1, "W1 lost"]);
+    assert.deepEqual(pick(await store.getTask(id, "t-2")), [SUCCESS, 0, W1, null]);
+    assert.equal(await store.resetWorkerTasks(fence, W2, { status: INIT, queued: false }), 2);
+    assert.deepEqual(pick(await store.getTask(id, "t-0")), [INIT, 1, null, null]);
+    assert.deepEqual(pick(await store.getTask(id, "t-3")), [INIT, 1, null, null]);
+    assert.deepEqual((await store.claimInit(fence, 10)).map((t) => t.seq), [0, 3]);
+  });
+
+  test("countByStatus agrees with the tasks themselves after every kind of write", async (store) => {
+    const { fence, id } = await workerFixture(store);
+    const check = async (after: string) => {
+      const tally: Record<string, number> = {};
+      for (const r of await collect(store.results(id, 5))) tally[`${r.name}/${r.status}`] = (tally[`${r.name}/${r.status}`] ?? 0) + 1;
+      assert.deepEqual(await countMap(store, id), tally, `after ${after}`);
+    };
+    await check("the fixture");
+    await store.insertTasks(fence, [...tasks(12, 3, { name: () => "other" }), task(0), task(15, { name: "ROOT" })]);
+    await check("insertTasks");
+    await store.claimInit(fence, 2);
+    await check("claimInit");
+    await store.setStatus(fence, [0, 12, 3], RUNNING, W2);
+    await check("setStatus");
+    await store.updateStatuses(fence, [
+      { seq: 12, status: SUCCESS, attempt: 0, worker: W2, result: 1 },
+      { seq: 9, status: SUCCESS, attempt: 0, worker: W2 }, // same status again
+      { seq: 13, status: PULLED, attempt: 0, worker: W1 },
+      { seq: 99, status: FAILED, attempt: 0, worker: W1 }, // not stored
+    ]);
+    await check("updateStatuses");
+    await store.resetWorkerTasks(fence, W1, { status: INIT, queued: false });
+    await check("resetWorkerTasks to INIT");
+    await store.resetWorkerTasks(fence, W2, { status: FAILED, result: "gone" });
+    await check("resetWorkerTasks to FAILED");
+    await store.setStatus(fence, [1, 2], PULLED, W1);
+    await store.resetForResume(fence, true, "restart");
+    await check("resetForResume with failover");
+    await store.setStatus(fence, [1], RUNNING, W1);
+    await store.resetForResume(fence, false, "restart");
+    await check("resetForResume without failover");
+    await store.failUnfinished(fence, "killed");
+    await check("failUnfinished");
+    await store.clearTasks(fence);
+    await check("clearTasks");
+    await store.insertTasks(fence, tasks(0, 4));
+    await check("insertTasks after clearTasks");
+    assert.deepEqual(await countMap(store, id), { "shard/1": 4 });
+  });
+
+  test("listInstances by status follows an instance's status back and forth", async (store) => {
+    const spec = newInstance({ createdAt: 1_900_000_000_000 });
+    const fence = await store.createInstance(spec, OWNER_A);
+    const id = spec.instanceId;
+    const inList = async (status: "RUNNING" | "SUCCESS" | "FAILED") =>
+      (await store.listInstances({ status })).filter((r) => r.instanceId === id).length;
+    const states: ("RUNNING" | "SUCCESS" | "FAILED")[] = ["SUCCESS", "RUNNING", "FAILED", "FAILED", "RUNNING"];
+    for (const status of states) {
+      await store.updateInstance(fence, { status });
+      for (const s of ["RUNNING", "SUCCESS", "FAILED"] as const) assert.equal(await inList(s), s === status ? 1 : 0, `${status}: ${s}`);
+    }
+    await store.updateInstance(fence, { serialNum: 5 }); // no status in the patch: it stays
+    assert.equal(await inList("RUNNING"), 1);
+    assert.equal((await store.listInstances()).filter((r) => r.instanceId === id).length, 1);
+  });
+
+  test("identifiers are exact strings: unicode and look-alike taskIds, names and worker keys", async (store) => {
+    const fence = await store.createInstance(newInstance({ instanceId: `インスタンス ${crypto.randomUUID()}` }), OWNER_A);
+    const id = fence.instanceId;
+    const ids = ["タスク-1", "タスク-1 ", "Task", "task", "t/1", "t 1", "ü", "u\u0308", "🚀"];
+    const names = ["名前", "名前 ", "Name", "name", "ünï", "🚀", "", "a.b"];
+    await store.insertTasks(fence, ids.map((taskId, seq) => ({ ...task(seq, { name: names[seq % names.length]! }), taskId })));
+    for (let seq = 0; seq < ids.length; seq++) {
+      const t = await store.getTask(id, ids[seq]!);
+      assert.deepEqual([t?.seq, t?.taskId, t?.name], [seq, ids[seq], names[seq % names.length]], ids[seq]);
+    }
+    const expected: Record<string, number> = {};
+    for (let seq = 0; seq < ids.length; seq++) expected[`${names[seq % names.length]}/1`] = (expected[`${names[seq % names.length]}/1`] ?? 0) + 1;
+    assert.deepEqual(await countMap(store, id), expected);
+    const wa = "wörker 🚀#1";
+    const wb = "wörker 🚀#1 ";
+    await store.setStatus(fence, [0, 1, 2], PULLED, wa);
+    await store.setStatus(fence, [3], RUNNING, wb);
+    assert.equal(await store.resetWorkerTasks(fence, wb, { status: FAILED, result: "b" }), 1);
+    assert.equal(await store.resetWorkerTasks(fence, wa, { status: FAILED, result: "a" }), 3);
+    assert.deepEqual((await collect(store.results(id))).map((r) => r.result), ["a", "a", "a", "b", null, null, null, null, null]);
+    assert.equal((await store.getInstance(id))?.instanceId, id);
+  });
+
+  test("large values: bodies, results and record fields of hundreds of KB round-trip, and replacing one replaces it whole", async (store) => {
+    const settings = { blob: bigText(120_000, 1) };
+    const params = { blob: bigText(90_000, 2), list: Array.from({ length: 2000 }, (_, i) => ({ i, s: "ключ" })) };
+    const spec = newInstance({ settings, params });
+    const fence = await store.createInstance(spec, OWNER_A);
+    const id = fence.instanceId;
+    const progress: Progress = { names: {}, workers: {} };
+    for (let i = 0; i < 3000; i++) progress.workers[`worker-${i}@10.0.${i >> 8}.${i & 255}:7000#1`] = { total: i, pulled: 1, running: 2, success: 3, failed: 4, traceId: `trace-${i}` };
+    const result = { blob: bigText(300_000, 3) };
+    await store.updateInstance(fence, { result, progress });
+    let rec = await store.getInstance(id);
+    assert.deepEqual([rec?.settings, rec?.params, rec?.result, rec?.progress], [settings, params, result, progress]);
+    await store.updateInstance(fence, { result: "small", progress: null });
+    rec = await store.getInstance(id);
+    assert.deepEqual([rec?.settings, rec?.result, rec?.progress], [settings, "small", null]);
+
+    // 40 tasks of 40 KB in one batch, one of 600 KB, one tiny: several MB in one call.
+    const bodies: JsonValue[] = Array.from({ length: 40 }, (_, i) => ({ i, blob: bigText(40_000, i) }));
+    bodies.push({ huge: bigText(600_000, 99) }, "tiny");
+    await store.insertTasks(fence, bodies.map((body, seq) => task(seq, { body })));
+    for (const seq of [0, 39, 40, 41]) assert.deepEqual((await store.getTask(id, `t-${seq}`))?.body, bodies[seq], `body ${seq}`);
+    const results: JsonValue[] = bodies.map((_, seq) => (seq % 2 === 0 ? { r: bigText(70_000, seq + 7) } : `r${seq}`));
+    await store.updateStatuses(fence, results.map((result, seq) => ({ seq, status: SUCCESS, attempt: 0, worker: W1, result })));
+    assert.deepEqual((await collect(store.results(id, 7))).map((r) => r.result), results);
+    // Large to small to large again: nothing of an earlier value shows through.
+    const again = { r: bigText(150_000, 1234) };
+    await store.updateStatuses(fence, [
+      { seq: 0, status: FAILED, attempt: 1, worker: W2, result: "short now" },
+      { seq: 1, status: FAILED, attempt: 1, worker: W2, result: again },
+    ]);
+    assert.deepEqual(pick(await store.getTask(id, "t-0")), [FAILED, 1, W2, "short now"]);
+    assert.deepEqual(pick(await store.getTask(id, "t-1")), [FAILED, 1, W2, again]);
+    assert.deepEqual((await store.claimInit(fence, 100)).length, 0);
+    // A large result set on many tasks at once.
+    const killed = { why: bigText(100_000, 5) };
+    await store.setStatus(fence, range(10, 30), RUNNING, W1);
+    assert.equal(await store.failUnfinished(fence, killed), 20);
+    assert.deepEqual((await store.getTask(id, "t-29"))?.result, killed);
+    assert.deepEqual((await store.getTask(id, "t-40"))?.body, bodies[40]);
+    await store.clearTasks(fence);
+    assert.deepEqual(await collect(store.results(id)), []);
+    assert.deepEqual((await store.getInstance(id))?.settings, settings);
+  });
+
+  test("batches of thousands: one call each inserts, claims, marks, fails over, updates and pages through 3,000 tasks", async (store) => {
+    const fence = await store.createInstance(newInstance(), OWNER_A);
+    const id = fence.instanceId;
+    const n = 3000;
+    const all = range(0, n);
+    assert.ok((await store.insertTasks(fence, tasks(0, n))).every((b) => b === 1));
+    assert.equal(await store.maxSeq(id), n - 1);
+    assert.deepEqual((await store.claimInit(fence, 2500)).map((t) => t.seq), range(0, 2500));
+    await store.setStatus(fence, all, PULLED, W1);
+    assert.deepEqual(await countMap(store, id), { "shard/2": n });
+    assert.equal(await store.resetWorkerTasks(fence, W1, { status: INIT, queued: false }), n);
+    const claimed = await store.claimInit(fence, n + 10);
+    assert.deepEqual(claimed.map((t) => [t.seq, t.attempt]), all.map((seq) => [seq, 1]));
+    await store.updateStatuses(fence, all.map((seq) => ({ seq, status: SUCCESS, attempt: 1, worker: W2, result: { seq } })));
+    assert.deepEqual(await countMap(store, id), { "shard/4": n });
+    for (const pageSize of [1500, undefined]) {
+      const rows = await collect(store.results(id, pageSize));
+      assert.deepEqual(rows.map((r) => r.result), all.map((seq) => ({ seq })), `pageSize ${pageSize}`);
+    }
+    await store.setStatus(fence, all, RUNNING, W2);
+    assert.equal(await store.failUnfinished(fence, "killed"), n);
+    assert.deepEqual(await countMap(store, id), { "shard/5": n });
+    assert.equal(await store.resetWorkerTasks(fence, W2, { status: INIT, queued: false }), 0);
+    assert.ok((await store.insertTasks(fence, tasks(0, n))).every((b) => b === 0));
+    await store.clearTasks(fence);
+    assert.equal(await store.maxSeq(id), -1);
+    assert.deepEqual(await store.countByStatus(id), []);
+  });
+
+  test("concurrent writes to one instance do not undo each other: claims racing status updates hand each task out once", async (store) => {
+    const fence = await store.createInstance(newInstance(), OWNER_A);
+    const id = fence.instanceId;
+    await store.insertTasks(fence, tasks(0, 60));
+    const evens = range(0, 60).filter((seq) => seq % 2 === 0);
+    const [a, , b, , c] = await Promise.all([
+      store.claimInit(fence, 25),
+      store.updateStatuses(fence, evens.map((seq) => ({ seq, status: INIT, attempt: 1, worker: null }))),
+      store.claimInit(fence, 25),
+      store.setStatus(fence, [1, 3, 5], INIT, null),
+      store.claimInit(fence, 25),
+    ]);
+    const seqs = [a, b, c, await store.claimInit(fence, 100)].flatMap((claim) => claim.map((t) => t.seq));
+    assert.equal(new Set(seqs).size, seqs.length, "a task was claimed twice");
+    assert.deepEqual([...seqs].sort((x, y) => x - y), range(0, 60));
+    for (const seq of evens) assert.equal((await store.getTask(id, `t-${seq}`))?.attempt, 1, `t-${seq}`);
+    assert.deepEqual(await countMap(store, id), { "shard/1": 60 });
+  });
 }
 
 // ------------------------------------------------------------------ helpers
@@ -792,6 +1016,20 @@ function tasks(
     queued: how.queued?.(seq) ?? false,
     name: how.name?.(seq) ?? "shard",
   }));
+}
+
+/** JSON-safe text of `length` characters mixing 1- to 4-byte UTF-8, escapes and quotes, varied by `seed`. */
+function bigText(length: number, seed: number): string {
+  const alphabet = ["a", "Z", "7", " ", "é", "ж", "€", "日", "🚀", "\"", "\\", "\n", "<", "\u2028"];
+  let out = "";
+  let x = seed * 2654435761 >>> 0;
+  while (out.length < length) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out += alphabet[x % alphabet.length]!.repeat(1 + (x >>> 28));
+  }
+  const cut = out.slice(0, length - 1);
+  // Never a lone surrogate: not every JSON store takes one.
+  return (/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) + "?" : cut) + "!";
 }
 
 function range(from: number, to: number): number[] {
