@@ -4,3 +4,4 @@
  * are added here, one small file each.
  */
 export * from "../../src/index.ts";
+export { DenoKvStore, type DenoKvStoreOptions } from "./kv-store.ts";
