@@ -4,3 +4,4 @@
  * capabilities (IndexedDB storage) are added here, one small file each.
  */
 export * from "../../src/index.ts";
+export { IdbStore, type IdbStoreOptions } from "./idb-store.ts";
