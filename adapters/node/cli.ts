@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 /**
- * The `taskmill` command.
+ * The `taskmill` command: master, worker, submit, status, demo.
  */
+import { parseArgs } from "node:util";
+import { runMaster } from "./commands/master.ts";
+import { runWorker } from "./commands/worker.ts";
+import { submit, status } from "./commands/submit.ts";
 import { demo } from "./commands/demo.ts";
 
 const HELP = `taskmill — a distributed Map/MapReduce job master
@@ -9,42 +13,158 @@ const HELP = `taskmill — a distributed Map/MapReduce job master
 Usage: taskmill <command> [options]
 
 Commands:
-  demo [--n N] [--chunk C]   count the primes below N (default 1,000,000) with a
-                             two-level MapReduce of N/C tasks (default C = 10)
-  help                       show this help
+  master   run a master: the HTTP API, the worker protocol, its own worker
+  worker   run a worker that joins a master
+  submit   submit an instance of a processor (and wait for it)
+  status   show one instance or the newest ones
+  demo     count the primes below one million on a local cluster (what npm start runs)
 
-Run 'taskmill <command> --help' for a command's options.`;
+Run 'taskmill <command> --help' for a command's options.
+The token may also come from TASKMILL_TOKEN.`;
 
-const DEMO_HELP = `Usage: taskmill demo [--n N] [--chunk C] [--workers W]
+const COMMANDS = {
+  master: {
+    help: `Usage: taskmill master [--port P] [--host H] [--store URL] [--token T] [--processors MODULE]
 
-Runs a master with its own worker and W workers (default 2) in this process,
-counts the primes below N (default 1,000,000) in N/C CHUNK tasks (C default 10)
-over two map levels, shows live progress, and checks the answer with a sieve.
-Exit code 0 only when the job succeeds with the right answer.`;
+  --port P            port to listen on (default 7070; 0 picks a free one)
+  --host H            address to listen on (default 127.0.0.1)
+  --store URL         sqlite:FILE (default sqlite:taskmill.db), postgres://user@host:port/db, or memory
+  --token T           require "Authorization: Bearer T" on every route (or TASKMILL_TOKEN)
+  --processors MODULE ES module whose named exports are processors; jobs may only name these
+  --slots N           tasks the master's own worker runs at once (default 64)`,
+    options: { port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, token: { type: "string" }, processors: { type: "string" }, slots: { type: "string" } },
+  },
+  worker: {
+    help: `Usage: taskmill worker --master URL --processors MODULE [--slots N] [--port P] [--host H] [--id ID] [--token T]
 
-/** Parses `--name value` options; throws on an unknown option or a bad value. */
-function options(args: string[], allowed: Record<string, "int">): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const name = a.startsWith("--") ? a.slice(2) : "";
-    if (!(name in allowed)) throw new Error(`unknown option: ${a} (expected one of ${Object.keys(allowed).map((k) => `--${k}`).join(", ")})`);
-    const v = Number(args[++i]);
-    if (!Number.isInteger(v) || v < 1) throw new Error(`--${name}: Expected a positive integer, got ${JSON.stringify(args[i] ?? "nothing")}`);
-    out[name] = v;
+  --master URL        the master to join, e.g. http://127.0.0.1:7070
+  --processors MODULE ES module whose named exports are processors
+  --slots N           tasks run at once, a hint for the master (default 8)
+  --port P            port of this worker's endpoint (default 0: a free one)
+  --host H            address to listen on (default 127.0.0.1)
+  --id ID             worker id (default host:port)
+  --heartbeat-ms MS   heartbeat interval (default 1000); keep it below the jobs' livenessTimeoutMs
+  --token T           bearer token (or TASKMILL_TOKEN)`,
+    options: { master: { type: "string" }, processors: { type: "string" }, slots: { type: "string" }, port: { type: "string" }, host: { type: "string" }, id: { type: "string" }, "heartbeat-ms": { type: "string" }, token: { type: "string" } },
+  },
+  submit: {
+    help: `Usage: taskmill submit --master URL --processor NAME [--settings JSON] [--params JSON] [--wait] [--token T]
+
+  --master URL        the master, e.g. http://127.0.0.1:7070
+  --processor NAME    a processor the master has loaded
+  --settings JSON     job settings, e.g. '{"pageSize":500,"dispatchMode":"pull"}'
+  --params JSON       the instance's params
+  --wait              show live progress per task name, then the status and result;
+                      the exit code is 0 only on SUCCESS
+  --token T           bearer token (or TASKMILL_TOKEN)`,
+    options: { master: { type: "string" }, processor: { type: "string" }, settings: { type: "string" }, params: { type: "string" }, wait: { type: "boolean" }, token: { type: "string" } },
+  },
+  status: {
+    help: `Usage: taskmill status [ID] --master URL [--token T]
+
+  Without ID, lists the newest instances; with ID, prints that instance with its progress.`,
+    options: { master: { type: "string" }, token: { type: "string" } },
+  },
+  demo: {
+    help: `Usage: taskmill demo [--n N] [--chunk C] [--workers W] [--store URL] [--in-process]
+
+Starts a master on the embedded SQLite store (a temporary file) and W worker
+processes (default 2), counts the primes below N (default 1,000,000) in N/C CHUNK
+tasks (C default 10) over two map levels with live progress, checks the answer
+against a sieve, prints tasks/s, and stops every process it started.
+  --in-process        run master and workers in this one process instead
+Exit code 0 only when the job succeeds with the right answer.`,
+    options: { n: { type: "string" }, chunk: { type: "string" }, workers: { type: "string" }, store: { type: "string" }, "in-process": { type: "boolean" } },
+  },
+} as const;
+
+type Command = keyof typeof COMMANDS;
+
+/** A CLI mistake: printed with the command's help, exit code 2. */
+class UsageError extends Error {}
+
+function int(name: string, v: string | undefined, dflt: number, min = 1): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}: Expected an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function json(name: string, v: string | undefined): unknown {
+  if (v === undefined) return undefined;
+  try {
+    return JSON.parse(v);
+  } catch (e) {
+    throw new UsageError(`--${name}: Expected JSON, got ${JSON.stringify(v)} (${(e as Error).message})`);
   }
-  return out;
+}
+
+function required(name: string, v: string | undefined): string {
+  if (v === undefined || v === "") throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+/** Waits for SIGINT/SIGTERM, then runs `stop`. */
+function untilSignal(stop: () => Promise<void>): Promise<number> {
+  return new Promise((resolve) => {
+    const on = () => { void stop().then(() => resolve(0)); };
+    process.once("SIGINT", on);
+    process.once("SIGTERM", on);
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === "help" || cmd === "--help" || cmd === "-h") { console.log(HELP); return 0; }
-  if (cmd === "demo") {
-    if (rest.includes("--help")) { console.log(DEMO_HELP); return 0; }
-    const o = options(rest, { n: "int", chunk: "int", workers: "int" });
-    return demo(o);
+  if (!(cmd in COMMANDS)) { console.error(`taskmill: unknown command "${cmd}"\n\n${HELP}`); return 2; }
+  const spec = COMMANDS[cmd as Command];
+  if (rest.includes("--help") || rest.includes("-h")) { console.log(spec.help); return 0; }
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: rest, options: spec.options, allowPositionals: cmd === "status", strict: true }) as typeof parsed;
+  } catch (e) {
+    console.error(`taskmill ${cmd}: ${(e as Error).message}\n\n${spec.help}`);
+    return 2;
   }
-  console.error(`taskmill: unknown command "${cmd}"\n\n${HELP}`);
+  const v = parsed.values as Record<string, string | undefined> & Record<string, boolean | undefined>;
+  const token = (v.token as string | undefined) ?? process.env.TASKMILL_TOKEN;
+  try {
+    switch (cmd as Command) {
+      case "master": {
+        const m = await runMaster({
+          port: int("port", v.port as string | undefined, 7070, 0), host: (v.host as string | undefined) ?? "127.0.0.1",
+          store: (v.store as string | undefined) ?? "sqlite:taskmill.db", token, processors: v.processors as string | undefined,
+          slots: int("slots", v.slots as string | undefined, 64),
+        });
+        return untilSignal(m.stop);
+      }
+      case "worker": {
+        const stop = await runWorker({
+          master: required("master", v.master as string | undefined), processors: required("processors", v.processors as string | undefined),
+          slots: int("slots", v.slots as string | undefined, 8), port: int("port", v.port as string | undefined, 0, 0),
+          host: (v.host as string | undefined) ?? "127.0.0.1", id: v.id as string | undefined, token,
+          heartbeatMs: int("heartbeat-ms", v["heartbeat-ms"] as string | undefined, 1000),
+        });
+        return untilSignal(stop);
+      }
+      case "submit":
+        return await submit({
+          master: required("master", v.master as string | undefined), processor: required("processor", v.processor as string | undefined),
+          settings: json("settings", v.settings as string | undefined) as Record<string, unknown> | undefined,
+          params: json("params", v.params as string | undefined), wait: v.wait === true, token,
+        });
+      case "status":
+        return await status({ master: required("master", v.master as string | undefined), id: parsed.positionals[0], token });
+      case "demo":
+        return await demo({
+          n: int("n", v.n as string | undefined, 1_000_000, 2), chunk: int("chunk", v.chunk as string | undefined, 10),
+          workers: int("workers", v.workers as string | undefined, 2), store: v.store as string | undefined, inProcess: v["in-process"] === true,
+        });
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { console.error(`taskmill ${cmd}: ${e.message}\n\n${spec.help}`); return 2; }
+    throw e;
+  }
   return 2;
 }
 

@@ -100,6 +100,8 @@ export class MapTaskMaster {
   #traceIds = new Map<number, string>();
   /** Handles sent back by failover, dispatched before the queue. */
   #retry: number[] = [];
+  /** Routed batches waiting for a free dispatcher (at most one round's worth). */
+  #sends: Array<[number, Uint32Array]> = [];
   #nextSeq = 0;
   /** Table and queue room promised to map batches whose insert is in flight. */
   #reserved = 0;
@@ -115,6 +117,8 @@ export class MapTaskMaster {
   #writes!: WriteChain;
   #abort = new AbortController();
   #mapWaiters: Array<() => void> = [];
+  /** Parent handle → its map calls waiting for queue room (B2). */
+  #mapping = new Map<number, number>();
   #pulls: Array<{ idx: number; max: number; resolve: (r: PullReply | Refusal) => void; timer: TimerId }> = [];
   #timers = new Set<TimerId>();
   #limiterTimer: TimerId | undefined;
@@ -223,6 +227,7 @@ export class MapTaskMaster {
     this.#missing = new Map();
     this.#traceIds = new Map();
     this.#retry = [];
+    this.#sends = [];
     this.#reserved = 0;
     this.#backlog = false;
     this.#inFlight = 0;
@@ -366,11 +371,14 @@ export class MapTaskMaster {
     const r = this.#core.router;
     for (let idx = 0; idx < this.#workerAt.length; idx++) {
       const w = this.#workerAt[idx]!;
-      if (r.invalid[idx] || w.isMaster) continue;
+      // A worker made invalid by a failed send may still hold tasks from earlier batches: it is
+      // checked until those are failed over, else they would wait for it forever.
+      const holds = this.#held(idx) > 0;
+      if ((r.invalid[idx] && !holds) || w.isMaster) continue;
       const current = this.#host.currentWorker(w.workerId);
       if (current !== w) {
         this.#shutdownWorker(idx, `worker ${w.workerId} re-registered or left`);
-      } else if (r.alive[idx] && now - w.lastSeen > this.settings.livenessTimeoutMs) {
+      } else if ((r.alive[idx] || holds) && now - w.lastSeen > this.settings.livenessTimeoutMs) {
         this.#shutdownWorker(idx, `worker ${w.workerId} missed the liveness timeout (${this.settings.livenessTimeoutMs} ms)`);
       }
     }
@@ -395,6 +403,7 @@ export class MapTaskMaster {
         this.#writes.fire(() => this.#host.store.resetWorkerTasks(this.#fence, w.key, { status: FAILED, result: reason }));
       }
     }
+    this.#pullWorkerLost();
     this.#pump();
     this.#checkCompletion();
   }
@@ -469,11 +478,34 @@ export class MapTaskMaster {
     if (stored - admitted > 0 && inMemory < n) this.#backlog = true;
     this.#pump();
     if (this.#backlog) void this.#feed();
-    // B2: a full queue makes map wait (the batch is already durable).
-    while (this.#core.queue.free === 0 && !this.#finishing && !this.#closed) {
-      await new Promise<void>((r) => this.#mapWaiters.push(r));
+    // B2: a full queue makes map wait (the batch is already durable), while room can come.
+    const parent = m.parentHandle;
+    this.#mapping.set(parent, (this.#mapping.get(parent) ?? 0) + 1);
+    try {
+      while (this.#core.queue.free === 0 && !this.#onlyMappersHold() && !this.#finishing && !this.#closed) {
+        await new Promise<void>((r) => this.#mapWaiters.push(r));
+      }
+    } finally {
+      const left = this.#mapping.get(parent)! - 1;
+      if (left === 0) this.#mapping.delete(parent);
+      else this.#mapping.set(parent, left);
     }
     return { ok: true, stored, slowDown: this.#slowDown() };
+  }
+
+  /**
+   * True when every task out on a worker is a parent waiting in map for queue
+   * room. Then no slot can free (pull mode pulls only into free slots, up to
+   * globalConsumerSize), the queue never drains, and waiting would never end.
+   */
+  #onlyMappersHold(): boolean {
+    const t = this.#core.table;
+    let waiting = 0;
+    for (const h of this.#mapping.keys()) {
+      const st = t.status(h);
+      if (st === PULLED || st === RUNNING) waiting++;
+    }
+    return waiting >= this.#sumNames(N_PULLED) + this.#sumNames(N_RUNNING);
   }
 
   #slowDown(): boolean {
@@ -576,7 +608,7 @@ export class MapTaskMaster {
     } finally {
       this.#pumping = false;
     }
-    if (this.#mapWaiters.length > 0 && this.#core.queue.free > 0) this.#releaseWaiters();
+    if (this.#mapWaiters.length > 0 && (this.#core.queue.free > 0 || this.#onlyMappersHold())) this.#releaseWaiters();
     if (this.#backlog) void this.#feed();
   }
 
@@ -622,16 +654,29 @@ export class MapTaskMaster {
   #pushRound(): void {
     const s = this.settings;
     if (this.#finishing || this.#closed || this.#status !== "RUNNING") return;
-    while (this.#inFlight < s.dispatchers && this.#pending() > 0) {
+    this.#flushSends();
+    // A new round only once the last one is on its way: batches wait for a dispatcher, not the router.
+    while (this.#sends.length === 0 && this.#inFlight < s.dispatchers && this.#pending() > 0) {
       const eligible = this.#eligibleWorkers();
       if (eligible === 0) { this.#waitForWorkers(); return; }
-      const want = Math.min(this.#pending(), s.pageSize * Math.min(eligible, s.dispatchers - this.#inFlight));
+      const want = Math.min(this.#pending(), s.pageSize * eligible);
       const granted = this.#core.limiter.take(this.#host.clock.now(), want);
       if (granted === 0) { this.#waitForToken(); return; }
       const handles = this.#takeHandles(granted);
       if (handles.length === 0) continue;
       const routed = this.#route(handles);
       if (routed === 0) return; // worker-load: no free slot; a report or heartbeat pumps again
+      this.#flushSends();
+    }
+  }
+
+  /** Sends routed batches while fewer than `dispatchers` are in flight (B3). */
+  #flushSends(): void {
+    while (this.#sends.length > 0 && this.#inFlight < this.settings.dispatchers) {
+      const [idx, handles] = this.#sends.shift()!;
+      // The worker may have died since routing: its batch goes back to be routed again.
+      if (this.#core.router.invalid[idx]) this.#untake(handles);
+      else this.#send(idx, handles, false);
     }
   }
 
@@ -659,11 +704,8 @@ export class MapTaskMaster {
       for (let i = k; i < list.length; i++) unrouted.push(list[i]!);
       routed += k;
     }
-    // One batch per worker, at most `dispatchers` in flight: the rest wait for the next round.
-    for (const [idx, g] of groups) {
-      if (this.#inFlight < this.settings.dispatchers) this.#send(idx, Uint32Array.from(g), false);
-      else { unrouted.push(...g); routed -= g.length; }
-    }
+    // One batch per worker; they leave as dispatchers free up (#flushSends).
+    for (const [idx, g] of groups) this.#sends.push([idx, Uint32Array.from(g)]);
     this.#untake(Uint32Array.from(unrouted));
     if (routed === 0 && this.settings.route !== "worker-load") this.#waitForWorkers();
     return routed;
@@ -781,7 +823,7 @@ export class MapTaskMaster {
   #notifyPull(idx: number): void {
     const w = this.#workerAt[idx]!;
     const r = this.#core.router;
-    if (r.invalid[idx] || (!this.settings.execOnMaster && w.isMaster && this.#eligibleWorkers() > 0 && this.#workerAt.length > 1)) return;
+    if (r.invalid[idx] || (!this.settings.execOnMaster && w.isMaster && this.#otherWorkerValid())) return;
     this.#host.transport.request(w.address, {
       type: "notifyPull", master: this.#host.address, instance: this.#spec(), worker: { workerId: w.workerId, incarnation: w.incarnation }, pageSize: this.settings.pageSize,
     }, { timeoutMs: this.#host.requestTimeoutMs }).then((reply) => {
@@ -789,7 +831,26 @@ export class MapTaskMaster {
       else r.alive[idx] = 1;
     }, () => {
       r.invalid[idx] = 1;
+      this.#pullWorkerLost();
     });
+  }
+
+  /** A valid worker other than the master's own: only then is the own worker skipped (B5). */
+  #otherWorkerValid(): boolean {
+    const r = this.#core.router;
+    for (let i = 0; i < this.#workerAt.length; i++) if (!r.invalid[i] && !r.isMaster[i]) return true;
+    return false;
+  }
+
+  /**
+   * Pull mode, after a worker can no longer take tasks: once no other worker can, the master's
+   * own worker pulls (B5); when none can at all, "all workers are down" after workerWaitMs.
+   */
+  #pullWorkerLost(): void {
+    if (this.settings.dispatchMode !== "pull" || this.#finishing || this.#closed || this.#otherWorkerValid()) return;
+    const own = this.#workerIdx.get(this.#ownKey());
+    if (own === undefined || this.#core.router.invalid[own]) this.#waitForWorkers();
+    else if (!this.settings.execOnMaster) this.#notifyPull(own);
   }
 
   /** A worker asks for tasks: at most pageSize, none past globalConsumerSize or for a stale cycle. */
@@ -828,7 +889,9 @@ export class MapTaskMaster {
       t.assign(handles, workers, handles.length, codes);
       const ok = Array.from(handles).filter((_, i) => codes[i] === T_OK);
       const w = this.#workerAt[p.idx]!;
-      this.#writes.fire(() => this.#host.store.setStatus(this.#fence, ok.map((h) => this.#slots.seqOf(h)), PULLED, w.key));
+      // Seqs now, not when the write runs: by then a fast task may have ended and its slot hold another task.
+      const seqs = ok.map((h) => this.#slots.seqOf(h));
+      this.#writes.fire(() => this.#host.store.setStatus(this.#fence, seqs, PULLED, w.key));
       p.resolve({
         ok: true,
         tasks: ok.map((h) => ({ handle: h, taskId: this.#slots.taskIdOf(h), name: this.#nameList[t.nameOf(h)]!, body: this.#slots.bodyOf(h), attempt: t.attemptOf(h) })),

@@ -93,7 +93,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     max,
     connect_timeout: connectTimeout,
     onnotice: () => {}, // "already exists, skipping" from the idempotent DDL
-    connection: { search_path: schema, application_name: "taskmill" },
+    connection: {
+      search_path: schema,
+      application_name: "taskmill",
+      // Plans that do not hinge on table statistics, which lag far behind a
+      // table filling at 100k rows/s: a batch joins row by row on the primary
+      // key whatever the planner guesses, and no statement is planned twice.
+      plan_cache_mode: "force_generic_plan",
+    },
     // Seqs, tokens and times are safe integers: read int8 as a number, not a string.
     types: { int8: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } },
   });

@@ -10,7 +10,7 @@ WITH inst AS (
   WHERE t.ikey = (SELECT ikey FROM inst) AND t.seq IN (
     SELECT c.seq FROM tasks c
     WHERE c.ikey = (SELECT ikey FROM inst) AND (SELECT fence FROM inst) = $2::float8
-      AND c.status = 1 AND NOT c.queued
+      AND c.claimable
     ORDER BY c.seq
     LIMIT $3::bigint
     FOR UPDATE SKIP LOCKED

@@ -4,7 +4,6 @@ WITH inst AS (
   SELECT ikey, fence FROM instances WHERE id = $1::text FOR KEY SHARE
 ), deleted AS (
   DELETE FROM tasks t
-  USING inst
-  WHERE inst.fence = $2::float8 AND t.ikey = inst.ikey
+  WHERE t.ikey = (SELECT ikey FROM inst WHERE fence = $2::float8)
 )
 SELECT fence FROM inst

@@ -8,8 +8,7 @@ WITH inst AS (
     status = CASE WHEN t.status = 1 THEN 1 ELSE 5 END,
     result = CASE WHEN t.status = 1 THEN t.result ELSE $3::text END,
     queued = CASE WHEN t.status = 1 THEN false ELSE t.queued END
-  FROM inst
-  WHERE inst.fence = $2::float8 AND t.ikey = inst.ikey
+  WHERE t.ikey = (SELECT ikey FROM inst WHERE fence = $2::float8)
     AND (t.status IN (2, 3) OR (t.status = 1 AND t.queued))
 )
 SELECT fence FROM inst

@@ -9,8 +9,7 @@ WITH inst AS (
     attempt = CASE WHEN t.status = 1 THEN t.attempt ELSE t.attempt + 1 END,
     worker  = CASE WHEN t.status = 1 THEN t.worker END,
     queued  = false
-  FROM inst
-  WHERE inst.fence = $2::float8 AND t.ikey = inst.ikey
+  WHERE t.ikey = (SELECT ikey FROM inst WHERE fence = $2::float8)
     AND (t.status IN (2, 3) OR (t.status = 1 AND t.queued))
 )
 SELECT fence FROM inst

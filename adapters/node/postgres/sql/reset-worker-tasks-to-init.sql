@@ -5,8 +5,7 @@ WITH inst AS (
   SELECT ikey, fence FROM instances WHERE id = $1::text FOR KEY SHARE
 ), updated AS (
   UPDATE tasks t SET status = 1, attempt = t.attempt + 1, worker = NULL, queued = $4::boolean
-  FROM inst
-  WHERE inst.fence = $2::float8 AND t.ikey = inst.ikey AND t.worker = $3::text AND t.status IN (2, 3)
+  WHERE t.ikey = (SELECT ikey FROM inst WHERE fence = $2::float8) AND t.worker = $3::text AND t.status IN (2, 3)
   RETURNING 1
 )
 SELECT fence, (SELECT count(*) FROM updated)::integer AS changed FROM inst

@@ -5,7 +5,6 @@ WITH inst AS (
   SELECT ikey, fence FROM instances WHERE id = $1::text FOR KEY SHARE
 ), updated AS (
   UPDATE tasks t SET status = $3::smallint, worker = $4::text
-  FROM inst
-  WHERE inst.fence = $2::float8 AND t.ikey = inst.ikey AND t.seq = ANY ($5::bigint[])
+  WHERE t.ikey = (SELECT ikey FROM inst WHERE fence = $2::float8) AND t.seq = ANY ($5::bigint[])
 )
 SELECT fence FROM inst

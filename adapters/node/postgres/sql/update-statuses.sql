@@ -11,8 +11,8 @@ WITH inst AS (
     attempt = u.attempt,
     worker  = u.worker,
     result  = coalesce(u.result, t.result)
-  FROM inst, unnest($3::bigint[], $4::smallint[], $5::integer[], $6::text[], $7::text[])
+  FROM unnest($3::bigint[], $4::smallint[], $5::integer[], $6::text[], $7::text[])
     AS u(seq, status, attempt, worker, result)
-  WHERE inst.fence = $2::float8 AND t.ikey = inst.ikey AND t.seq = u.seq
+  WHERE t.ikey = (SELECT ikey FROM inst WHERE fence = $2::float8) AND t.seq = u.seq
 )
 SELECT fence FROM inst

@@ -1,0 +1,54 @@
+import { HttpTransport, masterApi } from "../../../src/http/index.ts";
+import { Master, Worker, RealClock } from "../../../src/index.ts";
+import type { TaskStore } from "../../../src/store/task-store.ts";
+import type { ProcessorMap } from "../../../src/processor/types.ts";
+import { nodeLoad } from "../load-probe.ts";
+import { serveApp, freePort } from "../serve.ts";
+import { loadProcessors } from "../load-processors.ts";
+import { openStore } from "../open-store.ts";
+
+/** Options of `taskmill master`. */
+export interface MasterCommandOptions {
+  port: number;
+  host: string;
+  /** Store URL: "sqlite:FILE", "postgres://…" or "memory". @default "sqlite:taskmill.db" */
+  store: string;
+  token?: string;
+  /** Path of the processor module (the master's own worker runs ROOT and reduce). */
+  processors?: string;
+  /** Slots of the master's own worker. @default 64 */
+  slots?: number;
+}
+
+/** A running master process. */
+export interface RunningMaster {
+  url: string;
+  master: Master;
+  store: TaskStore;
+  stop(): Promise<void>;
+}
+
+/** Starts a master: opens the store, serves the API and the worker protocol, resumes running instances. */
+export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster> {
+  const processors: ProcessorMap = o.processors ? await loadProcessors(o.processors) : {};
+  const store = await openStore(o.store);
+  const port = o.port || await freePort();
+  const transport = new HttpTransport(`http://${o.host}:${port}`, { token: o.token });
+  const clock = new RealClock();
+  const base = transport.baseUrl;
+  const own = new Worker({ workerId: `master@${o.host}:${port}`, address: `${base}/worker`, transport, clock, processors, slots: o.slots ?? 64, loadProbe: nodeLoad });
+  const master = new Master({ store, transport, clock, address: base, ownWorker: own, loadProbe: nodeLoad });
+  transport.app.route("/", masterApi(master, { token: o.token }));
+  const server = await serveApp(transport.app, port, o.host);
+  await master.start();
+  console.log(JSON.stringify({ event: "master-ready", url: server.url, store: store.kind, processors: Object.keys(processors), resumed: master.running() }));
+  return {
+    url: server.url, master, store,
+    stop: async () => {
+      master.close();
+      own.close();
+      await server.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Real taskmill processes for the multi-process tests: `node dist/adapters/node/cli.js …`.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+/** The built CLI. */
+export const CLI = `${root}dist/adapters/node/cli.js`;
+/** The built test processors. */
+export const CHAOS_PROCESSORS = `${root}dist/test/fixtures/chaos-processors.js`;
+
+/** Throws a clear message when the build is missing (npm test builds first). */
+export function requireBuild(): void {
+  for (const f of [CLI, CHAOS_PROCESSORS]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first (npm test does)`);
+}
+
+/** A running taskmill process. */
+export interface Proc {
+  child: ChildProcess;
+  /** JSON events printed so far. */
+  events: Array<Record<string, unknown>>;
+  /** Everything else printed. */
+  output: string[];
+  /** Resolves with the first event named `name`. */
+  waitFor(name: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+const all = new Set<ChildProcess>();
+
+/** Starts `taskmill <args>`. */
+export function taskmill(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  all.add(child);
+  const events: Array<Record<string, unknown>> = [];
+  const output: string[] = [];
+  const waiters: Array<() => void> = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on("line", (line) => {
+      if (line.startsWith("{")) {
+        try { events.push(JSON.parse(line) as Record<string, unknown>); } catch { output.push(line); }
+      } else output.push(line);
+      for (const w of waiters.splice(0)) w();
+    });
+  }
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => { all.delete(child); for (const w of waiters.splice(0)) w(); r(code); }));
+  return {
+    child, events, output, exited,
+    waitFor(name, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${name}" event within ${timeoutMs} ms; output:\n${output.join("\n")}`)), timeoutMs);
+        const check = () => {
+          const e = events.find((x) => x.event === name);
+          if (e) { clearTimeout(timer); resolve(e); return; }
+          if (child.exitCode !== null || child.signalCode !== null) { clearTimeout(timer); reject(new Error(`process exited before "${name}"; output:\n${output.join("\n")}`)); return; }
+          waiters.push(check);
+        };
+        check();
+      });
+    },
+  };
+}
+
+/** Kills every process started by `taskmill` that is still running. */
+export async function killAll(): Promise<void> {
+  await Promise.all([...all].map((c) => new Promise<void>((r) => {
+    if (c.exitCode !== null || c.signalCode !== null) return r();
+    c.once("exit", () => r());
+    c.kill("SIGCONT");
+    c.kill("SIGKILL");
+  })));
+}
+
+/** Polls `fn` every `everyMs` until it returns a value that is not undefined. */
+export async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
