@@ -1,7 +1,11 @@
-// The TaskStore conformance suite under Deno against Deno KV: a fresh in-memory database per store.
+// The TaskStore conformance suite under Deno against Deno KV (a fresh in-memory database per store),
+// then what only Deno KV has: several stores on one database, leftover keys, key limits, multi-MB values.
+import assert from "node:assert/strict";
 import { runStoreSuite } from "../../src/store/conformance.ts";
 import { DenoKvStore } from "../../adapters/deno/kv-store.ts";
-import type { TaskStore } from "../../src/store/task-store.ts";
+import { FencedError } from "../../src/store/errors.ts";
+import { ValidationError } from "../../src/errors/validation-error.ts";
+import type { NewTask, TaskStore } from "../../src/store/task-store.ts";
 
 const kvs = new WeakMap<TaskStore, Deno.Kv>();
 
@@ -14,4 +18,101 @@ runStoreSuite({
     return store;
   },
   cleanup: async (store) => kvs.get(store)?.close(),
+});
+
+const spec = () => ({ instanceId: crypto.randomUUID(), processor: "p", settings: {}, params: null, serialNum: 0, createdAt: 1 });
+const tasks = (from: number, n: number, body: (seq: number) => unknown = (seq) => ({ seq })): NewTask[] =>
+  Array.from({ length: n }, (_, i) => ({ seq: from + i, taskId: `t-${from + i}`, parentId: null, name: "shard", body: body(from + i) as NewTask["body"], queued: false }));
+
+/** Keys per kind ("t", "i", "u", ...) under the store's prefix. */
+async function kinds(kv: Deno.Kv): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for await (const e of kv.list({ prefix: ["taskmill"] })) out[String(e.key[1])] = (out[String(e.key[1])] ?? 0) + 1;
+  return out;
+}
+
+async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await fn(kv);
+  } finally {
+    kv.close();
+  }
+}
+
+Deno.test("deno kv: two stores on one database (two masters) race claims without handing a task out twice; the deposed one is fenced", () => withKv(async (kv) => {
+  const a = new DenoKvStore(kv);
+  const b = new DenoKvStore(kv);
+  const fence = await a.createInstance(spec(), "master-a");
+  await a.insertTasks(fence, tasks(0, 600));
+  const claims = await Promise.all([a.claimInit(fence, 150), b.claimInit(fence, 150), a.claimInit(fence, 150), b.claimInit(fence, 200)]);
+  const seqs = claims.flatMap((c) => c.map((t) => t.seq));
+  assert.equal(new Set(seqs).size, seqs.length, "a task was claimed twice");
+  assert.equal(seqs.length, 600);
+  const taken = await b.acquireInstance(fence.instanceId, "master-b");
+  await assert.rejects(a.setStatus(fence, [0, 1], 2, "w#1"), FencedError);
+  await assert.rejects(a.insertTasks(fence, tasks(600, 10)), FencedError);
+  assert.equal(await b.maxSeq(fence.instanceId), 599);
+  await b.setStatus(taken, [0], 2, "w#1");
+  assert.equal((await a.getTask(fence.instanceId, "t-0"))?.status, 2);
+}));
+
+Deno.test("deno kv: clearTasks leaves no key of the old tasks behind, spilled parts included", () => withKv(async (kv) => {
+  const store = new DenoKvStore(kv);
+  const fence = await store.createInstance(spec(), "m");
+  await store.insertTasks(fence, tasks(0, 1500, (seq) => (seq % 500 === 0 ? "x".repeat(200_000) : { seq })));
+  await store.setStatus(fence, [1, 2, 3], 2, "w#1");
+  await store.updateStatuses(fence, [{ seq: 4, status: 4, attempt: 0, worker: "w#1", result: "y".repeat(100_000) }]);
+  const before = await kinds(kv);
+  assert.ok(before.t === 1500 && before.i === 1500 && before.w === 3 && before.b! > 3, JSON.stringify(before));
+  await store.clearTasks(fence);
+  const after = await kinds(kv);
+  for (const kind of ["t", "i", "u", "w", "c", "b", "gc"]) assert.equal(after[kind], undefined, `${kind} keys left: ${JSON.stringify(after)}`);
+  assert.deepEqual([...await store.insertTasks(fence, tasks(0, 2))], [1, 1]);
+}));
+
+Deno.test("deno kv: a result of several MB lands whole, and replacing it leaves no part of it behind", () => withKv(async (kv) => {
+  const store = new DenoKvStore(kv);
+  const fence = await store.createInstance(spec(), "m");
+  await store.insertTasks(fence, tasks(0, 3));
+  const big = (c: string) => ({ blob: c.repeat(1_500_000) }); // 3 MB as UTF-8: more than one atomic holds
+  await store.updateStatuses(fence, [{ seq: 1, status: 4, attempt: 0, worker: null, result: big("é") }]);
+  assert.deepEqual((await store.getTask(fence.instanceId, "t-1"))?.result, big("é"));
+  await store.updateStatuses(fence, [{ seq: 1, status: 4, attempt: 0, worker: null, result: big("ж") }]);
+  const parts = (await kinds(kv)).b;
+  assert.deepEqual((await store.getTask(fence.instanceId, "t-1"))?.result, big("ж"));
+  await store.updateStatuses(fence, [{ seq: 1, status: 5, attempt: 1, worker: null, result: "small" }]);
+  assert.equal((await kinds(kv)).b, undefined, `parts left after ${parts}`);
+  assert.deepEqual((await store.getTask(fence.instanceId, "t-1"))?.result, "small");
+  await store.updateInstance(fence, { result: big("€"), progress: { names: {}, workers: {} } });
+  assert.deepEqual((await store.getInstance(fence.instanceId))?.result, big("€"));
+  await store.updateInstance(fence, { result: null });
+  assert.equal((await kinds(kv)).ib, undefined);
+}));
+
+Deno.test("deno kv: stores with different prefixes share a database without meeting", () => withKv(async (kv) => {
+  const a = new DenoKvStore(kv, { prefix: ["app", "a"] });
+  const b = new DenoKvStore(kv, { prefix: ["app", "b"] });
+  const s = spec();
+  const fa = await a.createInstance(s, "m");
+  const fb = await b.createInstance(s, "m"); // the same id: no clash
+  await a.insertTasks(fa, tasks(0, 5));
+  await b.clearTasks(fb);
+  assert.equal(await a.maxSeq(s.instanceId), 4);
+  assert.equal(await b.maxSeq(s.instanceId), -1);
+  assert.equal((await b.listInstances()).length, 1);
+}));
+
+Deno.test("deno kv: ids too long for a Deno KV key are refused with ValidationError; open() owns its database", async () => {
+  const store = await DenoKvStore.open(":memory:");
+  const long = "ü".repeat(600); // 1,200 bytes of UTF-8
+  await assert.rejects(store.createInstance({ ...spec(), instanceId: long }, "m"), ValidationError);
+  const fence = await store.createInstance(spec(), "m");
+  await assert.rejects(store.insertTasks(fence, [{ ...tasks(0, 1)[0]!, taskId: long }]), ValidationError);
+  await assert.rejects(store.setStatus(fence, [0], 2, long), ValidationError);
+  assert.equal(await store.getTask(fence.instanceId, long), null);
+  assert.equal(await store.maxSeq(fence.instanceId), -1);
+  assert.equal(store.kind, "deno-kv");
+  await store.close();
+  await store.close(); // twice is fine
 });

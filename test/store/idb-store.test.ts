@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, test } from "vitest";
 import { IdbStore } from "../../adapters/browser/idb-store.ts";
-import { runStoreSuite } from "../../src/store/index.ts";
+import { FencedError, runStoreSuite } from "../../src/store/index.ts";
 import type { TaskStore } from "../../src/store/index.ts";
 
 const names = new WeakMap<TaskStore, string>();
@@ -32,7 +32,58 @@ describe("IdbStore conformance", () => {
 });
 
 describe("IdbStore", () => {
+  const spec = () => ({ instanceId: crypto.randomUUID(), processor: "p", settings: { s: 1 }, params: null, serialNum: 0, createdAt: 1 });
+  const tasks = (n: number) => Array.from({ length: n }, (_, seq) => ({
+    seq, taskId: `t-${seq}`, parentId: null, name: "shard", body: { seq }, queued: false,
+  }));
+
   test("its kind is indexeddb", () => {
     expect(new IdbStore({ dbName: "unused" }).kind).toBe("indexeddb");
+  });
+
+  test("two stores on one database (two tabs) race claims without handing a task out twice; the deposed one is fenced", async () => {
+    const dbName = `taskmill-test-${crypto.randomUUID()}`;
+    const a = new IdbStore({ dbName });
+    const b = new IdbStore({ dbName });
+    try {
+      const fence = await a.createInstance(spec(), "tab-a");
+      await a.insertTasks(fence, tasks(600));
+      const claims = await Promise.all([a.claimInit(fence, 150), b.claimInit(fence, 150), a.claimInit(fence, 150), b.claimInit(fence, 200)]);
+      const seqs = claims.flatMap((c) => c.map((t) => t.seq));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(seqs.length).toBe(600);
+      const taken = await b.acquireInstance(fence.instanceId, "tab-b");
+      await expect(a.setStatus(fence, [0], 2, "w#1")).rejects.toBeInstanceOf(FencedError);
+      await b.setStatus(taken, [0], 2, "w#1");
+      expect((await a.getTask(fence.instanceId, "t-0"))?.status).toBe(2);
+    } finally {
+      await a.close();
+      await b.close();
+      await deleteDatabase(dbName);
+    }
+  });
+
+  test("what one store wrote is there for the next store that opens the database", async () => {
+    const dbName = `taskmill-test-${crypto.randomUUID()}`;
+    const first = new IdbStore({ dbName });
+    const s = spec();
+    const fence = await first.createInstance(s, "tab");
+    await first.insertTasks(fence, tasks(5));
+    await first.close();
+    await expect(first.maxSeq(s.instanceId)).rejects.toThrow(/closed/);
+    const again = new IdbStore({ dbName });
+    try {
+      expect((await again.getInstance(s.instanceId))?.settings).toEqual({ s: 1 });
+      expect(await again.maxSeq(s.instanceId)).toBe(4);
+      expect(await again.countByStatus(s.instanceId)).toEqual([{ name: "shard", status: 1, count: 5 }]);
+    } finally {
+      await again.close();
+      await deleteDatabase(dbName);
+    }
+  });
+
+  test("options are checked", () => {
+    expect(() => new IdbStore({ dbName: "" })).toThrow(/dbName: Expected a non-empty string/);
+    expect(() => new IdbStore({ storeName: 5 as unknown as string })).toThrow(/storeName/);
   });
 });
