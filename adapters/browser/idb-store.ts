@@ -42,6 +42,8 @@ import {
 const DEFAULT_PAGE_SIZE = 1000;
 /** Rows read at a time by a scan over an instance's tasks. */
 const SCAN_PAGE = 1000;
+/** Largest count getAll/getAllKeys take (an unsigned long). */
+const MAX_COUNT = 0xffff_ffff;
 
 /** ["fence", id] */
 interface FenceValue {
@@ -369,7 +371,7 @@ export class IdbStore implements TaskStore {
       const counts = new Counts(id);
       while (out.length < limit) {
         // A count of 0 means "all" to IndexedDB: `want` is at least 1 here.
-        const want = limit - out.length;
+        const want = Math.min(limit - out.length, MAX_COUNT);
         const keys = await req(os.getAllKeys(prefixRange(["u", id]), want));
         if (keys.length === 0) break;
         const seqs = keys.map((k) => lastPart<number>(k));
@@ -558,13 +560,14 @@ export class IdbStore implements TaskStore {
     for (;;) {
       const page = await this.#tx("readonly", async (os) => {
         const range = numbersFrom(["t", instanceId], from);
-        const [keys, rows] = await Promise.all([req(os.getAllKeys(range, pageSize)), req(os.getAll(range, pageSize)) as Promise<Row[]>]);
+        const count = Math.min(pageSize, MAX_COUNT);
+        const [keys, rows] = await Promise.all([req(os.getAllKeys(range, count)), req(os.getAll(range, count)) as Promise<Row[]>]);
         return { last: keys.length === 0 ? -1 : lastPart<number>(keys[keys.length - 1]!), rows };
       });
       if (page.rows.length === 0) return;
       from = page.last + 1;
       yield* page.rows.map((r): ResultRow => ({ taskId: r.t, name: r.n, status: r.s, result: decode(r.r) }));
-      if (page.rows.length < pageSize) return;
+      if (page.rows.length < Math.min(pageSize, MAX_COUNT)) return;
     }
   }
 }
