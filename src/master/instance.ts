@@ -100,6 +100,8 @@ export class MapTaskMaster {
   #traceIds = new Map<number, string>();
   /** Handles sent back by failover, dispatched before the queue. */
   #retry: number[] = [];
+  /** Push batches awaiting their worker's acknowledgement. */
+  #flights = new Set<{ idx: number; open: boolean }>();
   /** Routed batches waiting for a free dispatcher (at most one round's worth). */
   #sends: Array<[number, Uint32Array]> = [];
   #nextSeq = 0;
@@ -228,6 +230,7 @@ export class MapTaskMaster {
     this.#traceIds = new Map();
     this.#retry = [];
     this.#sends = [];
+    this.#flights = new Set();
     this.#reserved = 0;
     this.#backlog = false;
     this.#inFlight = 0;
@@ -390,6 +393,9 @@ export class MapTaskMaster {
     if (r.invalid[idx] && this.#held(idx) === 0) return;
     r.invalid[idx] = 1;
     r.alive[idx] = 0;
+    // Batches still waiting on a dead worker's answer would hold their dispatchers until the
+    // request times out: free them now (their tasks are failed over just below).
+    for (const f of [...this.#flights]) if (f.idx === idx) this.#land(f);
     const w = this.#workerAt[idx]!;
     const handles = this.#core.table.scan(idx);
     if (handles.length > 0) {
@@ -752,6 +758,8 @@ export class MapTaskMaster {
     if (this.settings.dispatchMode === "pull" && !isRoot) return; // pull: the reply carries them
     const sentAt = this.#host.clock.now();
     this.#inFlight++;
+    const flight = { idx, open: true };
+    this.#flights.add(flight);
     const serialNum = this.#serialNum;
     this.#host.transport.request(w.address, {
       type: "start", master: this.#host.address, instance: this.#spec(), worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
@@ -772,10 +780,18 @@ export class MapTaskMaster {
       this.#dispatchFailed(idx, Uint32Array.from(ok), `dispatch to ${w.workerId} failed: ${why}`, isRoot);
     }).finally(() => {
       if (serialNum !== this.#serialNum) return;
-      this.#inFlight--;
+      this.#land(flight);
       this.#pump();
       this.#checkCompletion();
     });
+  }
+
+  /** A batch's dispatcher is free again (its reply came, or its worker was declared dead). */
+  #land(flight: { idx: number; open: boolean }): void {
+    if (!flight.open) return;
+    flight.open = false;
+    this.#flights.delete(flight);
+    this.#inFlight--;
   }
 
   /** B9: no answer (refused, timeout, 5xx, not running): back to INIT with failover on, else FAILED. */
