@@ -141,6 +141,21 @@ describe.skipIf(!url)("PostgresStore", () => {
     });
   });
 
+  test("concurrent insertTasks of overlapping batches through two pools store each task once, and the masks say which stored it", async () => {
+    await withStores(schema, 2, async (a, b) => {
+      const fence = await newInstance(a);
+      for (let round = 0; round < 20; round++) {
+        const from = round * 1500;
+        const [ma, mb] = await Promise.all([a.insertTasks(fence, tasks(from, 1000)), b.insertTasks(fence, tasks(from + 500, 1000))]);
+        const stored = new Map<number, number>();
+        ma.forEach((bit, i) => stored.set(from + i, bit));
+        mb.forEach((bit, i) => stored.set(from + 500 + i, (stored.get(from + 500 + i) ?? 0) + bit));
+        expect([...stored.values()].every((n) => n === 1)).toBe(true);
+      }
+      expect(await a.countByStatus(fence.instanceId)).toEqual([{ name: "shard", status: INIT, count: 30_000 }]);
+    });
+  });
+
   test("migrations are idempotent: stores opening one fresh schema at once all open, and 0001 is applied once", async () => {
     const fresh = newSchema("migrate");
     await withStores(fresh, 6, async (...stores) => {

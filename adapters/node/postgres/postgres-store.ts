@@ -31,6 +31,8 @@ import {
 const DEFAULT_PAGE_SIZE = 1000;
 /** A statement that lost a deadlock is run again this many times: it changed nothing. */
 const DEADLOCK_RETRIES = 3;
+/** An insert that lost a race for a task id to a concurrent one is run again this many times. */
+const INSERT_RETRIES = 5;
 const NULL_TEXT = "null";
 const INIT = 1;
 const FAILED = 5;
@@ -102,6 +104,13 @@ function tokenOf(fence: Fence): number {
 function sqlState(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;
+}
+
+/** The unique constraint a statement violated, if that is what failed it. */
+function violated(e: unknown): string | undefined {
+  if (sqlState(e) !== "23505") return undefined;
+  const name = (e as { constraint_name?: unknown }).constraint_name;
+  return typeof name === "string" ? name : undefined;
 }
 
 /** Indexes of the first task of each taskId, or null when no taskId repeats (the usual case). */
@@ -234,19 +243,28 @@ export class PostgresStore implements TaskStore {
       texts[k] = bodies[i]!;
       queued[k] = t.queued;
     }
+    const params = [
+      id, tokenOf(fence), intArray(seqs), textArray(taskIds), textArray(parents), textArray(names), textArray(texts),
+      boolArray(queued),
+    ];
     let rows: (FenceRow & { mask: string | null })[];
-    try {
-      rows = await this.#run("insert-tasks", [
-        id, tokenOf(fence), intArray(seqs), textArray(taskIds), textArray(parents), textArray(names), textArray(texts),
-        boolArray(queued),
-      ]);
-    } catch (e) {
-      if (sqlState(e) === "23505" && (e as { constraint_name?: unknown }).constraint_name === "tasks_pkey") {
-        const seq = seqOfKeyViolation(e);
-        const i = seq === undefined ? -1 : tasks.findIndex((t) => t.seq === seq);
-        throw new ValidationError(i < 0 ? "tasks" : `tasks[${i}].seq`, "a seq no other task holds", seq ?? "a taken seq");
+    for (let attempt = 1; ; attempt++) {
+      try {
+        rows = await this.#run("insert-tasks", params);
+        break;
+      } catch (e) {
+        const index = violated(e);
+        // A concurrent statement stored some of these tasks first; it has
+        // committed now, so the same statement run again skips them. A seq
+        // that stays taken belongs to another task id: the caller's error.
+        if (index === undefined) throw e;
+        if (index === "tasks_pkey" && attempt > 1) {
+          const seq = seqOfKeyViolation(e);
+          const i = seq === undefined ? -1 : tasks.findIndex((t) => t.seq === seq);
+          throw new ValidationError(i < 0 ? "tasks" : `tasks[${i}].seq`, "a seq no other task holds", seq ?? "a taken seq");
+        }
+        if (attempt > INSERT_RETRIES) throw e;
       }
-      throw e;
     }
     this.#own(fence, rows[0]);
     const stored = new Uint8Array(n);
