@@ -31,8 +31,9 @@ const COMMANDS = {
   --store URL         sqlite:FILE (default sqlite:taskmill.db), postgres://user@host:port/db, or memory
   --token T           require "Authorization: Bearer T" on every route (or TASKMILL_TOKEN)
   --processors MODULE ES module whose named exports are processors; jobs may only name these
-  --slots N           tasks the master's own worker runs at once (default 64)`,
-    options: { port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, token: { type: "string" }, processors: { type: "string" }, slots: { type: "string" } },
+  --slots N           tasks the master's own worker runs at once (default 64)
+  --max-body-bytes N  largest request body accepted (default 16777216); larger → 413`,
+    options: { port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, token: { type: "string" }, processors: { type: "string" }, slots: { type: "string" }, "max-body-bytes": { type: "string" } },
   },
   worker: {
     help: `Usage: taskmill worker --master URL --processors MODULE [--slots N] [--port P] [--host H] [--id ID] [--token T]
@@ -135,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
           port: int("port", v.port as string | undefined, 7070, 0), host: (v.host as string | undefined) ?? "127.0.0.1",
           store: (v.store as string | undefined) ?? "sqlite:taskmill.db", token, processors: v.processors as string | undefined,
           slots: int("slots", v.slots as string | undefined, 64),
+          maxBodyBytes: int("max-body-bytes", v["max-body-bytes"] as string | undefined, 16 * 2 ** 20, 1024),
         });
         return untilSignal(m.stop);
       }

@@ -52,6 +52,8 @@ const ROOT = 0, REDUCE = 1;
 const MAX_NAMES = 256, MAX_WORKERS = 1024;
 /** Queue fill ratio at which map tells processors to slow down (B2). */
 const SLOW_DOWN_FILL = 0.8;
+/** Store writes in flight past which map batches are refused as busy. */
+const MAX_PENDING_WRITES = 256;
 /** Free CPU or memory below which map tells processors to slow down (B2). */
 const SLOW_DOWN_LOAD = 0.1;
 
@@ -440,6 +442,8 @@ export class MapTaskMaster {
         return refuse("too_large", `bodies.${i}: ${bytes} bytes, limit ${this.settings.maxBodyBytes}`, `bodies.${i}`);
       }
     }
+    // A master whose store cannot keep up asks the worker to come back later (429 + Retry-After).
+    if (this.#writes.pending > MAX_PENDING_WRITES) return { ...refuse("busy", `store writes are behind (${this.#writes.pending} pending)`), retryAfterMs: 200 };
     const nameIdx = this.#nameIndex(m.taskName);
     if (nameIdx < 0) return refuse("bad_request", `taskName: Expected at most ${MAX_NAMES - 2} task names, got one more: ${JSON.stringify(m.taskName)}`, "taskName");
     const n = m.bodies.length;

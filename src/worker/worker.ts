@@ -41,6 +41,8 @@ export interface WorkerOptions {
   maxReportBatch?: number;
   /** Largest result in bytes of JSON; a larger one fails its task. @default 65536 */
   maxResultBytes?: number;
+  /** Largest report batch in bytes of JSON (keep it under the master's body limit). @default 1 MiB */
+  maxReportBytes?: number;
   /** Request timeout in ms. @default 30000 */
   requestTimeoutMs?: number;
 }
@@ -94,6 +96,7 @@ export class Worker {
       retryMs: expectInt("retryMs", options.retryMs ?? 500, 1),
       maxReportBatch: expectInt("maxReportBatch", options.maxReportBatch ?? 1000, 1),
       maxResultBytes: expectInt("maxResultBytes", options.maxResultBytes ?? 65_536, 1),
+      maxReportBytes: expectInt("maxReportBytes", options.maxReportBytes ?? 2 ** 20, 1024),
       requestTimeoutMs: expectInt("requestTimeoutMs", options.requestTimeoutMs ?? 30_000, 1),
     };
     this.#unserve = this.#o.transport.serve(this.address, "worker", (m) => this.#handle(m));
@@ -141,6 +144,9 @@ export class Worker {
   async #register(link: Link): Promise<void> {
     if (link.registering) return link.registering;
     link.registering = (async () => {
+      // Yield first, so `registering` is set before the request leaves: the master may address the
+      // new incarnation (start, notifyPull) before its reply reaches us, and such a message waits for it.
+      await Promise.resolve();
       for (;;) {
         if (this.#closed) return;
         try {
@@ -188,6 +194,14 @@ export class Worker {
 
   async #handle(m: WorkerMessage): Promise<Reply> {
     if (this.#closed) return refuse("not_running", "worker is stopping");
+    if (m.type === "start" || m.type === "notifyPull") {
+      // Addressed to an incarnation we are still being given: wait for the registration's reply.
+      const link = this.#links.get(m.master);
+      if (link?.registering && link.incarnation !== m.worker.incarnation) {
+        await link.registering.catch(() => undefined);
+        if (this.#closed) return refuse("not_running", "worker is stopping");
+      }
+    }
     switch (m.type) {
       case "start": return this.#start(m);
       case "notifyPull": return this.#notifyPull(m);
@@ -416,17 +430,29 @@ export class Worker {
     if (link.flushing || this.#closed) return;
     link.flushing = true;
     try {
+      let maxBytes = this.#o.maxReportBytes;
       while (link.reports.size > 0 && !this.#closed) {
-        const batch = link.reports.take(this.#o.maxReportBatch);
+        const batch = link.reports.take(this.#o.maxReportBatch, maxBytes);
         try {
           const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs });
-          if (!r.ok) {
-            if (r.code === "unregistered") {
+          if (r.ok) {
+            maxBytes = this.#o.maxReportBytes;
+          } else if (r.code === "unregistered") {
+            link.reports.restore(batch);
+            await this.#register(link);
+          } else if (r.code === "too_large") {
+            // Over the master's body limit: send smaller batches; a single report that is
+            // still too large fails its own task, not the batch (SPEC: bad input).
+            if (batch.length > 1) {
               link.reports.restore(batch);
-              await this.#register(link);
+              const sent = batch.reduce((a, x) => a + link.reports.bytesOf(x), 0);
+              maxBytes = Math.max(1024, Math.floor(sent / 2));
+            } else {
+              const only = batch[0]!;
+              link.reports.add({ ...only, status: "FAILED", result: `result too large for the master: ${r.error}` }, 100);
             }
-            // Any other refusal is final for this batch (bad request): nothing to resend.
           }
+          // Any other refusal (bad request) is a protocol error: resending the same batch cannot help.
         } catch (e) {
           if (!(e instanceof TransportError)) throw e;
           link.reports.restore(batch);

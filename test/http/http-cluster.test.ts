@@ -133,3 +133,39 @@ describe("HTTP transport", () => {
     expect(last.status).toBe("SUCCESS");
   });
 });
+
+describe("HTTP body limits", () => {
+  it("report batches stay under the master's body limit; one oversized result fails only its own task", async () => {
+    const clock = new RealClock();
+    const big = (await import("../../src/index.ts")).defineMapReduce({
+      async process(ctx) {
+        if (ctx.isRoot) { await ctx.map(Array.from({ length: 40 }, (_, i) => i), "X"); return { ok: true }; }
+        // Task 7's result alone is over the master's 16 KiB body limit (but under maxResultBytes).
+        return { ok: true, result: "y".repeat(ctx.body === 7 ? 20_000 : 3_000) };
+      },
+      async reduce(ctx) {
+        let ok = 0;
+        for await (const r of ctx.results) if (r.name === "X" && r.status === 4) ok++;
+        return { ok: true, result: ok };
+      },
+    });
+    const processors = { big };
+    const mport = await freePort();
+    const base = `http://127.0.0.1:${mport}`;
+    const mt = new HttpTransport(base, { maxBodyBytes: 16 * 1024 });
+    const own = new Worker({ workerId: "own", address: `${base}/worker`, transport: mt, clock, processors });
+    const master = new Master({ store: new MemoryStore(), transport: mt, clock, address: base, ownWorker: own });
+    const s1 = await serveApp(mt.app, mport);
+    await master.start();
+    const port = await freePort();
+    const wt = new HttpTransport(`http://127.0.0.1:${port}`);
+    const w = new Worker({ workerId: "w1", address: wt.baseUrl, transport: wt, clock, processors });
+    const s2 = await serveApp(wt.app, port);
+    await w.join(base);
+    cleanups.push(async () => { master.close(); own.close(); w.close(); await s1.close(); await s2.close(); });
+    const id = await master.submit({ processor: "big", settings: { execOnMaster: false } });
+    const v = await master.waitFor(id);
+    expect(v.status).toBe("FAILED");
+    expect(v.progress!.names.X).toMatchObject({ total: 40, success: 39, failed: 1 });
+  });
+});

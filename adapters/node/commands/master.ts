@@ -18,6 +18,8 @@ export interface MasterCommandOptions {
   processors?: string;
   /** Slots of the master's own worker. @default 64 */
   slots?: number;
+  /** Largest request body, bytes; larger → 413. @default 16 MiB */
+  maxBodyBytes?: number;
 }
 
 /** A running master process. */
@@ -33,12 +35,12 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const processors: ProcessorMap = o.processors ? await loadProcessors(o.processors) : {};
   const store = await openStore(o.store);
   const port = o.port || await freePort();
-  const transport = new HttpTransport(`http://${o.host}:${port}`, { token: o.token });
+  const transport = new HttpTransport(`http://${o.host}:${port}`, { token: o.token, maxBodyBytes: o.maxBodyBytes });
   const clock = new RealClock();
   const base = transport.baseUrl;
   const own = new Worker({ workerId: `master@${o.host}:${port}`, address: `${base}/worker`, transport, clock, processors, slots: o.slots ?? 64, loadProbe: nodeLoad });
   const master = new Master({ store, transport, clock, address: base, ownWorker: own, loadProbe: nodeLoad });
-  transport.app.route("/", masterApi(master, { token: o.token }));
+  transport.app.route("/", masterApi(master, { token: o.token, maxBodyBytes: o.maxBodyBytes }));
   const server = await serveApp(transport.app, port, o.host);
   await master.start();
   console.log(JSON.stringify({ event: "master-ready", url: server.url, store: store.kind, processors: Object.keys(processors), resumed: master.running() }));
