@@ -1,12 +1,14 @@
 /**
  * Opens a TaskStore from a URL, as `taskmill master --store URL` takes it:
  * "memory", "sqlite:FILE" ("sqlite:" alone is ./taskmill.db;
- * "sqlite:///abs/file.db" is read as /abs/file.db).
+ * "sqlite:///abs/file.db" is read as /abs/file.db), "postgres://..." or
+ * "postgresql://..." (schema "taskmill" unless `?schema=NAME`).
  */
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import type { TaskStore } from "../../src/store/task-store.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { openSqliteStore } from "./sqlite/open-sqlite-store.ts";
+import { openPostgresStore } from "./postgres/open-postgres-store.ts";
 
 /** What a store URL may be, for error messages. */
 const EXPECTED = `"memory", "sqlite:FILE" or "postgres://user@host:port/db"`;
@@ -27,8 +29,10 @@ export function redactUrl(url: string): string {
 
 /**
  * Opens the store a URL names: "memory", "sqlite:FILE" (creating the file
- * when missing), "sqlite:" for ./taskmill.db. Anything else is refused with a
- * ValidationError naming the URL (password hidden) and what was expected.
+ * when missing), "sqlite:" for ./taskmill.db, "postgres://" or "postgresql://"
+ * (a server it cannot reach throws PostgresOpenError, password hidden).
+ * Anything else is refused with a ValidationError naming the URL (password
+ * hidden) and what was expected.
  * @example const store = await openStore("sqlite:/var/lib/taskmill/jobs.db");
  */
 export async function openStore(url: string): Promise<TaskStore> {
@@ -39,5 +43,6 @@ export async function openStore(url: string): Promise<TaskStore> {
     if (path.startsWith("//")) path = path.slice(2);
     return openSqliteStore(path === "" ? undefined : path);
   }
+  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresStore(url);
   throw new ValidationError("store", EXPECTED, redactUrl(url));
 }

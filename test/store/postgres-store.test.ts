@@ -3,8 +3,9 @@ import postgres from "postgres";
 import { afterAll, describe, expect, test } from "vitest";
 import { INIT, PULLED, RUNNING, SUCCESS } from "../../core-as/shared/constants.ts";
 import {
-  dropPostgresSchema, openPostgresStore, PostgresOpenError, SchemaVersionError, type PostgresStore,
+  dropPostgresSchema, openPostgresStore, PostgresOpenError, PostgresStore, SchemaVersionError,
 } from "../../adapters/node/postgres/index.ts";
+import { openStore } from "../../adapters/node/open-store.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { FencedError, runStoreSuite, type Fence, type NewTask } from "../../src/store/index.ts";
 import { ensurePostgres } from "../services.ts";
@@ -268,6 +269,27 @@ describe.skipIf(!url)("openPostgresStore bad input", () => {
     expect(role).toBeInstanceOf(PostgresOpenError);
     expect((role as Error).message).toContain(`no_such_role_${run}:***@`);
     expect((role as Error).message).toMatch(/login refused: .*\(Expected a user and password the server accepts\)$/);
+  });
+
+  test("openStore takes postgres:// and postgresql:// URLs, ?schema=NAME picking the schema, and hides the password when it fails", async () => {
+    const schema = newSchema("openstore");
+    for (const scheme of ["postgres:", "postgresql:"]) {
+      const u = new URL(url);
+      u.protocol = scheme;
+      u.searchParams.set("schema", schema);
+      const store = await openStore(u.href);
+      try {
+        expect(store).toBeInstanceOf(PostgresStore);
+        expect([store.kind, (store as PostgresStore).schema]).toEqual(["postgres", schema]);
+      } finally {
+        await store.close();
+      }
+    }
+    const port = await closedPort();
+    const error = await openStore(`postgresql://ops:hunter2@127.0.0.1:${port}/test`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PostgresOpenError);
+    expect((error as Error).message).toBe(
+      `postgresql://ops:***@127.0.0.1:${port}/test: connection refused (Expected a reachable PostgreSQL server)`);
   });
 
   test("a schema name that is not a plain lowercase identifier is refused with ValidationError", async () => {

@@ -17,7 +17,8 @@ import { loadMigrations, loadStatements } from "./statements.ts";
 export interface PostgresStoreOptions {
   /**
    * PostgreSQL schema holding the store's tables; created when missing. Several
-   * masters share a store by naming the same database and schema.
+   * masters share a store by naming the same database and schema. A `schema`
+   * query parameter of the URL says the same; this option wins over it.
    * @default "taskmill"
    */
   schema?: string;
@@ -79,7 +80,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     throw new PostgresOpenError(shown, `unsupported scheme "${parsed.protocol.slice(0, -1)}"`, URL_SHAPE);
   }
-  const schema = checkSchemaName(options.schema ?? "taskmill");
+  // A `schema` query parameter picks the schema too (`--store postgres://.../db?schema=x`); it is
+  // taskmill's, not a server setting, so the client never sees it.
+  const fromUrl = parsed.searchParams.get("schema");
+  if (fromUrl !== null) {
+    parsed.searchParams.delete("schema");
+    url = parsed.href;
+  }
+  const schema = checkSchemaName(options.schema ?? fromUrl ?? "taskmill");
   const max = options.max ?? 10;
   if (!Number.isInteger(max) || max < 1) throw new ValidationError("max", "an integer >= 1", max);
   const connectTimeout = options.connectTimeout ?? 10;
