@@ -19,6 +19,7 @@ export type StorePhase = (typeof STORE_PHASES)[number];
 /** Rows per second a backend must reach, per phase (the storage issue's targets). */
 export const STORE_TARGETS: Readonly<Record<string, Partial<Record<StorePhase, number>>>> = {
   sqlite: { insertTasks: 600_000, setStatus: 500_000, updateStatuses: 500_000 },
+  postgres: { insertTasks: 100_000, setStatus: 100_000, updateStatuses: 100_000 },
 };
 
 /** One result row of `bench/results/store.json`. */
