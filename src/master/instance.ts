@@ -763,6 +763,10 @@ export class MapTaskMaster {
     const sentAt = this.#host.clock.now();
     this.#inFlight++;
     const flight = { idx, open: true };
+    // A late failure concerns only the batch's tasks still on this worker at the attempt sent:
+    // liveness may have failed them over meanwhile, and they may run elsewhere now.
+    const attempts = tasks.map((x) => x.attempt);
+    const stillHere = () => Uint32Array.from(ok.filter((h, i) => t.workerOf(h) === idx && t.attemptOf(h) === attempts[i]));
     this.#flights.add(flight);
     const serialNum = this.#serialNum;
     this.#host.transport.request(w.address, {
@@ -774,14 +778,14 @@ export class MapTaskMaster {
         r.alive[idx] = 1;
         r.latencyMs[idx] = this.#host.clock.now() - sentAt;
       } else if (reply.code === "not_running" || reply.code === "unregistered") {
-        this.#dispatchFailed(idx, Uint32Array.from(ok), `worker ${w.workerId} is not running: ${reply.error}`, isRoot);
+        this.#dispatchFailed(idx, stillHere(), `worker ${w.workerId} is not running: ${reply.error}`, isRoot);
       } else {
-        this.#dispatchRejected(idx, Uint32Array.from(ok), `worker ${w.workerId} rejected the batch: ${reply.error}`, isRoot);
+        this.#dispatchRejected(idx, stillHere(), `worker ${w.workerId} rejected the batch: ${reply.error}`, isRoot);
       }
     }, (e: unknown) => {
       if (serialNum !== this.#serialNum) return;
       const why = e instanceof TransportError ? e.message : message(e);
-      this.#dispatchFailed(idx, Uint32Array.from(ok), `dispatch to ${w.workerId} failed: ${why}`, isRoot);
+      this.#dispatchFailed(idx, stillHere(), `dispatch to ${w.workerId} failed: ${why}`, isRoot);
     }).finally(() => {
       if (serialNum !== this.#serialNum) return;
       this.#land(flight);

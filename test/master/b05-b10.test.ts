@@ -169,3 +169,31 @@ describe("B10 re-dispatch", () => {
     c.close();
   });
 });
+
+describe("B9 late failures", () => {
+  it("B9: a send that fails after its worker was declared dead does not pull the tasks back from where they run now", async () => {
+    const gate = new Gate();
+    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 2, requestTimeoutMs: 10_000 }).start();
+    const hung = c.workers[0]!;
+    c.network.fault(hung.address, "hang"); // accepts nothing and never answers: the start request hangs
+    hung.close();
+    const rec = recordRequests(c.network);
+    const id = await c.master.submit({ processor: "job", params: { n: 4 }, settings: { execOnMaster: false, pageSize: 1, livenessTimeoutMs: 3000, heartbeatMs: 250 } });
+    await c.clock.advance(1);
+    const toHung = rec.ofType("start").filter((s) => s.to === hung.address).flatMap((s) => s.msg.tasks.map((t) => t.taskId));
+    expect(toHung.length).toBeGreaterThan(0);
+    // Declared dead after the liveness timeout (it holds tasks and is silent): its tasks run on w2.
+    await c.clock.advance(4000);
+    // Now the hung request times out, long after.
+    await c.clock.advance(7000);
+    for (const taskId of toHung) {
+      const row = (await c.store.getTask(id, taskId))!;
+      expect(row.worker).toMatch(/^w2#/);
+      expect(row.attempt).toBe(1);
+    }
+    gate.open();
+    const v = await c.finish(id);
+    expect(v.progress!.names.CHILD).toEqual({ total: 4, init: 0, pulled: 0, running: 0, success: 4, failed: 0 });
+    c.close();
+  });
+});

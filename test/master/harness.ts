@@ -18,6 +18,8 @@ export interface ClusterOptions {
   network?: InProcessNetwork;
   engine?: CoreEngine;
   masterAddress?: string;
+  /** The master's request timeout. @default 2000 */
+  requestTimeoutMs?: number;
 }
 
 /** A master, its own worker and `workers` more, wired through an in-process network. */
@@ -38,7 +40,7 @@ export class Cluster {
     this.#slots = o.workerSlots ?? 5;
     const address = o.masterAddress ?? "master";
     const own = new Worker({ workerId: `${address}-own`, address: `${address}/worker`, transport: this.network, clock: this.clock, processors: o.processors, slots: this.#slots });
-    this.master = new Master({ store: this.store, transport: this.network, clock: this.clock, address, ownWorker: own, requestTimeoutMs: 2000, engine: o.engine ?? "wasm" });
+    this.master = new Master({ store: this.store, transport: this.network, clock: this.clock, address, ownWorker: own, requestTimeoutMs: o.requestTimeoutMs ?? 2000, engine: o.engine ?? "wasm" });
     for (let i = 0; i < (o.workers ?? 2); i++) this.addWorker();
   }
 
