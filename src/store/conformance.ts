@@ -559,6 +559,27 @@ export function runStoreSuite(opts: StoreSuiteOptions): void {
     assert.equal((await collect(store.results(id))).length, 3);
   });
 
+  test("claimInit finds a task that becomes claimable again below tasks claimed already: set back to INIT unqueued, or inserted late with a low seq", async (store) => {
+    const fence = await store.createInstance(newInstance(), OWNER_A);
+    await store.insertTasks(fence, tasks(10, 10));
+    await store.setStatus(fence, [12, 15], PULLED, W1); // dispatched without a claim: still not queued
+    assert.deepEqual((await store.claimInit(fence, 100)).map((t) => t.seq), [10, 11, 13, 14, 16, 17, 18, 19]);
+    assert.deepEqual(await store.claimInit(fence, 100), []);
+    await store.setStatus(fence, [15], INIT, null);
+    assert.deepEqual((await store.claimInit(fence, 100)).map((t) => t.seq), [15]);
+    await store.updateStatuses(fence, [{ seq: 12, status: INIT, attempt: 1, worker: null }]);
+    assert.deepEqual((await store.claimInit(fence, 100)).map((t) => [t.seq, t.attempt]), [[12, 1]]);
+    await store.insertTasks(fence, [...tasks(3, 2), task(30, { queued: true }), task(25)]);
+    assert.deepEqual((await store.claimInit(fence, 2)).map((t) => t.seq), [3, 4]);
+    assert.deepEqual((await store.claimInit(fence, 2)).map((t) => t.seq), [25]);
+    // Claimed tasks set back to INIT stay queued (the owner holds them): not handed out again.
+    await store.setStatus(fence, [10, 11], INIT, null);
+    assert.deepEqual(await store.claimInit(fence, 100), []);
+    await store.clearTasks(fence);
+    await store.insertTasks(fence, tasks(0, 3));
+    assert.deepEqual((await store.claimInit(fence, 100)).map((t) => t.seq), [0, 1, 2]);
+  });
+
   test("large batches: 2,500 tasks inserted, marked and finished in one call each land exactly; a mixed re-insert marks only the new ones", async (store) => {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;

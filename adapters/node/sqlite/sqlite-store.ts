@@ -37,6 +37,10 @@ const INSERT_ROWS = 64;
 const IN_LIST = 512;
 /** Rows per CASE update: its WHEN arms are matched one by one, so past ~100 a longer list costs more. */
 const CASE_ROWS = 64;
+/** WAL pages between automatic checkpoints (4 KiB each). */
+const WAL_CHECKPOINT_PAGES = 10_000;
+/** Bytes the WAL file is truncated to after a checkpoint. */
+const WAL_SIZE_LIMIT = 64 * 2 ** 20;
 /** Instance keys remembered; nums never change, so this only bounds memory. */
 const KEY_CACHE = 10_000;
 
@@ -46,9 +50,10 @@ const SKIPPED = Symbol("skipped");
 /** The statements, by `.sql` file name. */
 const STATEMENTS = [
   "instance-insert", "instance-acquire", "instance-get", "instance-list", "instance-list-status", "instance-num",
-  "instance-fence", "instance-update", "tasks-insert", "task-exists", "tasks-set-status", "tasks-update-status",
-  "tasks-update-status-result", "tasks-reset-worker-init", "tasks-reset-worker-failed", "tasks-fail-unfinished",
-  "tasks-resume-failover", "tasks-resume-fail", "tasks-resume-unqueue", "tasks-claim", "tasks-count",
+  "instance-fence", "instance-update", "instance-claim-from", "instance-claim-lower", "instance-claim-set",
+  "tasks-insert", "task-exists", "tasks-set-status", "tasks-update-status", "tasks-update-status-result",
+  "tasks-reset-worker-init", "tasks-reset-worker-failed", "tasks-fail-unfinished", "tasks-resume-failover",
+  "tasks-resume-fail", "tasks-resume-unqueue", "tasks-claim-select", "tasks-claim-mark", "tasks-count",
   "tasks-max-seq", "task-get", "tasks-results-page", "tasks-clear",
 ] as const;
 type StatementName = (typeof STATEMENTS)[number];
@@ -82,6 +87,9 @@ interface TaskColumns {
   worker: string | null;
   result: string | null;
 }
+
+/** A claimed task, as tasks-claim-select reads it in raw mode. */
+type ClaimColumns = [number, string, string | null, string, string | null, TaskStatusCode, number, string | null, string | null];
 
 /** Largest power of two <= n (n >= 1). */
 function floorPow2(n: number): number {
@@ -161,6 +169,10 @@ export class SqliteStore implements TaskStore {
       guardOpen(this.file, () => {
         db.pragma("journal_mode = WAL");
         db.pragma("synchronous = NORMAL");
+        // Checkpoint every ~40 MB of WAL instead of 4 MB: a page rewritten by many
+        // batches is copied back once, not once per 4 MB (-8 % on inserts).
+        db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+        db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       });
     } catch (e) {
       db.close();
@@ -233,6 +245,7 @@ export class SqliteStore implements TaskStore {
   async insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> {
     const n = tasks.length;
     const bodies: (string | null)[] = new Array(n);
+    let lowestUnqueued = Infinity;
     for (let i = 0; i < n; i++) {
       const t = tasks[i]!;
       if (!isSeq(t.seq) || t.seq > MAX_SEQ) checkSeq(`tasks[${i}].seq`, t.seq, MAX_SEQ);
@@ -241,21 +254,26 @@ export class SqliteStore implements TaskStore {
         throw new ValidationError(`tasks[${i}].parentId`, "a string or null", t.parentId);
       }
       if (typeof t.name !== "string") checkString(`tasks[${i}].name`, t.name, false);
-      if (typeof t.queued !== "boolean") checkBoolean(`tasks[${i}].queued`, t.queued);
+      if (t.queued !== true) {
+        if (t.queued !== false) checkBoolean(`tasks[${i}].queued`, t.queued);
+        if (t.seq < lowestUnqueued) lowestUnqueued = t.seq;
+      }
       bodies[i] = toJson(`tasks[${i}].body`, t.body);
     }
     return this.#write(() => {
       const keys = this.#own(fence);
       if (n === 0) return new Uint8Array(0);
+      let mask: Uint8Array | null = null;
       try {
         // All new (the usual case): multi-row INSERTs, and every row counts.
         this.#tx(() => this.#insertRows(keys, tasks, bodies));
-        return new Uint8Array(n).fill(1);
       } catch (e) {
         if (e !== SKIPPED) throw e;
+        // Some exist: the savepoint is undone; row by row tells which.
+        mask = this.#insertEach(keys, tasks, bodies);
       }
-      // Some exist: the savepoint is undone; row by row tells which.
-      return this.#insertEach(keys, tasks, bodies);
+      if (lowestUnqueued !== Infinity) this.#lowerClaimFrom(keys, lowestUnqueued);
+      return mask ?? new Uint8Array(n).fill(1);
     });
   }
 
@@ -272,8 +290,11 @@ export class SqliteStore implements TaskStore {
     }
     if (n === 0) return void this.#write(() => this.#own(fence));
     const { list, res } = coalesce(updates, results);
+    let lowestInit = Infinity;
+    for (const u of list) if (u.status === INIT && u.seq < lowestInit) lowestInit = u.seq;
     this.#write(() => {
       const keys = this.#own(fence);
+      if (lowestInit <= MAX_SEQ) this.#lowerClaimFrom(keys, lowestInit);
       for (const group of groups(list, res)) {
         const u = list[group[0]!]!;
         if (res[group[0]!] === undefined) this.#updateGroup(keys, u, group, list);
@@ -285,9 +306,15 @@ export class SqliteStore implements TaskStore {
   async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
     checkStatus("status", status);
     checkWorker("worker", worker);
-    for (let i = 0; i < seqs.length; i++) if (!isSeq(seqs[i])) checkSeq(`seqs[${i}]`, seqs[i]);
+    let lowest = Infinity;
+    for (let i = 0; i < seqs.length; i++) {
+      const seq = seqs[i];
+      if (!isSeq(seq)) checkSeq(`seqs[${i}]`, seq);
+      else if (seq < lowest) lowest = seq;
+    }
     this.#write(() => {
       const keys = this.#own(fence);
+      if (status === INIT && lowest <= MAX_SEQ) this.#lowerClaimFrom(keys, lowest);
       this.#inLists("tasks-set-status", [status, worker], keys, seqs.length, (i) => seqs[i]!);
     });
   }
@@ -300,7 +327,13 @@ export class SqliteStore implements TaskStore {
       const queued = checkBoolean("to.queued", to.queued) ? 1 : 0;
       return this.#write(() => {
         const keys = this.#own(fence);
-        return this.#stmt("tasks-reset-worker-init").run(queued, keys.low, keys.high, worker).changes;
+        const seqs = this.#stmt("tasks-reset-worker-init").pluck().all(queued, keys.low, keys.high, worker) as number[];
+        if (queued === 0 && seqs.length > 0) {
+          let lowest = seqs[0]!;
+          for (const seq of seqs) if (seq < lowest) lowest = seq;
+          this.#lowerClaimFrom(keys, lowest);
+        }
+        return seqs.length;
       });
     }
     if (to.status !== FAILED) throw new ValidationError("to.status", "1 (INIT) or 5 (FAILED)", (to as { status: unknown }).status);
@@ -325,6 +358,7 @@ export class SqliteStore implements TaskStore {
     this.#write(() => {
       const keys = this.#own(fence);
       this.#stmt("tasks-resume-unqueue").run(keys.low, keys.high);
+      this.#lowerClaimFrom(keys, 0);
       if (failover) this.#stmt("tasks-resume-failover").run(keys.low, keys.high);
       else this.#stmt("tasks-resume-fail").run(text, keys.low, keys.high);
     });
@@ -334,16 +368,22 @@ export class SqliteStore implements TaskStore {
     expectInt("limit", limit, 0);
     const rows = this.#write(() => {
       const keys = this.#own(fence);
-      return limit === 0 ? [] : this.#stmt("tasks-claim").all(keys.low, keys.high, limit);
-    }) as TaskColumns[];
-    // RETURNING follows no order: put them in seq order (usually already are).
-    for (let i = 1; i < rows.length; i++) {
-      if (rows[i - 1]!.seq > rows[i]!.seq) {
-        rows.sort((a, b) => a.seq - b.seq);
-        break;
-      }
+      if (limit === 0) return [];
+      const from = this.#stmt("instance-claim-from").pluck().get(keys.num) as number;
+      if (from > MAX_SEQ) return [];
+      const found = this.#stmt("tasks-claim-select").raw().all(keys.id(from), keys.high, limit) as ClaimColumns[];
+      // Every claimable task from `from` up to the last one read is in `found`: mark that range.
+      if (found.length > 0) this.#stmt("tasks-claim-mark").run(keys.id(from), keys.id(found[found.length - 1]![0]));
+      const next = found.length === limit ? found[found.length - 1]![0] + 1 : MAX_SEQ + 1;
+      this.#stmt("instance-claim-set").run(next, keys.num);
+      return found;
+    });
+    const out: TaskRow[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [seq, taskId, parentId, name, body, status, attempt, worker, result] = rows[i]!;
+      out[i] = { seq, taskId, parentId, name, body: fromJson(body), status, attempt, worker, result: fromJson(result) };
     }
-    return rows.map(taskRow);
+    return out;
   }
 
   async countByStatus(instanceId: string): Promise<StatusCount[]> {
@@ -376,6 +416,7 @@ export class SqliteStore implements TaskStore {
     this.#write(() => {
       const keys = this.#own(fence);
       this.#stmt("tasks-clear").run(keys.low, keys.high);
+      this.#stmt("instance-claim-set").run(0, keys.num);
     });
   }
 
@@ -389,13 +430,17 @@ export class SqliteStore implements TaskStore {
   async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
     const keys = this.#keysOf(instanceId);
     if (!keys) return;
-    const page = this.#stmt("tasks-results-page");
+    const page = this.#stmt("tasks-results-page").raw();
     let after = typeof keys.low === "bigint" ? keys.low - 1n : keys.low - 1;
     for (;;) {
-      const rows = page.all(after, keys.high, pageSize) as Array<{ seq: number; task_id: string; name: string; status: TaskStatusCode; result: string | null }>;
+      const rows = page.all(after, keys.high, pageSize) as Array<[number, string, string, TaskStatusCode, string | null]>;
       if (rows.length === 0) return;
-      after = keys.id(rows[rows.length - 1]!.seq);
-      const out = rows.map((r): ResultRow => ({ taskId: r.task_id, name: r.name, status: r.status, result: fromJson(r.result) }));
+      after = keys.id(rows[rows.length - 1]![0]);
+      const out: ResultRow[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [, taskId, name, status, result] = rows[i]!;
+        out[i] = { taskId, name, status, result: fromJson(result) };
+      }
       yield* out;
       if (rows.length < pageSize) return;
     }
@@ -404,6 +449,11 @@ export class SqliteStore implements TaskStore {
   /** Runs `fn` in one IMMEDIATE transaction (a savepoint inside one already open). */
   #write<T>(fn: () => T): T {
     return this.#tx.immediate(fn) as T;
+  }
+
+  /** Tasks from `seq` on may have become claimable: claimInit must look from there again. */
+  #lowerClaimFrom(keys: TaskKeys, seq: number): void {
+    this.#stmt("instance-claim-lower").run(seq, keys.num);
   }
 
   /** Checks, inside the running transaction, that `fence` is its instance's current token. */

@@ -11,6 +11,8 @@ INSERT INTO taskmill_schema (version) VALUES (0);
 
 -- One row per instance. `num` is a small integer assigned at creation: it
 -- orders instances created in the same millisecond and keys their tasks.
+-- `claim_from`: no task below this seq is claimable (INIT and not queued), so
+-- claimInit starts there; every write that can make a task claimable lowers it.
 -- JSON values (here and in tasks) are stored as JSON text; a JSON null as SQL NULL.
 CREATE TABLE instances (
   num         INTEGER PRIMARY KEY,
@@ -25,7 +27,8 @@ CREATE TABLE instances (
   fence       INTEGER NOT NULL,
   created_at  INTEGER NOT NULL,
   finished_at INTEGER,
-  progress    TEXT
+  progress    TEXT,
+  claim_from  INTEGER NOT NULL DEFAULT 0
 );
 -- listInstances: newest first, optionally in one status.
 CREATE INDEX instances_by_created ON instances (created_at, num);
@@ -48,7 +51,6 @@ CREATE TABLE tasks (
   queued    INTEGER NOT NULL
 );
 -- A taskId is stored once per instance: what makes insertTasks idempotent.
+-- (No index serves claimInit: it walks the primary key from the instance's
+-- claim_from, which costs less than keeping an index of claimable tasks.)
 CREATE UNIQUE INDEX tasks_by_task_id ON tasks (inst, task_id);
--- The tasks claimInit may hand out, in seq order. Partial, so rows the owner
--- holds in memory and rows past INIT cost nothing to keep in it.
-CREATE INDEX tasks_claimable ON tasks (id) WHERE status = 1 AND queued = 0;
