@@ -1,5 +1,5 @@
 /**
- * The Hono routes of a master's or worker's protocol endpoint: one POST per
+ * The Hono apps of a master's and a worker's protocol endpoint: one POST per
  * message type, the body validated with the message's zod schema, the reply
  * mapped to an HTTP status.
  */
@@ -8,18 +8,13 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { zValidator } from "@hono/zod-validator";
 import type { z } from "zod";
-import { Register, Heartbeat, ReportBatch, MapBatch, Pull, StartBatch, NotifyPull, KillTask, KillInstance, DestroyPool, type Message } from "../protocol/messages.ts";
+import { Register, Heartbeat, ReportBatch, MapBatch, Pull, StartBatch, NotifyPull, KillTask, KillInstance, DestroyPool, type MasterMessage, type WorkerMessage } from "../protocol/messages.ts";
 import type { Handler } from "../protocol/transport.ts";
 import type { Reply } from "../protocol/replies.ts";
 import { MESSAGE_ROUTES } from "./routes.ts";
 import { REFUSAL_STATUS } from "./status.ts";
 import { errorResponse, zodHook } from "./errors.ts";
 import { bearer } from "./auth.ts";
-
-const SCHEMAS: Record<Message["type"], z.ZodType> = {
-  register: Register, heartbeat: Heartbeat, report: ReportBatch, map: MapBatch, pull: Pull,
-  start: StartBatch, notifyPull: NotifyPull, killTask: KillTask, killInstance: KillInstance, destroyPool: DestroyPool,
-};
 
 /** Options of an endpoint app. */
 export interface EndpointOptions {
@@ -36,25 +31,53 @@ export function replyResponse(c: { json: (b: unknown, s: number) => Response; he
   return c.json(reply, REFUSAL_STATUS[reply.code]);
 }
 
-/** A Hono app serving `types` with `handler`. */
-export function endpointApp(types: readonly Message["type"][], handler: Handler, o: EndpointOptions = {}): Hono {
-  const app = new Hono();
-  app.use("*", bearer(o.token));
-  app.use("*", bodyLimit({
-    maxSize: o.maxBodyBytes ?? 16 * 2 ** 20,
-    onError: (c) => errorResponse(c, 413, `request body larger than ${o.maxBodyBytes ?? 16 * 2 ** 20} bytes`),
-  }));
-  for (const type of types) {
-    app.post(MESSAGE_ROUTES[type], zValidator("json", SCHEMAS[type], zodHook), async (c) => {
-      const msg = c.req.valid("json" as never) as Message;
-      if (msg.type !== type) return errorResponse(c, 400, `type: Expected "${type}" on this route, got "${String(msg.type)}"`, "type");
-      return replyResponse(c, await handler(msg));
-    });
-  }
-  app.get("/health", (c) => c.json({ ok: true }));
+/** Auth and body limit, in front of every endpoint route. */
+function guarded(o: EndpointOptions) {
+  const max = o.maxBodyBytes ?? 16 * 2 ** 20;
+  return new Hono()
+    .use("*", bearer(o.token))
+    .use("*", bodyLimit({ maxSize: max, onError: (c) => errorResponse(c, 413, `request body larger than ${max} bytes`) }));
+}
+
+/** A route's body: the message of the route's type, validated by its zod schema. */
+const body = <S extends z.ZodType>(schema: S) => zValidator("json", schema, zodHook);
+
+/**
+ * The master's endpoint for workers (register, heartbeat, report, map, pull),
+ * each route typed by its message schema so `hono/client` can call it.
+ */
+export function masterEndpointApp(handler: Handler<MasterMessage>, o: EndpointOptions = {}) {
+  const app = guarded(o)
+    .post(MESSAGE_ROUTES.register, body(Register), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .post(MESSAGE_ROUTES.heartbeat, body(Heartbeat), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .post(MESSAGE_ROUTES.report, body(ReportBatch), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .post(MESSAGE_ROUTES.map, body(MapBatch), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .post(MESSAGE_ROUTES.pull, body(Pull), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .get("/health", (c) => c.json({ ok: true }, 200));
   app.onError(onError);
   return app;
 }
+
+/**
+ * A worker's own endpoint for masters (push mode: start a batch, kill a task
+ * or an instance, destroy a pool; pull notices), typed for `hono/client`.
+ */
+export function workerEndpointApp(handler: Handler<WorkerMessage>, o: EndpointOptions = {}) {
+  const app = guarded(o)
+    .post(MESSAGE_ROUTES.start, body(StartBatch), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .post(MESSAGE_ROUTES.notifyPull, body(NotifyPull), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .post(MESSAGE_ROUTES.killTask, body(KillTask), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .post(MESSAGE_ROUTES.killInstance, body(KillInstance), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .post(MESSAGE_ROUTES.destroyPool, body(DestroyPool), async (c) => replyResponse(c, await handler(c.req.valid("json"))))
+    .get("/health", (c) => c.json({ ok: true }, 200));
+  app.onError(onError);
+  return app;
+}
+
+/** The master endpoint's type, for `hc<MasterEndpointApp>(url)`. */
+export type MasterEndpointApp = ReturnType<typeof masterEndpointApp>;
+/** The worker endpoint's type, for `hc<WorkerEndpointApp>(url)`. */
+export type WorkerEndpointApp = ReturnType<typeof workerEndpointApp>;
 
 /** Errors thrown inside a route: HTTP ones keep their status (malformed JSON → 400), the rest are 500. */
 export function onError(e: Error, c: Parameters<Parameters<Hono["onError"]>[0]>[1]): Response {

@@ -9,8 +9,8 @@ import type { MasterMessage, Message, WorkerMessage } from "../protocol/messages
 import { TransportError, type Handler, type ReplyOf, type Transport } from "../protocol/transport.ts";
 import { refuse, type Reply } from "../protocol/replies.ts";
 import { deliverLocally } from "../protocol/deliver.ts";
-import { endpointApp, onError } from "./endpoint-app.ts";
-import { MASTER_TYPES, MESSAGE_ROUTES, WORKER_TYPES } from "./routes.ts";
+import { hc } from "hono/client";
+import { masterEndpointApp, workerEndpointApp, onError, type MasterEndpointApp, type WorkerEndpointApp } from "./endpoint-app.ts";
 import { codeOfStatus } from "./status.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 
@@ -74,9 +74,37 @@ export class HttpTransport implements Transport {
       const dispatch: Handler = (msg) => local.handler
         ? (local.handler as Handler)(msg)
         : Promise.resolve(refuse("not_running", `nothing is served at ${a} any more`));
-      this.app.route(path, endpointApp(role === "master" ? MASTER_TYPES : WORKER_TYPES, dispatch, { token: this.#o.token, maxBodyBytes: this.#o.maxBodyBytes }));
+      const o = { token: this.#o.token, maxBodyBytes: this.#o.maxBodyBytes };
+      this.app.route(path, role === "master" ? masterEndpointApp(dispatch, o) : workerEndpointApp(dispatch, o));
     }
     return () => { if (local.handler === handler) local.handler = undefined; };
+  }
+
+  /** Typed clients (hono/client) of the endpoints at each address. */
+  readonly #clients = new Map<string, { m: ReturnType<typeof hc<MasterEndpointApp>>; w: ReturnType<typeof hc<WorkerEndpointApp>> }>();
+
+  /** POSTs a message through the typed client of its receiver's endpoint. */
+  #send(target: string, msg: Message, init: RequestInit): Promise<Response> {
+    let c = this.#clients.get(target);
+    if (!c) {
+      const headers: Record<string, string> = this.#o.token === undefined ? {} : { authorization: `Bearer ${this.#o.token}` };
+      const opts = { fetch: this.#o.fetch ?? fetch, headers };
+      c = { m: hc<MasterEndpointApp>(target, opts), w: hc<WorkerEndpointApp>(target, opts) };
+      this.#clients.set(target, c);
+    }
+    const o = { init };
+    switch (msg.type) {
+      case "register": return c.m.workers.register.$post({ json: msg }, o);
+      case "heartbeat": return c.m.workers.heartbeat.$post({ json: msg }, o);
+      case "report": return c.m.workers.report.$post({ json: msg }, o);
+      case "map": return c.m.workers.map.$post({ json: msg }, o);
+      case "pull": return c.m.workers.pull.$post({ json: msg }, o);
+      case "start": return c.w.tasks.start.$post({ json: msg }, o);
+      case "notifyPull": return c.w.tasks["pull-notice"].$post({ json: msg }, o);
+      case "killTask": return c.w.tasks.kill.$post({ json: msg }, o);
+      case "killInstance": return c.w.instances.kill.$post({ json: msg }, o);
+      case "destroyPool": return c.w.instances.destroy.$post({ json: msg }, o);
+    }
   }
 
   async request<M extends Message>(to: string, msg: M, options: { timeoutMs?: number } = {}): Promise<ReplyOf[M["type"]]> {
@@ -84,13 +112,9 @@ export class HttpTransport implements Transport {
     const local = this.#local.get(target);
     if (local?.handler) return (await deliverLocally(target, local.role, local.handler, msg)) as ReplyOf[M["type"]];
     const timeoutMs = options.timeoutMs ?? this.#o.timeoutMs ?? 30_000;
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (this.#o.token !== undefined) headers.authorization = `Bearer ${this.#o.token}`;
     let res: Response;
     try {
-      res = await (this.#o.fetch ?? fetch)(target + MESSAGE_ROUTES[msg.type], {
-        method: "POST", headers, body: JSON.stringify(msg), signal: AbortSignal.timeout(timeoutMs),
-      });
+      res = await this.#send(target, msg as Message, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       const name = (e as { name?: string }).name;
       if (name === "TimeoutError" || name === "AbortError") throw new TransportError("timeout", target, `no reply within ${timeoutMs} ms`);

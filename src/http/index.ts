@@ -1,6 +1,6 @@
 export { HttpTransport, type HttpTransportOptions } from "./http-transport.ts";
 export { masterApi, type MasterApi, type MasterApiOptions, SubmitBody, KillBody } from "./master-api.ts";
-export { endpointApp, type EndpointOptions } from "./endpoint-app.ts";
+export { masterEndpointApp, workerEndpointApp, type MasterEndpointApp, type WorkerEndpointApp, type EndpointOptions } from "./endpoint-app.ts";
 export { MESSAGE_ROUTES } from "./routes.ts";
 export { REFUSAL_STATUS } from "./status.ts";
 export { openApiDocument } from "./openapi.ts";

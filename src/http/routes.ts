@@ -5,7 +5,7 @@
 import type { Message } from "../protocol/messages.ts";
 
 /** Path of each message type, relative to its endpoint's address. */
-export const MESSAGE_ROUTES: Readonly<Record<Message["type"], string>> = {
+export const MESSAGE_ROUTES = {
   // master, for workers
   register: "/workers/register",
   heartbeat: "/workers/heartbeat",
@@ -18,9 +18,4 @@ export const MESSAGE_ROUTES: Readonly<Record<Message["type"], string>> = {
   killTask: "/tasks/kill",
   killInstance: "/instances/kill",
   destroyPool: "/instances/destroy",
-};
-
-/** Message types a master endpoint receives. */
-export const MASTER_TYPES = ["register", "heartbeat", "report", "map", "pull"] as const;
-/** Message types a worker endpoint receives. */
-export const WORKER_TYPES = ["start", "notifyPull", "killTask", "killInstance", "destroyPool"] as const;
+} as const satisfies Readonly<Record<Message["type"], string>>;
