@@ -49,7 +49,13 @@ async function view(url: string, id: string): Promise<View | undefined> {
 }
 
 const final = (url: string, id: string, timeoutMs = 60_000) =>
-  poll(async () => { const v = await view(url, id); return v && v.status !== "RUNNING" ? v : undefined; }, timeoutMs);
+  poll(async () => { const v = await view(url, id); return v && v.status !== "RUNNING" ? v : undefined; }, timeoutMs)
+    .catch(async (e: Error) => { throw new Error(`${e.message}; last view: ${JSON.stringify(await view(url, id))}`); });
+
+/** Waits until more than `min` T tasks succeeded; a timeout says how far the instance got. */
+const progressed = (url: string, id: string, min: number) =>
+  poll(async () => ((await view(url, id))?.progress?.names.T?.success ?? 0) > min ? true : undefined)
+    .catch(async (e: Error) => { throw new Error(`${e.message}; last view: ${JSON.stringify(await view(url, id))}`); });
 
 const sum = (n: number) => (n * (n - 1)) / 2;
 const LIVENESS = { livenessTimeoutMs: 1500, heartbeatMs: 200, execOnMaster: false, consumerSize: 4, pageSize: 8 };
@@ -58,7 +64,7 @@ describe("chaos with real processes", () => {
   it("SIGKILL one of two workers mid-instance, failover on: SUCCESS with exact counters and the right result", { timeout: 90_000 }, async () => {
     const { url, workers } = await cluster(2);
     const id = await submit(url, { n: 300, ms: 20 }, LIVENESS);
-    await poll(async () => ((await view(url, id))?.progress?.names.T?.success ?? 0) > 40 ? true : undefined);
+    await progressed(url, id, 40);
     workers[0]!.child.kill("SIGKILL");
     const v = await final(url, id);
     expect(v.status).toBe("SUCCESS");
@@ -69,7 +75,7 @@ describe("chaos with real processes", () => {
   it("SIGKILL one of two workers mid-instance, failover off: FAILED, and the failed count is the dead worker's unfinished tasks", { timeout: 90_000 }, async () => {
     const { url, workers } = await cluster(2);
     const id = await submit(url, { n: 300, ms: 20 }, { ...LIVENESS, failover: false });
-    await poll(async () => ((await view(url, id))?.progress?.names.T?.success ?? 0) > 40 ? true : undefined);
+    await progressed(url, id, 40);
     workers[0]!.child.kill("SIGKILL");
     const v = await final(url, id);
     expect(v.status).toBe("FAILED");
@@ -86,7 +92,7 @@ describe("chaos with real processes", () => {
     const { url, master, db } = await cluster(2);
     const port = new URL(url).port;
     const id = await submit(url, { n: 400, ms: 10 }, LIVENESS);
-    await poll(async () => ((await view(url, id))?.progress?.names.T?.success ?? 0) > 50 ? true : undefined);
+    await progressed(url, id, 50);
     master.child.kill("SIGKILL");
     await master.exited;
     const again = taskmill(["master", "--port", port, "--store", `sqlite:${db}`, "--processors", CHAOS_PROCESSORS]);
@@ -101,7 +107,7 @@ describe("chaos with real processes", () => {
   it("a worker that stops answering (SIGSTOP) is declared dead within the liveness timeout and its tasks fail over", { timeout: 90_000 }, async () => {
     const { url, workers } = await cluster(2);
     const id = await submit(url, { n: 200, ms: 20 }, LIVENESS);
-    await poll(async () => ((await view(url, id))?.progress?.names.T?.success ?? 0) > 20 ? true : undefined);
+    await progressed(url, id, 20);
     const stopped = workers[0]!;
     stopped.child.kill("SIGSTOP");
     const at = Date.now();
