@@ -173,6 +173,36 @@ describe.skipIf(!url)("PostgresStore", () => {
     }
   });
 
+  test("an up-to-date schema opens for a user without CREATE rights: opening only reads it", async () => {
+    const schema = newSchema("plainuser");
+    await withStores(schema, 1, async () => undefined);
+    const role = `taskmill_test_user_${run}`;
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await admin`create role ${admin(role)} login`;
+      await admin`grant usage on schema ${admin(schema)} to ${admin(role)}`;
+      await admin`grant select, insert, update, delete on all tables in schema ${admin(schema)} to ${admin(role)}`;
+      await admin`grant usage on all sequences in schema ${admin(schema)} to ${admin(role)}`;
+      const asUser = new URL(url);
+      asUser.username = role;
+      const store = await openPostgresStore(asUser.href, { schema });
+      try {
+        const fence = await newInstance(store);
+        expect([...await store.insertTasks(fence, tasks(0, 3))]).toEqual([1, 1, 1]);
+      } finally {
+        await store.close();
+      }
+      // A schema it would have to create is refused with the server's reason.
+      const error = await openPostgresStore(asUser.href, { schema: newSchema("nocreate") }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PostgresOpenError);
+      expect((error as Error).message).toMatch(/permission denied .*\(Expected a user allowed to create the schema and its tables\)$/);
+    } finally {
+      await admin`drop owned by ${admin(role)}`.catch(() => undefined);
+      await admin`drop role if exists ${admin(role)}`;
+      await admin.end();
+    }
+  });
+
   test("a schema migrated by a newer taskmill is refused with SchemaVersionError naming both versions", async () => {
     const newer = newSchema("newer");
     await withStores(newer, 1, async () => undefined);

@@ -17,13 +17,22 @@ export interface MigrateOutcome {
 }
 
 /**
- * Creates the schema when missing and applies the migrations it lacks.
+ * Creates the schema when missing and applies the migrations it lacks. A
+ * schema already at the newest version is only read.
  * @param redactedUrl names the database in a SchemaVersionError
  */
 export async function migrate(
   sql: Sql, schema: string, statements: Statements, migrations: readonly Migration[], redactedUrl: string,
 ): Promise<MigrateOutcome> {
   const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+  // The usual case, an up-to-date schema: a read, no lock, no DDL.
+  const [table] = await sql.unsafe(statements["migrations-table-exists"], [schema]);
+  if (table!.present === true) {
+    const [row] = await sql.unsafe(statements["schema-version"]);
+    const version = Number(row!.version);
+    if (version > latest) throw new SchemaVersionError(redactedUrl, schema, version, latest);
+    if (version === latest) return { from: version, to: version };
+  }
   return sql.begin(async (tx) => {
     await tx.unsafe(statements["lock-migrations"], [schema]);
     const [create] = await tx.unsafe(statements["create-schema"], [schema]);

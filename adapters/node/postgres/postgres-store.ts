@@ -422,6 +422,7 @@ export class PostgresStore implements TaskStore {
 
   /** Keyset pages by seq: rows changed or added meanwhile never repeat or shift a page. */
   async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+    if (typeof instanceId !== "string") return;
     let after = -1;
     for (;;) {
       const rows = await this.#run<ResultSqlRow>("results-page", [instanceId, after, pageSize]);

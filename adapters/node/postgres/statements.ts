@@ -8,7 +8,8 @@ import { readFileSync, readdirSync } from "node:fs";
 
 /** Every statement file in `sql/`, without its extension. */
 const STATEMENT_NAMES = [
-  "lock-migrations", "create-schema", "drop-schema", "create-migrations-table", "schema-version", "record-migration",
+  "lock-migrations", "create-schema", "drop-schema", "migrations-table-exists", "create-migrations-table", "schema-version",
+  "record-migration",
   "create-instance", "acquire-instance", "get-instance", "list-instances", "update-instance",
   "insert-tasks", "update-statuses", "set-status", "reset-worker-tasks-to-init", "reset-worker-tasks-to-failed",
   "fail-unfinished", "reset-for-resume-failover", "reset-for-resume-fail", "claim-init",
