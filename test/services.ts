@@ -108,8 +108,8 @@ function startRedis(): Promise<string> {
 /** Runs a command; resolves with what was run, rejects with its error output. */
 function run(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 30_000 }, (error, _stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(" ")}: ${stderr.trim() || error.message}`));
+    execFile(command, args, { timeout: 30_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${command} ${args.join(" ")}: ${(stderr.trim() || stdout.trim() || error.message).split("\n")[0]}`));
       else resolve(`started it with ${command} ${args.join(" ")}`);
     });
   });
