@@ -12,6 +12,7 @@
  * unknown instance (no row) from a stale token.
  */
 import type { Sql } from "postgres";
+import { FAILED, INIT } from "../../../core-as/shared/constants.ts";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
@@ -21,6 +22,8 @@ import type {
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import { boolArray, intArray, textArray } from "./pg-arrays.ts";
+import { seqOfKeyViolation, sqlState, violated } from "./sql-errors.ts";
+import { decode, record, taskRow, type FenceRow, type InstanceSqlRow, type ResultSqlRow, type TaskSqlRow } from "./sql-rows.ts";
 import type { StatementName, Statements } from "./statements.ts";
 import {
   checkAttempt, checkBoolean, checkInstanceStatus, checkSeq, checkStatus, checkWorker, encodeJson, expectString,
@@ -33,61 +36,8 @@ const DEFAULT_PAGE_SIZE = 1000;
 const DEADLOCK_RETRIES = 3;
 /** An insert that lost a race for a task id to a concurrent one is run again this many times. */
 const INSERT_RETRIES = 5;
-const NULL_TEXT = "null";
-const INIT = 1;
-const FAILED = 5;
 
 type Param = string | number | boolean | null;
-
-/** The first row of every write statement: the instance's token as the locked row holds it. */
-interface FenceRow { fence: number }
-
-interface InstanceSqlRow {
-  id: string; processor: string; settings: string; params: string; status: InstanceStatus; result: string;
-  serial_num: number; owner: string; fence: number; created_at: number; finished_at: number | null; progress: string;
-}
-
-interface TaskSqlRow {
-  seq: number; task_id: string; parent_id: string | null; name: string; body: string;
-  status: TaskStatusCode; attempt: number; worker: string | null; result: string;
-}
-
-interface ResultSqlRow { seq: number; task_id: string; name: string; status: TaskStatusCode; result: string }
-
-function decode(text: string): JsonValue {
-  return text === NULL_TEXT ? null : JSON.parse(text) as JsonValue;
-}
-
-function record(row: InstanceSqlRow): InstanceRecord {
-  return {
-    instanceId: row.id,
-    processor: row.processor,
-    settings: decode(row.settings),
-    params: decode(row.params),
-    status: row.status,
-    result: decode(row.result),
-    serialNum: row.serial_num,
-    owner: row.owner,
-    fence: row.fence,
-    createdAt: row.created_at,
-    finishedAt: row.finished_at,
-    progress: decode(row.progress) as InstanceRecord["progress"],
-  };
-}
-
-function taskRow(row: TaskSqlRow): TaskRow {
-  return {
-    seq: row.seq,
-    taskId: row.task_id,
-    parentId: row.parent_id,
-    name: row.name,
-    body: decode(row.body),
-    status: row.status,
-    attempt: row.attempt,
-    worker: row.worker,
-    result: decode(row.result),
-  };
-}
 
 /** The instance id of a fence as a text parameter; anything else names no instance. */
 function instanceIdOf(fence: Fence): string {
@@ -98,19 +48,6 @@ function instanceIdOf(fence: Fence): string {
 /** The token as a float8 parameter: a non-integer token is simply never the current one. */
 function tokenOf(fence: Fence): number {
   return typeof fence.token === "number" ? fence.token : Number.NaN;
-}
-
-/** A PostgreSQL error (from the `postgres` client) with its SQLSTATE. */
-function sqlState(e: unknown): string | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
-}
-
-/** The unique constraint a statement violated, if that is what failed it. */
-function violated(e: unknown): string | undefined {
-  if (sqlState(e) !== "23505") return undefined;
-  const name = (e as { constraint_name?: unknown }).constraint_name;
-  return typeof name === "string" ? name : undefined;
 }
 
 /** Indexes of the first task of each taskId, or null when no taskId repeats (the usual case). */
@@ -127,13 +64,6 @@ function firstOfEachTaskId(tasks: readonly NewTask[]): number[] | null {
     }
   }
   return keep;
-}
-
-/** The seq a `tasks_pkey` violation names ("Key (ikey, seq)=(3, 17) already exists."), if it can be read. */
-function seqOfKeyViolation(e: unknown): number | undefined {
-  const detail = (e as { detail?: unknown }).detail;
-  const m = typeof detail === "string" ? /=\(\d+, (\d+)\)/.exec(detail) : null;
-  return m ? Number(m[1]) : undefined;
 }
 
 /**

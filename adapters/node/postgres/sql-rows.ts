@@ -1,0 +1,61 @@
+/** Rows as the store's statements return them, and their TaskStore shapes. JSON fields hold JSON text. */
+import type { JsonValue } from "../../../src/protocol/messages.ts";
+import type { InstanceRecord, InstanceStatus, TaskRow, TaskStatusCode } from "../../../src/store/task-store.ts";
+
+const NULL_TEXT = "null";
+
+/** The first row of every write statement: the instance's token as the locked row holds it. */
+export interface FenceRow { fence: number }
+
+/** A row of `instances`. */
+export interface InstanceSqlRow {
+  id: string; processor: string; settings: string; params: string; status: InstanceStatus; result: string;
+  serial_num: number; owner: string; fence: number; created_at: number; finished_at: number | null; progress: string;
+}
+
+/** A row of `tasks`, as getTask and claimInit read it. */
+export interface TaskSqlRow {
+  seq: number; task_id: string; parent_id: string | null; name: string; body: string;
+  status: TaskStatusCode; attempt: number; worker: string | null; result: string;
+}
+
+/** A row of a results page. */
+export interface ResultSqlRow { seq: number; task_id: string; name: string; status: TaskStatusCode; result: string }
+
+/** The value of stored JSON text. */
+export function decode(text: string): JsonValue {
+  return text === NULL_TEXT ? null : JSON.parse(text) as JsonValue;
+}
+
+/** An instance row as an InstanceRecord. */
+export function record(row: InstanceSqlRow): InstanceRecord {
+  return {
+    instanceId: row.id,
+    processor: row.processor,
+    settings: decode(row.settings),
+    params: decode(row.params),
+    status: row.status,
+    result: decode(row.result),
+    serialNum: row.serial_num,
+    owner: row.owner,
+    fence: row.fence,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    progress: decode(row.progress) as InstanceRecord["progress"],
+  };
+}
+
+/** A task row as a TaskRow. */
+export function taskRow(row: TaskSqlRow): TaskRow {
+  return {
+    seq: row.seq,
+    taskId: row.task_id,
+    parentId: row.parent_id,
+    name: row.name,
+    body: decode(row.body),
+    status: row.status,
+    attempt: row.attempt,
+    worker: row.worker,
+    result: decode(row.result),
+  };
+}
