@@ -322,9 +322,12 @@ describe.skipIf(!url)("openPostgresStore bad input", () => {
       `postgresql://ops:***@127.0.0.1:${port}/test: connection refused (Expected a reachable PostgreSQL server)`);
   });
 
-  test("a schema name that is not a plain lowercase identifier is refused with ValidationError", async () => {
+  test("a schema name that is not a plain lowercase identifier, and pool options out of range, are refused with ValidationError", async () => {
     for (const schema of ["", "Upper", "with-dash", "a;drop", "x".repeat(64), "1abc"]) {
       await expect(openPostgresStore(url, { schema })).rejects.toBeInstanceOf(ValidationError);
     }
+    await expect(openPostgresStore(`${url}?schema=No-Good`)).rejects.toThrow('schema: Expected a lowercase SQL identifier');
+    await expect(openPostgresStore(url, { max: 0 })).rejects.toThrow("max: Expected an integer >= 1, got 0");
+    await expect(openPostgresStore(url, { connectTimeout: -1 })).rejects.toThrow("connectTimeout: Expected a number of seconds > 0, got -1");
   });
 });
