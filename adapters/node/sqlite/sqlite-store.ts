@@ -7,7 +7,11 @@
  * IMMEDIATE transaction that first reads the instance's fencing token, so a
  * deposed owner's write changes nothing, whichever process made the newer
  * token. The hot paths are set-based (PERF-NOTES): multi-row INSERTs, one
- * `UPDATE … WHERE id IN (…)` per group of like updates, prepared once.
+ * `UPDATE … WHERE id IN (…)` per group of like updates, prepared once. Task
+ * rows are keyed `instance num * 2^32 + seq` (task-key.ts); claims walk that
+ * key from the instance's `claim_from` rather than keep an index of
+ * claimable tasks, so writes pay for no index but the task-id one.
+ * Figures and what was tried: bench/RESULTS.md, "store: SQLite".
  */
 import Database from "better-sqlite3";
 import { INIT, FAILED } from "../../../core-as/shared/constants.ts";
