@@ -52,15 +52,3 @@ export const primes = defineMapReduce<PrimesParams>({
     return { ok: true, result: { primes, chunks } };
   },
 });
-
-/** The number of primes below n, by a sieve: an independent check of the job's answer. */
-export function countPrimesBySieve(n: number): number {
-  const composite = new Uint8Array(n);
-  let count = 0;
-  for (let i = 2; i < n; i++) {
-    if (composite[i]) continue;
-    count++;
-    for (let j = i * i; j < n; j += i) composite[j] = 1;
-  }
-  return count;
-}

@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SqliteStore } from "../../adapters/node/sqlite/index.ts";
-import { countPrimesBySieve, type PrimesParams } from "../../examples/primes.ts";
+import type { PrimesParams } from "../../examples/primes.ts";
+import { countPrimesBySieve } from "../../examples/sieve.ts";
 import type { InstanceView } from "../../src/master/master.ts";
 import type { NameProgress } from "../../src/store/task-store.ts";
 
