@@ -34,9 +34,9 @@ import type {
 } from "../../src/store/task-store.ts";
 import { descending, lastPart, numbersFrom, prefixRange, req } from "./idb-requests.ts";
 import {
-  checkInstanceStatus, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeq, checkStatus, checkUpdate,
-  checkWorker, type CheckedTask, type CheckedUpdate, decode, encode, expectString, NULL_TEXT,
-} from "./store-input.ts";
+  checkedTask, checkedUpdate, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
+  checkWorker, type CheckedTask, type CheckedUpdate, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT,
+} from "../../src/store/input.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -142,11 +142,6 @@ export interface IdbStoreOptions {
   storeName?: string;
 }
 
-function checkName(field: string, value: unknown): string {
-  if (typeof value !== "string" || value.length === 0) throw new ValidationError(field, "a non-empty string", value);
-  return value;
-}
-
 /**
  * A TaskStore in the browser's IndexedDB.
  * @example const store = new IdbStore({ dbName: "taskmill" });
@@ -162,8 +157,8 @@ export class IdbStore implements TaskStore {
 
   constructor(options: IdbStoreOptions = {}) {
     if (typeof options !== "object" || options === null) throw new ValidationError("options", "an object", options);
-    const dbName = checkName("dbName", options.dbName ?? "taskmill");
-    const storeName = checkName("storeName", options.storeName ?? "tasks");
+    const dbName = expectString("dbName", options.dbName ?? "taskmill");
+    const storeName = expectString("storeName", options.storeName ?? "tasks");
     this.#use = createStore(dbName, storeName);
   }
 
@@ -209,8 +204,7 @@ export class IdbStore implements TaskStore {
   }
 
   async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const status = filter.status === undefined ? undefined : checkInstanceStatus("status", filter.status);
-    const limit = filter.limit === undefined ? Infinity : expectInt("limit", filter.limit, 0);
+    const { status, limit = Infinity } = checkListFilter(filter);
     return this.#tx("readonly", async (os) => {
       const range = prefixRange(status === undefined ? ["created"] : ["status", status]);
       const ids = (await descending<string>(os, range, limit)).map(([, id]) => id);
@@ -260,7 +254,7 @@ export class IdbStore implements TaskStore {
       const first: number[] = []; // index of the first task of each taskId in the batch
       const seen = new Set<string>();
       for (let i = 0; i < tasks.length; i++) {
-        const t = checked[i] = checkNewTask(i, tasks[i]!);
+        const t = checked[i] = checkedTask(i, tasks[i]!);
         if (seen.has(t.taskId)) continue; // idempotent: the first wins
         seen.add(t.taskId);
         first.push(i);
@@ -296,7 +290,7 @@ export class IdbStore implements TaskStore {
       await this.#own(os, fence);
       const bySeq = new Map<number, CheckedUpdate[]>();
       for (let i = 0; i < updates.length; i++) {
-        const u = checkUpdate(i, updates[i]!);
+        const u = checkedUpdate(i, updates[i]!);
         const list = bySeq.get(u.seq);
         if (list) list.push(u);
         else bySeq.set(u.seq, [u]);
@@ -316,7 +310,7 @@ export class IdbStore implements TaskStore {
       await this.#own(os, fence);
       checkStatus("status", status);
       checkWorker("worker", worker);
-      for (let i = 0; i < seqs.length; i++) checkSeq(`seqs[${i}]`, seqs[i]);
+      checkSeqs(seqs);
       await this.#rewrite(os, fence.instanceId, seqs, (row) => ({ ...row, s: status, w: worker }));
     });
   }
@@ -342,7 +336,7 @@ export class IdbStore implements TaskStore {
   async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {
     return this.#tx("readwrite", async (os) => {
       await this.#own(os, fence);
-      const text = encode("result", result);
+      const text = encodeJson("result", result);
       return this.#scan(os, fence.instanceId, (row) =>
         (row.s === INIT || row.s === PULLED || row.s === RUNNING ? { ...row, s: FAILED, r: text } : null));
     });
@@ -351,8 +345,8 @@ export class IdbStore implements TaskStore {
   async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
     return this.#tx("readwrite", async (os) => {
       await this.#own(os, fence);
-      if (typeof failover !== "boolean") throw new ValidationError("failover", "a boolean", failover);
-      const text = encode("result", result);
+      expectBoolean("failover", failover);
+      const text = encodeJson("result", result);
       await this.#scan(os, fence.instanceId, (row) => {
         if (row.s === PULLED || row.s === RUNNING) {
           return failover ? { ...row, s: INIT, a: row.a + 1, w: null, q: false } : { ...row, s: FAILED, r: text };
@@ -566,7 +560,7 @@ export class IdbStore implements TaskStore {
       });
       if (page.rows.length === 0) return;
       from = page.last + 1;
-      yield* page.rows.map((r): ResultRow => ({ taskId: r.t, name: r.n, status: r.s, result: decode(r.r) }));
+      yield* page.rows.map((r): ResultRow => ({ taskId: r.t, name: r.n, status: r.s, result: decodeJson(r.r) }));
       if (page.rows.length < Math.min(pageSize, MAX_COUNT)) return;
     }
   }
@@ -574,15 +568,15 @@ export class IdbStore implements TaskStore {
 
 function taskRow(seq: number, row: Row): TaskRow {
   return {
-    seq, taskId: row.t, parentId: row.p, name: row.n, body: decode(row.b),
-    status: row.s, attempt: row.a, worker: row.w, result: decode(row.r),
+    seq, taskId: row.t, parentId: row.p, name: row.n, body: decodeJson(row.b),
+    status: row.s, attempt: row.a, worker: row.w, result: decodeJson(row.r),
   };
 }
 
 function record(id: string, f: FenceValue, v: InstValue): InstanceRecord {
   return {
-    instanceId: id, processor: v.processor, settings: decode(v.settings), params: decode(v.params), status: v.status,
-    result: decode(v.result), serialNum: v.serialNum, owner: f.owner, fence: f.token, createdAt: v.createdAt,
-    finishedAt: v.finishedAt, progress: decode(v.progress) as InstanceRecord["progress"],
+    instanceId: id, processor: v.processor, settings: decodeJson(v.settings), params: decodeJson(v.params), status: v.status,
+    result: decodeJson(v.result), serialNum: v.serialNum, owner: f.owner, fence: f.token, createdAt: v.createdAt,
+    finishedAt: v.finishedAt, progress: decodeJson(v.progress) as InstanceRecord["progress"],
   };
 }

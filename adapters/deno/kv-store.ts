@@ -27,9 +27,9 @@ import { commitUnits, GET_MANY, type Guard, type Unit, utf8Bytes, writeAll } fro
 import { KvKeys } from "./kv-keys.ts";
 import { drop, load, spill, type Val } from "./kv-values.ts";
 import {
-  checkInstanceStatus, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeq, checkStatus, checkUpdate,
-  checkWorker, type CheckedTask, type CheckedUpdate, decode, encode, expectString, NULL_TEXT,
-} from "./store-input.ts";
+  checkedTask, checkedUpdate, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
+  checkWorker, type CheckedTask, type CheckedUpdate, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT,
+} from "../../src/store/input.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -201,8 +201,7 @@ export class DenoKvStore implements TaskStore {
   }
 
   async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const status = filter.status === undefined ? undefined : checkInstanceStatus("status", filter.status);
-    const limit = filter.limit === undefined ? undefined : expectInt("limit", filter.limit, 0);
+    const { status, limit } = checkListFilter(filter);
     if (limit === 0) return [];
     const prefix = status === undefined ? this.#k.allCreated() : this.#k.allStatus(status);
     const ids: string[] = [];
@@ -271,7 +270,7 @@ export class DenoKvStore implements TaskStore {
     const first = new Set<string>();
     let todo: number[] = []; // indexes of the first task of each taskId in the batch
     for (let i = 0; i < tasks.length; i++) {
-      const t = checked[i] = checkNewTask(i, tasks[i]!);
+      const t = checked[i] = checkedTask(i, tasks[i]!);
       checkId(`tasks[${i}].taskId`, t.taskId);
       checkId(`tasks[${i}].name`, t.name);
       if (t.parentId !== null) checkId(`tasks[${i}].parentId`, t.parentId);
@@ -329,7 +328,7 @@ export class DenoKvStore implements TaskStore {
     const s = await this.#session(fence);
     const bySeq = new Map<number, CheckedUpdate[]>();
     for (let i = 0; i < updates.length; i++) {
-      const u = checkUpdate(i, updates[i]!);
+      const u = checkedUpdate(i, updates[i]!);
       if (u.worker !== null) checkId(`updates[${i}].worker`, u.worker);
       const list = bySeq.get(u.seq);
       if (list) list.push(u);
@@ -351,7 +350,7 @@ export class DenoKvStore implements TaskStore {
     checkStatus("status", status);
     checkWorker("worker", worker);
     if (worker !== null) checkId("worker", worker);
-    for (let i = 0; i < seqs.length; i++) checkSeq(`seqs[${i}]`, seqs[i]);
+    checkSeqs(seqs);
     await this.#rewrite(s, seqs, (row) => ({ next: { ...row, s: status, w: worker } }));
   }
 
@@ -384,7 +383,7 @@ export class DenoKvStore implements TaskStore {
 
   async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {
     const s = await this.#session(fence);
-    const text = encode("result", result);
+    const text = encodeJson("result", result);
     return this.#scan(s, (row) => (row.s === INIT || row.s === PULLED || row.s === RUNNING
       ? { next: { ...row, s: FAILED }, result: text }
       : null));
@@ -392,8 +391,8 @@ export class DenoKvStore implements TaskStore {
 
   async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
     const s = await this.#session(fence);
-    if (typeof failover !== "boolean") throw new ValidationError("failover", "a boolean", failover);
-    const text = encode("result", result);
+    expectBoolean("failover", failover);
+    const text = encodeJson("result", result);
     await this.#scan(s, (row) => {
       if (row.s === PULLED || row.s === RUNNING) {
         return failover
@@ -662,8 +661,8 @@ export class DenoKvStore implements TaskStore {
       load(this.#kv, this.#k.rowPart(ts, seq, "r"), row.r),
     ]);
     return {
-      seq, taskId: row.t, parentId: row.p, name: row.n, body: decode(body),
-      status: row.s, attempt: row.a, worker: row.w, result: decode(result),
+      seq, taskId: row.t, parentId: row.p, name: row.n, body: decodeJson(body),
+      status: row.s, attempt: row.a, worker: row.w, result: decodeJson(result),
     };
   }
 
@@ -676,9 +675,9 @@ export class DenoKvStore implements TaskStore {
       load(this.#kv, k.instPart(id, "progress"), v.progress),
     ]);
     return {
-      instanceId: id, processor: v.processor, settings: decode(settings), params: decode(params), status: v.status,
-      result: decode(result), serialNum: v.serialNum, owner: f.owner, fence: f.token, createdAt: v.createdAt,
-      finishedAt: v.finishedAt, progress: decode(progress) as InstanceRecord["progress"],
+      instanceId: id, processor: v.processor, settings: decodeJson(settings), params: decodeJson(params), status: v.status,
+      result: decodeJson(result), serialNum: v.serialNum, owner: f.owner, fence: f.token, createdAt: v.createdAt,
+      finishedAt: v.finishedAt, progress: decodeJson(progress) as InstanceRecord["progress"],
     };
   }
 
@@ -699,7 +698,7 @@ export class DenoKvStore implements TaskStore {
       // Copied out before yielding: the page is one read.
       const page = await Promise.all(rows.map(async (e): Promise<ResultRow> => ({
         taskId: e.value.t, name: e.value.n, status: e.value.s,
-        result: decode(await load(this.#kv, this.#k.rowPart(space, e.key[e.key.length - 1] as number, "r"), e.value.r)),
+        result: decodeJson(await load(this.#kv, this.#k.rowPart(space, e.key[e.key.length - 1] as number, "r"), e.value.r)),
       })));
       yield* page;
       if (rows.length < pageSize) return;

@@ -12,6 +12,10 @@ import { expectInt } from "../errors/validate.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import type { JsonValue } from "../protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "./errors.ts";
+import {
+  checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs, checkStatus, checkUpdate,
+  checkWorker, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT,
+} from "./input.ts";
 import type {
   Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
@@ -19,8 +23,6 @@ import type {
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
-const INSTANCE_STATUSES: readonly InstanceStatus[] = ["RUNNING", "SUCCESS", "FAILED"];
-const NULL_TEXT = "null";
 
 /** One stored task; JSON fields hold JSON text. */
 interface Row {
@@ -56,67 +58,6 @@ interface Instance {
   finishedAt: number | null;
   progress: string;
   readonly tasks: TaskTable;
-}
-
-/** JSON text of `value`; refuses what JSON cannot carry (undefined, cycles, bigint). */
-function encode(field: string, value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    text = undefined;
-  }
-  if (typeof text !== "string") throw new ValidationError(field, "a JSON value", value);
-  return text;
-}
-
-function decode(text: string): JsonValue {
-  return text === NULL_TEXT ? null : JSON.parse(text) as JsonValue;
-}
-
-function isStatus(value: unknown): value is TaskStatusCode {
-  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5;
-}
-
-function isSeq(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
-}
-
-function isAttempt(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
-}
-
-function isWorker(value: unknown): value is string | null {
-  return value === null || typeof value === "string";
-}
-
-function expectString(field: string, value: unknown, nonEmpty = true): string {
-  if (typeof value !== "string" || (nonEmpty && value.length === 0)) {
-    throw new ValidationError(field, nonEmpty ? "a non-empty string" : "a string", value);
-  }
-  return value;
-}
-
-function checkStatus(field: string, value: unknown): TaskStatusCode {
-  if (!isStatus(value)) throw new ValidationError(field, "a task status code from 1 to 5", value);
-  return value;
-}
-
-function checkSeq(field: string, value: unknown): number {
-  if (!isSeq(value)) throw new ValidationError(field, "an integer >= 0", value);
-  return value;
-}
-
-function checkWorker(field: string, value: unknown): string | null {
-  if (!isWorker(value)) throw new ValidationError(field, "a worker key or null", value);
-  return value;
-}
-
-function checkInstanceStatus(field: string, value: unknown): InstanceStatus {
-  if (!INSTANCE_STATUSES.includes(value as InstanceStatus)) {
-    throw new ValidationError(field, `one of ${INSTANCE_STATUSES.join(", ")}`, value);
-  }
-  return value as InstanceStatus;
 }
 
 const bySeq = (a: Row, b: Row): number => a.seq - b.seq;
@@ -303,11 +244,11 @@ function taskRow(row: Row): TaskRow {
     taskId: row.taskId,
     parentId: row.parentId,
     name: row.name,
-    body: decode(row.body),
+    body: decodeJson(row.body),
     status: row.status,
     attempt: row.attempt,
     worker: row.worker,
-    result: decode(row.result),
+    result: decodeJson(row.result),
   };
 }
 
@@ -315,16 +256,16 @@ function record(inst: Instance): InstanceRecord {
   return {
     instanceId: inst.instanceId,
     processor: inst.processor,
-    settings: decode(inst.settings),
-    params: decode(inst.params),
+    settings: decodeJson(inst.settings),
+    params: decodeJson(inst.params),
     status: inst.status,
-    result: decode(inst.result),
+    result: decodeJson(inst.result),
     serialNum: inst.serialNum,
     owner: inst.owner,
     fence: inst.fence,
     createdAt: inst.createdAt,
     finishedAt: inst.finishedAt,
-    progress: decode(inst.progress) as InstanceRecord["progress"],
+    progress: decodeJson(inst.progress) as InstanceRecord["progress"],
   };
 }
 
@@ -339,19 +280,20 @@ export class MemoryStore implements TaskStore {
   #created = 0;
 
   async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
-    const instanceId = expectString("instanceId", instance.instanceId);
+    const c = checkNewInstance(instance, owner);
+    const instanceId = c.instanceId;
     if (this.#instances.has(instanceId)) throw new DuplicateInstanceError(instanceId);
     const inst: Instance = {
       instanceId,
-      processor: expectString("processor", instance.processor),
-      settings: encode("settings", instance.settings),
-      params: encode("params", instance.params),
-      createdAt: expectInt("createdAt", instance.createdAt, 0),
+      processor: c.processor,
+      settings: c.settings,
+      params: c.params,
+      createdAt: c.createdAt,
       order: this.#created,
       status: "RUNNING",
       result: NULL_TEXT,
-      serialNum: expectInt("serialNum", instance.serialNum, 0),
-      owner: expectString("owner", owner),
+      serialNum: c.serialNum,
+      owner: c.owner,
       fence: 1,
       finishedAt: null,
       progress: NULL_TEXT,
@@ -377,8 +319,7 @@ export class MemoryStore implements TaskStore {
   }
 
   async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const status = filter.status === undefined ? undefined : checkInstanceStatus("status", filter.status);
-    const limit = filter.limit === undefined ? Infinity : expectInt("limit", filter.limit, 0);
+    const { status, limit = Infinity } = checkListFilter(filter);
     const picked: Instance[] = [];
     for (const inst of this.#instances.values()) if (status === undefined || inst.status === status) picked.push(inst);
     picked.sort((a, b) => b.createdAt - a.createdAt || b.order - a.order);
@@ -387,19 +328,12 @@ export class MemoryStore implements TaskStore {
 
   async updateInstance(fence: Fence, patch: InstancePatch): Promise<void> {
     const inst = this.#own(fence);
-    const status = patch.status === undefined ? undefined : checkInstanceStatus("status", patch.status);
-    const result = patch.result === undefined ? undefined : encode("result", patch.result);
-    const serialNum = patch.serialNum === undefined ? undefined : expectInt("serialNum", patch.serialNum, 0);
-    if (patch.finishedAt !== undefined && patch.finishedAt !== null) expectInt("finishedAt", patch.finishedAt, 0);
-    if (patch.progress !== undefined && patch.progress !== null && typeof patch.progress !== "object") {
-      throw new ValidationError("progress", "an object or null", patch.progress);
-    }
-    const progress = patch.progress === undefined ? undefined : encode("progress", patch.progress);
-    if (status !== undefined) inst.status = status;
-    if (result !== undefined) inst.result = result;
-    if (serialNum !== undefined) inst.serialNum = serialNum;
-    if (patch.finishedAt !== undefined) inst.finishedAt = patch.finishedAt;
-    if (progress !== undefined) inst.progress = progress;
+    const p = checkPatch(patch);
+    if (p.status !== undefined) inst.status = p.status;
+    if (p.result !== undefined) inst.result = p.result;
+    if (p.serialNum !== undefined) inst.serialNum = p.serialNum;
+    if (p.finishedAt !== undefined) inst.finishedAt = p.finishedAt;
+    if (p.progress !== undefined) inst.progress = p.progress;
   }
 
   async insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> {
@@ -410,14 +344,7 @@ export class MemoryStore implements TaskStore {
     const batchSeqs = new Set<number>();
     for (let i = 0; i < tasks.length; i++) {
       const t = tasks[i]!;
-      if (!isSeq(t.seq)) checkSeq(`tasks[${i}].seq`, t.seq);
-      if (typeof t.taskId !== "string" || t.taskId.length === 0) expectString(`tasks[${i}].taskId`, t.taskId);
-      if (t.parentId !== null && typeof t.parentId !== "string") {
-        throw new ValidationError(`tasks[${i}].parentId`, "a string or null", t.parentId);
-      }
-      if (typeof t.name !== "string") expectString(`tasks[${i}].name`, t.name, false);
-      if (typeof t.queued !== "boolean") throw new ValidationError(`tasks[${i}].queued`, "a boolean", t.queued);
-      const body = encode(`tasks[${i}].body`, t.body);
+      const body = checkNewTask(i, t);
       if (table.byTaskId(t.taskId) !== undefined || batchIds.has(t.taskId)) continue; // idempotent: the first wins
       if (table.bySeq(t.seq) !== undefined || batchSeqs.has(t.seq)) {
         throw new ValidationError(`tasks[${i}].seq`, "a seq no other task holds", t.seq);
@@ -437,14 +364,7 @@ export class MemoryStore implements TaskStore {
   async updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> {
     const table = this.#own(fence).tasks;
     const results: (string | undefined)[] = new Array(updates.length);
-    for (let i = 0; i < updates.length; i++) {
-      const u = updates[i]!;
-      if (!isSeq(u.seq)) checkSeq(`updates[${i}].seq`, u.seq);
-      if (!isStatus(u.status)) checkStatus(`updates[${i}].status`, u.status);
-      if (!isAttempt(u.attempt)) expectInt(`updates[${i}].attempt`, u.attempt, 0);
-      if (!isWorker(u.worker)) checkWorker(`updates[${i}].worker`, u.worker);
-      results[i] = u.result === undefined ? undefined : encode(`updates[${i}].result`, u.result);
-    }
+    for (let i = 0; i < updates.length; i++) results[i] = checkUpdate(i, updates[i]!);
     for (let i = 0; i < updates.length; i++) {
       const u = updates[i]!;
       const row = table.bySeq(u.seq);
@@ -459,7 +379,7 @@ export class MemoryStore implements TaskStore {
     const table = this.#own(fence).tasks;
     checkStatus("status", status);
     checkWorker("worker", worker);
-    for (let i = 0; i < seqs.length; i++) if (!isSeq(seqs[i])) checkSeq(`seqs[${i}]`, seqs[i]);
+    checkSeqs(seqs);
     for (const seq of seqs) {
       const row = table.bySeq(seq);
       if (row !== undefined) table.set(row, status, worker);
@@ -471,29 +391,24 @@ export class MemoryStore implements TaskStore {
   ): Promise<number> {
     const table = this.#own(fence).tasks;
     expectString("worker", worker, false);
-    if (to.status === INIT) {
-      if (typeof to.queued !== "boolean") throw new ValidationError("to.queued", "a boolean", to.queued);
-      const rows = table.inFlight(worker);
-      for (const row of rows) {
-        row.attempt++;
-        row.queued = to.queued;
-        table.set(row, INIT, null);
-      }
-      return rows.length;
-    }
-    if (to.status !== FAILED) throw new ValidationError("to.status", "1 (INIT) or 5 (FAILED)", (to as { status: unknown }).status);
-    const result = encode("to.result", to.result);
+    const target = checkReset(to);
     const rows = table.inFlight(worker);
     for (const row of rows) {
-      row.result = result;
-      table.set(row, FAILED, row.worker);
+      if (target.status === INIT) {
+        row.attempt++;
+        row.queued = target.queued;
+        table.set(row, INIT, null);
+      } else {
+        row.result = target.result;
+        table.set(row, FAILED, row.worker);
+      }
     }
     return rows.length;
   }
 
   async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {
     const table = this.#own(fence).tasks;
-    const text = encode("result", result);
+    const text = encodeJson("result", result);
     let changed = 0;
     for (const row of table.rows) {
       if (row.status === INIT || row.status === PULLED || row.status === RUNNING) {
@@ -507,8 +422,8 @@ export class MemoryStore implements TaskStore {
 
   async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
     const table = this.#own(fence).tasks;
-    if (typeof failover !== "boolean") throw new ValidationError("failover", "a boolean", failover);
-    const text = encode("result", result);
+    expectBoolean("failover", failover);
+    const text = encodeJson("result", result);
     for (const row of table.rows) {
       if (row.status === PULLED || row.status === RUNNING) {
         if (failover) {
@@ -582,7 +497,7 @@ export class MemoryStore implements TaskStore {
       after = rows[rows.length - 1]!.seq;
       // Copied out before yielding: the page is one consistent read.
       const page = rows.map((row): ResultRow => ({
-        taskId: row.taskId, name: row.name, status: row.status, result: decode(row.result),
+        taskId: row.taskId, name: row.name, status: row.status, result: decodeJson(row.result),
       }));
       yield* page;
       if (rows.length < pageSize) return;

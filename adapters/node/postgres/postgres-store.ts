@@ -12,7 +12,7 @@
  * unknown instance (no row) from a stale token.
  */
 import type { Sql } from "postgres";
-import { FAILED, INIT } from "../../../core-as/shared/constants.ts";
+import { INIT } from "../../../core-as/shared/constants.ts";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
@@ -21,17 +21,19 @@ import type {
   Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
+import {
+  checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs, checkStatus, checkUpdate,
+  checkWorker, decodeJson, encodeJson, expectBoolean, expectString, firstOfEachTaskId,
+} from "../../../src/store/input.ts";
 import { boolArray, intArray, textArray } from "./pg-arrays.ts";
 import { seqOfKeyViolation, sqlState, violated } from "./sql-errors.ts";
-import { decode, record, taskRow, type FenceRow, type InstanceSqlRow, type ResultSqlRow, type TaskSqlRow } from "./sql-rows.ts";
+import { record, taskRow, type FenceRow, type InstanceSqlRow, type ResultSqlRow, type TaskSqlRow } from "./sql-rows.ts";
 import type { StatementName, Statements } from "./statements.ts";
-import {
-  checkAttempt, checkBoolean, checkInstanceStatus, checkSeq, checkStatus, checkWorker, encodeJson, expectString,
-  isSeq, isStatus,
-} from "./validate.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
+/** Largest attempt the `integer` column holds. */
+const MAX_ATTEMPT = 2_147_483_647;
 /** A statement that lost a deadlock is run again this many times: it changed nothing. */
 const DEADLOCK_RETRIES = 3;
 /** An insert that lost a race for a task id to a concurrent one is run again this many times. */
@@ -48,22 +50,6 @@ function instanceIdOf(fence: Fence): string {
 /** The token as a float8 parameter: a non-integer token is simply never the current one. */
 function tokenOf(fence: Fence): number {
   return typeof fence.token === "number" ? fence.token : Number.NaN;
-}
-
-/** Indexes of the first task of each taskId, or null when no taskId repeats (the usual case). */
-function firstOfEachTaskId(tasks: readonly NewTask[]): number[] | null {
-  const seen = new Set<string>();
-  let keep: number[] | null = null;
-  for (let i = 0; i < tasks.length; i++) {
-    const id = tasks[i]!.taskId;
-    if (seen.has(id)) {
-      keep ??= Array.from({ length: i }, (_, k) => k);
-    } else {
-      seen.add(id);
-      keep?.push(i);
-    }
-  }
-  return keep;
 }
 
 /**
@@ -86,16 +72,9 @@ export class PostgresStore implements TaskStore {
   }
 
   async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
-    const instanceId = expectString("instanceId", instance.instanceId);
-    const params: Param[] = [
-      instanceId,
-      expectString("processor", instance.processor),
-      encodeJson("settings", instance.settings),
-      encodeJson("params", instance.params),
-      expectInt("serialNum", instance.serialNum, 0),
-      expectInt("createdAt", instance.createdAt, 0),
-      expectString("owner", owner),
-    ];
+    const c = checkNewInstance(instance, owner);
+    const instanceId = c.instanceId;
+    const params: Param[] = [instanceId, c.processor, c.settings, c.params, c.serialNum, c.createdAt, c.owner];
     const rows = await this.#run<FenceRow>("create-instance", params);
     if (rows.length === 0) throw new DuplicateInstanceError(instanceId);
     return { instanceId, token: rows[0]!.fence };
@@ -116,25 +95,17 @@ export class PostgresStore implements TaskStore {
   }
 
   async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const status = filter.status === undefined ? null : checkInstanceStatus("status", filter.status);
-    const limit = filter.limit === undefined ? null : expectInt("limit", filter.limit, 0);
+    const { status = null, limit = null } = checkListFilter(filter);
     const rows = await this.#run<InstanceSqlRow>("list-instances", [status, limit]);
     return rows.map(record);
   }
 
   async updateInstance(fence: Fence, patch: InstancePatch): Promise<void> {
     const id = instanceIdOf(fence);
-    const status = patch.status === undefined ? null : checkInstanceStatus("status", patch.status);
-    const result = patch.result === undefined ? null : encodeJson("result", patch.result);
-    const serialNum = patch.serialNum === undefined ? null : expectInt("serialNum", patch.serialNum, 0);
-    const finishedAt = patch.finishedAt === undefined || patch.finishedAt === null
-      ? null : expectInt("finishedAt", patch.finishedAt, 0);
-    if (patch.progress !== undefined && patch.progress !== null && typeof patch.progress !== "object") {
-      throw new ValidationError("progress", "an object or null", patch.progress);
-    }
-    const progress = patch.progress === undefined ? null : encodeJson("progress", patch.progress);
+    const p = checkPatch(patch);
     const rows = await this.#run<FenceRow>("update-instance", [
-      id, tokenOf(fence), status, result, serialNum, patch.finishedAt !== undefined, finishedAt, progress,
+      id, tokenOf(fence), p.status ?? null, p.result ?? null, p.serialNum ?? null, p.finishedAt !== undefined,
+      p.finishedAt ?? null, p.progress ?? null,
     ]);
     this.#own(fence, rows[0]);
   }
@@ -143,17 +114,7 @@ export class PostgresStore implements TaskStore {
     const id = instanceIdOf(fence);
     const n = tasks.length;
     const bodies: string[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const t = tasks[i]!;
-      if (!isSeq(t.seq)) checkSeq(`tasks[${i}].seq`, t.seq);
-      if (typeof t.taskId !== "string" || t.taskId.length === 0) expectString(`tasks[${i}].taskId`, t.taskId);
-      if (t.parentId !== null && typeof t.parentId !== "string") {
-        throw new ValidationError(`tasks[${i}].parentId`, "a string or null", t.parentId);
-      }
-      if (typeof t.name !== "string") expectString(`tasks[${i}].name`, t.name, false);
-      if (typeof t.queued !== "boolean") checkBoolean(`tasks[${i}].queued`, t.queued);
-      bodies[i] = encodeJson(`tasks[${i}].body`, t.body);
-    }
+    for (let i = 0; i < n; i++) bodies[i] = checkNewTask(i, tasks[i]!);
     // A taskId twice in the batch: the first wins, the others are marked 0 without reaching the server.
     const sent = firstOfEachTaskId(tasks);
     const m = sent === null ? n : sent.length;
@@ -213,11 +174,7 @@ export class PostgresStore implements TaskStore {
     let repeated = false;
     for (let i = 0; i < n; i++) {
       const u = updates[i]!;
-      if (!isSeq(u.seq)) checkSeq(`updates[${i}].seq`, u.seq);
-      if (!isStatus(u.status)) checkStatus(`updates[${i}].status`, u.status);
-      checkAttempt(`updates[${i}].attempt`, u.attempt);
-      if (u.worker !== null && typeof u.worker !== "string") checkWorker(`updates[${i}].worker`, u.worker);
-      results[i] = u.result === undefined ? null : encodeJson(`updates[${i}].result`, u.result);
+      results[i] = checkUpdate(i, u, MAX_ATTEMPT) ?? null;
       if (!repeated) repeated = seen.size === seen.add(u.seq).size;
     }
     const seqs: number[] = [];
@@ -262,7 +219,7 @@ export class PostgresStore implements TaskStore {
     const id = instanceIdOf(fence);
     checkStatus("status", status);
     checkWorker("worker", worker);
-    for (let i = 0; i < seqs.length; i++) if (!isSeq(seqs[i])) checkSeq(`seqs[${i}]`, seqs[i]);
+    checkSeqs(seqs);
     const rows = await this.#run<FenceRow>("set-status", [id, tokenOf(fence), status, worker, intArray(seqs)]);
     this.#own(fence, rows[0]);
   }
@@ -272,16 +229,10 @@ export class PostgresStore implements TaskStore {
   ): Promise<number> {
     const id = instanceIdOf(fence);
     expectString("worker", worker, false);
-    let rows: (FenceRow & { changed: number })[];
-    if (to.status === INIT) {
-      checkBoolean("to.queued", to.queued);
-      rows = await this.#run("reset-worker-tasks-to-init", [id, tokenOf(fence), worker, to.queued]);
-    } else if (to.status === FAILED) {
-      const result = encodeJson("to.result", to.result);
-      rows = await this.#run("reset-worker-tasks-to-failed", [id, tokenOf(fence), worker, result]);
-    } else {
-      throw new ValidationError("to.status", "1 (INIT) or 5 (FAILED)", (to as { status: unknown }).status);
-    }
+    const target = checkReset(to);
+    const rows: (FenceRow & { changed: number })[] = target.status === INIT
+      ? await this.#run("reset-worker-tasks-to-init", [id, tokenOf(fence), worker, target.queued])
+      : await this.#run("reset-worker-tasks-to-failed", [id, tokenOf(fence), worker, target.result]);
     this.#own(fence, rows[0]);
     return rows[0]!.changed;
   }
@@ -296,7 +247,7 @@ export class PostgresStore implements TaskStore {
 
   async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
     const id = instanceIdOf(fence);
-    checkBoolean("failover", failover);
+    expectBoolean("failover", failover);
     const text = encodeJson("result", result);
     const rows = failover
       ? await this.#run<FenceRow>("reset-for-resume-failover", [id, tokenOf(fence)])
@@ -358,7 +309,7 @@ export class PostgresStore implements TaskStore {
       const rows = await this.#run<ResultSqlRow>("results-page", [instanceId, after, pageSize]);
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.seq;
-      for (const row of rows) yield { taskId: row.task_id, name: row.name, status: row.status, result: decode(row.result) };
+      for (const row of rows) yield { taskId: row.task_id, name: row.name, status: row.status, result: decodeJson(row.result) };
       if (rows.length < pageSize) return;
     }
   }

@@ -1,8 +1,6 @@
 /** Rows as the store's statements return them, and their TaskStore shapes. JSON fields hold JSON text. */
-import type { JsonValue } from "../../../src/protocol/messages.ts";
+import { decodeJson } from "../../../src/store/input.ts";
 import type { InstanceRecord, InstanceStatus, TaskRow, TaskStatusCode } from "../../../src/store/task-store.ts";
-
-const NULL_TEXT = "null";
 
 /** The first row of every write statement: the instance's token as the locked row holds it. */
 export interface FenceRow { fence: number }
@@ -22,26 +20,21 @@ export interface TaskSqlRow {
 /** A row of a results page. */
 export interface ResultSqlRow { seq: number; task_id: string; name: string; status: TaskStatusCode; result: string }
 
-/** The value of stored JSON text. */
-export function decode(text: string): JsonValue {
-  return text === NULL_TEXT ? null : JSON.parse(text) as JsonValue;
-}
-
 /** An instance row as an InstanceRecord. */
 export function record(row: InstanceSqlRow): InstanceRecord {
   return {
     instanceId: row.id,
     processor: row.processor,
-    settings: decode(row.settings),
-    params: decode(row.params),
+    settings: decodeJson(row.settings),
+    params: decodeJson(row.params),
     status: row.status,
-    result: decode(row.result),
+    result: decodeJson(row.result),
     serialNum: row.serial_num,
     owner: row.owner,
     fence: row.fence,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    progress: decode(row.progress) as InstanceRecord["progress"],
+    progress: decodeJson(row.progress) as InstanceRecord["progress"],
   };
 }
 
@@ -52,10 +45,10 @@ export function taskRow(row: TaskSqlRow): TaskRow {
     taskId: row.task_id,
     parentId: row.parent_id,
     name: row.name,
-    body: decode(row.body),
+    body: decodeJson(row.body),
     status: row.status,
     attempt: row.attempt,
     worker: row.worker,
-    result: decode(row.result),
+    result: decodeJson(row.result),
   };
 }

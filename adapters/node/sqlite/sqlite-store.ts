@@ -14,7 +14,7 @@
  * Figures and what was tried: bench/RESULTS.md, "store: SQLite".
  */
 import Database from "better-sqlite3";
-import { INIT, FAILED } from "../../../core-as/shared/constants.ts";
+import { INIT } from "../../../core-as/shared/constants.ts";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
@@ -24,9 +24,10 @@ import type {
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import {
-  checkBoolean, checkInstanceStatus, checkSeq, checkStatus, checkString, checkWorker, fromJson, isSeq, isStatus,
-  isWorker, toJson,
-} from "./check.ts";
+  checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeq, checkStatus, checkUpdate,
+  checkWorker, expectBoolean, expectString, isSeq,
+} from "../../../src/store/input.ts";
+import { fromJson, sqlJson, toJson } from "./json-column.ts";
 import { guardOpen, migrate } from "./migrate.ts";
 import { readStatement, repeatParts } from "./sql-files.ts";
 import { SqliteOpenError } from "./sqlite-open-error.ts";
@@ -190,16 +191,9 @@ export class SqliteStore implements TaskStore {
   // ---------------------------------------------------------------- instances
 
   async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
-    const instanceId = checkString("instanceId", instance.instanceId);
-    const args = [
-      instanceId,
-      checkString("processor", instance.processor),
-      toJson("settings", instance.settings),
-      toJson("params", instance.params),
-      expectInt("serialNum", instance.serialNum, 0),
-      checkString("owner", owner),
-      expectInt("createdAt", instance.createdAt, 0),
-    ];
+    const c = checkNewInstance(instance, owner);
+    const instanceId = c.instanceId;
+    const args = [instanceId, c.processor, sqlJson(c.settings), sqlJson(c.params), c.serialNum, c.owner, c.createdAt];
     const num = this.#write(() => this.#stmt("instance-insert").pluck().get(args)) as number | undefined;
     if (num === undefined) throw new DuplicateInstanceError(instanceId);
     this.#remember(instanceId, num);
@@ -207,7 +201,7 @@ export class SqliteStore implements TaskStore {
   }
 
   async acquireInstance(instanceId: string, owner: string): Promise<Fence> {
-    checkString("owner", owner);
+    expectString("owner", owner);
     const token = this.#write(() => this.#stmt("instance-acquire").pluck().get(owner, instanceId)) as number | undefined;
     if (token === undefined) throw new UnknownInstanceError(instanceId);
     return { instanceId, token };
@@ -219,8 +213,7 @@ export class SqliteStore implements TaskStore {
   }
 
   async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const status = filter.status === undefined ? undefined : checkInstanceStatus("status", filter.status);
-    const limit = filter.limit === undefined ? -1 : expectInt("limit", filter.limit, 0);
+    const { status, limit = -1 } = checkListFilter(filter);
     const rows = (status === undefined
       ? this.#stmt("instance-list").all(limit)
       : this.#stmt("instance-list-status").all(status, limit)) as InstanceColumns[];
@@ -228,19 +221,13 @@ export class SqliteStore implements TaskStore {
   }
 
   async updateInstance(fence: Fence, patch: InstancePatch): Promise<void> {
-    const status = patch.status === undefined ? undefined : checkInstanceStatus("status", patch.status);
-    const result = patch.result === undefined ? undefined : toJson("result", patch.result);
-    const serialNum = patch.serialNum === undefined ? undefined : expectInt("serialNum", patch.serialNum, 0);
-    if (patch.finishedAt !== undefined && patch.finishedAt !== null) expectInt("finishedAt", patch.finishedAt, 0);
-    if (patch.progress !== undefined && patch.progress !== null && typeof patch.progress !== "object") {
-      throw new ValidationError("progress", "an object or null", patch.progress);
-    }
-    const progress = patch.progress === undefined ? undefined : toJson("progress", patch.progress);
+    const p = checkPatch(patch);
     const pair = (v: unknown) => (v === undefined ? [0, null] : [1, v]);
+    const text = (v: string | undefined) => (v === undefined ? undefined : sqlJson(v));
     this.#write(() => {
       const keys = this.#own(fence);
       this.#stmt("instance-update").run(
-        ...pair(status), ...pair(result), ...pair(serialNum), ...pair(patch.finishedAt), ...pair(progress), keys.num);
+        ...pair(p.status), ...pair(text(p.result)), ...pair(p.serialNum), ...pair(p.finishedAt), ...pair(text(p.progress)), keys.num);
     });
   }
 
@@ -252,17 +239,8 @@ export class SqliteStore implements TaskStore {
     let lowestUnqueued = Infinity;
     for (let i = 0; i < n; i++) {
       const t = tasks[i]!;
-      if (!isSeq(t.seq) || t.seq > MAX_SEQ) checkSeq(`tasks[${i}].seq`, t.seq, MAX_SEQ);
-      if (typeof t.taskId !== "string" || t.taskId.length === 0) checkString(`tasks[${i}].taskId`, t.taskId);
-      if (t.parentId !== null && typeof t.parentId !== "string") {
-        throw new ValidationError(`tasks[${i}].parentId`, "a string or null", t.parentId);
-      }
-      if (typeof t.name !== "string") checkString(`tasks[${i}].name`, t.name, false);
-      if (t.queued !== true) {
-        if (t.queued !== false) checkBoolean(`tasks[${i}].queued`, t.queued);
-        if (t.seq < lowestUnqueued) lowestUnqueued = t.seq;
-      }
-      bodies[i] = toJson(`tasks[${i}].body`, t.body);
+      bodies[i] = sqlJson(checkNewTask(i, t, MAX_SEQ));
+      if (!t.queued && t.seq < lowestUnqueued) lowestUnqueued = t.seq;
     }
     return this.#write(() => {
       const keys = this.#own(fence);
@@ -285,12 +263,8 @@ export class SqliteStore implements TaskStore {
     const n = updates.length;
     const results: (string | null | undefined)[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const u = updates[i]!;
-      if (!isSeq(u.seq)) checkSeq(`updates[${i}].seq`, u.seq);
-      if (!isStatus(u.status)) checkStatus(`updates[${i}].status`, u.status);
-      if (!isSeq(u.attempt)) expectInt(`updates[${i}].attempt`, u.attempt, 0);
-      if (!isWorker(u.worker)) checkWorker(`updates[${i}].worker`, u.worker);
-      results[i] = u.result === undefined ? undefined : toJson(`updates[${i}].result`, u.result);
+      const result = checkUpdate(i, updates[i]!);
+      results[i] = result === undefined ? undefined : sqlJson(result);
     }
     if (n === 0) return void this.#write(() => this.#own(fence));
     const { list, res } = coalesce(updates, results);
@@ -326,9 +300,10 @@ export class SqliteStore implements TaskStore {
   async resetWorkerTasks(
     fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue },
   ): Promise<number> {
-    checkString("worker", worker, false);
-    if (to.status === INIT) {
-      const queued = checkBoolean("to.queued", to.queued) ? 1 : 0;
+    expectString("worker", worker, false);
+    const target = checkReset(to);
+    if (target.status === INIT) {
+      const queued = target.queued ? 1 : 0;
       return this.#write(() => {
         const keys = this.#own(fence);
         const seqs = this.#stmt("tasks-reset-worker-init").pluck().all(queued, keys.low, keys.high, worker) as number[];
@@ -340,8 +315,7 @@ export class SqliteStore implements TaskStore {
         return seqs.length;
       });
     }
-    if (to.status !== FAILED) throw new ValidationError("to.status", "1 (INIT) or 5 (FAILED)", (to as { status: unknown }).status);
-    const result = toJson("to.result", to.result);
+    const result = sqlJson(target.result);
     return this.#write(() => {
       const keys = this.#own(fence);
       return this.#stmt("tasks-reset-worker-failed").run(result, keys.low, keys.high, worker).changes;
@@ -357,7 +331,7 @@ export class SqliteStore implements TaskStore {
   }
 
   async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
-    checkBoolean("failover", failover);
+    expectBoolean("failover", failover);
     const text = toJson("result", result);
     this.#write(() => {
       const keys = this.#own(fence);

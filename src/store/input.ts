@@ -1,0 +1,251 @@
+/**
+ * The argument checks every TaskStore backend makes, the JSON text they
+ * store, and which task of a batch a repeated taskId keeps, in one place:
+ * each backend refuses the same input with the same ValidationError
+ * ("field: Expected X, got Y") before it writes anything.
+ * A backend's own limits go on top: it passes them in (SQLite's seq range,
+ * PostgreSQL's integer attempt column) or checks after (Deno KV's key sizes).
+ *
+ * Checks that run once per task test the value first and build the field
+ * name only to throw, so a batch of valid tasks costs no string building.
+ */
+import { FAILED, INIT } from "../../core-as/shared/constants.ts";
+import { expectInt } from "../errors/validate.ts";
+import { ValidationError } from "../errors/validation-error.ts";
+import type { JsonValue } from "../protocol/messages.ts";
+import type { InstancePatch, InstanceStatus, NewInstance, NewTask, StatusUpdate, TaskStatusCode } from "./task-store.ts";
+
+/** Every instance status, in the order messages list them. */
+export const INSTANCE_STATUSES: readonly InstanceStatus[] = ["RUNNING", "SUCCESS", "FAILED"];
+/** The JSON text of null. */
+export const NULL_TEXT = "null";
+
+/** JSON text of `value`, or undefined when JSON cannot carry it (undefined, a function, cycles, bigint). */
+function jsonText(value: unknown): string | undefined {
+  try {
+    const text = JSON.stringify(value);
+    return typeof text === "string" ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON text of `value`; refuses what JSON cannot carry (undefined, cycles, bigint). */
+export function encodeJson(field: string, value: unknown): string {
+  const text = jsonText(value);
+  if (text === undefined) throw new ValidationError(field, "a JSON value", value);
+  return text;
+}
+
+/** The value of stored JSON text. */
+export function decodeJson(text: string): JsonValue {
+  return text === NULL_TEXT ? null : JSON.parse(text) as JsonValue;
+}
+
+/** A seq (or attempt): a safe integer >= 0. */
+export function isSeq(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A task status code, INIT 1 … FAILED 5. */
+export function isStatus(value: unknown): value is TaskStatusCode {
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5;
+}
+
+/** A worker key or null. */
+export function isWorker(value: unknown): value is string | null {
+  return value === null || typeof value === "string";
+}
+
+/** Returns `value` when it is a seq <= `max`; else throws naming `field`. */
+export function checkSeq(field: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  return expectInt(field, value, 0, max);
+}
+
+/** Returns `value` when it is a task status code; else throws naming `field`. */
+export function checkStatus(field: string, value: unknown): TaskStatusCode {
+  if (!isStatus(value)) throw new ValidationError(field, "a task status code from 1 to 5", value);
+  return value;
+}
+
+/** Returns `value` when it is a worker key or null; else throws naming `field`. */
+export function checkWorker(field: string, value: unknown): string | null {
+  if (!isWorker(value)) throw new ValidationError(field, "a worker key or null", value);
+  return value;
+}
+
+/** Returns `value` when it is a (non-empty, unless told) string; else throws naming `field`. */
+export function expectString(field: string, value: unknown, nonEmpty = true): string {
+  if (typeof value !== "string" || (nonEmpty && value.length === 0)) {
+    throw new ValidationError(field, nonEmpty ? "a non-empty string" : "a string", value);
+  }
+  return value;
+}
+
+/** Returns `value` when it is a boolean; else throws naming `field`. */
+export function expectBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new ValidationError(field, "a boolean", value);
+  return value;
+}
+
+/** Returns `value` when it is an instance status; else throws naming `field`. */
+export function checkInstanceStatus(field: string, value: unknown): InstanceStatus {
+  if (!INSTANCE_STATUSES.includes(value as InstanceStatus)) {
+    throw new ValidationError(field, `one of ${INSTANCE_STATUSES.join(", ")}`, value);
+  }
+  return value as InstanceStatus;
+}
+
+/** A new instance's fields, checked; JSON ones as text. */
+export interface CheckedInstance {
+  instanceId: string;
+  processor: string;
+  settings: string;
+  params: string;
+  createdAt: number;
+  serialNum: number;
+  owner: string;
+}
+
+/** Checks the arguments of `createInstance`. */
+export function checkNewInstance(instance: NewInstance, owner: string): CheckedInstance {
+  return {
+    instanceId: expectString("instanceId", instance.instanceId),
+    processor: expectString("processor", instance.processor),
+    settings: encodeJson("settings", instance.settings),
+    params: encodeJson("params", instance.params),
+    createdAt: expectInt("createdAt", instance.createdAt, 0),
+    serialNum: expectInt("serialNum", instance.serialNum, 0),
+    owner: expectString("owner", owner),
+  };
+}
+
+/** The filter of `listInstances`, checked; absent fields stay undefined. */
+export function checkListFilter(filter: { status?: InstanceStatus; limit?: number }): { status?: InstanceStatus; limit?: number } {
+  return {
+    status: filter.status === undefined ? undefined : checkInstanceStatus("status", filter.status),
+    limit: filter.limit === undefined ? undefined : expectInt("limit", filter.limit, 0),
+  };
+}
+
+/** An instance patch, checked, with JSON fields as text; absent fields stay undefined. */
+export interface CheckedPatch {
+  status?: InstanceStatus;
+  result?: string;
+  serialNum?: number;
+  finishedAt?: number | null;
+  progress?: string;
+}
+
+/** Checks the patch of `updateInstance`. */
+export function checkPatch(patch: InstancePatch): CheckedPatch {
+  const out: CheckedPatch = {};
+  if (patch.status !== undefined) out.status = checkInstanceStatus("status", patch.status);
+  if (patch.result !== undefined) out.result = encodeJson("result", patch.result);
+  if (patch.serialNum !== undefined) out.serialNum = expectInt("serialNum", patch.serialNum, 0);
+  if (patch.finishedAt !== undefined) {
+    out.finishedAt = patch.finishedAt === null ? null : expectInt("finishedAt", patch.finishedAt, 0);
+  }
+  if (patch.progress !== undefined && patch.progress !== null && typeof patch.progress !== "object") {
+    throw new ValidationError("progress", "an object or null", patch.progress);
+  }
+  if (patch.progress !== undefined) out.progress = encodeJson("progress", patch.progress);
+  return out;
+}
+
+/**
+ * Checks task `i` of an `insertTasks` batch (its seq at most `maxSeq`) and
+ * returns its body as JSON text.
+ */
+export function checkNewTask(i: number, t: NewTask, maxSeq = Number.MAX_SAFE_INTEGER): string {
+  if (!isSeq(t.seq) || t.seq > maxSeq) checkSeq(`tasks[${i}].seq`, t.seq, maxSeq);
+  if (typeof t.taskId !== "string" || t.taskId.length === 0) expectString(`tasks[${i}].taskId`, t.taskId);
+  if (t.parentId !== null && typeof t.parentId !== "string") {
+    throw new ValidationError(`tasks[${i}].parentId`, "a string or null", t.parentId);
+  }
+  if (typeof t.name !== "string") expectString(`tasks[${i}].name`, t.name, false);
+  if (typeof t.queued !== "boolean") expectBoolean(`tasks[${i}].queued`, t.queued);
+  const body = jsonText(t.body);
+  if (body === undefined) throw new ValidationError(`tasks[${i}].body`, "a JSON value", t.body);
+  return body;
+}
+
+/** A task of an `insertTasks` batch, checked and copied, its body as JSON text. */
+export interface CheckedTask {
+  seq: number;
+  taskId: string;
+  parentId: string | null;
+  name: string;
+  body: string;
+  queued: boolean;
+}
+
+/** Checks task `i` as `checkNewTask` does and copies it: later changes to the caller's object do not reach the store. */
+export function checkedTask(i: number, t: NewTask, maxSeq = Number.MAX_SAFE_INTEGER): CheckedTask {
+  const body = checkNewTask(i, t, maxSeq);
+  return { seq: t.seq, taskId: t.taskId, parentId: t.parentId, name: t.name, body, queued: t.queued };
+}
+
+/**
+ * Checks update `i` of an `updateStatuses` batch (its attempt at most
+ * `maxAttempt`) and returns its result as JSON text, undefined when none is given.
+ */
+export function checkUpdate(i: number, u: StatusUpdate, maxAttempt = Number.MAX_SAFE_INTEGER): string | undefined {
+  if (!isSeq(u.seq)) checkSeq(`updates[${i}].seq`, u.seq);
+  if (!isStatus(u.status)) checkStatus(`updates[${i}].status`, u.status);
+  if (!isSeq(u.attempt) || u.attempt > maxAttempt) expectInt(`updates[${i}].attempt`, u.attempt, 0, maxAttempt);
+  if (!isWorker(u.worker)) checkWorker(`updates[${i}].worker`, u.worker);
+  if (u.result === undefined) return undefined;
+  const result = jsonText(u.result);
+  if (result === undefined) throw new ValidationError(`updates[${i}].result`, "a JSON value", u.result);
+  return result;
+}
+
+/** A status update, checked and copied, its result (when given) as JSON text. */
+export interface CheckedUpdate {
+  seq: number;
+  status: TaskStatusCode;
+  attempt: number;
+  worker: string | null;
+  result: string | undefined;
+}
+
+/** Checks update `i` as `checkUpdate` does and copies it. */
+export function checkedUpdate(i: number, u: StatusUpdate, maxAttempt = Number.MAX_SAFE_INTEGER): CheckedUpdate {
+  const result = checkUpdate(i, u, maxAttempt);
+  return { seq: u.seq, status: u.status, attempt: u.attempt, worker: u.worker, result };
+}
+
+/** Checks the seqs of `setStatus`. */
+export function checkSeqs(seqs: readonly number[]): void {
+  for (let i = 0; i < seqs.length; i++) if (!isSeq(seqs[i])) checkSeq(`seqs[${i}]`, seqs[i]);
+}
+
+/** The target of `resetWorkerTasks`, checked: INIT with a queued flag, or FAILED with a result as JSON text. */
+export type CheckedReset = { status: 1; queued: boolean } | { status: 5; result: string };
+
+/** Checks the target of `resetWorkerTasks`. */
+export function checkReset(to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): CheckedReset {
+  if (to.status === INIT) return { status: INIT, queued: expectBoolean("to.queued", to.queued) };
+  if (to.status !== FAILED) throw new ValidationError("to.status", "1 (INIT) or 5 (FAILED)", (to as { status: unknown }).status);
+  return { status: FAILED, result: encodeJson("to.result", to.result) };
+}
+
+/**
+ * Indexes of the first task of each taskId in a batch, or null when no
+ * taskId repeats (the usual case). A repeat is never stored: the first wins.
+ */
+export function firstOfEachTaskId(tasks: readonly NewTask[]): number[] | null {
+  const seen = new Set<string>();
+  let keep: number[] | null = null;
+  for (let i = 0; i < tasks.length; i++) {
+    const id = tasks[i]!.taskId;
+    if (seen.has(id)) {
+      keep ??= Array.from({ length: i }, (_, k) => k);
+    } else {
+      seen.add(id);
+      keep?.push(i);
+    }
+  }
+  return keep;
+}
