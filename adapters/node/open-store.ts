@@ -9,23 +9,12 @@ import type { TaskStore } from "../../src/store/task-store.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { openSqliteStore } from "./sqlite/open-sqlite-store.ts";
 import { openPostgresStore } from "./postgres/open-postgres-store.ts";
+import { redactUrl } from "./postgres/redact-url.ts";
+
+export { redactUrl };
 
 /** What a store URL may be, for error messages. */
 const EXPECTED = `"memory", "sqlite:FILE" or "postgres://user@host:port/db"`;
-
-/** `url` with any password replaced by ***, fit to appear in a message or a log. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") {
-      parsed.password = "***";
-      return parsed.href;
-    }
-  } catch {
-    // Not a WHATWG URL: fall back to the userinfo pattern below.
-  }
-  return url.replace(/^([a-z][\w+.-]*:\/\/[^/:@]*):[^/@]*@/i, "$1:***@");
-}
 
 /**
  * Opens the store a URL names: "memory", "sqlite:FILE" (creating the file

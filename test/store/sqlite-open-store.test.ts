@@ -83,5 +83,8 @@ describe("openStore", () => {
     expect(redactUrl("sqlite:/tmp/x.db")).toBe("sqlite:/tmp/x.db");
     expect(redactUrl("not a url at all")).toBe("not a url at all");
     expect(redactUrl("x://user:p@ss:w0rd@host/db")).not.toContain("w0rd");
+    expect(redactUrl("postgres://app@db.local/jobs?password=pw&schema=x")).toBe("postgres://app@db.local/jobs?password=***&schema=x");
+    expect(redactUrl("postgres://u:p@w@[::1/x")).toBe("postgres://u:***@[::1/x"); // not a URL: up to the last "@"
+    expect(redactUrl("POSTGRES://App@Host/db")).toBe("POSTGRES://App@Host/db"); // nothing hidden: as given
   });
 });
