@@ -2,7 +2,7 @@
 // it was measured on, so a number never travels without its context.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { cpus, availableParallelism } from "node:os";
+import { cpus, availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,6 +14,8 @@ export interface MachineFacts {
   date: string;
   /** HEAD of the repository, with "-dirty" when the tree has changes; null outside git. */
   gitCommit: string | null;
+  /** 1, 5 and 15 minute load averages at the start: other work on the machine skews figures. */
+  loadAverage: number[];
 }
 
 /** The repository root: the nearest folder above this file holding package.json. */
@@ -46,6 +48,7 @@ export function machineFacts(): MachineFacts {
     node: process.version,
     date: new Date().toISOString(),
     gitCommit: head === null ? null : dirty ? `${head}-dirty` : head,
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
 
