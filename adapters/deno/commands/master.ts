@@ -1,0 +1,64 @@
+import { HttpTransport, masterApi } from "../../../src/http/index.ts";
+import { Master, Worker, RealClock } from "../../../src/index.ts";
+import type { TaskStore } from "../../../src/store/task-store.ts";
+import type { ProcessorMap } from "../../../src/processor/types.ts";
+import { denoLoad } from "../load-probe.ts";
+import { serveApp, lateApp } from "../serve.ts";
+import { loadProcessors } from "../load-processors.ts";
+import { openStore } from "../open-store.ts";
+
+/** Options of the Deno `master` command. */
+export interface MasterCommandOptions {
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  host: string;
+  /** "memory" or "kv:PATH". */
+  store: string;
+  token?: string;
+  /** Path of the processor module (the master's own worker runs ROOT and reduce). */
+  processors?: string;
+  /** Slots of the master's own worker. @default 64 */
+  slots?: number;
+  /** Largest request body, bytes; larger → 413. @default 16 MiB */
+  maxBodyBytes?: number;
+}
+
+/** A running master. */
+export interface RunningMaster {
+  url: string;
+  master: Master;
+  store: TaskStore;
+  stop(): Promise<void>;
+}
+
+/** Starts a master on Deno: opens the store, serves the API and the worker protocol, resumes running instances. */
+export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster> {
+  const processors: ProcessorMap = o.processors ? await loadProcessors(o.processors) : {};
+  const store = await openStore(o.store);
+  const late = lateApp();
+  const server = await serveApp(late, o.port, o.host);
+  const transport = new HttpTransport(server.url, { token: o.token, maxBodyBytes: o.maxBodyBytes });
+  const clock = new RealClock();
+  const own = new Worker({ workerId: `master@${o.host}:${server.port}`, address: `${server.url}/worker`, transport, clock, processors, slots: o.slots ?? 64, loadProbe: denoLoad });
+  const master = new Master({ store, transport, clock, address: server.url, ownWorker: own, loadProbe: denoLoad });
+  transport.app.route("/", masterApi(master, { token: o.token, maxBodyBytes: o.maxBodyBytes }));
+  late.app = transport.app;
+  try {
+    await master.start();
+  } catch (e) {
+    own.close();
+    await server.close();
+    await store.close();
+    throw e;
+  }
+  console.log(JSON.stringify({ event: "master-ready", url: server.url, store: store.kind, processors: Object.keys(processors), resumed: master.running() }));
+  return {
+    url: server.url, master, store,
+    stop: async () => {
+      master.close();
+      own.close();
+      await server.close();
+      await store.close();
+    },
+  };
+}

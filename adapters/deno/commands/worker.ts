@@ -1,0 +1,56 @@
+import { HttpTransport } from "../../../src/http/index.ts";
+import { Worker, RealClock } from "../../../src/index.ts";
+import { denoLoad } from "../load-probe.ts";
+import { serveApp, lateApp } from "../serve.ts";
+import { loadProcessors } from "../load-processors.ts";
+
+/** Options of the Deno `worker` command. */
+export interface WorkerCommandOptions {
+  /** The master's URL. */
+  master: string;
+  /** Path of the processor module. */
+  processors: string;
+  /** Tasks run at once (a hint for masters). @default 8 */
+  slots?: number;
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  host: string;
+  /** Worker id. @default hostname:port (host:port without --allow-sys=hostname) */
+  id?: string;
+  token?: string;
+  heartbeatMs?: number;
+}
+
+/** This machine's name when allowed (never prompting), else `fallback`. */
+function machineName(fallback: string): string {
+  try {
+    return Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state === "granted" ? Deno.hostname() : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Starts a worker on Deno: serves its endpoint over HTTP and joins the master. Resolves with a stop function. */
+export async function runWorker(o: WorkerCommandOptions): Promise<() => Promise<void>> {
+  const processors = await loadProcessors(o.processors);
+  const late = lateApp();
+  const server = await serveApp(late, o.port, o.host);
+  const transport = new HttpTransport(server.url, { token: o.token });
+  late.app = transport.app;
+  const workerId = o.id ?? `${machineName(o.host)}:${server.port}`;
+  const worker = new Worker({
+    workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots ?? 8, loadProbe: denoLoad, heartbeatMs: o.heartbeatMs ?? 1000,
+  });
+  try {
+    await worker.join(o.master);
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  console.log(JSON.stringify({ event: "worker-ready", workerId, url: server.url, master: o.master, processors: Object.keys(processors) }));
+  return async () => {
+    worker.close();
+    await server.close();
+  };
+}
+

@@ -1,0 +1,37 @@
+import { processorKind } from "../../src/processor/define.ts";
+import type { Processor, ProcessorMap } from "../../src/processor/types.ts";
+
+/** The file: URL of an absolute path (POSIX or Windows), with #, ? and spaces escaped. */
+function fileUrl(path: string): string {
+  const u = new URL("file:///");
+  u.pathname = path.replaceAll("\\", "/").replace(/^(?=[A-Za-z]:)/, "/");
+  return u.href;
+}
+
+/**
+ * Loads a processor module (a path, relative to the working directory): an ES
+ * module (.ts or .js) whose named exports are processors. Other exports are
+ * ignored with a warning; a module with no processor is refused. Needs read
+ * permission for the module.
+ */
+export async function loadProcessors(modulePath: string, warn: (msg: string) => void = (m) => console.warn(m)): Promise<ProcessorMap> {
+  let file: string;
+  try {
+    file = await Deno.realPath(modulePath);
+  } catch (e) {
+    throw new Error(`--processors: cannot read ${modulePath}: ${(e as Error).message} (Expected an ES module of processors, e.g. examples/primes.ts)`);
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(fileUrl(file)) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`--processors: could not load ${file}: ${(e as Error).message}`);
+  }
+  const out: Record<string, Processor> = {};
+  for (const [name, value] of Object.entries(mod)) {
+    if (processorKind(value)) out[name] = value as Processor;
+    else warn(`taskmill: ignoring export "${name}" of ${modulePath}: not a processor (Expected an object with process(ctx) and, for MapReduce, reduce(ctx))`);
+  }
+  if (Object.keys(out).length === 0) throw new Error(`--processors: ${modulePath} exports no processor (Expected named exports made with defineMap/defineMapReduce or objects with process(ctx))`);
+  return out;
+}
