@@ -31,7 +31,12 @@ const all = new Set<ChildProcess>();
 
 /** Starts `taskmill <args>`. */
 export function taskmill(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  return spawnProc(process.execPath, [CLI, ...args], env);
+}
+
+/** Starts any command that prints JSON event lines (e.g. the Deno CLI), watched and killed like `taskmill`. */
+export function spawnProc(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   all.add(child);
   const events: Array<Record<string, unknown>> = [];
   const output: string[] = [];
@@ -62,7 +67,7 @@ export function taskmill(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   };
 }
 
-/** Kills every process started by `taskmill` that is still running. */
+/** Kills every process started by `taskmill` or `spawnProc` that is still running. */
 export async function killAll(): Promise<void> {
   await Promise.all([...all].map((c) => new Promise<void>((r) => {
     if (c.exitCode !== null || c.signalCode !== null) return r();
