@@ -6,6 +6,7 @@ import {
 import { createWasmCore, createTwinCore, type Core, type CoreOptions } from "../src/core/index.ts";
 import { inThread, measurePair, spread, type Contender, type Step } from "./lib/measure.ts";
 import { WorkerContender } from "./lib/contender.ts";
+import { availableParallelism, loadavg } from "node:os";
 import { resolveBenchOptions, type BenchOptions, type Suite, type SuiteResult } from "./lib/suite.ts";
 import { perSecond } from "./lib/table.ts";
 
@@ -298,6 +299,7 @@ export async function runCoreBench(options: Partial<CoreBenchOptions> = {}): Pro
     only: options.only ?? "",
   };
   const rows: CoreRow[] = [];
+  const loadBefore = loadavg()[0]!;
   const list = specs(o).filter((spec) => caseOf(spec).op.includes(o.only));
   const source = { module: import.meta.url, factory: "coreStep" };
   const pair = o.isolate ? { wasm: new WorkerContender(source), ts: new WorkerContender(source) } : null;
@@ -322,6 +324,7 @@ export async function runCoreBench(options: Partial<CoreBenchOptions> = {}): Pro
   const notes = [
     `items/s = tasks (or calls, batch 1) per second; median of ${o.rounds} interleaved rounds of >= ${o.roundMs} ms after ${o.warmupMs} ms warm-up; ` +
       (o.isolate ? "each engine in a worker thread of its own" : "both engines in one thread"),
+    `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (${availableParallelism()} cores): other work skews figures`,
     under.length === 0 ? "every batched op reached the 2x target" : `batched ops under the 2x target: ${under.length} of ${batched.filter(Boolean).length} (see bench/RESULTS.md)`,
   ];
   return { rows, table, notes };
