@@ -3,12 +3,13 @@
 // plus one line in SUITES below.
 import { coreSuite } from "./core.ts";
 import { storeSuite } from "./store.ts";
+import { peersSuite } from "./peers.ts";
 import { formatTable } from "./lib/table.ts";
 import { machineFacts, writeResults } from "./lib/results.ts";
 import type { BenchOptions, Suite } from "./lib/suite.ts";
 
 /** Every suite, in the order a full run goes. */
-const SUITES: readonly Suite[] = [coreSuite, storeSuite];
+const SUITES: readonly Suite[] = [coreSuite, storeSuite, peersSuite];
 
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 
