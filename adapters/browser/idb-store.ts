@@ -35,7 +35,8 @@ import type {
 import { descending, lastPart, numbersFrom, prefixRange, req } from "./idb-requests.ts";
 import {
   checkedTask, checkedUpdate, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
-  checkWorker, type CheckedTask, type CheckedUpdate, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT,
+  checkWorker, type CheckedTask, type CheckedUpdate, decodeJson, encodeJson, expectBoolean, expectString,
+  firstOfEachTaskId, NULL_TEXT,
 } from "../../src/store/input.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -251,15 +252,12 @@ export class IdbStore implements TaskStore {
       const id = fence.instanceId;
       const stored = new Uint8Array(tasks.length);
       const checked: CheckedTask[] = new Array(tasks.length);
-      const first: number[] = []; // index of the first task of each taskId in the batch
-      const seen = new Set<string>();
-      for (let i = 0; i < tasks.length; i++) {
-        const t = checked[i] = checkedTask(i, tasks[i]!);
-        if (seen.has(t.taskId)) continue; // idempotent: the first wins
-        seen.add(t.taskId);
-        first.push(i);
-      }
-      const known = await Promise.all(first.map((i) => req(os.getKey(K.tid(id, checked[i]!.taskId)))));
+      for (let i = 0; i < tasks.length; i++) checked[i] = checkedTask(i, tasks[i]!);
+      // The first task of each taskId in the batch; a repeat stays 0.
+      const first = firstOfEachTaskId(checked) ?? checked.map((_, i) => i);
+      // A stored taskId is left as it is; under its own seq (an earlier attempt of this batch) it counts.
+      const known = await Promise.all(first.map((i) => req(os.get(K.tid(id, checked[i]!.taskId))) as Promise<number | undefined>));
+      for (let j = 0; j < first.length; j++) if (known[j] === checked[first[j]!]!.seq) stored[first[j]!] = 1;
       const fresh = first.filter((_, j) => known[j] === undefined);
       const taken = await Promise.all(fresh.map((i) => req(os.getKey(K.row(id, checked[i]!.seq)))));
       // A seq is unique per instance: one reused for a new taskId is the caller's error.

@@ -13,6 +13,8 @@
  * A batch bigger than one atomic (1,000 mutations, ~800 KB) commits in
  * several, in order; each is all-or-nothing and fenced, so a deposed owner
  * may leave a prefix of its last batch, never a write after its deposition.
+ * An insert that failed after a prefix landed can be retried with the same
+ * batch: the prefix is found under its seqs and counted (insertTasks' 1s).
  */
 import { FAILED, INIT, PULLED, RUNNING } from "../../core-as/shared/constants.ts";
 import { expectInt } from "../../src/errors/validate.ts";
@@ -28,7 +30,8 @@ import { KvKeys } from "./kv-keys.ts";
 import { drop, load, spill, type Val } from "./kv-values.ts";
 import {
   checkedTask, checkedUpdate, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
-  checkWorker, type CheckedTask, type CheckedUpdate, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT,
+  checkWorker, type CheckedTask, type CheckedUpdate, decodeJson, encodeJson, expectBoolean, expectString,
+  firstOfEachTaskId, NULL_TEXT,
 } from "../../src/store/input.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -267,28 +270,32 @@ export class DenoKvStore implements TaskStore {
     const s = await this.#session(fence);
     const stored = new Uint8Array(tasks.length);
     const checked: CheckedTask[] = new Array(tasks.length);
-    const first = new Set<string>();
-    let todo: number[] = []; // indexes of the first task of each taskId in the batch
     for (let i = 0; i < tasks.length; i++) {
       const t = checked[i] = checkedTask(i, tasks[i]!);
       checkId(`tasks[${i}].taskId`, t.taskId);
       checkId(`tasks[${i}].name`, t.name);
       if (t.parentId !== null) checkId(`tasks[${i}].parentId`, t.parentId);
-      if (first.has(t.taskId)) continue; // idempotent: the first wins
-      first.add(t.taskId);
-      todo.push(i);
     }
+    // The first task of each taskId in the batch; a repeat stays 0.
+    let todo = firstOfEachTaskId(checked) ?? checked.map((_, i) => i);
     const k = this.#k;
     while (todo.length > 0) {
       const ts = s.own.value.ts;
-      // Tasks whose taskId is stored are left as they are.
+      // Tasks whose taskId is stored are left as they are; under their own seq
+      // (an earlier attempt of this batch, or a part of it committed before a conflict) they count.
       const known = new Set<string>();
       const reads: (() => Promise<void>)[] = [];
       for (let i = 0; i < todo.length; i += GET_MANY) {
         const part = todo.slice(i, i + GET_MANY);
         reads.push(async () => {
-          const got = await this.#kv.getMany(part.map((j) => k.tid(ts, checked[j]!.taskId)));
-          for (let j = 0; j < part.length; j++) if (got[j]!.value !== null) known.add(checked[part[j]!]!.taskId);
+          const got = await this.#kv.getMany<number[]>(part.map((j) => k.tid(ts, checked[j]!.taskId)));
+          for (let j = 0; j < part.length; j++) {
+            const seq = got[j]!.value;
+            if (seq === null) continue;
+            const t = checked[part[j]!]!;
+            known.add(t.taskId);
+            if (seq === t.seq) stored[part[j]!] = 1;
+          }
         });
       }
       await inWaves(reads);

@@ -235,7 +235,7 @@ export function checkReset(to: { status: 1; queued: boolean } | { status: 5; res
  * Indexes of the first task of each taskId in a batch, or null when no
  * taskId repeats (the usual case). A repeat is never stored: the first wins.
  */
-export function firstOfEachTaskId(tasks: readonly NewTask[]): number[] | null {
+export function firstOfEachTaskId(tasks: readonly { readonly taskId: string }[]): number[] | null {
   const seen = new Set<string>();
   let keep: number[] | null = null;
   for (let i = 0; i < tasks.length; i++) {

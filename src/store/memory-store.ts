@@ -345,11 +345,16 @@ export class MemoryStore implements TaskStore {
     for (let i = 0; i < tasks.length; i++) {
       const t = tasks[i]!;
       const body = checkNewTask(i, t);
-      if (table.byTaskId(t.taskId) !== undefined || batchIds.has(t.taskId)) continue; // idempotent: the first wins
+      if (batchIds.has(t.taskId)) continue; // a repeat in the batch: the first wins
+      batchIds.add(t.taskId);
+      const had = table.byTaskId(t.taskId);
+      if (had !== undefined) { // idempotent: left as it is; stored under this seq by an earlier attempt counts
+        if (had.seq === t.seq) stored[i] = 1;
+        continue;
+      }
       if (table.bySeq(t.seq) !== undefined || batchSeqs.has(t.seq)) {
         throw new ValidationError(`tasks[${i}].seq`, "a seq no other task holds", t.seq);
       }
-      batchIds.add(t.taskId);
       batchSeqs.add(t.seq);
       stored[i] = 1;
       fresh.push({

@@ -157,8 +157,16 @@ export interface TaskStore {
   /**
    * Stores a batch as INIT, attempt 0, no worker, null result. A task whose
    * taskId exists (in the store or earlier in the batch) is left as it is.
-   * Returns one byte per task: 1 stored now, 0 already there. A seq is unique
-   * per instance: reusing one for a new taskId is a caller error (refused).
+   * Returns one byte per task: 1 when the task is stored under the seq given
+   * — stored now, or by an earlier attempt of this same batch — and 0 when
+   * its taskId is stored under another seq (a duplicate: the parent that
+   * mapped it ran again, and the owner gives every batch fresh seqs) or
+   * repeats an earlier task of the batch. So a failed call (a commit whose
+   * answer was lost, a batch committed in parts) can be retried with the
+   * same batch: the 1s are the tasks to count and admit, whichever attempt
+   * stored them. A seq is unique per instance: one another taskId holds (in
+   * the store or earlier in the batch) is a caller error, refused with a
+   * ValidationError, and nothing of the batch is stored.
    */
   insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array>;
   /**

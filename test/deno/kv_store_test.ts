@@ -57,6 +57,44 @@ Deno.test("deno kv: two stores on one database (two masters) race claims without
   assert.equal((await a.getTask(fence.instanceId, "t-0"))?.status, 2);
 }));
 
+/** `kv` with every atomic commit counted, and the one numbered `failAt` (from 1) throwing as a lost connection would. */
+function flakyKv(kv: Deno.Kv): { kv: Deno.Kv; failAt: (n: number) => void } {
+  let commits = 0;
+  let failing = 0;
+  const proxy = new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "atomic") {
+        return () => {
+          const op = target.atomic();
+          const commit = op.commit.bind(op);
+          op.commit = () => (++commits === failing ? Promise.reject(new Error("connection lost")) : commit());
+          return op;
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { kv: proxy, failAt: (n) => { commits = 0; failing = n; } };
+}
+
+Deno.test("deno kv: a batch whose commit failed after its first atomics landed comes back all ones when retried, and nothing is stored twice", () => withKv(async (kv) => {
+  const flaky = flakyKv(kv);
+  const store = new DenoKvStore(flaky.kv);
+  const fence = await store.createInstance(spec(), "m");
+  const batch = tasks(0, 3000).map((t) => ({ ...t, queued: t.seq % 2 === 0 }));
+  flaky.failAt(3);
+  await assert.rejects(store.insertTasks(fence, batch), /connection lost/);
+  const landed = (await kinds(kv)).t ?? 0;
+  assert.ok(landed > 0 && landed < 3000, `${landed} tasks landed before the failure`);
+  const mask = await store.insertTasks(fence, batch);
+  assert.equal(mask.indexOf(0), -1);
+  assert.deepEqual(await store.countByStatus(fence.instanceId), [{ name: "shard", status: 1, count: 3000 }]);
+  assert.equal((await kinds(kv)).t, 3000);
+  // Queued flags as the batch gave them: only the unqueued half is claimable.
+  assert.equal((await store.claimInit(fence, 5000)).length, 1500);
+}));
+
 Deno.test("deno kv: clearTasks leaves no key of the old tasks behind, spilled parts included", () => withKv(async (kv) => {
   const store = new DenoKvStore(kv);
   const fence = await store.createInstance(spec(), "m");

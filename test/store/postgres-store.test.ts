@@ -142,18 +142,39 @@ describe.skipIf(!url)("PostgresStore", () => {
     });
   });
 
-  test("concurrent insertTasks of overlapping batches through two pools store each task once, and the masks say which stored it", async () => {
+  test("concurrent insertTasks of overlapping batches through two pools store each task once; a task both send under other seqs counts for the one that stored it, under the same seq for both", async () => {
     await withStores(schema, 2, async (a, b) => {
       const fence = await newInstance(a);
+      const id = fence.instanceId;
       for (let round = 0; round < 20; round++) {
         const from = round * 1500;
-        const [ma, mb] = await Promise.all([a.insertTasks(fence, tasks(from, 1000)), b.insertTasks(fence, tasks(from + 500, 1000))]);
-        const stored = new Map<number, number>();
-        ma.forEach((bit, i) => stored.set(from + i, bit));
-        mb.forEach((bit, i) => stored.set(from + 500 + i, (stored.get(from + 500 + i) ?? 0) + bit));
-        expect([...stored.values()].every((n) => n === 1)).toBe(true);
+        // B sends the last 500 of A's task ids again: 250 under fresh seqs (a parent run again), 250 under A's seqs (a retry).
+        const mine = tasks(from, 1000);
+        const theirs = tasks(from + 500, 1000).map((t, i) => (i < 250 ? { ...t, seq: 1_000_000 + t.seq } : t));
+        const [ma, mb] = await Promise.all([a.insertTasks(fence, mine), b.insertTasks(fence, theirs)]);
+        const counted = new Map<string, number>();
+        ma.forEach((bit, i) => counted.set(mine[i]!.taskId, bit));
+        mb.forEach((bit, i) => counted.set(theirs[i]!.taskId, (counted.get(theirs[i]!.taskId) ?? 0) + bit));
+        for (let n = from; n < from + 1500; n++) expect(counted.get(`t-${n}`), `t-${n}`).toBe(n >= from + 750 && n < from + 1000 ? 2 : 1);
+        // Under fresh seqs, the mask that says 1 is the one whose seq is stored.
+        for (let i = 0; i < 250; i += 25) {
+          const stored = await a.getTask(id, theirs[i]!.taskId);
+          expect(stored?.seq).toBe(mb[i] ? theirs[i]!.seq : mine[500 + i]!.seq);
+        }
       }
-      expect(await a.countByStatus(fence.instanceId)).toEqual([{ name: "shard", status: INIT, count: 30_000 }]);
+      expect(await a.countByStatus(id)).toEqual([{ name: "shard", status: INIT, count: 30_000 }]);
+    });
+  });
+
+  test("a batch whose first attempt committed but whose answer was lost comes back all ones when retried, through another pool", async () => {
+    await withStores(schema, 2, async (a, b) => {
+      const fence = await newInstance(a);
+      const batch = tasks(0, 5000, true);
+      expect((await a.insertTasks(fence, batch)).every((bit) => bit === 1)).toBe(true);
+      expect((await b.insertTasks(fence, batch)).every((bit) => bit === 1)).toBe(true);
+      expect((await b.insertTasks(fence, [...tasks(5000, 10, true), ...batch.slice(0, 10)])).every((bit) => bit === 1)).toBe(true);
+      expect(await a.countByStatus(fence.instanceId)).toEqual([{ name: "shard", status: INIT, count: 5010 }]);
+      expect(await a.claimInit(fence, 10)).toEqual([]); // queued as the first attempt stored them
     });
   });
 

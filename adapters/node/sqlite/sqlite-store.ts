@@ -25,7 +25,7 @@ import type {
 } from "../../../src/store/task-store.ts";
 import {
   checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeq, checkStatus, checkUpdate,
-  checkWorker, expectBoolean, expectString, isSeq,
+  checkWorker, expectBoolean, expectString, firstOfEachTaskId, isSeq,
 } from "../../../src/store/input.ts";
 import { fromJson, sqlJson, toJson } from "./json-column.ts";
 import { guardOpen, migrate } from "./migrate.ts";
@@ -56,7 +56,7 @@ const SKIPPED = Symbol("skipped");
 const STATEMENTS = [
   "instance-insert", "instance-acquire", "instance-get", "instance-list", "instance-list-status", "instance-num",
   "instance-fence", "instance-update", "instance-claim-from", "instance-claim-lower", "instance-claim-set",
-  "tasks-insert", "task-exists", "tasks-set-status", "tasks-update-status", "tasks-update-status-result",
+  "tasks-insert", "tasks-insert-returning", "tasks-seq-of", "tasks-set-status", "tasks-update-status", "tasks-update-status-result",
   "tasks-reset-worker-init", "tasks-reset-worker-failed", "tasks-fail-unfinished", "tasks-resume-failover",
   "tasks-resume-fail", "tasks-resume-unqueue", "tasks-claim-select", "tasks-claim-mark", "tasks-count",
   "tasks-max-seq", "task-get", "tasks-results-page", "tasks-clear",
@@ -248,11 +248,11 @@ export class SqliteStore implements TaskStore {
       let mask: Uint8Array | null = null;
       try {
         // All new (the usual case): multi-row INSERTs, and every row counts.
-        this.#tx(() => this.#insertRows(keys, tasks, bodies));
+        this.#tx(() => this.#insertRows(keys, tasks, bodies, null, null));
       } catch (e) {
         if (e !== SKIPPED) throw e;
-        // Some exist: the savepoint is undone; row by row tells which.
-        mask = this.#insertEach(keys, tasks, bodies);
+        // Some exist: the savepoint is undone; inserted again, naming the rows skipped, whose stored seqs tell which count.
+        mask = this.#insertAndLook(keys, tasks, bodies);
       }
       if (lowestUnqueued !== Infinity) this.#lowerClaimFrom(keys, lowestUnqueued);
       return mask ?? new Uint8Array(n).fill(1);
@@ -476,41 +476,85 @@ export class SqliteStore implements TaskStore {
     return args;
   }
 
-  /** Multi-row INSERTs of every task; throws SKIPPED when any row was not stored. */
-  #insertRows(keys: TaskKeys, tasks: readonly NewTask[], bodies: readonly (string | null)[]): void {
-    const n = tasks.length;
+  /**
+   * Multi-row INSERTs of the tasks at `order` (every task when null). A row
+   * skipped (its taskId or its seq was taken) throws SKIPPED, or, given a
+   * `skipped` list, is added to it by its index (the INSERTs then name the
+   * rows they stored: only the slow path pays for that).
+   */
+  #insertRows(
+    keys: TaskKeys, tasks: readonly NewTask[], bodies: readonly (string | null)[], order: readonly number[] | null,
+    skipped: number[] | null,
+  ): void {
+    const n = order === null ? tasks.length : order.length;
     for (let from = 0; from < n;) {
       const rows = floorPow2(Math.min(INSERT_ROWS, n - from));
       const args = this.#argsOf(`insert/${rows}`, rows * 7);
       for (let j = 0, o = 0; j < rows; j++, o += 7) {
-        const t = tasks[from + j]!;
+        const i = order === null ? from + j : order[from + j]!;
+        const t = tasks[i]!;
         args[o] = keys.id(t.seq);
         args[o + 1] = keys.num;
         args[o + 2] = t.taskId;
         args[o + 3] = t.parentId;
         args[o + 4] = t.name;
-        args[o + 5] = bodies[from + j];
+        args[o + 5] = bodies[i];
         args[o + 6] = t.queued ? 1 : 0;
       }
-      if (this.#stmt("tasks-insert", rows).run(args).changes !== rows) throw SKIPPED;
+      if (skipped === null) {
+        if (this.#stmt("tasks-insert", rows).run(args).changes !== rows) throw SKIPPED;
+      } else {
+        const inserted = this.#stmt("tasks-insert-returning", rows).pluck().all(args) as string[];
+        if (inserted.length !== rows) {
+          const got = new Set(inserted);
+          for (let j = 0; j < rows; j++) {
+            const i = order === null ? from + j : order[from + j]!;
+            if (!got.has(tasks[i]!.taskId)) skipped.push(i);
+          }
+        }
+      }
       from += rows;
     }
   }
 
-  /** One row at a time: 1 stored, 0 taskId already there; a seq held by another task is refused. */
-  #insertEach(keys: TaskKeys, tasks: readonly NewTask[], bodies: readonly (string | null)[]): Uint8Array {
-    const insert = this.#stmt("tasks-insert", 1);
-    const exists = this.#stmt("task-exists");
+  /**
+   * Inserts the first task of each taskId in the batch (a repeat is 0) and
+   * tells which are stored under their seq: those inserted now, and of those
+   * skipped, the ones whose taskId is found (one read per IN_LIST of them)
+   * under their own seq. A skipped taskId not found lost its seq to another
+   * task: refused.
+   */
+  #insertAndLook(keys: TaskKeys, tasks: readonly NewTask[], bodies: readonly (string | null)[]): Uint8Array {
+    const order = firstOfEachTaskId(tasks);
+    const skipped: number[] = [];
+    this.#insertRows(keys, tasks, bodies, order, skipped);
     const mask = new Uint8Array(tasks.length);
-    for (let i = 0; i < tasks.length; i++) {
+    if (order === null) mask.fill(1);
+    else for (const i of order) mask[i] = 1;
+    const stored = this.#seqsOf(keys, skipped.map((i) => tasks[i]!.taskId));
+    for (const i of skipped) {
       const t = tasks[i]!;
-      if (insert.run(keys.id(t.seq), keys.num, t.taskId, t.parentId, t.name, bodies[i], t.queued ? 1 : 0).changes === 1) {
-        mask[i] = 1;
-      } else if (exists.get(keys.num, t.taskId) === undefined) {
-        throw new ValidationError(`tasks[${i}].seq`, "a seq no other task holds", t.seq);
-      }
+      const seq = stored.get(t.taskId);
+      if (seq === undefined) throw new ValidationError(`tasks[${i}].seq`, "a seq no other task holds", t.seq);
+      if (seq !== t.seq) mask[i] = 0;
     }
     return mask;
+  }
+
+  /** The seq each of `taskIds` is stored under (absent: not stored): IN lists of IN_LIST ids, padded like #inLists'. */
+  #seqsOf(keys: TaskKeys, taskIds: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < taskIds.length;) {
+      const size = ceilPow2(Math.min(IN_LIST, taskIds.length - i));
+      const args = this.#argsOf(`seq-of/${size}`, 1 + size);
+      args[0] = keys.num;
+      let filled = 0;
+      while (filled < size && i < taskIds.length) args[1 + filled++] = taskIds[i++];
+      for (let k = filled; k < size; k++) args[1 + k] = args[filled];
+      const rows = this.#stmt("tasks-seq-of", size).raw().all(args) as [string, number][];
+      for (const [taskId, seq] of rows) out.set(taskId, seq);
+    }
+    return out;
   }
 
   /**

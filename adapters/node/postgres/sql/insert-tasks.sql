@@ -9,7 +9,11 @@
 -- concurrent statement stored meanwhile fails this one with a unique
 -- violation once the other commits; run again, it sees that task and skips it.
 -- Comes back: the token the instance row holds (no row: unknown instance) and
--- a '0'/'1' mask in batch order, null when every task was stored.
+-- a '0'/'1' mask in batch order, null when every task was stored now (or the
+-- token is not the current one). A skipped task is '1' when its task id is
+-- stored under its own seq (by an earlier attempt of the same batch), '0'
+-- under another: only skipped tasks are probed for their stored seq, and
+-- the probe sees the rows as they were before this statement.
 WITH inst AS (
   SELECT ikey, fence FROM instances WHERE id = $1::text FOR KEY SHARE
 ), stored AS (
@@ -22,9 +26,12 @@ WITH inst AS (
   RETURNING task_id
 )
 SELECT inst.fence,
-  CASE WHEN (SELECT count(*) FROM stored) = cardinality($4::text[]) THEN NULL ELSE (
-    SELECT string_agg(CASE WHEN s.task_id IS NULL THEN '0' ELSE '1' END, '' ORDER BY b.ord)
-    FROM unnest($4::text[]) WITH ORDINALITY AS b(task_id, ord)
+  CASE WHEN inst.fence <> $2::float8 OR (SELECT count(*) FROM stored) = cardinality($4::text[]) THEN NULL ELSE (
+    SELECT string_agg(CASE
+        WHEN s.task_id IS NOT NULL THEN '1'
+        WHEN (SELECT x.seq FROM tasks x WHERE x.ikey = inst.ikey AND x.task_id = b.task_id) = b.seq THEN '1'
+        ELSE '0' END, '' ORDER BY b.ord)
+    FROM unnest($3::bigint[], $4::text[]) WITH ORDINALITY AS b(seq, task_id, ord)
     LEFT JOIN stored s ON s.task_id = b.task_id
   ) END AS mask
 FROM inst

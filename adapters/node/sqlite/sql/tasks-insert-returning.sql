@@ -1,0 +1,8 @@
+-- tasks-insert for a batch some of whose tasks are stored already: the same
+-- rows, skipped the same way, and it names the task ids it stored, so
+-- insertTasks looks up the stored seq of the skipped tasks only.
+-- Parameters per task: id, inst, task_id, parent_id, name, body, queued.
+INSERT INTO tasks (id, inst, task_id, parent_id, name, body, status, attempt, worker, result, queued)
+VALUES /*repeat-list*/ (?, ?, ?, ?, ?, ?, 1, 0, NULL, NULL, ?) /*end*/
+ON CONFLICT DO NOTHING
+RETURNING task_id
