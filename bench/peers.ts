@@ -35,6 +35,10 @@ export interface PeersRow {
   peakRssMB: number;
   /** Median peak RSS of the separate worker process, in MB; null when the workers run in the producer. */
   workerPeakRssMB: number | null;
+  /** Median CPU seconds of the producer process over the timed window (for pg-boss: producer and workers). */
+  cpuSeconds: number;
+  /** Median CPU seconds of the separate worker process; null when the workers run in the producer. */
+  workerCpuSeconds: number | null;
   /** Median seconds until the fan-out call returned. */
   addSeconds: number;
   /** taskmill tasks/s ÷ this peer's tasks/s, from bench/results/e2e.json (mode push, same n); null without it. */
@@ -179,7 +183,7 @@ export async function runPeersBench(options: Partial<PeersBenchOptions & BenchOp
         (measures.get(key(peer, n)) ?? measures.set(key(peer, n), []).get(key(peer, n))!).push(m);
         (loads.get(key(peer, n)) ?? loads.set(key(peer, n), []).get(key(peer, n))!).push(round1(load));
         o.log(`peers: round ${r + 1}/${o.rounds} ${peer.name} n=${n}: ${m.seconds.toFixed(3)} s, ${perSecond(n / m.seconds)}, ` +
-          `add ${m.addSeconds.toFixed(3)} s, RSS ${m.peakRssMB} MB${m.workerPeakRssMB === null ? "" : ` (worker ${m.workerPeakRssMB} MB)`}, load ${load.toFixed(2)}`);
+          `add ${m.addSeconds.toFixed(3)} s, CPU ${m.cpuSeconds.toFixed(2)}${m.workerCpuSeconds === null ? "" : ` + worker ${m.workerCpuSeconds.toFixed(2)}`} s, RSS ${m.peakRssMB} MB${m.workerPeakRssMB === null ? "" : ` (worker ${m.workerPeakRssMB} MB)`}, load ${load.toFixed(2)}`);
       }
     }
   }
@@ -193,10 +197,13 @@ export async function runPeersBench(options: Partial<PeersBenchOptions & BenchOp
       const tasksPerSec = Math.round(n / seconds);
       const e2e = e2eRate(o.e2eFile, n);
       const workerRss = ms.map((m) => m.workerPeakRssMB).filter((x): x is number => x !== null);
+      const workerCpu = ms.map((m) => m.workerCpuSeconds).filter((x): x is number => x !== null);
       rows.push({
         peer: peer.name, n, seconds: Number(seconds.toFixed(4)), sum: ms[0]!.sum, tasksPerSec,
         peakRssMB: round1(median(ms.map((m) => m.peakRssMB))),
         workerPeakRssMB: workerRss.length === 0 ? null : round1(median(workerRss)),
+        cpuSeconds: Number(median(ms.map((m) => m.cpuSeconds)).toFixed(3)),
+        workerCpuSeconds: workerCpu.length === 0 ? null : Number(median(workerCpu).toFixed(3)),
         addSeconds: Number(median(ms.map((m) => m.addSeconds)).toFixed(4)),
         ratio: e2e.rate === null ? null : Number((e2e.rate / tasksPerSec).toFixed(2)),
         ratioSource: e2e.source,
@@ -209,15 +216,17 @@ export async function runPeersBench(options: Partial<PeersBenchOptions & BenchOp
   }
 
   const table = [
-    ["peer", "n", "seconds", "children/s", "producer RSS", "worker RSS", "add s", "taskmill/peer", "rounds (s)"],
+    ["peer", "n", "seconds", "children/s", "producer RSS", "worker RSS", "add s", "CPU s prod/worker", "taskmill/peer", "rounds (s)"],
     ...rows.map((r) => [
       r.peer, r.n.toLocaleString("en"), r.seconds.toFixed(3), perSecond(r.tasksPerSec), `${r.peakRssMB} MB`,
       r.workerPeakRssMB === null ? "(same)" : `${r.workerPeakRssMB} MB`, r.addSeconds.toFixed(3),
+      `${r.cpuSeconds.toFixed(2)} / ${r.workerCpuSeconds === null ? "(same)" : r.workerCpuSeconds.toFixed(2)}`,
       r.ratio === null ? "null" : `${r.ratio.toFixed(2)}x`, r.roundSeconds.map((s) => s.toFixed(2)).join(" / "),
     ]),
   ];
   notes.unshift(
-    `seconds = add (fan-out) → parent done, median of ${o.rounds} round${o.rounds === 1 ? "" : "s"}, each in a fresh process; the parent's sum was checked (= n) every time`,
+    `seconds = add (fan-out) → parent done, median of ${o.rounds} round${o.rounds === 1 ? "" : "s"}, each in a fresh process; the parent's sum was checked (= n) every time; ` +
+      "CPU s = user + system CPU of the client processes over that window (the servers' CPU is not counted): steadier than seconds on a loaded machine",
     ...peers.map((p) => `${p.name} (${rows.find((r) => r.peer === p.name)?.server ?? "?"}): ${p.workers}`),
     `load average (1/5/15 min): ${loadStart.map((x) => x.toFixed(2)).join(" ")} at the start, ${loadEnd.map((x) => x.toFixed(2)).join(" ")} at the end`,
   );

@@ -32,6 +32,9 @@ describe("bench: peers suite smoke", () => {
       expect(Number.isFinite(r.peakRssMB) && r.peakRssMB > 0).toBe(true);
       expect(r.workerPeakRssMB === null || r.workerPeakRssMB > 0).toBe(true);
       expect(r.addSeconds >= 0 && r.addSeconds <= r.seconds).toBe(true);
+      expect(r.cpuSeconds > 0).toBe(true);
+      expect(r.workerCpuSeconds === null || r.workerCpuSeconds > 0).toBe(true);
+      expect(r.workerCpuSeconds === null).toBe(r.workerPeakRssMB === null);
       expect(r.server).toMatch(peer.service === "redis" ? /^Redis \d/ : /^PostgreSQL \d/);
       expect(r.ratioSource).toContain("missing-e2e.json");
       expect(formatTable(table).split("\n")).toHaveLength(3);

@@ -1,10 +1,10 @@
 // The BullMQ worker process of the peers suite: `node bullmq-worker.js URL PREFIX`.
 // One process, two Workers: children (concurrency 100, each returns 1) and
 // parents (concurrency 1, sums getChildrenValues()). Talks to the producer over
-// IPC: sends {type:"ready"}, answers {type:"stop"} with its peak RSS, reports
+// IPC: sends {type:"ready"}, answers {type:"stop"} with its peak RSS and CPU, reports
 // a failed job as {type:"error"}, and exits when the producer goes away.
 import { Worker, type Job } from "bullmq";
-import { rssSampler } from "./peer.ts";
+import { cpuSecondsSince, rssSampler } from "./peer.ts";
 import { BULLMQ_CHILD_CONCURRENCY, CHILDREN_QUEUE, PARENTS_QUEUE, redisConnection } from "./bullmq.ts";
 
 const [url, prefix] = process.argv.slice(2) as [string, string];
@@ -27,10 +27,12 @@ for (const w of [children, parents]) {
 await Promise.all([children.waitUntilReady(), parents.waitUntilReady()]);
 
 process.on("disconnect", () => process.exit(1));
+// CPU is counted from "ready": the producer starts its clock right after.
+const cpu = process.cpuUsage();
 process.on("message", (m: { type?: string }) => {
   if (m.type !== "stop") return;
   void Promise.all([children.close(), parents.close()]).then(() => {
-    send({ type: "stopped", peakRssMB: rss.stop() });
+    send({ type: "stopped", peakRssMB: rss.stop(), cpuSeconds: cpuSecondsSince(cpu) });
     process.disconnect();
   });
 });

@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { FlowProducer, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
-import { checkSum, rssSampler, type PeerInfo, type PeerMeasure } from "./peer.ts";
+import { checkSum, cpuSecondsSince, rssSampler, type PeerInfo, type PeerMeasure } from "./peer.ts";
 
 export const CHILDREN_QUEUE = "children";
 export const PARENTS_QUEUE = "parents";
@@ -27,18 +27,20 @@ export function redisConnection(url: string): { host: string; port: number; db: 
   return { host: u.hostname, port: Number(u.port || 6379), db: Number(u.pathname.slice(1) || 0), maxRetriesPerRequest: null };
 }
 
-type WorkerMessage = { type: "ready" } | { type: "stopped"; peakRssMB: number } | { type: "error"; message: string };
+type WorkerStats = { peakRssMB: number; cpuSeconds: number };
+type WorkerMessage = { type: "ready" } | ({ type: "stopped" } & WorkerStats) | { type: "error"; message: string };
 
 /** The worker process, once it is ready; `failed` rejects when a job fails or the process dies. */
 interface WorkerProcess {
   failed: Promise<never>;
-  stop(): Promise<number>;
+  /** Closes the workers; their peak RSS and CPU since ready. */
+  stop(): Promise<WorkerStats>;
   kill(): void;
 }
 
 function startWorker(url: string, prefix: string): Promise<WorkerProcess> {
   const child: ChildProcess = fork(fileURLToPath(new URL("./bullmq-worker.js", import.meta.url)), [url, prefix], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  let onStopped: ((mb: number) => void) | null = null;
+  let onStopped: ((stats: WorkerStats) => void) | null = null;
   let fail: (e: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => { fail = reject; });
   failed.catch(() => undefined);
@@ -50,7 +52,7 @@ function startWorker(url: string, prefix: string): Promise<WorkerProcess> {
           stop: () => new Promise((r) => { onStopped = r; child.send({ type: "stop" }); }),
           kill: () => { child.kill(); },
         });
-      } else if (m.type === "stopped") onStopped?.(m.peakRssMB);
+      } else if (m.type === "stopped") onStopped?.({ peakRssMB: m.peakRssMB, cpuSeconds: m.cpuSeconds });
       else if (m.type === "error") fail(new Error(m.message));
     });
     child.on("exit", (code, signal) => {
@@ -72,17 +74,19 @@ export async function run(n: number, url: string, tag: string): Promise<PeerMeas
   try {
     await Promise.all([events.waitUntilReady(), flows.waitUntilReady()]);
     const rss = rssSampler();
+    const cpu = process.cpuUsage();
     const t0 = performance.now();
     const children = Array.from({ length: n }, (_, i) => ({ name: "child", queueName: CHILDREN_QUEUE, data: { i } }));
     const node = await flows.add({ name: "parent", queueName: PARENTS_QUEUE, data: { n }, children });
     const added = performance.now();
     const sum: unknown = await Promise.race([node.job.waitUntilFinished(events), worker.failed]);
     const done = performance.now();
+    const cpuSeconds = cpuSecondsSince(cpu);
     const peakRssMB = rss.stop();
     checkSum("bullmq", sum, n);
-    const workerPeakRssMB = await worker.stop();
+    const w = await worker.stop();
     return {
-      n, seconds: (done - t0) / 1000, sum: sum as number, peakRssMB, workerPeakRssMB,
+      n, seconds: (done - t0) / 1000, sum: sum as number, peakRssMB, workerPeakRssMB: w.peakRssMB, cpuSeconds, workerCpuSeconds: w.cpuSeconds,
       addSeconds: (added - t0) / 1000, server: `Redis ${version}`,
     };
   } finally {

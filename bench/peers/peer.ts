@@ -28,6 +28,10 @@ export interface PeerMeasure {
   peakRssMB: number;
   /** Peak RSS of a separate worker process, when the peer has one, in MB. */
   workerPeakRssMB: number | null;
+  /** CPU seconds (user + system) the producer process used from add to parent done; robust to a loaded machine, unlike `seconds`. */
+  cpuSeconds: number;
+  /** CPU seconds of the separate worker process over the same window, when the peer has one. */
+  workerCpuSeconds: number | null;
   /** Seconds until the fan-out call returned (flow add / children inserted). */
   addSeconds: number;
   /** Server name and version, e.g. "Redis 7.0.15". */
@@ -58,6 +62,12 @@ export function rssSampler(everyMs = 10): { stop(): number } {
       return Math.round((peak / MB) * 10) / 10;
     },
   };
+}
+
+/** CPU seconds (user + system) this process used since `from` (a `process.cpuUsage()`). */
+export function cpuSecondsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
 }
 
 /** Throws unless the parent summed every child. */

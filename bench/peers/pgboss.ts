@@ -16,7 +16,7 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import PgBoss from "pg-boss";
-import { checkSum, rssSampler, type PeerInfo, type PeerMeasure } from "./peer.ts";
+import { checkSum, cpuSecondsSince, rssSampler, type PeerInfo, type PeerMeasure } from "./peer.ts";
 
 const CHILDREN_QUEUE = "children";
 const PARENTS_QUEUE = "parents";
@@ -132,6 +132,7 @@ export async function run(n: number, url: string, tag: string): Promise<PeerMeas
     }));
 
     const rss = rssSampler();
+    const cpu = process.cpuUsage();
     const returned = new Promise<void>((r) => { parentReturned = r; });
     const t0 = performance.now();
     const parent = randomUUID();
@@ -151,10 +152,11 @@ export async function run(n: number, url: string, tag: string): Promise<PeerMeas
       const job = await boss.getJobById<{ parent: string }>(PARENTS_QUEUE, parent);
       if (job?.state === "completed") {
         const done = performance.now();
+        const cpuSeconds = cpuSecondsSince(cpu);
         const peakRssMB = rss.stop();
         const sum = checkSum("pg-boss", (job.output as { sum?: unknown } | null)?.sum, n);
         return {
-          n, seconds: (done - t0) / 1000, sum, peakRssMB, workerPeakRssMB: null,
+          n, seconds: (done - t0) / 1000, sum, peakRssMB, workerPeakRssMB: null, cpuSeconds, workerCpuSeconds: null,
           addSeconds: (added - t0) / 1000, server: `PostgreSQL ${String(v!.v).split(" ")[0]}`,
         };
       }
