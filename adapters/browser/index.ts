@@ -5,3 +5,4 @@
  */
 export * from "../../src/index.ts";
 export { IdbStore, type IdbStoreOptions } from "./idb-store.ts";
+export { PortTransport, type PortLike, type PortTransportOptions } from "./port-transport.ts";
