@@ -62,18 +62,21 @@ export function simUiFiles(dir: string = simUiDir()): Promise<StaticFile[]> {
 }
 
 /**
- * A node:http listener serving `files` under `prefix` ("" or "/sim"); the
- * prefix itself and "prefix/" answer index.html. Anything else is a 404.
+ * A node:http listener serving `files` under `prefix` ("" or "/sim"):
+ * "prefix/" answers index.html, "prefix" redirects there (the page's URLs
+ * are relative). Anything else is a 404.
  */
 export function staticListener(files: readonly StaticFile[], prefix = ""): (req: IncomingMessage, res: ServerResponse) => void {
   const byPath = new Map(files.map((f) => [prefix + f.path, f]));
   const index = byPath.get(`${prefix}/index.html`);
-  if (index) {
-    byPath.set(prefix + "/", index);
-    if (prefix !== "") byPath.set(prefix, index);
-  }
+  if (index) byPath.set(prefix + "/", index);
   return (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const url = new URL(req.url ?? "/", "http://x");
+    const path = decodeURIComponent(url.pathname);
+    if (prefix !== "" && path === prefix) {
+      res.writeHead(301, { location: `${prefix}/${url.search}` }).end();
+      return;
+    }
     const f = req.method === "GET" || req.method === "HEAD" ? byPath.get(path) : undefined;
     if (!f) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(`not found: ${path}`);

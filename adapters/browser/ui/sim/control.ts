@@ -1,0 +1,25 @@
+/**
+ * Control messages between the page and a simulated worker's Web Worker:
+ * the fleet's own channel (Worker.postMessage), apart from the taskmill
+ * transport, which runs over the MessagePort handed over in `init`.
+ */
+
+/** Page → Web Worker. */
+export type ToSimWorker =
+  | {
+    type: "init";
+    workerId: string;
+    /** The master's transport address. */
+    master: string;
+    /** The worker's end of its MessageChannel with the page. */
+    port: MessagePort;
+    msPerTask: number;
+    slots: number;
+    heartbeatMs: number;
+  }
+  | { type: "speed"; msPerTask: number };
+
+/** Web Worker → page. */
+export type FromSimWorker =
+  | { type: "joined"; workerId: string }
+  | { type: "error"; workerId: string; message: string };
