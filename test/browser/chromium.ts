@@ -73,10 +73,10 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Serves `files` (or every file of a folder) on 127.0.0.1, on a free port. */
-export async function serveStatic(files: string | readonly StaticFile[]): Promise<Served> {
+/** Serves `files` (or every file of a folder) under `prefix` on 127.0.0.1, on a free port. */
+export async function serveStatic(files: string | readonly StaticFile[], prefix = ""): Promise<Served> {
   const list = typeof files === "string" ? await staticFiles(files) : files;
-  const server = createServer(staticListener(list));
+  const server = createServer(staticListener(list, prefix));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
