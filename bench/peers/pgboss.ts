@@ -4,11 +4,11 @@
 // a completion counter in a table beside pg-boss's (schema `tag`):
 // - fan-out: one transaction inserts the counter row (expected = n) and the n
 //   children jobs (boss.insert, 5,000 per statement), then wakes the worker;
-// - children: one worker, batchSize 5000 (PERF-NOTES' setting). Each child
+// - children: two workers, batchSize 5000 (PERF-NOTES' setting). Each child
 //   returns 1; per batch, one transaction completes the batch's jobs
 //   (boss.complete with the transaction as `db`) and adds their count and sum
-//   to the counter, so a retried batch is never counted twice. The worker then
-//   wakes itself (notifyWorker) instead of sleeping out its polling interval;
+//   to the counter, so a retried batch is never counted twice. The workers are
+//   then woken (notifyWorker) instead of sleeping out their polling interval;
 // - the batch that brings the count to n sends the parent job (its id fixed
 //   up front); the parent worker reads the counter, checks the count and
 //   returns the sum, which pg-boss stores as the parent's output.
@@ -22,12 +22,18 @@ const CHILDREN_QUEUE = "children";
 const PARENTS_QUEUE = "parents";
 /** Jobs per fetch of the children's worker, and per insert statement (PERF-NOTES: batchSize 5000). */
 export const PGBOSS_BATCH = 5000;
+/**
+ * Workers (work() calls) on the children's queue. One worker fetches, runs and
+ * completes one batch at a time; a second one overlaps its fetch with the
+ * other's completion (100k children: 3.0 s instead of 3.9 s; bench/RESULTS.md).
+ */
+export const PGBOSS_CHILD_WORKERS = 2;
 
 export const pgbossPeer: PeerInfo = {
   name: "pg-boss",
   module: "pgboss",
   service: "postgres",
-  workers: `in-process (notifyWorker): children batchSize ${PGBOSS_BATCH}, parent batchSize 1; fan-in counter updated in the batch's completing transaction`,
+  workers: `in-process (notifyWorker): ${PGBOSS_CHILD_WORKERS} children workers × batchSize ${PGBOSS_BATCH}, parent batchSize 1; fan-in counter updated in the batch's completing transaction`,
 };
 
 /** The part of node-postgres used here: the driver pg-boss itself runs on. */
@@ -76,7 +82,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function run(n: number, url: string, tag: string): Promise<PeerMeasure> {
   const schema = tag;
   const counter = `${schema}.peers_fanin`;
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = new pg.Pool({ connectionString: url, max: PGBOSS_CHILD_WORKERS + 1 });
   const boss = new PgBoss({ connectionString: url, schema, supervise: false, schedule: false });
   let failure: Error | null = null;
   boss.on("error", (e) => { failure ??= e; });
@@ -98,7 +104,9 @@ export async function run(n: number, url: string, tag: string): Promise<PeerMeas
 
     let parentWorker = "";
     let parentReturned: (() => void) | null = null;
-    const childWorker = await boss.work<{ parent: string }>(CHILDREN_QUEUE, { batchSize: PGBOSS_BATCH }, (jobs) => recordFailure(async () => {
+    const childWorkers: string[] = [];
+    const wakeChildWorkers = () => { for (const id of childWorkers) boss.notifyWorker(id); };
+    const children = (jobs: PgBoss.Job<{ parent: string }>[]) => recordFailure(async () => {
       const byParent = new Map<string, { ids: string[]; sum: number }>();
       for (const job of jobs) {
         const result = 1; // the child's work
@@ -122,8 +130,9 @@ export async function run(n: number, url: string, tag: string): Promise<PeerMeas
         await boss.send(PARENTS_QUEUE, { parent }, { id: parent });
         boss.notifyWorker(parentWorker);
       }
-      boss.notifyWorker(childWorker);
-    }));
+      wakeChildWorkers();
+    });
+    for (let w = 0; w < PGBOSS_CHILD_WORKERS; w++) childWorkers.push(await boss.work(CHILDREN_QUEUE, { batchSize: PGBOSS_BATCH }, children));
     parentWorker = await boss.work<{ parent: string }>(PARENTS_QUEUE, { batchSize: 1 }, ([job]) => recordFailure(async () => {
       const { rows: [row] } = await pool.query(`select done, expected, total from ${counter} where id = $1`, [job!.data.parent]);
       if (row!.done !== row!.expected) throw new Error(`pg-boss: the parent ran with ${String(row!.done)} of ${String(row!.expected)} children done`);
@@ -143,7 +152,7 @@ export async function run(n: number, url: string, tag: string): Promise<PeerMeas
         await boss.insert(jobs, { db });
       }
     });
-    boss.notifyWorker(childWorker);
+    wakeChildWorkers();
     const added = performance.now();
     // Wait in-process for the parent's handler, then for pg-boss to store its completion.
     for (;;) {
