@@ -1,6 +1,7 @@
 // Bundles the browser UI with rolldown into dist/ui/ (or --out DIR): the
 // simulation harness page (sim.js), its Web Worker (sim-worker.js), the page
-// and its styles. Each entry is one self-contained ES module.
+// and its styles; the master's dashboard in dist/ui/dashboard/ (dashboard.js,
+// its page and styles). Each entry is one self-contained ES module.
 import { build } from "rolldown";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join, dirname, resolve } from "node:path";
@@ -14,17 +15,22 @@ const ui = join(root, "adapters/browser/ui");
 const ENTRIES = {
   "sim.js": join(ui, "sim/main.ts"),
   "sim-worker.js": join(ui, "sim/sim-worker.ts"),
+  "dashboard/dashboard.js": join(ui, "dashboard/main.ts"),
 };
 const COPIES = {
   "index.html": join(ui, "sim/index.html"),
   "sim.css": join(ui, "sim/sim.css"),
   "components.css": join(ui, "components/components.css"),
   "uplot.css": join(root, "node_modules/uplot/dist/uPlot.min.css"),
+  "dashboard/index.html": join(ui, "dashboard/index.html"),
+  "dashboard/dashboard.css": join(ui, "dashboard/dashboard.css"),
+  "dashboard/components.css": join(ui, "components/components.css"),
+  "dashboard/uplot.css": join(root, "node_modules/uplot/dist/uPlot.min.css"),
 };
 
 const t0 = performance.now();
 rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
+mkdirSync(join(out, "dashboard"), { recursive: true });
 const problems = [];
 await Promise.all(Object.entries(ENTRIES).map(([file, input]) => build({
   input,
