@@ -6,6 +6,7 @@ import { nodeLoad } from "../load-probe.ts";
 import { serveApp, freePort } from "../serve.ts";
 import { loadProcessors } from "../load-processors.ts";
 import { openStore } from "../open-store.ts";
+import { uiRoutes } from "../ui-routes.ts";
 
 /** Options of `taskmill master`. */
 export interface MasterCommandOptions {
@@ -40,6 +41,8 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const base = transport.baseUrl;
   const own = new Worker({ workerId: `master@${o.host}:${port}`, address: `${base}/worker`, transport, clock, processors, slots: o.slots ?? 64, loadProbe: nodeLoad });
   const master = new Master({ store, transport, clock, address: base, ownWorker: own, loadProbe: nodeLoad });
+  // The pages first: they need no token (the dashboard asks for it); the API after them keeps its bearer check.
+  transport.app.route("/", await uiRoutes());
   transport.app.route("/", masterApi(master, { token: o.token, maxBodyBytes: o.maxBodyBytes }));
   const server = await serveApp(transport.app, port, o.host);
   await master.start();
