@@ -11,7 +11,7 @@
 import { fork } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { ensurePostgres, ensureRedis, type Service } from "../test/services.ts";
 import { PEERS, type Peer } from "./peers/index.ts";
 import type { PeerMeasure, PeerService } from "./peers/peer.ts";
@@ -119,11 +119,13 @@ function measure(peer: Peer, n: number, url: string): Promise<PeerMeasure> {
 }
 
 /** taskmill's tasks/s for mode push and `n` children, from the e2e results, or why there is none. */
-export function e2eRate(file: string, n: number): { rate: number; source: string } | { rate: null; source: string } {
-  if (!existsSync(file)) return { rate: null, source: `no ${file} (the e2e suite writes it)` };
+export function e2eRate(path: string, n: number): { rate: number; source: string } | { rate: null; source: string } {
+  /** The path as people read it: relative to the repository when inside it. */
+  const file = relative(repoRoot(), path).startsWith("..") ? path : relative(repoRoot(), path);
+  if (!existsSync(path)) return { rate: null, source: `no ${file} (the e2e suite writes it)` };
   let rows: unknown;
   try {
-    rows = JSON.parse(readFileSync(file, "utf8"));
+    rows = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
     return { rate: null, source: `${file} does not parse: ${e instanceof Error ? e.message : String(e)}` };
   }
