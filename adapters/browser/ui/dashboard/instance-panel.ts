@@ -12,10 +12,12 @@ import { TimeChart } from "../components/time-chart.ts";
 import type { InstanceView } from "../../../../src/master/master.ts";
 import type { Progress } from "../../../../src/store/task-store.ts";
 import { AuthError, type Api } from "./api.ts";
-import { endedTasks, resultText, totalTasks } from "./format-result.ts";
+import { resultText } from "./format-result.ts";
 
 /** How long to wait before reopening a stream that ended while the instance still ran. */
 const RECONNECT_MS = 1000;
+/** Shortest span of one throughput point, ms. */
+const MIN_SPAN_MS = 150;
 
 /** What a progress or done event carries (InstanceProgress or InstanceView). */
 type Live = Pick<InstanceView, "instanceId" | "status" | "result"> & Partial<InstanceView> & Partial<Progress>;
@@ -30,8 +32,8 @@ export class InstancePanel {
   readonly #taskForm = h("form", { id: "kill-task", class: "kill-task", onsubmit: (e: Event) => { e.preventDefault(); void this.#killTask(); } },
     this.#taskInput, h("button", { type: "submit", class: "danger" }, "Kill task"));
   readonly #actions = h("div", { class: "actions" }, this.#killButton, this.#taskForm);
-  readonly throughput = new TimeChart({ title: "Throughput", unit: "tasks/s", height: 160 });
-  readonly percent = new TimeChart({ title: "Done per task name", unit: "% done", height: 160, yRange: [0, 100] });
+  readonly throughput = new TimeChart({ title: "Throughput", unit: "tasks/s", height: 180 });
+  readonly percent = new TimeChart({ title: "Done per task name", unit: "% done", height: 180, yRange: [0, 100] });
   readonly nameBars = new ProgressBars("Per task name", "no tasks yet");
   readonly workerBars = new ProgressBars("Per worker", "no worker has had a task yet");
   readonly el = h("section", { id: "panel", class: "card panel", hidden: true },
@@ -41,7 +43,7 @@ export class InstancePanel {
 
   #view: InstanceView | null = null;
   #abort: AbortController | null = null;
-  #last: { at: number; ended: number } | null = null;
+  #last: { at: number; success: number; failed: number } | null = null;
 
   /** @param onChange called when the instance's status changes (to refresh the list); onAuth on a 401. */
   constructor(readonly api: Api, readonly onChange: () => void, readonly onAuth: () => void) {}
@@ -61,7 +63,7 @@ export class InstancePanel {
     this.percent.clear();
     this.nameBars.update([]);
     this.workerBars.update([]);
-    this.#message.textContent = "";
+    this.#say("");
     this.el.hidden = id === null;
     if (id === null) return;
     const abort = new AbortController();
@@ -87,7 +89,7 @@ export class InstancePanel {
       } catch (e) {
         if (signal.aborted) return;
         if (e instanceof AuthError) return this.#fail(e);
-        this.#message.textContent = `event stream: ${e instanceof Error ? e.message : String(e)}; retrying`;
+        this.#say(`event stream: ${e instanceof Error ? e.message : String(e)}; retrying`, true);
       }
       if (this.#view?.status !== "RUNNING" || signal.aborted) break;
       await new Promise((r) => setTimeout(r, RECONNECT_MS));
@@ -120,24 +122,35 @@ export class InstancePanel {
     if (was !== undefined && was !== v.status) this.onChange();
   }
 
-  /** One chart point per event: throughput since the previous one, % done per name. */
+  /**
+   * Chart points: % done per name on each event; succeeded and failed tasks
+   * per second over at least MIN_SPAN_MS since the previous throughput point
+   * (events closer together, like the final one, would make spikes).
+   */
   #sample(v: InstanceView, p: NonNullable<InstanceView["progress"]>): void {
-    const ended = endedTasks(p), total = totalTasks(p);
-    this.#live.dataset.ended = String(ended);
-    this.#live.dataset.total = String(total);
-    let success = 0;
-    for (const c of Object.values(p.names)) success += c.success;
+    let success = 0, failed = 0, total = 0;
+    for (const c of Object.values(p.names)) { success += c.success; failed += c.failed; total += c.total; }
+    this.#live.dataset.ended = String(success + failed);
     this.#live.dataset.success = String(success);
-    this.#live.textContent = `${int(ended)} of ${int(total)} tasks ended (${int(success)} succeeded)`;
-    if (v.status !== "RUNNING" && this.#last === null) return; // a finished instance: no live chart
+    this.#live.dataset.total = String(total);
+    this.#live.textContent = `${int(success + failed)} of ${int(total)} tasks ended: ${int(success)} succeeded, ${int(failed)} failed`;
+    if (v.status !== "RUNNING" && this.#last === null) return; // finished before we looked: no live chart
     const now = Date.now();
     const t = (now - v.createdAt) / 1000;
-    const rate = this.#last ? ((ended - this.#last.ended) * 1000) / Math.max(1, now - this.#last.at) : 0;
-    this.#last = { at: now, ended };
-    this.throughput.push(t, { "tasks/s": Math.round(rate) });
     const pct: Record<string, number> = {};
     for (const [k, c] of Object.entries(p.names)) pct[k] = c.total > 0 ? (100 * (c.success + c.failed)) / c.total : 0;
     this.percent.push(t, pct);
+    if (this.#last === null) {
+      this.#last = { at: now, success, failed };
+      return;
+    }
+    const span = now - this.#last.at;
+    if (span < MIN_SPAN_MS) return;
+    this.throughput.push(t, {
+      "succeeded/s": Math.round(((success - this.#last.success) * 1000) / span),
+      "failed/s": Math.round(((failed - this.#last.failed) * 1000) / span),
+    });
+    this.#last = { at: now, success, failed };
   }
 
   #renderHead(v: InstanceView): void {
@@ -157,7 +170,7 @@ export class InstancePanel {
     if (!id || !confirm(`Kill instance ${id}? Its unfinished tasks fail and it ends FAILED.`)) return;
     try {
       await this.api.kill(id, "killed from the dashboard");
-      this.#message.textContent = "kill sent";
+      this.#say("kill sent");
       this.onChange();
     } catch (e) {
       this.#fail(e);
@@ -169,7 +182,7 @@ export class InstancePanel {
     if (!id || !taskId) return;
     try {
       await this.api.killTask(id, taskId, "killed from the dashboard");
-      this.#message.textContent = `task ${taskId} killed`;
+      this.#say(`task ${taskId} killed`);
       this.#taskInput.value = "";
     } catch (e) {
       this.#fail(e);
@@ -178,6 +191,11 @@ export class InstancePanel {
 
   #fail(e: unknown): void {
     if (e instanceof AuthError) this.onAuth();
-    this.#message.textContent = e instanceof Error ? e.message : String(e);
+    this.#say(e instanceof Error ? e.message : String(e), true);
+  }
+
+  #say(text: string, error = false): void {
+    this.#message.textContent = text;
+    this.#message.classList.toggle("error", error);
   }
 }

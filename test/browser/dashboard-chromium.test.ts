@@ -1,0 +1,123 @@
+/**
+ * The master's dashboard end to end: a real Node master (SQLite, bearer
+ * token) and one worker process, the dashboard at the master's / in headless
+ * Chromium. The page asks for the token, lists the instances, follows one
+ * running instance's live progress to SUCCESS and kills another. Screenshots
+ * go to test-artifacts/ (gitignored).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { ARTIFACTS, chromiumCheck, collectPageErrors, launchChromium } from "./chromium.ts";
+import { CHAOS_PROCESSORS, killAll, requireBuild, taskmill } from "../processes.ts";
+
+const chromium = chromiumCheck();
+if (!chromium.ok) test.skip(chromium.reason, () => undefined);
+
+const TOKEN = "dashboard-test-token";
+const AUTH = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+/** Tasks go to the worker process only, progress is pushed five times a second. */
+const SETTINGS = { execOnMaster: false, progressMs: 200, heartbeatMs: 200, consumerSize: 8, pageSize: 16 };
+
+async function submit(url: string, params: { n: number; ms: number }): Promise<string> {
+  const res = await fetch(`${url}/api/instances`, { method: "POST", headers: AUTH, body: JSON.stringify({ processor: "slowSum", params, settings: SETTINGS }) });
+  const body = await res.json() as { instanceId: string; error?: string };
+  if (res.status !== 201) throw new Error(`submit: ${res.status} ${body.error}`);
+  return body.instanceId;
+}
+
+const successOf = (page: Page) => page.$eval("#live", (e) => Number((e as HTMLElement).dataset.success ?? "0"));
+
+describe.skipIf(!chromium.ok)("the dashboard at the master's / in headless Chromium", () => {
+  let dir = "";
+  let url = "";
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    requireBuild();
+    dir = mkdtempSync(join(tmpdir(), "taskmill-dashboard-"));
+    const master = taskmill(["master", "--port", "0", "--store", `sqlite:${join(dir, "taskmill.db")}`, "--processors", CHAOS_PROCESSORS, "--token", TOKEN]);
+    url = (await master.waitFor("master-ready")).url as string;
+    const worker = taskmill(["worker", "--master", url, "--processors", CHAOS_PROCESSORS, "--id", "w1", "--slots", "8", "--heartbeat-ms", "200", "--token", TOKEN]);
+    await worker.waitFor("worker-ready");
+    browser = await launchChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await killAll();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("D1: the pages need no token but the API does; /sim redirects to the harness", async () => {
+    expect((await fetch(`${url}/`)).status).toBe(200);
+    expect((await fetch(`${url}/dashboard.js`)).headers.get("content-type")).toMatch(/javascript/);
+    const sim = await fetch(`${url}/sim`, { redirect: "manual" });
+    expect(sim.status).toBe(301);
+    expect(new URL(sim.headers.get("location")!, url).pathname).toBe("/sim/");
+    expect((await fetch(`${url}/sim/`)).status).toBe(200);
+    for (const path of ["/api/instances", "/health", "/metrics", "/openapi.json"]) expect((await fetch(`${url}${path}`)).status, path).toBe(401);
+    expect((await fetch(`${url}/health`, { headers: AUTH })).status).toBe(200);
+  });
+
+  test("D2: after the token, an instance shows live progress that moves, then SUCCESS; a second one is killed from its kill button and ends FAILED", { timeout: 30_000 }, async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 1000 } });
+    const errors = collectPageErrors(page);
+    await page.goto(url);
+
+    // The page asks for the token once, keeps it for the tab.
+    await page.waitForSelector("#token-form:not([hidden])", { timeout: 10_000 });
+    await page.fill("#token", TOKEN);
+    await page.click('#token-form button[type="submit"]');
+    await page.waitForSelector('#status[data-phase="ready"]', { timeout: 10_000 });
+    expect(await page.evaluate(() => sessionStorage.getItem("taskmill.token"))).toBe(TOKEN);
+
+    // A: 600 tasks of 60 ms on 8 slots, about 4.5 s.
+    const a = await submit(url, { n: 600, ms: 60 });
+    const rowA = `#instances tr[data-instance="${a}"]`;
+    await page.waitForSelector(rowA, { timeout: 5_000 });
+    await page.click(rowA);
+    await page.waitForSelector(`#panel[data-instance="${a}"][data-status="RUNNING"]`, { timeout: 5_000 });
+    await page.waitForFunction(() => Number((document.querySelector("#live") as HTMLElement | null)?.dataset.success ?? 0) > 0, null, { timeout: 10_000, polling: 50 });
+    const first = await successOf(page);
+    await page.waitForFunction((n) => Number((document.querySelector("#live") as HTMLElement).dataset.success) > n, first, { timeout: 5_000, polling: 50 });
+    const second = await successOf(page);
+    expect(second).toBeGreaterThan(first);
+    expect(await page.$eval("#panel", (e) => (e as HTMLElement).dataset.status)).toBe("RUNNING");
+    expect(await page.$$eval('.tm-bar-row[data-label="T"]', (rows) => rows.length)).toBe(1);
+    expect(await page.$$eval('.tm-bar-row[data-label^="w1"]', (rows) => rows.length)).toBe(1);
+    // A few throughput points in the chart, then a picture of the live view.
+    await page.waitForFunction((n) => Number((document.querySelector("#live") as HTMLElement).dataset.success) > n, second + 150, { timeout: 5_000, polling: 50 });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-running.png"), fullPage: true });
+
+    await page.waitForSelector(`#panel[data-instance="${a}"][data-status="SUCCESS"]`, { timeout: 15_000 });
+    expect(JSON.parse(await page.textContent("#panel-result") ?? "null")).toEqual({ sum: (600 * 599) / 2, count: 600 });
+    expect(await successOf(page)).toBeGreaterThanOrEqual(600);
+    await page.waitForSelector(`${rowA}[data-status="SUCCESS"]`, { timeout: 5_000 });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
+
+    // B: long; listed above A (newest first), killed from the panel.
+    const b = await submit(url, { n: 5000, ms: 100 });
+    const rowB = `#instances tr[data-instance="${b}"]`;
+    await page.waitForSelector(rowB, { timeout: 5_000 });
+    expect(await page.$$eval("#instances tr[data-instance]", (rows) => rows.map((r) => (r as HTMLElement).dataset.instance))).toEqual([b, a]);
+    await page.click(rowB);
+    await page.waitForSelector(`#panel[data-instance="${b}"][data-status="RUNNING"] #kill-instance`, { timeout: 5_000 });
+    page.once("dialog", (d) => void d.accept());
+    await page.click("#kill-instance");
+    await page.waitForSelector(`#panel[data-instance="${b}"][data-status="FAILED"]`, { timeout: 10_000 });
+    expect(await page.textContent("#panel-result")).toMatch(/^killed/);
+    await page.waitForSelector(`${rowB}[data-status="FAILED"]`, { timeout: 5_000 });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-killed.png"), fullPage: true });
+
+    const view = await (await fetch(`${url}/api/instances/${b}`, { headers: AUTH })).json() as { status: string; result: unknown };
+    expect(view.status).toBe("FAILED");
+    expect(String(view.result)).toMatch(/^killed: killed from the dashboard/);
+    // The only console errors allowed are the 401s that made the page ask for the token.
+    expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
+    await page.close();
+  });
+});
