@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, chromiumCheck, collectPageErrors, launchChromium } from "./chromium.ts";
 import { CHAOS_PROCESSORS, killAll, requireBuild, taskmill } from "../processes.ts";
+import { readSse, type SseEvent } from "../../adapters/browser/ui/dashboard/sse.ts";
 
 const chromium = chromiumCheck();
 if (!chromium.ok) test.skip(chromium.reason, () => undefined);
@@ -27,6 +28,28 @@ async function submit(url: string, params: { n: number; ms: number }): Promise<s
   if (res.status !== 201) throw new Error(`submit: ${res.status} ${body.error}`);
   return body.instanceId;
 }
+
+/** A byte stream delivering `text` in the given chunk sizes (bytes). */
+function chunked(text: string, size: number): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  return new ReadableStream({ pull(c) { if (at >= bytes.length) c.close(); else { c.enqueue(bytes.slice(at, at + size)); at += size; } } });
+}
+
+describe("the dashboard's SSE reader (no browser)", () => {
+  test("D0: events split anywhere (inside a line, a CRLF, a UTF-8 character) read the same; comments skipped, data lines joined, a last event without its blank line kept", async () => {
+    const text = ": hello\r\nevent: progress\r\ndata: {\"n\":1,\"s\":\"é\"}\r\n\r\ndata: a\ndata: b\n\nevent: done\ndata: {}\n";
+    for (const size of [1, 2, 3, 7, 1000]) {
+      const got: SseEvent[] = [];
+      await readSse(chunked(text, size), (e) => got.push(e));
+      expect(got, `chunks of ${size}`).toEqual([
+        { event: "progress", data: '{"n":1,"s":"é"}' },
+        { event: "message", data: "a\nb" },
+        { event: "done", data: "{}" },
+      ]);
+    }
+  });
+});
 
 const successOf = (page: Page) => page.$eval("#live", (e) => Number((e as HTMLElement).dataset.success ?? "0"));
 

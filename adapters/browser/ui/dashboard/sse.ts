@@ -1,7 +1,8 @@
 /**
  * A Server-Sent Events reader over a fetch body (text/event-stream): fields
  * `event` and `data` (several data lines join with "\n"), a blank line ends
- * an event; comments and other fields are skipped.
+ * an event; comments and other fields are skipped. Unlike EventSource, an
+ * event cut off by the end of the stream is still delivered (a final `done`).
  */
 
 /** One event. */
