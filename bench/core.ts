@@ -1,8 +1,8 @@
 // The core suite: each hot-path operation in batches, on the WASM core and
 // on its TypeScript twin, in the same process and run, with the same inputs.
-import {
-  RUNNING, SUCCESS, ROUTE_ROUND_ROBIN, ROUTE_WORKER_LOAD, NAME_FIELDS, N_TOTAL,
-} from "../core-as/shared/constants.ts";
+// Each engine runs in a worker thread of its own (see lib/contender.ts for
+// why); the main thread alternates their rounds.
+import { RUNNING, SUCCESS, ROUTE_ROUND_ROBIN, ROUTE_WORKER_LOAD, N_TOTAL } from "../core-as/shared/constants.ts";
 import { createWasmCore, createTwinCore, type Core, type CoreOptions } from "../src/core/index.ts";
 import { inThread, measurePair, spread, type Contender, type Step } from "./lib/measure.ts";
 import { WorkerContender } from "./lib/contender.ts";
