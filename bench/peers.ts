@@ -164,7 +164,7 @@ export async function runPeersBench(options: Partial<PeersBenchOptions & BenchOp
   const peers = o.peers.filter((p) => {
     const s = urls.get(p.service)!;
     if ("skip" in s) {
-      const line = `${p.name} SKIPPED: ${s.skip}`;
+      const line = `${p.name} SKIPPED: ${s.skip.replace(/^\w+ tests SKIPPED: /, "")}`;
       o.log(`peers: ${line}`);
       notes.push(line);
       return false;
