@@ -24,6 +24,7 @@ import { settingsRate, type ResolvedSettings } from "./settings.ts";
 import type { WorkerInfo } from "./worker-registry.ts";
 import { TaskSlots } from "./task-slots.ts";
 import { WriteChain } from "./write-chain.ts";
+import { HandleDeque } from "./handle-deque.ts";
 
 /** What an instance needs from the master hosting it. */
 export interface InstanceHost {
@@ -101,7 +102,7 @@ export class MapTaskMaster {
   #missing = new Map<number, number>();
   #traceIds = new Map<number, string>();
   /** Handles sent back by failover, dispatched before the queue. */
-  #retry: number[] = [];
+  #retry = new HandleDeque();
   /** Push batches awaiting their worker's acknowledgement. */
   #flights = new Set<{ idx: number; open: boolean }>();
   /** Routed batches waiting for a free dispatcher (at most one round's worth). */
@@ -230,7 +231,7 @@ export class MapTaskMaster {
     this.#workerAt = [];
     this.#missing = new Map();
     this.#traceIds = new Map();
-    this.#retry = [];
+    this.#retry.clear();
     this.#sends = [];
     this.#flights = new Set();
     this.#reserved = 0;
@@ -404,7 +405,7 @@ export class MapTaskMaster {
       if (this.settings.failover) {
         this.#core.table.requeue(handles, handles.length);
         this.#writes.fire(() => this.#host.store.resetWorkerTasks(this.#fence, w.key, { status: INIT, queued: true }));
-        this.#retry.push(...handles);
+        this.#retry.pushAll(handles);
       } else {
         for (const h of handles) this.#slots.release(h);
         this.#core.table.fail(handles, handles.length);
@@ -639,7 +640,7 @@ export class MapTaskMaster {
     const out = new Uint32Array(n);
     let k = 0;
     const t = this.#core.table;
-    while (k < n && this.#retry.length > 0) {
+    while (k < n && this.#retry.size > 0) {
       const h = this.#retry.shift()!;
       if (t.status(h) === INIT) out[k++] = h;
     }
@@ -654,11 +655,11 @@ export class MapTaskMaster {
 
   /** Puts handles back at the front (they could not be routed now). */
   #untake(handles: Uint32Array): void {
-    if (handles.length > 0) this.#retry.unshift(...handles);
+    this.#retry.unshiftAll(handles);
   }
 
   #pending(): number {
-    return this.#retry.length + this.#core.queue.size;
+    return this.#retry.size + this.#core.queue.size;
   }
 
   #pushRound(): void {
@@ -812,12 +813,14 @@ export class MapTaskMaster {
     const codes = new Int32Array(handles.length);
     t.requeue(handles, handles.length, codes);
     const updates: StatusUpdate[] = [];
+    const back: number[] = [];
     for (let i = 0; i < handles.length; i++) {
       if (codes[i] !== T_OK) continue;
       const h = handles[i]!;
       updates.push({ seq: this.#slots.seqOf(h), status: INIT, attempt: t.attemptOf(h), worker: null });
-      this.#retry.push(h);
+      back.push(h);
     }
+    this.#retry.pushAll(back);
     if (updates.length) this.#writes.fire(() => this.#host.store.updateStatuses(this.#fence, updates));
   }
 

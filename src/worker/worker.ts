@@ -250,7 +250,7 @@ export class Worker {
   #start(m: StartBatch): Reply {
     const p = this.#poolFor(m.master, m.instance, m.worker);
     if (!(p instanceof Pool)) return p;
-    p.waiting.push(...m.tasks);
+    for (const t of m.tasks) p.waiting.push(t);
     this.#drain(p);
     return { ok: true, accepted: m.tasks.length };
   }
@@ -280,7 +280,7 @@ export class Worker {
         }, { timeoutMs: this.#o.requestTimeoutMs });
         if (r.ok) {
           if (p.closed.signal.aborted) break;
-          p.waiting.push(...r.tasks);
+          for (const t of r.tasks) p.waiting.push(t);
           this.#drain(p);
         } else if (r.code === "unregistered") {
           await this.#register(link);
