@@ -24,7 +24,7 @@ import { settingsRate, type ResolvedSettings } from "./settings.ts";
 import type { WorkerInfo } from "./worker-registry.ts";
 import { TaskSlots } from "./task-slots.ts";
 import { WriteChain } from "./write-chain.ts";
-import { HandleDeque } from "./handle-deque.ts";
+import { Deque } from "../runtime/deque.ts";
 
 /** What an instance needs from the master hosting it. */
 export interface InstanceHost {
@@ -102,7 +102,7 @@ export class MapTaskMaster {
   #missing = new Map<number, number>();
   #traceIds = new Map<number, string>();
   /** Handles sent back by failover, dispatched before the queue. */
-  #retry = new HandleDeque();
+  #retry = new Deque<number>();
   /** Push batches awaiting their worker's acknowledgement. */
   #flights = new Set<{ idx: number; open: boolean }>();
   /** Routed batches waiting for a free dispatcher (at most one round's worth). */

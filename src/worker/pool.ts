@@ -1,16 +1,16 @@
 import type { InstanceSpec, TaskSpec } from "../protocol/messages.ts";
 import type { LazyAbort } from "./lazy-abort.ts";
+import { Deque } from "../runtime/deque.ts";
 
 /**
  * The container pool of one instance on a worker: at most `consumerSize`
  * tasks run at once; accepted tasks wait in FIFO order.
  */
 export class Pool {
-  readonly waiting: TaskSpec[] = [];
+  /** Accepted tasks waiting for a slot, FIFO. */
+  readonly waiting = new Deque<TaskSpec>();
   /** taskId → abort controller of running tasks. */
   readonly running = new Map<string, LazyAbort>();
-  /** taskIds killed while waiting or running: their outcome is already reported. */
-  readonly killed = new Set<string>();
   /** Set once the pool is destroyed or the instance killed. */
   readonly closed = new AbortController();
   /** Pull mode: a pull loop is active. */
@@ -21,7 +21,7 @@ export class Pool {
   constructor(readonly spec: InstanceSpec, readonly master: string) {}
 
   /** Tasks held (running + waiting). */
-  get held(): number { return this.running.size + this.waiting.length; }
+  get held(): number { return this.running.size + this.waiting.size; }
   /** Slots free for more tasks. */
   get free(): number { return Math.max(0, this.spec.consumerSize - this.held); }
 }

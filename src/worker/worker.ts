@@ -213,8 +213,7 @@ export class Worker {
       case "killInstance": {
         const p = this.#pools.get(m.instanceId);
         if (p) {
-          for (const t of p.waiting) this.#finish(p, t, { status: "FAILED", result: `killed: ${m.reason}` });
-          p.waiting.length = 0;
+          for (const t of p.waiting.drain()) this.#finish(p, t, { status: "FAILED", result: `killed: ${m.reason}` });
           for (const taskId of [...p.running.keys()]) this.#killTask(p, taskId, m.reason);
         }
         return { ok: true };
@@ -250,7 +249,7 @@ export class Worker {
   #start(m: StartBatch): Reply {
     const p = this.#poolFor(m.master, m.instance, m.worker);
     if (!(p instanceof Pool)) return p;
-    for (const t of m.tasks) p.waiting.push(t);
+    p.waiting.pushAll(m.tasks);
     this.#drain(p);
     return { ok: true, accepted: m.tasks.length };
   }
@@ -280,7 +279,7 @@ export class Worker {
         }, { timeoutMs: this.#o.requestTimeoutMs });
         if (r.ok) {
           if (p.closed.signal.aborted) break;
-          for (const t of r.tasks) p.waiting.push(t);
+          p.waiting.pushAll(r.tasks);
           this.#drain(p);
         } else if (r.code === "unregistered") {
           await this.#register(link);
@@ -298,16 +297,15 @@ export class Worker {
 
   #closePool(p: Pool, reason: string): void {
     p.closed.abort(reason);
-    p.waiting.length = 0;
+    p.waiting.clear();
     for (const ac of p.running.values()) ac.abort(reason);
     p.wake?.();
   }
 
   #killTask(p: Pool, taskId: string, reason: string): void {
-    const i = p.waiting.findIndex((t) => t.taskId === taskId);
-    if (i >= 0) {
-      const [t] = p.waiting.splice(i, 1);
-      this.#finish(p, t!, { status: "FAILED", result: `killed: ${reason}` });
+    const waiting = p.waiting.removeFirst((t) => t.taskId === taskId);
+    if (waiting) {
+      this.#finish(p, waiting, { status: "FAILED", result: `killed: ${reason}` });
       return;
     }
     const ac = p.running.get(taskId);
@@ -316,7 +314,7 @@ export class Worker {
   }
 
   #drain(p: Pool): void {
-    while (p.running.size < p.spec.consumerSize && p.waiting.length > 0 && !p.closed.signal.aborted) {
+    while (p.running.size < p.spec.consumerSize && p.waiting.size > 0 && !p.closed.signal.aborted) {
       const t = p.waiting.shift()!;
       void this.#run(p, t);
     }

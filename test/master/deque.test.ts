@@ -1,11 +1,11 @@
 import { describe, it, expect } from "vitest";
-import { HandleDeque } from "../../src/master/handle-deque.ts";
+import { Deque } from "../../src/runtime/deque.ts";
 import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 
 describe("failed-over handles", () => {
   it("the deque keeps order through pushes, shifts and put-backs, at any size", () => {
-    const d = new HandleDeque();
+    const d = new Deque<number>();
     const many = Uint32Array.from({ length: 300_000 }, (_, i) => i);
     d.pushAll(many); // no argument spreading: 300k at once is fine
     expect(d.size).toBe(300_000);
@@ -13,7 +13,9 @@ describe("failed-over handles", () => {
     d.unshiftAll([7, 8]);
     expect([d.shift(), d.shift(), d.shift()]).toEqual([7, 8, 200_000]);
     expect(d.size).toBe(99_999);
-    d.clear();
+    expect(d.removeFirst((x) => x === 200_005)).toBe(200_005);
+    expect(d.drain().slice(0, 5)).toEqual([200_001, 200_002, 200_003, 200_004, 200_006]);
+    expect(d.size).toBe(0);
     expect(d.shift()).toBeUndefined();
   });
 
