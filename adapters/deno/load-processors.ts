@@ -1,5 +1,5 @@
-import { processorKind } from "../../src/processor/define.ts";
-import type { Processor, ProcessorMap } from "../../src/processor/types.ts";
+import { pickProcessors } from "../../src/processor/pick.ts";
+import type { ProcessorMap } from "../../src/processor/types.ts";
 
 /** The file: URL of an absolute path (POSIX or Windows), with #, ? and spaces escaped. */
 function fileUrl(path: string): string {
@@ -27,11 +27,5 @@ export async function loadProcessors(modulePath: string, warn: (msg: string) => 
   } catch (e) {
     throw new Error(`--processors: could not load ${file}: ${(e as Error).message}`);
   }
-  const out: Record<string, Processor> = {};
-  for (const [name, value] of Object.entries(mod)) {
-    if (processorKind(value)) out[name] = value as Processor;
-    else warn(`taskmill: ignoring export "${name}" of ${modulePath}: not a processor (Expected an object with process(ctx) and, for MapReduce, reduce(ctx))`);
-  }
-  if (Object.keys(out).length === 0) throw new Error(`--processors: ${modulePath} exports no processor (Expected named exports made with defineMap/defineMapReduce or objects with process(ctx))`);
-  return out;
+  return pickProcessors(mod, modulePath, warn);
 }

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
-import { processorKind } from "../../src/processor/define.ts";
-import type { Processor, ProcessorMap } from "../../src/processor/types.ts";
+import { pickProcessors } from "../../src/processor/pick.ts";
+import type { ProcessorMap } from "../../src/processor/types.ts";
 
 /**
  * Loads a processor module: an ES module whose named exports are processors
@@ -19,11 +19,5 @@ export async function loadProcessors(modulePath: string, warn: (msg: string) => 
   } catch (e) {
     throw new Error(`--processors: could not load ${file}: ${(e as Error).message}`);
   }
-  const out: Record<string, Processor> = {};
-  for (const [name, value] of Object.entries(mod)) {
-    if (processorKind(value)) out[name] = value as Processor;
-    else warn(`taskmill: ignoring export "${name}" of ${modulePath}: not a processor (Expected an object with process(ctx) and, for MapReduce, reduce(ctx))`);
-  }
-  if (Object.keys(out).length === 0) throw new Error(`--processors: ${modulePath} exports no processor (Expected named exports made with defineMap/defineMapReduce or objects with process(ctx))`);
-  return out;
+  return pickProcessors(mod, modulePath, warn);
 }

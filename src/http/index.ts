@@ -5,3 +5,4 @@ export { MESSAGE_ROUTES } from "./routes.ts";
 export { REFUSAL_STATUS } from "./status.ts";
 export { openApiDocument } from "./openapi.ts";
 export { metricsText } from "./metrics.ts";
+export { hostMaster, type HostMasterOptions } from "./host-master.ts";

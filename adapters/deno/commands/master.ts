@@ -1,5 +1,5 @@
-import { HttpTransport, masterApi } from "../../../src/http/index.ts";
-import { Master, Worker, RealClock } from "../../../src/index.ts";
+import { HttpTransport, hostMaster } from "../../../src/http/index.ts";
+import { RealClock, type Master } from "../../../src/index.ts";
 import type { TaskStore } from "../../../src/store/task-store.ts";
 import type { ProcessorMap } from "../../../src/processor/types.ts";
 import { denoLoad } from "../load-probe.ts";
@@ -38,10 +38,10 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const late = lateApp();
   const server = await serveApp(late, o.port, o.host);
   const transport = new HttpTransport(server.url, { token: o.token, maxBodyBytes: o.maxBodyBytes });
-  const clock = new RealClock();
-  const own = new Worker({ workerId: `master@${o.host}:${server.port}`, address: `${server.url}/worker`, transport, clock, processors, slots: o.slots ?? 64, loadProbe: denoLoad });
-  const master = new Master({ store, transport, clock, address: server.url, ownWorker: own, loadProbe: denoLoad });
-  transport.app.route("/", masterApi(master, { token: o.token, maxBodyBytes: o.maxBodyBytes }));
+  const { master, own } = hostMaster({
+    store, transport, clock: new RealClock(), processors, loadProbe: denoLoad, ownWorkerId: `master@${o.host}:${server.port}`,
+    slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes,
+  });
   late.app = transport.app;
   try {
     await master.start();

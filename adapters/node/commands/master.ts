@@ -1,5 +1,5 @@
-import { HttpTransport, masterApi } from "../../../src/http/index.ts";
-import { Master, Worker, RealClock } from "../../../src/index.ts";
+import { HttpTransport, hostMaster } from "../../../src/http/index.ts";
+import { RealClock, type Master } from "../../../src/index.ts";
 import type { TaskStore } from "../../../src/store/task-store.ts";
 import type { ProcessorMap } from "../../../src/processor/types.ts";
 import { nodeLoad } from "../load-probe.ts";
@@ -37,13 +37,11 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const store = await openStore(o.store);
   const port = o.port || await freePort();
   const transport = new HttpTransport(`http://${o.host}:${port}`, { token: o.token, maxBodyBytes: o.maxBodyBytes });
-  const clock = new RealClock();
-  const base = transport.baseUrl;
-  const own = new Worker({ workerId: `master@${o.host}:${port}`, address: `${base}/worker`, transport, clock, processors, slots: o.slots ?? 64, loadProbe: nodeLoad });
-  const master = new Master({ store, transport, clock, address: base, ownWorker: own, loadProbe: nodeLoad });
   // The pages first: they need no token (the dashboard asks for it); the API after them keeps its bearer check.
-  transport.app.route("/", await uiRoutes());
-  transport.app.route("/", masterApi(master, { token: o.token, maxBodyBytes: o.maxBodyBytes }));
+  const { master, own } = hostMaster({
+    store, transport, clock: new RealClock(), processors, loadProbe: nodeLoad, ownWorkerId: `master@${o.host}:${port}`,
+    slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(),
+  });
   const server = await serveApp(transport.app, port, o.host);
   await master.start();
   console.log(JSON.stringify({ event: "master-ready", url: server.url, store: store.kind, processors: Object.keys(processors), resumed: master.running() }));
