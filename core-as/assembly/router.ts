@@ -41,6 +41,11 @@ export function route(n: i32, redispatch: i32): i32 {
   }
   // B5: the master's own worker is skipped only while another worker exists.
   const skipMaster = getS(S_EXEC_ON_MASTER) == 0 && valid > 1;
+  // B6 restricts to workers that have answered, among those that may take the task: a master's
+  // own worker that routing skips does not count, else nothing could take it.
+  if (redispatch != 0 && skipMaster) {
+    for (let j = 0; j < count; j++) if (!flag(invalid, j) && flag(alive, j) && flag(wMaster, j)) answered--;
+  }
   const onlyAlive = redispatch != 0 && answered > 0;
   if (getS(S_ROUTE_MODE) == ROUTE_WORKER_LOAD) return routeLoad(n, count, skipMaster, onlyAlive);
   return routeRoundRobin(n, count, skipMaster, onlyAlive);

@@ -234,6 +234,14 @@ export function runCoreSuite(engine: string, newCore: (o?: CoreOptions) => Core)
       expect(route(setup([{ invalid: true }, { invalid: true }]), 3)).toEqual([]);
     });
 
+    it("B6: an answered master's worker that routing skips does not restrict re-dispatch to itself", () => {
+      // execOnMaster off: only the (answered) master's worker has answered; the others must still get the tasks.
+      expect(route(setup([{ isMaster: true, alive: true }, {}, {}], ROUTE_ROUND_ROBIN, false), 2, true)).toEqual([1, 2]);
+      expect(route(setup([{ isMaster: true, alive: true, freeSlots: 5 }, { freeSlots: 1 }, { freeSlots: 1 }], ROUTE_WORKER_LOAD, false), 3, true)).toEqual([1, 2]);
+      // With execOnMaster on, it does count: re-dispatch goes to it.
+      expect(route(setup([{ isMaster: true, alive: true }, {}, {}], ROUTE_ROUND_ROBIN, true), 2, true)).toEqual([0, 0]);
+    });
+
     it("B6: re-dispatched tasks go to workers that have answered; to all when none has", () => {
       expect(route(setup([{}, { alive: true }, { alive: true, invalid: true }, {}]), 3, true)).toEqual([1, 1, 1]);
       expect(route(setup([{}, {}]), 3, true)).toEqual([0, 1, 0]);

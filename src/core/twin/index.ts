@@ -212,6 +212,11 @@ class TwinRouter extends RouterBase {
       if (v.wAlive[i]) answered++;
     }
     const skipMaster = v.state[S_EXEC_ON_MASTER] === 0 && valid > 1;
+    // B6 restricts to workers that have answered, among those that may take the task: a master's
+    // own worker that routing skips does not count, else nothing could take it.
+    if (redispatch && skipMaster) {
+      for (let j = 0; j < n; j++) if (!v.wInvalid[j] && v.wAlive[j] && v.wMaster[j]) answered--;
+    }
     const onlyAlive = redispatch && answered > 0;
     return v.state[S_ROUTE_MODE] === ROUTE_WORKER_LOAD
       ? routeLoad(v, count, out, n, skipMaster, onlyAlive)
