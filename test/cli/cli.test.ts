@@ -5,7 +5,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { taskmill, killAll, poll, requireBuild, CLI, CHAOS_PROCESSORS } from "../processes.ts";
 
 const dirs: string[] = [];
@@ -117,7 +116,6 @@ describe("taskmill CLI", () => {
     expect(s.status).not.toBe(0);
     expect(s.stderr).toContain("mysql://root:***@localhost/db");
     expect(s.stderr).not.toContain("hunter2");
-    void pathToFileURL;
   });
 
   it("with --token, the CLI's requests carry it and others are refused", { timeout: 60_000 }, async () => {
