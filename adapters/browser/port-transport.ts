@@ -18,6 +18,7 @@ import type { Clock, TimerId } from "../../src/runtime/clock.ts";
 import { MasterMessage, WorkerMessage, type Message } from "../../src/protocol/messages.ts";
 import type { Reply } from "../../src/protocol/replies.ts";
 import { deliverLocally } from "../../src/protocol/deliver.ts";
+import { Endpoints } from "../../src/protocol/endpoints.ts";
 import { parseOrRefuse } from "../../src/protocol/validate.ts";
 import { TransportError, type Handler, type ReplyOf, type Transport, type TransportFailure } from "../../src/protocol/transport.ts";
 import { expectInt } from "../../src/errors/validate.ts";
@@ -41,11 +42,6 @@ type Frame =
   | { k: "req"; id: number; to: string; msg: unknown }
   | { k: "res"; id: number; reply: Reply }
   | { k: "err"; id: number; failure: TransportFailure; detail: string };
-
-interface Endpoint {
-  role: "master" | "worker";
-  handler: Handler<never>;
-}
 
 /** A port and what listens on it. */
 interface Link {
@@ -95,7 +91,7 @@ function readFrame(data: unknown): Frame | null {
 export class PortTransport implements Transport {
   readonly #clock: Clock;
   readonly #timeoutMs: number;
-  readonly #endpoints = new Map<string, Endpoint>();
+  readonly #endpoints = new Endpoints();
   /** Address → the link that reaches it. */
   readonly #routes = new Map<string, Link>();
   readonly #links = new Map<PortLike, Link>();
@@ -111,10 +107,7 @@ export class PortTransport implements Transport {
   serve(address: string, role: "master", handler: Handler<MasterMessage>): () => void;
   serve(address: string, role: "worker", handler: Handler<WorkerMessage>): () => void;
   serve(address: string, role: "master" | "worker", handler: Handler<never>): () => void {
-    if (this.#endpoints.has(address)) throw new Error(`address already served: ${address}`);
-    const ep: Endpoint = { role, handler };
-    this.#endpoints.set(address, ep);
-    return () => { if (this.#endpoints.get(address) === ep) this.#endpoints.delete(address); };
+    return this.#endpoints.add(address, role, handler);
   }
 
   /** Routes requests to `address` through `port`, and serves requests arriving on it. Returns disconnect. */

@@ -2,11 +2,7 @@ import type { Clock } from "../runtime/clock.ts";
 import type { MasterMessage, WorkerMessage, Message } from "./messages.ts";
 import { TransportError, type Handler, type ReplyOf, type Transport, type TransportFailure } from "./transport.ts";
 import { deliverLocally } from "./deliver.ts";
-
-interface Endpoint {
-  role: "master" | "worker";
-  handler: Handler<never>;
-}
+import { Endpoints } from "./endpoints.ts";
 
 /**
  * Delivers messages between endpoints in one process. Each message and reply
@@ -15,7 +11,7 @@ interface Endpoint {
  * paused process) until resumed or timed out.
  */
 export class InProcessNetwork implements Transport {
-  readonly #endpoints = new Map<string, Endpoint>();
+  readonly #endpoints = new Endpoints();
   readonly #faults = new Map<string, TransportFailure | "hang">();
   readonly #hung = new Map<string, Array<() => void>>();
   /** Messages delivered, by type (for tests and metrics). */
@@ -27,10 +23,7 @@ export class InProcessNetwork implements Transport {
   serve(address: string, role: "master", handler: Handler<MasterMessage>): () => void;
   serve(address: string, role: "worker", handler: Handler<WorkerMessage>): () => void;
   serve(address: string, role: "master" | "worker", handler: Handler<never>): () => void {
-    if (this.#endpoints.has(address)) throw new Error(`address already served: ${address}`);
-    const ep: Endpoint = { role, handler };
-    this.#endpoints.set(address, ep);
-    return () => { if (this.#endpoints.get(address) === ep) this.#endpoints.delete(address); };
+    return this.#endpoints.add(address, role, handler);
   }
 
   /** Makes requests to `address` fail (refused, timeout, server) or hang; undefined heals it. */
