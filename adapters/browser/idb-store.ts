@@ -3,7 +3,8 @@
  * (IndexedDB orders them element by element, so a key prefix is a range):
  *
  *   ["meta"]                          → last creation order handed out
- *   ["fence", id]                     → { owner, token }
+ *   ["fence", id]                     → { owner, token, until }: until is when
+ *                                       the owner's lease runs out (null or absent: none)
  *   ["inst", id]                      → the rest of the instance record
  *   ["created", createdAt, order]     → id   (listInstances, newest first by a reverse cursor)
  *   ["status", status, createdAt, order] → id (listInstances by status)
@@ -27,16 +28,16 @@ import { FAILED, INIT, PULLED, RUNNING } from "../../core-as/shared/constants.ts
 import { expectInt } from "../../src/errors/validate.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../src/protocol/messages.ts";
-import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "../../src/store/errors.ts";
+import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../src/store/errors.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
 } from "../../src/store/task-store.ts";
 import { descending, lastPart, numbersFrom, prefixRange, req } from "./idb-requests.ts";
 import {
-  checkedTask, checkedUpdate, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
+  checkedTask, checkedUpdate, checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
   checkWorker, type CheckedTask, type CheckedUpdate, decodeJson, encodeJson, expectBoolean, expectString,
-  firstOfEachTaskId, NULL_TEXT,
+  firstOfEachTaskId, NULL_TEXT, requireLease,
 } from "../../src/store/input.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -50,6 +51,8 @@ const MAX_COUNT = 0xffff_ffff;
 interface FenceValue {
   readonly owner: string;
   readonly token: number;
+  /** When the owner's lease runs out; null or absent (written before leases): none. */
+  readonly until?: number | null;
 }
 
 /** ["inst", id]: the record without owner and fence; JSON fields as text. */
@@ -165,8 +168,9 @@ export class IdbStore implements TaskStore {
 
   // ---------------------------------------------------------------- instances
 
-  async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
+  async createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence> {
     const c = checkNewInstance(instance, owner);
+    const terms = checkLease(lease);
     const id = c.instanceId;
     return this.#tx("readwrite", async (os) => {
       const [had, last] = await Promise.all([req(os.get(K.fence(id))), req(os.get(K.meta())) as Promise<number | undefined>]);
@@ -177,7 +181,7 @@ export class IdbStore implements TaskStore {
         serialNum: c.serialNum, createdAt: c.createdAt, finishedAt: null, progress: NULL_TEXT,
       };
       os.put(order, K.meta());
-      os.put({ owner: c.owner, token: 1 } satisfies FenceValue, K.fence(id));
+      os.put({ owner: c.owner, token: 1, until: terms?.until ?? null } satisfies FenceValue, K.fence(id));
       os.put(inst, K.inst(id));
       os.put(id, K.created(c.createdAt, order));
       os.put(id, K.status("RUNNING", c.createdAt, order));
@@ -185,14 +189,54 @@ export class IdbStore implements TaskStore {
     });
   }
 
-  async acquireInstance(instanceId: string, owner: string): Promise<Fence> {
+  async acquireInstance(instanceId: string, owner: string, lease?: LeaseTerms): Promise<Fence> {
     expectString("owner", owner);
+    const terms = checkLease(lease);
     return this.#tx("readwrite", async (os) => {
       const f = await this.#fenceOf(os, instanceId);
       if (f === undefined) throw new UnknownInstanceError(instanceId);
+      const until = f.until ?? null;
+      if (terms !== null && until !== null && until > terms.now && f.owner !== owner) throw new LeaseHeldError(instanceId, f.owner, until);
       const token = f.token + 1;
-      os.put({ owner, token } satisfies FenceValue, K.fence(instanceId));
+      os.put({ owner, token, until: terms?.until ?? null } satisfies FenceValue, K.fence(instanceId));
       return { instanceId, token };
+    });
+  }
+
+  async renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]> {
+    expectString("owner", owner);
+    const checked = checkFences(fences);
+    const terms = requireLease(lease);
+    return this.#tx("readwrite", async (os) => {
+      const found = await Promise.all(checked.map((f) => this.#fenceOf(os, f.instanceId)));
+      const renewed: string[] = [];
+      for (let i = 0; i < checked.length; i++) {
+        const f = found[i];
+        if (f === undefined || f.owner !== owner || f.token !== checked[i]!.token) continue;
+        os.put({ ...f, until: terms.until } satisfies FenceValue, K.fence(checked[i]!.instanceId));
+        renewed.push(checked[i]!.instanceId);
+      }
+      return renewed;
+    });
+  }
+
+  async expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> {
+    const q = checkExpiredQuery(now, limit);
+    return this.#tx("readonly", async (os) => {
+      // The RUNNING index, ascending: oldest first.
+      const ids = await req(os.getAll(prefixRange(["status", "RUNNING"]))) as string[];
+      const got = await Promise.all(ids.map((id) => Promise.all([
+        req(os.get(K.fence(id))) as Promise<FenceValue | undefined>,
+        req(os.get(K.inst(id))) as Promise<InstValue | undefined>,
+      ])));
+      const out: InstanceRecord[] = [];
+      for (let i = 0; i < ids.length && out.length < (q.limit ?? Infinity); i++) {
+        const [f, v] = got[i]!;
+        if (f === undefined || v === undefined || v.status !== "RUNNING") continue;
+        const until = f.until ?? null;
+        if (until === null || until <= q.now) out.push(record(ids[i]!, f, v));
+      }
+      return out;
     });
   }
 
@@ -574,7 +618,7 @@ function taskRow(seq: number, row: Row): TaskRow {
 function record(id: string, f: FenceValue, v: InstValue): InstanceRecord {
   return {
     instanceId: id, processor: v.processor, settings: decodeJson(v.settings), params: decodeJson(v.params), status: v.status,
-    result: decodeJson(v.result), serialNum: v.serialNum, owner: f.owner, fence: f.token, createdAt: v.createdAt,
+    result: decodeJson(v.result), serialNum: v.serialNum, owner: f.owner, fence: f.token, leaseUntil: f.until ?? null, createdAt: v.createdAt,
     finishedAt: v.finishedAt, progress: decodeJson(v.progress) as InstanceRecord["progress"],
   };
 }

@@ -6,6 +6,10 @@
  *   ["fence", id]                     → { owner, token, ts }: ownership, and the
  *                                       task space `ts` the instance's tasks live in
  *   ["inst", id]                      → the rest of the record
+ *   ["lease", id]                     → { owner, token, until }: the lease of the
+ *                                       acquisition with that token (until null: none);
+ *                                       rewritten at every acquisition, apart from
+ *                                       ["fence", id] so renewals never meet task writes
  *   ["ib", id, field, gen, i]         → parts of a record field too big for one value
  *   ["created", createdAt, order]     → id   (listInstances, newest first by reverse listing)
  *   ["status", status, createdAt, order] → id (listInstances by status)
@@ -33,6 +37,10 @@ export class KvKeys {
 
   inst(id: string): Deno.KvKey {
     return [...this.prefix, "inst", id];
+  }
+
+  lease(id: string): Deno.KvKey {
+    return [...this.prefix, "lease", id];
   }
 
   /** Base of the parts of a record field. */

@@ -20,18 +20,18 @@ import { FAILED, INIT, PULLED, RUNNING } from "../../core-as/shared/constants.ts
 import { expectInt } from "../../src/errors/validate.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../src/protocol/messages.ts";
-import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "../../src/store/errors.ts";
+import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../src/store/errors.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
 } from "../../src/store/task-store.ts";
 import { commitUnits, GET_MANY, type Guard, type Unit, utf8Bytes, writeAll } from "./kv-atomic.ts";
 import { KvKeys } from "./kv-keys.ts";
 import { drop, load, spill, type Val } from "./kv-values.ts";
 import {
-  checkedTask, checkedUpdate, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
+  checkedTask, checkedUpdate, checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
   checkWorker, type CheckedTask, type CheckedUpdate, decodeJson, encodeJson, expectBoolean, expectString,
-  firstOfEachTaskId, NULL_TEXT,
+  firstOfEachTaskId, NULL_TEXT, requireLease,
 } from "../../src/store/input.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -49,6 +49,18 @@ interface FenceValue {
   readonly token: number;
   /** Task space: the number in the instance's task keys. */
   readonly ts: number;
+}
+
+/**
+ * ["lease", id]: the lease taken with `token` (until null: none). Every
+ * acquisition rewrites it in the atomic that moves the token, so a renewal
+ * that checked it cannot land after a takeover; it counts only while its
+ * token is the fence's.
+ */
+interface LeaseValue {
+  readonly owner: string;
+  readonly token: number;
+  readonly until: number | null;
 }
 
 /** ["inst", id]: the record without owner and fence. */
@@ -102,6 +114,8 @@ interface Session {
 type Change = { next: Row; result?: string } | null;
 
 const claimable = (r: Row): boolean => r.s === INIT && !r.q;
+/** When the current owner's lease runs out: the lease entry counts only for the fence's token. */
+const leaseOf = (f: FenceValue, l: LeaseValue | null): number | null => (l !== null && l.token === f.token ? l.until : null);
 const inFlightAt = (r: Row): string | null => ((r.s === PULLED || r.s === RUNNING) ? r.w : null);
 
 function checkId(field: string, value: string): string {
@@ -155,8 +169,9 @@ export class DenoKvStore implements TaskStore {
 
   // ---------------------------------------------------------------- instances
 
-  async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
+  async createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence> {
     const c = checkNewInstance(instance, owner);
+    const terms = checkLease(lease);
     const id = checkId("instanceId", c.instanceId);
     checkId("processor", c.processor);
     checkId("owner", c.owner);
@@ -176,6 +191,7 @@ export class DenoKvStore implements TaskStore {
         muts: [
           { type: "set", key: k.meta(), value: order },
           { type: "set", key: k.fence(id), value: { owner: c.owner, token: 1, ts: order } satisfies FenceValue },
+          { type: "set", key: k.lease(id), value: { owner: c.owner, token: 1, until: terms?.until ?? null } satisfies LeaseValue },
           { type: "set", key: k.inst(id), value: inst },
           { type: "set", key: k.created(c.createdAt, order), value: id },
           { type: "set", key: k.status("RUNNING", c.createdAt, order), value: id },
@@ -186,21 +202,92 @@ export class DenoKvStore implements TaskStore {
     }
   }
 
-  async acquireInstance(instanceId: string, owner: string): Promise<Fence> {
+  async acquireInstance(instanceId: string, owner: string, lease?: LeaseTerms): Promise<Fence> {
     checkId("owner", expectString("owner", owner));
+    const terms = checkLease(lease);
+    if (!this.#isId(instanceId)) throw new UnknownInstanceError(String(instanceId));
     for (;;) {
-      const e = await this.#fenceOf(instanceId);
-      if (e === null) throw new UnknownInstanceError(instanceId);
-      const next: FenceValue = { ...e.value, owner, token: e.value.token + 1 };
-      const res = await this.#kv.atomic().check(e).set(e.key, next).commit();
+      const [f, l] = await this.#kv.getMany<[FenceValue, LeaseValue]>([this.#k.fence(instanceId), this.#k.lease(instanceId)]);
+      if (f.value === null) throw new UnknownInstanceError(instanceId);
+      const until = leaseOf(f.value, l.value);
+      if (terms !== null && until !== null && until > terms.now && f.value.owner !== owner) {
+        throw new LeaseHeldError(instanceId, f.value.owner, until);
+      }
+      const next: FenceValue = { ...f.value, owner, token: f.value.token + 1 };
+      // Both entries change in one atomic that checked both: of two masters racing, one commits.
+      const res = await this.#kv.atomic().check(f, l)
+        .set(f.key, next)
+        .set(l.key, { owner, token: next.token, until: terms?.until ?? null } satisfies LeaseValue)
+        .commit();
       if (res.ok) return { instanceId, token: next.token };
     }
   }
 
+  async renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]> {
+    expectString("owner", owner);
+    const checked = checkFences(fences);
+    const terms = requireLease(lease);
+    const renewed: string[] = [];
+    await inWaves(checked.map((fence) => async () => {
+      if (!this.#isId(fence.instanceId)) return;
+      for (;;) {
+        const [f, l] = await this.#kv.getMany<[FenceValue, LeaseValue]>([this.#k.fence(fence.instanceId), this.#k.lease(fence.instanceId)]);
+        if (f.value === null || f.value.owner !== owner || f.value.token !== fence.token) return;
+        // The lease entry's check is enough: every acquisition rewrites it, task writes never touch it.
+        const res = await this.#kv.atomic().check(l)
+          .set(l.key, { owner, token: fence.token, until: terms.until } satisfies LeaseValue).commit();
+        if (res.ok) { renewed.push(fence.instanceId); return; }
+      }
+    }));
+    return renewed;
+  }
+
+  async expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> {
+    const q = checkExpiredQuery(now, limit);
+    const max = q.limit ?? Infinity;
+    const out: InstanceRecord[] = [];
+    if (max === 0) return out;
+    // The RUNNING index lists oldest first; read it in pages and keep the expired ones.
+    let page: string[] = [];
+    const flush = async () => {
+      const per = Math.floor(GET_MANY / 3);
+      const got: (InstanceRecord | null)[] = new Array(page.length).fill(null);
+      const ids = page;
+      const reads: (() => Promise<void>)[] = [];
+      for (let i = 0; i < ids.length; i += per) {
+        reads.push(async () => {
+          const part = ids.slice(i, i + per);
+          const rows = await this.#kv.getMany(part.flatMap((id) => [this.#k.fence(id), this.#k.inst(id), this.#k.lease(id)]));
+          for (let j = 0; j < part.length; j++) {
+            const f = rows[3 * j]!.value as FenceValue | null;
+            const v = rows[3 * j + 1]!.value as InstValue | null;
+            const l = rows[3 * j + 2]!.value as LeaseValue | null;
+            if (f === null || v === null || v.status !== "RUNNING") continue;
+            const until = leaseOf(f, l);
+            if (until === null || until <= q.now) got[i + j] = await this.#record(part[j]!, f, v, l);
+          }
+        });
+      }
+      await inWaves(reads);
+      for (const r of got) if (r !== null && out.length < max) out.push(r);
+      page = [];
+    };
+    for await (const e of this.#kv.list<string>({ prefix: this.#k.allStatus("RUNNING") }, { batchSize: STEP })) {
+      page.push(e.value);
+      if (page.length === STEP) {
+        await flush();
+        if (out.length >= max) return out;
+      }
+    }
+    await flush();
+    return out;
+  }
+
   async getInstance(instanceId: string): Promise<InstanceRecord | null> {
     if (!this.#isId(instanceId)) return null;
-    const [f, i] = await this.#kv.getMany<[FenceValue, InstValue]>([this.#k.fence(instanceId), this.#k.inst(instanceId)]);
-    return f.value === null || i.value === null ? null : this.#record(instanceId, f.value, i.value);
+    const [f, i, l] = await this.#kv.getMany<[FenceValue, InstValue, LeaseValue]>(
+      [this.#k.fence(instanceId), this.#k.inst(instanceId), this.#k.lease(instanceId)]);
+    return f.value === null || i.value === null ? null : this.#record(instanceId, f.value, i.value, l.value);
   }
 
   async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
@@ -210,16 +297,17 @@ export class DenoKvStore implements TaskStore {
     const ids: string[] = [];
     for await (const e of this.#kv.list<string>({ prefix }, { reverse: true, limit })) ids.push(e.value);
     const out: (InstanceRecord | null)[] = new Array(ids.length);
-    const per = GET_MANY / 2; // two keys per instance
+    const per = Math.floor(GET_MANY / 3); // three keys per instance
     const reads: (() => Promise<void>)[] = [];
     for (let i = 0; i < ids.length; i += per) {
       reads.push(async () => {
         const part = ids.slice(i, i + per);
-        const got = await this.#kv.getMany(part.flatMap((id) => [this.#k.fence(id), this.#k.inst(id)]));
+        const got = await this.#kv.getMany(part.flatMap((id) => [this.#k.fence(id), this.#k.inst(id), this.#k.lease(id)]));
         for (let j = 0; j < part.length; j++) {
-          const f = got[2 * j]!.value as FenceValue | null;
-          const v = got[2 * j + 1]!.value as InstValue | null;
-          out[i + j] = f === null || v === null ? null : await this.#record(part[j]!, f, v);
+          const f = got[3 * j]!.value as FenceValue | null;
+          const v = got[3 * j + 1]!.value as InstValue | null;
+          const l = got[3 * j + 2]!.value as LeaseValue | null;
+          out[i + j] = f === null || v === null ? null : await this.#record(part[j]!, f, v, l);
         }
       });
     }
@@ -673,7 +761,7 @@ export class DenoKvStore implements TaskStore {
     };
   }
 
-  async #record(id: string, f: FenceValue, v: InstValue): Promise<InstanceRecord> {
+  async #record(id: string, f: FenceValue, v: InstValue, l: LeaseValue | null): Promise<InstanceRecord> {
     const k = this.#k;
     const [settings, params, result, progress] = await Promise.all([
       load(this.#kv, k.instPart(id, "settings"), v.settings),
@@ -683,7 +771,7 @@ export class DenoKvStore implements TaskStore {
     ]);
     return {
       instanceId: id, processor: v.processor, settings: decodeJson(settings), params: decodeJson(params), status: v.status,
-      result: decodeJson(result), serialNum: v.serialNum, owner: f.owner, fence: f.token, createdAt: v.createdAt,
+      result: decodeJson(result), serialNum: v.serialNum, owner: f.owner, fence: f.token, leaseUntil: leaseOf(f, l), createdAt: v.createdAt,
       finishedAt: v.finishedAt, progress: decodeJson(progress) as InstanceRecord["progress"],
     };
   }

@@ -10,6 +10,7 @@ import { FAILED, INIT, PULLED, RUNNING, SUCCESS } from "../../core-as/shared/con
 import { ValidationError } from "../errors/validation-error.ts";
 import type { JsonValue } from "../protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "./errors.ts";
+import { runLeaseSuite } from "./conformance-leases.ts";
 import type {
   Fence, InstanceRecord, NewInstance, NewTask, Progress, ResultRow, StatusCount, TaskRow, TaskStatusCode, TaskStore,
 } from "./task-store.ts";
@@ -61,6 +62,10 @@ export function runStoreSuite(opts: StoreSuiteOptions): void {
     });
   };
 
+  // ------------------------------------------------------------------ leases
+
+  runLeaseSuite(test);
+
   // ---------------------------------------------------------------- instances
 
   test("createInstance stores a RUNNING record owned by its creator with fencing token 1", async (store) => {
@@ -68,7 +73,7 @@ export function runStoreSuite(opts: StoreSuiteOptions): void {
     const fence = await store.createInstance(spec, OWNER_A);
     assert.deepEqual(fence, { instanceId: spec.instanceId, token: 1 });
     assert.deepEqual(await store.getInstance(spec.instanceId), {
-      ...spec, status: "RUNNING", result: null, owner: OWNER_A, fence: 1, finishedAt: null, progress: null,
+      ...spec, status: "RUNNING", result: null, owner: OWNER_A, fence: 1, leaseUntil: null, finishedAt: null, progress: null,
     } satisfies InstanceRecord);
   });
 
@@ -112,7 +117,7 @@ export function runStoreSuite(opts: StoreSuiteOptions): void {
       workers: { [W1]: { total: 1, pulled: 0, running: 0, success: 1, failed: 0, traceId: "t-1" } },
     };
     await store.updateInstance(fence, { status: "SUCCESS", result: { sum: 10 }, finishedAt: 1_700_000_009_000, progress });
-    const base = { ...spec, owner: OWNER_A, fence: 1 };
+    const base = { ...spec, owner: OWNER_A, fence: 1, leaseUntil: null };
     assert.deepEqual(await store.getInstance(spec.instanceId), {
       ...base, status: "SUCCESS", result: { sum: 10 }, finishedAt: 1_700_000_009_000, progress,
     });

@@ -21,3 +21,11 @@ export class DuplicateInstanceError extends Error {
     super(`instance already exists: ${instanceId}`);
   }
 }
+
+/** Another master holds the instance's lease, and it has not run out. */
+export class LeaseHeldError extends Error {
+  override readonly name = "LeaseHeldError";
+  constructor(readonly instanceId: string, readonly owner: string, readonly until: number) {
+    super(`instance ${instanceId}: its lease is held by ${owner} until ${until}`);
+  }
+}

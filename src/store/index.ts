@@ -1,7 +1,7 @@
 export type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, NameProgress, NewInstance, NewTask, Progress, ResultRow,
+  Fence, InstancePatch, LeaseTerms, InstanceRecord, InstanceStatus, NameProgress, NewInstance, NewTask, Progress, ResultRow,
   StatusCount, StatusUpdate, TaskRow, TaskStatusCode, TaskStore, WorkerProgress,
 } from "./task-store.ts";
-export { DuplicateInstanceError, FencedError, UnknownInstanceError } from "./errors.ts";
+export { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "./errors.ts";
 export { MemoryStore } from "./memory-store.ts";
 export { runStoreSuite, type StoreSuiteOptions } from "./conformance.ts";

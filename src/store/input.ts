@@ -13,7 +13,7 @@ import { FAILED, INIT } from "../../core-as/shared/constants.ts";
 import { expectInt } from "../errors/validate.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import type { JsonValue } from "../protocol/messages.ts";
-import type { InstancePatch, InstanceStatus, NewInstance, NewTask, StatusUpdate, TaskStatusCode } from "./task-store.ts";
+import type { Fence, InstancePatch, InstanceStatus, LeaseTerms, NewInstance, NewTask, StatusUpdate, TaskStatusCode } from "./task-store.ts";
 
 /** Every instance status, in the order messages list them. */
 export const INSTANCE_STATUSES: readonly InstanceStatus[] = ["RUNNING", "SUCCESS", "FAILED"];
@@ -248,4 +248,41 @@ export function firstOfEachTaskId(tasks: readonly { readonly taskId: string }[])
     }
   }
   return keep;
+}
+
+/** Lease terms, checked: when they were asked for and when the lease runs out (ms). */
+export interface CheckedLease {
+  now: number;
+  until: number;
+}
+
+/** Checks lease terms (`now` and `leaseMs` integers >= 0); null when none are given. */
+export function checkLease(lease: LeaseTerms | undefined): CheckedLease | null {
+  if (lease === undefined) return null;
+  if (typeof lease !== "object" || lease === null) throw new ValidationError("lease", "an object { now, leaseMs }", lease);
+  const now = expectInt("lease.now", lease.now, 0);
+  const leaseMs = expectInt("lease.leaseMs", lease.leaseMs, 0);
+  return { now, until: now + leaseMs };
+}
+
+/** Checks lease terms that must be given (`renewLeases`). */
+export function requireLease(lease: LeaseTerms): CheckedLease {
+  if (lease === undefined) throw new ValidationError("lease", "an object { now, leaseMs }", lease);
+  return checkLease(lease)!;
+}
+
+/** Checks the fences of `renewLeases` and copies them: instance ids are strings, tokens numbers (a stale one is merely not renewed). */
+export function checkFences(fences: readonly Fence[]): Fence[] {
+  if (!Array.isArray(fences)) throw new ValidationError("fences", "an array of { instanceId, token }", fences);
+  return fences.map((f, i) => {
+    if (typeof f !== "object" || f === null) throw new ValidationError(`fences[${i}]`, "an object { instanceId, token }", f);
+    const token = f.token;
+    if (typeof token !== "number" || Number.isNaN(token)) throw new ValidationError(`fences[${i}].token`, "a number", token);
+    return { instanceId: expectString(`fences[${i}].instanceId`, f.instanceId), token };
+  });
+}
+
+/** Checks the arguments of `expiredInstances`. */
+export function checkExpiredQuery(now: number, limit: number | undefined): { now: number; limit: number | undefined } {
+  return { now: expectInt("now", now, 0), limit: limit === undefined ? undefined : expectInt("limit", limit, 0) };
 }

@@ -11,13 +11,13 @@ import { FAILED, INIT, PULLED, RUNNING } from "../../core-as/shared/constants.ts
 import { expectInt } from "../errors/validate.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import type { JsonValue } from "../protocol/messages.ts";
-import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "./errors.ts";
+import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "./errors.ts";
 import {
-  checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs, checkStatus, checkUpdate,
-  checkWorker, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT,
+  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs, checkStatus, checkUpdate,
+  checkWorker, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT, requireLease,
 } from "./input.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
 } from "./task-store.ts";
 
@@ -55,6 +55,8 @@ interface Instance {
   serialNum: number;
   owner: string;
   fence: number;
+  /** When the owner's lease runs out; null: no lease. */
+  leaseUntil: number | null;
   finishedAt: number | null;
   progress: string;
   readonly tasks: TaskTable;
@@ -263,6 +265,7 @@ function record(inst: Instance): InstanceRecord {
     serialNum: inst.serialNum,
     owner: inst.owner,
     fence: inst.fence,
+    leaseUntil: inst.leaseUntil,
     createdAt: inst.createdAt,
     finishedAt: inst.finishedAt,
     progress: decodeJson(inst.progress) as InstanceRecord["progress"],
@@ -279,8 +282,9 @@ export class MemoryStore implements TaskStore {
   readonly #instances = new Map<string, Instance>();
   #created = 0;
 
-  async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
+  async createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence> {
     const c = checkNewInstance(instance, owner);
+    const terms = checkLease(lease);
     const instanceId = c.instanceId;
     if (this.#instances.has(instanceId)) throw new DuplicateInstanceError(instanceId);
     const inst: Instance = {
@@ -295,6 +299,7 @@ export class MemoryStore implements TaskStore {
       serialNum: c.serialNum,
       owner: c.owner,
       fence: 1,
+      leaseUntil: terms?.until ?? null,
       finishedAt: null,
       progress: NULL_TEXT,
       tasks: new TaskTable(),
@@ -304,13 +309,42 @@ export class MemoryStore implements TaskStore {
     return { instanceId, token: inst.fence };
   }
 
-  async acquireInstance(instanceId: string, owner: string): Promise<Fence> {
+  async acquireInstance(instanceId: string, owner: string, lease?: LeaseTerms): Promise<Fence> {
     expectString("owner", owner);
+    const terms = checkLease(lease);
     const inst = this.#instances.get(instanceId);
     if (!inst) throw new UnknownInstanceError(instanceId);
+    if (terms !== null && inst.leaseUntil !== null && inst.leaseUntil > terms.now && inst.owner !== owner) {
+      throw new LeaseHeldError(instanceId, inst.owner, inst.leaseUntil);
+    }
     inst.owner = owner;
     inst.fence++;
+    inst.leaseUntil = terms?.until ?? null;
     return { instanceId, token: inst.fence };
+  }
+
+  async renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]> {
+    expectString("owner", owner);
+    const checked = checkFences(fences);
+    const terms = requireLease(lease);
+    const renewed: string[] = [];
+    for (const f of checked) {
+      const inst = this.#instances.get(f.instanceId);
+      if (!inst || inst.owner !== owner || inst.fence !== f.token) continue;
+      inst.leaseUntil = terms.until;
+      renewed.push(f.instanceId);
+    }
+    return renewed;
+  }
+
+  async expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> {
+    const q = checkExpiredQuery(now, limit);
+    const out: InstanceRecord[] = [];
+    // Map order is creation order; createdAt may disagree with it, so sort after picking.
+    const picked = [...this.#instances.values()].filter((i) => i.status === "RUNNING" && (i.leaseUntil === null || i.leaseUntil <= q.now));
+    picked.sort((a, b) => a.createdAt - b.createdAt || a.order - b.order);
+    for (const inst of picked.slice(0, q.limit ?? Infinity)) out.push(record(inst));
+    return out;
   }
 
   async getInstance(instanceId: string): Promise<InstanceRecord | null> {

@@ -9,6 +9,15 @@
  * so a master that lost an instance (restart, takeover) can no longer change
  * it. Writes to an unknown instance throw UnknownInstanceError; reads of one
  * are empty (no task, no counts, maxSeq -1, no results).
+ *
+ * Leases (several masters on one store): an owner may hold an instance
+ * through a lease that runs until a time on the masters' clock. Acquiring
+ * with lease terms succeeds only when the lease ran out, there is none, or
+ * the owner already holds it; the owner renews it on an interval, and other
+ * masters list the RUNNING instances whose lease ran out to take them over.
+ * Safety never rests on the clock: the token does. A lease only says when
+ * another master may take the instance; once it does, the token moves on and
+ * the old owner's writes are refused, whatever its clock says.
  */
 import type { JsonValue } from "../protocol/messages.ts";
 
@@ -23,6 +32,14 @@ export interface Fence {
   instanceId: string;
   /** Grows by one at every acquisition of the instance. */
   token: number;
+}
+
+/** A lease asked for: it runs from `now` for `leaseMs`, on the masters' shared clock (ms since epoch). */
+export interface LeaseTerms {
+  /** The caller's clock, now (an integer, ms). */
+  now: number;
+  /** How long the lease runs, ms (0 ends it now: a release). */
+  leaseMs: number;
 }
 
 /** Counters of one task name, as kept in the instance record after its tasks are cleared. */
@@ -69,6 +86,8 @@ export interface InstanceRecord {
   owner: string;
   /** Current fencing token. */
   fence: number;
+  /** When the owner's lease runs out (ms since epoch); null when it holds none (a master running alone). */
+  leaseUntil: number | null;
   /** ms since epoch. */
   createdAt: number;
   /** ms since epoch, when final. */
@@ -143,10 +162,32 @@ export interface TaskStore {
   /** Backend name, e.g. "memory", "sqlite". */
   readonly kind: string;
 
-  /** Creates an instance owned by `owner` (token 1). Throws if the id exists. */
-  createInstance(instance: NewInstance, owner: string): Promise<Fence>;
-  /** Takes ownership of an instance: its token grows by one, deposing the previous owner. */
-  acquireInstance(instanceId: string, owner: string): Promise<Fence>;
+  /** Creates an instance owned by `owner` (token 1), with a lease when `lease` is given. Throws if the id exists. */
+  createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence>;
+  /**
+   * Takes ownership of an instance: its token grows by one, deposing the
+   * previous owner. Without `lease` it always succeeds and leaves no lease (a
+   * master running alone). With `lease` it succeeds only when the instance
+   * holds no lease, its lease ran out by `lease.now`, or `owner` holds it
+   * already; then the new lease runs until now + leaseMs. Otherwise it
+   * throws LeaseHeldError and changes nothing. The check and the change are
+   * one atomic step, so two masters never both take one instance.
+   */
+  acquireInstance(instanceId: string, owner: string, lease?: LeaseTerms): Promise<Fence>;
+  /**
+   * Extends the leases of the instances `owner` holds with exactly these
+   * fences (owner and token unchanged) to `lease.now + lease.leaseMs`, in one
+   * atomic step each; returns the ids renewed. An id left out was taken by
+   * another master (or is unknown): its owner must stop. A lease that ran out
+   * but was not taken is renewed: nobody else can have written meanwhile.
+   */
+  renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]>;
+  /**
+   * RUNNING instances whose lease ran out by `now`, or that hold none: the
+   * ones another master may take over. Oldest first (createdAt, then creation
+   * order), at most `limit` (all by default).
+   */
+  expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]>;
   /** The instance record, or null. */
   getInstance(instanceId: string): Promise<InstanceRecord | null>;
   /** Instance records, newest first (by createdAt, then creation order), optionally only those in one status. */

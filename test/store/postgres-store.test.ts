@@ -178,7 +178,7 @@ describe.skipIf(!url)("PostgresStore", () => {
     });
   });
 
-  test("migrations are idempotent: stores opening one fresh schema at once all open, and 0001 is applied once", async () => {
+  test("migrations are idempotent: stores opening one fresh schema at once all open, and each migration is applied once", async () => {
     const fresh = newSchema("migrate");
     await withStores(fresh, 6, async (...stores) => {
       const fence = await newInstance(stores[0]!);
@@ -188,7 +188,7 @@ describe.skipIf(!url)("PostgresStore", () => {
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     try {
       const rows = await sql`select version, name from ${sql(fresh)}.schema_migrations order by version`;
-      expect(rows.map((r) => [r.version, r.name])).toEqual([[1, "0001_schema"]]);
+      expect(rows.map((r) => [r.version, r.name])).toEqual([[1, "0001_schema"], [2, "0002_leases"]]);
     } finally {
       await sql.end();
     }
@@ -235,7 +235,7 @@ describe.skipIf(!url)("PostgresStore", () => {
     }
     const error = await openPostgresStore(url, { schema: newer }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaVersionError);
-    expect((error as Error).message).toMatch(/schema "taskmill_test_\w+_newer" is at version 99, newer than this taskmill knows \(1\)/);
+    expect((error as Error).message).toMatch(/schema "taskmill_test_\w+_newer" is at version 99, newer than this taskmill knows \(2\)/);
   });
 
   test("200,000 tasks in batches of 5,000: stored, claimed, marked, finished and read back in order", async () => {

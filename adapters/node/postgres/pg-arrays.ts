@@ -32,3 +32,10 @@ export function boolArray(values: ArrayLike<boolean>): string {
   for (let i = 0; i < values.length; i++) out += (i === 0 ? "" : ",") + (values[i] ? "t" : "f");
   return out + "}";
 }
+
+/** `{1,2.5,Infinity,NaN}`: any numbers, as float8 reads them. */
+export function floatArray(values: ArrayLike<number>): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) out += (i === 0 ? "" : ",") + String(values[i]);
+  return out + "}";
+}

@@ -16,16 +16,16 @@ import { INIT } from "../../../core-as/shared/constants.ts";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
-import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "../../../src/store/errors.ts";
+import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../../src/store/errors.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import {
-  checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs, checkStatus, checkUpdate,
-  checkWorker, decodeJson, encodeJson, expectBoolean, expectString, firstOfEachTaskId,
+  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs, checkStatus, checkUpdate,
+  checkWorker, decodeJson, encodeJson, expectBoolean, expectString, firstOfEachTaskId, requireLease,
 } from "../../../src/store/input.ts";
-import { boolArray, intArray, textArray } from "./pg-arrays.ts";
+import { boolArray, floatArray, intArray, textArray } from "./pg-arrays.ts";
 import { seqOfKeyViolation, sqlState, violated } from "./sql-errors.ts";
 import { record, taskRow, type FenceRow, type InstanceSqlRow, type ResultSqlRow, type TaskSqlRow } from "./sql-rows.ts";
 import type { StatementName, Statements } from "./statements.ts";
@@ -71,21 +71,43 @@ export class PostgresStore implements TaskStore {
     this.schema = schema;
   }
 
-  async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
+  async createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence> {
     const c = checkNewInstance(instance, owner);
+    const terms = checkLease(lease);
     const instanceId = c.instanceId;
-    const params: Param[] = [instanceId, c.processor, c.settings, c.params, c.serialNum, c.createdAt, c.owner];
+    const params: Param[] = [instanceId, c.processor, c.settings, c.params, c.serialNum, c.createdAt, c.owner, terms?.until ?? null];
     const rows = await this.#run<FenceRow>("create-instance", params);
     if (rows.length === 0) throw new DuplicateInstanceError(instanceId);
     return { instanceId, token: rows[0]!.fence };
   }
 
-  async acquireInstance(instanceId: string, owner: string): Promise<Fence> {
+  async acquireInstance(instanceId: string, owner: string, lease?: LeaseTerms): Promise<Fence> {
     expectString("owner", owner);
+    const terms = checkLease(lease);
     if (typeof instanceId !== "string") throw new UnknownInstanceError(String(instanceId));
-    const rows = await this.#run<FenceRow>("acquire-instance", [instanceId, owner]);
+    const rows = await this.#run<{ owner: string; lease_until: number | null; taken: number | null }>(
+      "acquire-instance", [instanceId, owner, terms?.now ?? null, terms?.until ?? null]);
     if (rows.length === 0) throw new UnknownInstanceError(instanceId);
-    return { instanceId, token: rows[0]!.fence };
+    const row = rows[0]!;
+    if (row.taken === null) throw new LeaseHeldError(instanceId, row.owner, row.lease_until ?? 0);
+    return { instanceId, token: row.taken };
+  }
+
+  async renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]> {
+    expectString("owner", owner);
+    const checked = checkFences(fences);
+    const terms = requireLease(lease);
+    if (checked.length === 0) return [];
+    const rows = await this.#run<{ id: string }>("renew-leases", [
+      owner, textArray(checked.map((f) => f.instanceId)), floatArray(checked.map((f) => f.token)), terms.until,
+    ]);
+    return rows.map((r) => r.id);
+  }
+
+  async expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> {
+    const q = checkExpiredQuery(now, limit);
+    const rows = await this.#run<InstanceSqlRow>("expired-instances", [q.now, q.limit ?? null]);
+    return rows.map(record);
   }
 
   async getInstance(instanceId: string): Promise<InstanceRecord | null> {

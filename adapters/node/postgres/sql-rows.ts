@@ -8,7 +8,7 @@ export interface FenceRow { fence: number }
 /** A row of `instances`. */
 export interface InstanceSqlRow {
   id: string; processor: string; settings: string; params: string; status: InstanceStatus; result: string;
-  serial_num: number; owner: string; fence: number; created_at: number; finished_at: number | null; progress: string;
+  serial_num: number; owner: string; fence: number; lease_until: number | null; created_at: number; finished_at: number | null; progress: string;
 }
 
 /** A row of `tasks`, as getTask and claimInit read it. */
@@ -32,6 +32,7 @@ export function record(row: InstanceSqlRow): InstanceRecord {
     serialNum: row.serial_num,
     owner: row.owner,
     fence: row.fence,
+    leaseUntil: row.lease_until,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
     progress: decodeJson(row.progress) as InstanceRecord["progress"],

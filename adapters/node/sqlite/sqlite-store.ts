@@ -18,14 +18,14 @@ import { INIT } from "../../../core-as/shared/constants.ts";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
-import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "../../../src/store/errors.ts";
+import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../../src/store/errors.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import {
-  checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeq, checkStatus, checkUpdate,
-  checkWorker, expectBoolean, expectString, firstOfEachTaskId, isSeq,
+  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset,
+  checkSeq, checkStatus, checkUpdate, checkWorker, expectBoolean, expectString, firstOfEachTaskId, isSeq, requireLease,
 } from "../../../src/store/input.ts";
 import { fromJson, sqlJson, toJson } from "./json-column.ts";
 import { guardOpen, migrate } from "./migrate.ts";
@@ -54,7 +54,8 @@ const SKIPPED = Symbol("skipped");
 
 /** The statements, by `.sql` file name. */
 const STATEMENTS = [
-  "instance-insert", "instance-acquire", "instance-get", "instance-list", "instance-list-status", "instance-num",
+  "instance-insert", "instance-acquire", "instance-lease", "instance-renew-lease", "instance-expired", "instance-get",
+  "instance-list", "instance-list-status", "instance-num",
   "instance-fence", "instance-update", "instance-claim-from", "instance-claim-lower", "instance-claim-set",
   "tasks-insert", "tasks-insert-returning", "tasks-seq-of", "tasks-set-status", "tasks-update-status", "tasks-update-status-result",
   "tasks-reset-worker-init", "tasks-reset-worker-failed", "tasks-fail-unfinished", "tasks-resume-failover",
@@ -76,6 +77,7 @@ interface InstanceColumns {
   serial_num: number;
   owner: string;
   fence: number;
+  lease_until: number | null;
   created_at: number;
   finished_at: number | null;
   progress: string | null;
@@ -117,6 +119,7 @@ function record(r: InstanceColumns): InstanceRecord {
     serialNum: r.serial_num,
     owner: r.owner,
     fence: r.fence,
+    leaseUntil: r.lease_until,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
     progress: fromJson(r.progress) as InstanceRecord["progress"],
@@ -190,21 +193,48 @@ export class SqliteStore implements TaskStore {
 
   // ---------------------------------------------------------------- instances
 
-  async createInstance(instance: NewInstance, owner: string): Promise<Fence> {
+  async createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence> {
     const c = checkNewInstance(instance, owner);
+    const terms = checkLease(lease);
     const instanceId = c.instanceId;
-    const args = [instanceId, c.processor, sqlJson(c.settings), sqlJson(c.params), c.serialNum, c.owner, c.createdAt];
+    const args = [instanceId, c.processor, sqlJson(c.settings), sqlJson(c.params), c.serialNum, c.owner, c.createdAt, terms?.until ?? null];
     const num = this.#write(() => this.#stmt("instance-insert").pluck().get(args)) as number | undefined;
     if (num === undefined) throw new DuplicateInstanceError(instanceId);
     this.#remember(instanceId, num);
     return { instanceId, token: 1 };
   }
 
-  async acquireInstance(instanceId: string, owner: string): Promise<Fence> {
+  async acquireInstance(instanceId: string, owner: string, lease?: LeaseTerms): Promise<Fence> {
     expectString("owner", owner);
-    const token = this.#write(() => this.#stmt("instance-acquire").pluck().get(owner, instanceId)) as number | undefined;
+    const terms = checkLease(lease);
+    const token = this.#write(() => {
+      // Checked and taken in one IMMEDIATE transaction: two masters never both take one instance.
+      const held = this.#stmt("instance-lease").get(instanceId) as { owner: string; lease_until: number | null } | undefined;
+      if (held === undefined) return undefined;
+      if (terms !== null && held.lease_until !== null && held.lease_until > terms.now && held.owner !== owner) {
+        throw new LeaseHeldError(instanceId, held.owner, held.lease_until);
+      }
+      return this.#stmt("instance-acquire").pluck().get(owner, terms?.until ?? null, instanceId) as number;
+    });
     if (token === undefined) throw new UnknownInstanceError(instanceId);
     return { instanceId, token };
+  }
+
+  async renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]> {
+    expectString("owner", owner);
+    const checked = checkFences(fences);
+    const terms = requireLease(lease);
+    return this.#write(() => {
+      const renewed: string[] = [];
+      const stmt = this.#stmt("instance-renew-lease");
+      for (const f of checked) if (stmt.get(terms.until, f.instanceId, owner, f.token) !== undefined) renewed.push(f.instanceId);
+      return renewed;
+    });
+  }
+
+  async expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> {
+    const q = checkExpiredQuery(now, limit);
+    return (this.#stmt("instance-expired").all(q.now, q.limit ?? -1) as InstanceColumns[]).map(record);
   }
 
   async getInstance(instanceId: string): Promise<InstanceRecord | null> {

@@ -1,4 +1,4 @@
 -- getInstance: the record of instance $1, or no row.
-SELECT id, processor, settings, params, status, result, serial_num, owner, fence, created_at, finished_at, progress
+SELECT id, processor, settings, params, status, result, serial_num, owner, fence, lease_until, created_at, finished_at, progress
 FROM instances
 WHERE id = $1::text
