@@ -54,6 +54,8 @@ async function main(argv: readonly string[]): Promise<void> {
     for (const note of result.notes ?? []) console.log(`  ${note}`);
     console.log(`  wrote ${writeResults(suite.name, result.rows, machine)}`);
   }
+  // RESULTS.md from every results file: the ones just written and older ones of suites not run now.
+  console.log(`\nwrote ${(await import("./report/index.ts")).generateReport().markdownFile}`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
