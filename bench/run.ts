@@ -1,20 +1,23 @@
-// Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate]`.
+// Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--parts=NAME,NAME]`.
 // No suite name runs every suite. A new suite is one file exporting a Suite,
 // plus one line in SUITES below.
 import { coreSuite } from "./core.ts";
 import { storeSuite } from "./store.ts";
+import { e2eSuite } from "./e2e.ts";
 import { peersSuite } from "./peers.ts";
 import { formatTable } from "./lib/table.ts";
 import { machineFacts, writeResults } from "./lib/results.ts";
 import type { BenchOptions, Suite } from "./lib/suite.ts";
 
-/** Every suite, in the order a full run goes. */
-const SUITES: readonly Suite[] = [coreSuite, storeSuite, peersSuite];
+/** Every suite, in the order a full run goes: e2e before peers, whose ratio reads bench/results/e2e.json. */
+const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite];
 
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 
 function usage(): string {
-  return `usage: npm run bench -- [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate]\nsuites:\n` +
+  return `usage: npm run bench -- [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--parts=NAME,NAME]\n` +
+    `  --sizes   problem sizes of the suites that take them (e2e: sub-tasks per job)\n` +
+    `  --parts   measurements of a suite to run (e2e: throughput, scaling, latency, dispatchSpeed, recovery)\nsuites:\n` +
     SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.summary}`).join("\n");
 }
 
@@ -25,6 +28,16 @@ function parseArgs(argv: readonly string[]): { suites: Suite[]; options: Partial
   for (const arg of argv) {
     if (arg === "-h" || arg === "--help") throw new Error(usage());
     if (arg === "--same-isolate") { options.isolate = false; continue; }
+    if (arg.startsWith("--sizes=")) {
+      const sizes = arg.slice("--sizes=".length).split(",").map((x) => Number(x.replace(/_/g, "")));
+      if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench: --sizes: Expected integers >= 1 separated by commas, got ${JSON.stringify(arg.slice(8))}\n${usage()}`);
+      options.sizes = sizes;
+      continue;
+    }
+    if (arg.startsWith("--parts=")) {
+      options.parts = arg.slice("--parts=".length).split(",").filter((x) => x !== "");
+      continue;
+    }
     if (arg.startsWith("--")) {
       const [flag, value] = arg.split("=", 2) as [string, string | undefined];
       const key = FLAGS[flag];

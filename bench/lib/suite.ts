@@ -16,6 +16,10 @@ export interface BenchOptions {
   isolate: boolean;
   /** Progress lines go here. @default no output */
   log: (line: string) => void;
+  /** Problem sizes for suites that take them (e2e: sub-tasks per job); each suite documents its default. */
+  sizes?: readonly number[];
+  /** Which measurements of a suite to run, by name (e2e: E2E_PARTS); a suite refuses names it does not know. @default all */
+  parts?: readonly string[];
 }
 
 /** The defaults of a full run. */

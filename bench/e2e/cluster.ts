@@ -1,0 +1,146 @@
+// A real taskmill cluster for one e2e measurement: a master process on a
+// fresh SQLite file and W worker processes, all `node dist/adapters/node/cli.js`,
+// talking HTTP. Every process is stopped and the temp folder removed by
+// `stop()`, which first reads each process's peak RSS (VmHWM).
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { repoRoot } from "../lib/results.ts";
+import { MARKS_ENV } from "./marks.ts";
+import { cpuSeconds, peakRssMB } from "./proc-stats.ts";
+
+/** The compiled CLI and processor module; the cluster runs them, so the bench must be built. */
+export function builtFiles(): { cli: string; processors: string } {
+  const root = repoRoot();
+  const cli = join(root, "dist", "adapters", "node", "cli.js");
+  const processors = join(root, "dist", "bench", "e2e", "processors.js");
+  for (const f of [cli, processors]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first (npm run bench and npm test do)`);
+  }
+  return { cli, processors };
+}
+
+/** One child process of the cluster. */
+export interface ClusterProcess {
+  /** "master", "w1", "w2", … */
+  readonly name: string;
+  readonly proc: ChildProcess;
+  /** Its JSON ready event. */
+  readonly ready: Record<string, unknown>;
+}
+
+/** Peak RSS of each process of a cluster, read just before it was stopped, in MB. */
+export interface ClusterRss {
+  masterMB: number | null;
+  /** In worker order (w1, w2, …). */
+  workersMB: (number | null)[];
+}
+
+/** CPU seconds each process of a cluster has used so far. */
+export interface ClusterCpu {
+  master: number | null;
+  /** In worker order (w1, w2, …). */
+  workers: (number | null)[];
+}
+
+/** A running cluster. */
+export interface Cluster {
+  /** The master's base URL. */
+  readonly url: string;
+  readonly master: ClusterProcess;
+  readonly workers: readonly ClusterProcess[];
+  /** The file the processors append timing marks to (see marks.ts). */
+  readonly marksFile: string;
+  /** CPU seconds used so far by each process. */
+  cpu(): ClusterCpu;
+  /** Reads every process's peak RSS, stops them all (SIGTERM, then SIGKILL), removes the temp folder. */
+  stop(): Promise<ClusterRss>;
+}
+
+/** How to start a cluster. */
+export interface ClusterOptions {
+  /** Worker processes. */
+  workers: number;
+  /** `--slots` of each worker (a hint; the job's consumerSize is what bounds it). */
+  slots: number;
+  /** `--heartbeat-ms` of each worker. @default the CLI's, 1000 */
+  heartbeatMs?: number;
+  /** Progress lines go here. */
+  log: (line: string) => void;
+}
+
+/** How long a process may take to print its ready event. */
+const READY_MS = 30_000;
+/** Lines of a process's output kept for error messages. */
+const TAIL = 40;
+
+/** Starts `node cli.js ARGS`; resolves once it printed `{event: readyEvent}`, rejects if it exits or stays silent. */
+function startProcess(name: string, args: string[], readyEvent: string, env: NodeJS.ProcessEnv, started: ChildProcess[]): Promise<ClusterProcess> {
+  const proc = spawn(process.execPath, [builtFiles().cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
+  started.push(proc);
+  const tail: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`e2e: ${name} printed no ${readyEvent} within ${READY_MS / 1000} s; output:\n${tail.join("\n")}`)), READY_MS);
+    for (const stream of [proc.stdout!, proc.stderr!]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        if (line.startsWith("{")) {
+          try {
+            const e = JSON.parse(line) as Record<string, unknown>;
+            if (e.event === readyEvent) { clearTimeout(timer); resolve({ name, proc, ready: e }); return; }
+          } catch { /* not an event: kept below */ }
+        }
+        tail.push(`[${name}] ${line}`);
+        if (tail.length > TAIL) tail.shift();
+      });
+    }
+    proc.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`e2e: ${name} exited (${signal ?? `code ${code}`}) before it was ready; output:\n${tail.join("\n")}`));
+    });
+  });
+}
+
+/** Stops one process: SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
+function stopProcess(proc: ChildProcess, graceMs = 5000): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    const kill = setTimeout(() => proc.kill("SIGKILL"), graceMs);
+    proc.once("exit", () => { clearTimeout(kill); resolve(); });
+    proc.kill("SIGTERM");
+  });
+}
+
+/** Starts a master on a fresh SQLite file in a temp folder and `workers` worker processes (ids w1, w2, …). */
+export async function startCluster(o: ClusterOptions): Promise<Cluster> {
+  const { processors } = builtFiles();
+  const dir = mkdtempSync(join(tmpdir(), "taskmill-e2e-"));
+  const marksFile = join(dir, "marks.jsonl");
+  const env = { ...process.env, [MARKS_ENV]: marksFile };
+  const started: ChildProcess[] = [];
+  let stopped: Promise<ClusterRss> | null = null;
+  const stop = (master: ClusterProcess | null, workers: ClusterProcess[]) => stopped ??= (async () => {
+    // Read the peaks first: a stopped process has no /proc entry left.
+    const rss: ClusterRss = {
+      masterMB: master && master.proc.exitCode === null && master.proc.signalCode === null ? peakRssMB(master.proc.pid!) : null,
+      workersMB: workers.map((w) => (w.proc.exitCode === null && w.proc.signalCode === null ? peakRssMB(w.proc.pid!) : null)),
+    };
+    await Promise.all(started.map((p) => stopProcess(p)));
+    rmSync(dir, { recursive: true, force: true });
+    return rss;
+  })();
+  try {
+    const master = await startProcess("master", ["master", "--port", "0", "--store", `sqlite:${join(dir, "taskmill.db")}`, "--processors", processors], "master-ready", env, started);
+    const url = master.ready.url as string;
+    const workers = await Promise.all(Array.from({ length: o.workers }, (_, i) => startProcess(`w${i + 1}`,
+      ["worker", "--master", url, "--processors", processors, "--slots", String(o.slots), "--id", `w${i + 1}`,
+        ...(o.heartbeatMs === undefined ? [] : ["--heartbeat-ms", String(o.heartbeatMs)])], "worker-ready", env, started)));
+    o.log(`e2e:   cluster up: master ${url} (pid ${master.proc.pid}), ${workers.length} worker${workers.length === 1 ? "" : "s"} (pids ${workers.map((w) => w.proc.pid).join(", ")})`);
+    const cpu = (): ClusterCpu => ({ master: cpuSeconds(master.proc.pid!), workers: workers.map((w) => cpuSeconds(w.proc.pid!)) });
+    return { url, master, workers, marksFile, cpu, stop: () => stop(master, workers) };
+  } catch (e) {
+    await stop(null, []);
+    throw e;
+  }
+}

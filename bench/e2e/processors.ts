@@ -1,0 +1,96 @@
+/**
+ * The e2e suite's processor module (loaded by the master and every worker
+ * process from dist/bench/e2e/processors.js). Its named exports are the
+ * processors; helpers live in other files, since any other export would be
+ * refused with a warning by the loader.
+ */
+import { SUCCESS } from "../../core-as/shared/constants.ts";
+import { defineMapReduce } from "../../src/processor/define.ts";
+import { mark, wallNow } from "./marks.ts";
+
+/** Children per `ctx.map` call of the throughput job: the root maps in pages. */
+const PAGE = 1000;
+
+/** Instances whose first sub-task this process has already marked. */
+const started = new Set<string>();
+
+/**
+ * The throughput job: ROOT maps `params.n` no-op T tasks in pages of 1,000
+ * (bodies are their indexes); each T returns 1; reduce sums the results of
+ * the T tasks that succeeded and counts them, so the bench can check sum = n.
+ */
+export const e2eSum = defineMapReduce<{ n: number }>({
+  async process(ctx) {
+    if (ctx.isRoot) {
+      const { n } = ctx.params;
+      mark(ctx.instanceId, "mapStart");
+      for (let from = 0; from < n; from += PAGE) {
+        const size = Math.min(PAGE, n - from);
+        const bodies = new Array<number>(size);
+        for (let i = 0; i < size; i++) bodies[i] = from + i;
+        await ctx.map(bodies, "T");
+      }
+      mark(ctx.instanceId, "mapDone");
+      return { ok: true };
+    }
+    if (!started.has(ctx.instanceId)) {
+      started.add(ctx.instanceId);
+      mark(ctx.instanceId, "firstStart");
+    }
+    return { ok: true, result: 1 };
+  },
+  async reduce(ctx) {
+    const at = wallNow();
+    let sum = 0, count = 0;
+    for await (const r of ctx.results) {
+      if (r.name !== "T" || r.status !== SUCCESS) continue;
+      sum += r.result as number;
+      count++;
+    }
+    mark(ctx.instanceId, "reduceStart", at);
+    return { ok: true, result: { sum, count, reduceMs: wallNow() - at } };
+  },
+});
+
+/** Body of a latency probe task: its map call's number and the wall time taken right before that call. */
+interface ProbeBody {
+  k: number;
+  t: number;
+  [key: string]: number;
+}
+
+/**
+ * The latency probe: ROOT makes `calls` map calls of `perCall` P tasks,
+ * `gapMs` apart, each body carrying the wall time taken right before its
+ * `ctx.map`; a P task returns its call's number and (its own start − that
+ * time); reduce keeps, per call, the first child's (smallest) latency and
+ * returns the samples in call order.
+ */
+export const e2eProbe = defineMapReduce<{ calls: number; perCall: number; gapMs: number }>({
+  async process(ctx) {
+    const start = wallNow();
+    if (ctx.isRoot) {
+      const { calls, perCall, gapMs } = ctx.params;
+      for (let k = 0; k < calls; k++) {
+        const t = wallNow();
+        await ctx.map(Array.from({ length: perCall }, () => ({ k, t })), "P");
+        await new Promise((r) => setTimeout(r, gapMs));
+      }
+      return { ok: true };
+    }
+    const { k, t } = ctx.body as ProbeBody;
+    return { ok: true, result: { k, l: start - t } };
+  },
+  async reduce(ctx) {
+    const first = new Map<number, number>();
+    let tasks = 0;
+    for await (const r of ctx.results) {
+      if (r.name !== "P" || r.status !== SUCCESS) continue;
+      const { k, l } = r.result as { k: number; l: number };
+      first.set(k, Math.min(first.get(k) ?? Infinity, l));
+      tasks++;
+    }
+    const samples = [...first.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => Math.round(l * 1000) / 1000);
+    return { ok: true, result: { samples, tasks } };
+  },
+});

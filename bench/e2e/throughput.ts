@@ -1,0 +1,80 @@
+// One throughput measurement on a fresh cluster: submit the e2eSum job of n
+// no-op tasks, wait for it to end, check status SUCCESS and sum = count = n,
+// and time it. Timestamps come from three places on one machine, so their
+// wall clocks agree: the bench (submit), the processors' marks (first
+// sub-task start, map done, reduce start) and the master's finishedAt (its
+// final status, stamped right after reduce and before it clears the tasks).
+import { submit, waitDone } from "./api.ts";
+import { startCluster, type ClusterCpu, type ClusterRss } from "./cluster.ts";
+import { readMarks, wallNow } from "./marks.ts";
+import type { Settings } from "./settings.ts";
+
+/** What one throughput run measured. */
+export interface ThroughputMeasure {
+  /** Submit → reduce done (the master's finishedAt), seconds. */
+  seconds: number;
+  /** First sub-task start (on any worker) → reduce done, seconds; null without the marks. */
+  windowSeconds: number | null;
+  /** Submit → the root's last map call resolved, seconds; null without the mark. */
+  mapSeconds: number | null;
+  /** Reduce start → reduce done (streaming every result back from SQLite), seconds; null without the mark. */
+  reduceSeconds: number | null;
+  /** Submit → the bench received the final event (adds the master's task cleanup and the event's trip), seconds. */
+  observedSeconds: number;
+  /** CPU seconds the master used from submit to the final event; null off Linux. */
+  masterCpuSeconds: number | null;
+  /** CPU seconds each worker process used over the same span, in worker order. */
+  workerCpuSeconds: (number | null)[];
+  /** What reduce summed and counted; both checked = n. */
+  sum: number;
+  count: number;
+  rss: ClusterRss;
+}
+
+/** CPU seconds each process used between two snapshots, 2 decimals. */
+export function cpuSpent(a: ClusterCpu, b: ClusterCpu): { masterCpuSeconds: number | null; workerCpuSeconds: (number | null)[] } {
+  const d = (x: number | null, y: number | null | undefined) => (x === null || y === null || y === undefined ? null : Math.round((x - y) * 100) / 100);
+  return { masterCpuSeconds: d(b.master, a.master), workerCpuSeconds: b.workers.map((w, i) => d(w, a.workers[i])) };
+}
+
+/** Fails loudly: a wrong figure must never reach a results file. */
+function check(what: string, ok: boolean): void {
+  if (!ok) throw new Error(`e2e: ${what}`);
+}
+
+/** Runs e2eSum with n sub-tasks on a fresh cluster of `workers` worker processes. */
+export async function measureThroughput(n: number, workers: number, settings: Settings, log: (line: string) => void): Promise<ThroughputMeasure> {
+  const cluster = await startCluster({ workers, slots: Number(settings.consumerSize ?? 5), log });
+  let out: Omit<ThroughputMeasure, "rss">;
+  let rss: ClusterRss;
+  try {
+    const cpu0 = cluster.cpu();
+    const submittedAt = wallNow();
+    const t0 = performance.now();
+    const id = await submit(cluster.url, "e2eSum", { n }, settings);
+    const { view, receivedAt } = await waitDone(cluster.url, id, 120_000 + n * 2);
+    const cpu1 = cluster.cpu();
+    const result = view.result as { sum?: number; count?: number } | null;
+    check(`e2eSum n=${n} ended ${view.status}: ${JSON.stringify(view.result)}`, view.status === "SUCCESS");
+    check(`e2eSum n=${n}: reduce summed ${result?.sum} over ${result?.count} tasks, expected ${n} over ${n}`, result?.sum === n && result?.count === n);
+    check(`e2eSum n=${n}: no finishedAt in the final view`, typeof view.finishedAt === "number");
+    const doneAt = view.finishedAt!;
+    const marks = readMarks(cluster.marksFile, id);
+    const at = (kind: string) => marks.filter((m) => m.kind === kind).map((m) => m.at);
+    const firstStart = at("firstStart");
+    const mapDone = at("mapDone")[0];
+    const reduceStart = at("reduceStart")[0];
+    out = {
+      seconds: (doneAt - submittedAt) / 1000,
+      windowSeconds: firstStart.length > 0 ? (doneAt - Math.min(...firstStart)) / 1000 : null,
+      mapSeconds: mapDone === undefined ? null : (mapDone - submittedAt) / 1000,
+      reduceSeconds: reduceStart === undefined ? null : (doneAt - reduceStart) / 1000,
+      observedSeconds: (receivedAt - t0) / 1000,
+      ...cpuSpent(cpu0, cpu1),
+      sum: result!.sum!, count: result!.count!,
+    };
+  } finally {
+    rss = await cluster.stop();
+  }
+  return { ...out, rss };
+}

@@ -1,0 +1,100 @@
+// The e2e benchmark runs every measurement end to end on tiny jobs — real
+// master and worker processes, HTTP, SQLite — and returns rows of the
+// documented shape whose sums were checked. It never asserts on speed: that
+// is what bench/RESULTS.md is for. The cluster runs the compiled CLI and
+// processors (dist/), which npm test builds first.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { e2eSuite, runE2eBench, E2E_PARTS, type E2eRow, type E2eThroughputRow } from "../bench/e2e.ts";
+import { builtFiles } from "../bench/e2e/cluster.ts";
+import { quantile } from "../bench/e2e/latency.ts";
+import { e2eRate } from "../bench/peers.ts";
+import { formatTable } from "../bench/lib/table.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "taskmill-e2e-smoke-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const positive = (x: number | null | undefined) => typeof x === "number" && Number.isFinite(x) && x > 0;
+const FAST_LIVENESS = { heartbeatMs: 200, livenessTimeoutMs: 1500, workerHeartbeatMs: 200 };
+
+describe("bench: e2e suite smoke", () => {
+  it("runs throughput (push, pull), scaling, latency, dispatchSpeed and recovery on tiny jobs; every sum checked, figures positive", { timeout: 90_000 }, async () => {
+    const { rows, table, notes } = await runE2eBench({
+      sizes: [200], rounds: 1, workers: 2, scalingWorkers: [1, 2], scalingN: 200,
+      probe: { calls: 20, perCall: 2, gapMs: 2, warmupTasks: 100 },
+      speed: "1000/s", speedWindowMs: 1000, speedWarmupMs: 200,
+      recoveryN: 10_000, recoveryKillAt: 0.2, liveness: FAST_LIVENESS,
+    });
+    expect(rows.map((r) => `${r.kind}/${r.mode}/${r.workers}`)).toEqual([
+      "throughput/push/2", "throughput/pull/2", "scaling/push/1", "scaling/push/2", "latency/push/2", "dispatchSpeed/push/2", "recovery/push/2",
+    ]);
+    for (const r of rows as E2eRow[]) {
+      expect(r.store).toBe("sqlite");
+      expect(r.settings.execOnMaster).toBe(false);
+      expect(positive(r.masterPeakRssMB)).toBe(true);
+      expect(r.workerPeakRssMB).toHaveLength(r.workers);
+      for (const w of r.workerPeakRssMB) expect(positive(w)).toBe(true);
+      expect(positive(r.benchPeakRssMB)).toBe(true);
+      expect(r.loadAvg1m.length).toBeGreaterThan(0);
+      if (r.kind === "throughput" || r.kind === "scaling") {
+        expect(r).toMatchObject({ n: 200, tasks: 202, sum: 200, sumChecked: true, rounds: 1, tasksCounted: "n sub-tasks + ROOT + REDUCE" });
+        expect(r.settings.dispatchMode).toBe(r.mode);
+        expect(positive(r.seconds) && positive(r.tasksPerSec) && positive(r.observedSeconds)).toBe(true);
+        expect(Math.abs(r.tasksPerSec - 202 / r.seconds) / (202 / r.seconds)).toBeLessThan(0.01); // seconds is rounded
+        expect(r.roundSeconds).toHaveLength(1);
+        expect(positive(r.windowSeconds) && positive(r.windowTasksPerSec) && positive(r.mapSeconds)).toBe(true);
+        expect(r.windowSeconds!).toBeLessThanOrEqual(r.seconds);
+        expect(r.reduceSeconds !== null && r.reduceSeconds >= 0).toBe(true);
+        expect(r.masterCpuSeconds !== null && r.masterCpuSeconds >= 0 && r.workerCpuSeconds !== null && r.workerCpuSeconds >= 0).toBe(true);
+      }
+    }
+    // The 2-worker point of the scaling curve is the throughput run itself, measured once.
+    const push = rows[0] as E2eThroughputRow, shared = rows[3] as E2eThroughputRow;
+    expect(shared.roundSeconds).toEqual(push.roundSeconds);
+
+    const lat = rows[4]!;
+    if (lat.kind !== "latency") throw new Error("row 4 is not the latency row");
+    expect(lat).toMatchObject({ calls: 20, perCall: 2, samples: 20, targets: { p50Ms: 5 } });
+    expect(lat.sampleMs).toHaveLength(20);
+    expect(positive(lat.p50Ms)).toBe(true);
+    expect(lat.minMs <= lat.p50Ms && lat.p50Ms <= lat.p99Ms && lat.p99Ms <= lat.maxMs).toBe(true);
+
+    const speed = rows[5]!;
+    if (speed.kind !== "dispatchSpeed") throw new Error("row 5 is not the dispatchSpeed row");
+    expect(speed).toMatchObject({ speed: "1000/s", configuredPerSec: 1000, sumChecked: true, targets: { errorPct: 2 } });
+    expect(speed.settings.dispatchSpeed).toBe("1000/s");
+    expect(positive(speed.achievedPerSec) && positive(speed.dispatchedInWindow) && speed.windowSeconds >= 1).toBe(true);
+    expect(speed.errorPct).toBeCloseTo(((speed.achievedPerSec - 1000) / 1000) * 100, 1);
+
+    const rec = rows[6]!;
+    if (rec.kind !== "recovery") throw new Error("row 6 is not the recovery row");
+    expect(rec).toMatchObject({ n: 10_000, killedWorker: "w1", liveness: FAST_LIVENESS, sumChecked: true });
+    expect(rec.settings).toMatchObject({ heartbeatMs: 200, livenessTimeoutMs: 1500 });
+    expect(rec.successAtKill).toBeGreaterThanOrEqual(2000);
+    expect(rec.heldAtKill).toBeGreaterThanOrEqual(0);
+    expect(rec.failoverSeconds >= 0 && rec.doneSeconds >= rec.failoverSeconds && rec.totalSeconds >= rec.doneSeconds).toBe(true);
+
+    expect(formatTable(table).split("\n")).toHaveLength(rows.length + 2);
+    expect(notes?.some((n) => n.includes("the sum (= n) was checked in every round"))).toBe(true);
+
+    // The peers suite takes its ratio from these rows: the first push row with the same n.
+    const file = join(dir, "e2e.json");
+    writeFileSync(file, JSON.stringify(rows));
+    expect(e2eRate(file, 200).rate).toBe(push.tasksPerSec);
+  });
+
+  it("is listed under its name, knows its parts and checks its options", async () => {
+    expect(e2eSuite.name).toBe("e2e");
+    expect([...E2E_PARTS]).toEqual(["throughput", "scaling", "latency", "dispatchSpeed", "recovery"]);
+    expect(builtFiles().processors).toMatch(/dist[/\\]bench[/\\]e2e[/\\]processors\.js$/);
+    await expect(runE2eBench({ sizes: [0] })).rejects.toThrow("sizes: Expected an integer >= 1, got 0");
+    await expect(runE2eBench({ parts: ["speed"] })).rejects.toThrow('parts: Expected "throughput" or "scaling" or "latency" or "dispatchSpeed" or "recovery", got "speed"');
+    await expect(runE2eBench({ rounds: 0 })).rejects.toThrow("rounds: Expected an integer >= 1, got 0");
+    await expect(runE2eBench({ workers: 1 })).rejects.toThrow("workers: Expected an integer >= 2 when recovery runs");
+    await expect(runE2eBench({ speed: "fast" })).rejects.toThrow("speed: Expected a positive rate");
+    expect(quantile([5, 1, 4, 2, 3], 0.5)).toBe(3);
+    expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.99)).toBe(10);
+  });
+});
