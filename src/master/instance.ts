@@ -45,7 +45,7 @@ export interface InstanceHost {
   /** Called once the instance is final (and after each cycle of a recurring job). */
   onCycleEnd(instance: MapTaskMaster): void;
   /** Called when the store refused this master's fencing token: another master owns the instance now. */
-  onDeposed(instance: MapTaskMaster): void;
+  onDeposed(instance: MapTaskMaster, reason: string): void;
 }
 
 /** Names every instance has: ROOT is index 0, REDUCE index 1. */
@@ -150,6 +150,8 @@ export class MapTaskMaster {
   get serialNum(): number { return this.#serialNum; }
   /** The instance's result so far. */
   get result(): JsonValue { return this.#result; }
+  /** The ownership this master writes with (its lease is renewed under it). */
+  get fence(): Fence { return this.#fence; }
 
   // =====================================================================
   // Lifecycle
@@ -206,7 +208,7 @@ export class MapTaskMaster {
   }
 
   #failStart(e: unknown): void {
-    if (e instanceof FencedError) return this.#depose();
+    if (e instanceof FencedError) return this.#depose(e);
     this.#status = "FAILED";
     this.#result = `failed to start: ${message(e)}`;
     void this.#finalize("FAILED", this.#result, false);
@@ -290,21 +292,24 @@ export class MapTaskMaster {
     this.#releaseWaiters();
   }
 
-  #depose(): void {
+  #depose(e: FencedError): void {
     if (this.#closed) return;
     this.close();
-    this.#host.onDeposed(this);
+    this.#host.onDeposed(this, e.message);
   }
 
   #onWriteFailure(e: unknown): void {
-    if (e instanceof FencedError) return this.#depose();
+    if (e instanceof FencedError) return this.#depose(e);
     if (this.#finishing || this.#closed) return;
     // B11: a write that failed three times fails the instance.
     void this.#abortInstance(`persistence failed: ${message(e)}`);
   }
 
   #spec(): InstanceSpec {
-    return { instanceId: this.instanceId, serialNum: this.#serialNum, processor: this.processorName, params: this.#params, consumerSize: this.settings.consumerSize };
+    return {
+      instanceId: this.instanceId, serialNum: this.#serialNum, processor: this.processorName, params: this.#params,
+      consumerSize: this.settings.consumerSize, fence: this.#fence.token,
+    };
   }
 
   // =====================================================================
@@ -1082,7 +1087,7 @@ export class MapTaskMaster {
       for (const w of this.#workerAt) this.#destroyPoolOn(w);
       if (clean) await store.clearTasks(this.#fence);
     } catch (e) {
-      if (e instanceof FencedError) return this.#depose();
+      if (e instanceof FencedError) return this.#depose(e);
       this.#status = "FAILED";
       this.#result = `persistence failed: ${message(e)}`;
     }
@@ -1102,7 +1107,7 @@ export class MapTaskMaster {
     try {
       await this.#host.store.updateInstance(this.#fence, { serialNum: this.#serialNum });
     } catch (e) {
-      if (e instanceof FencedError) return this.#depose();
+      if (e instanceof FencedError) return this.#depose(e);
     }
     await this.start();
   }
@@ -1127,7 +1132,7 @@ export class MapTaskMaster {
     try {
       await this.#writes.run(() => this.#host.store.failUnfinished(this.#fence, reason));
     } catch (e) {
-      if (e instanceof FencedError) return this.#depose();
+      if (e instanceof FencedError) return this.#depose(e);
     }
     await this.#finalize("FAILED", reason, true);
   }

@@ -8,7 +8,7 @@ import { unknownLoad, type LoadProbe } from "../runtime/load-probe.ts";
 import type { JsonValue, MasterMessage, ReportBatch, TaskReport } from "../protocol/messages.ts";
 import { refuse, type Reply } from "../protocol/replies.ts";
 import type { Transport } from "../protocol/transport.ts";
-import type { InstanceRecord, TaskStore } from "../store/task-store.ts";
+import type { Fence, InstanceRecord, TaskStore } from "../store/task-store.ts";
 import { FencedError } from "../store/errors.ts";
 import type { Worker } from "../worker/worker.ts";
 import { processorKind } from "../processor/define.ts";
@@ -18,6 +18,15 @@ import { resolveSettings, type JobSettings, type ResolvedSettings } from "./sett
 import { WorkerRegistry, type WorkerInfo } from "./worker-registry.ts";
 import { MapTaskMaster, type InstanceHost, type InstanceProgress, type ProgressListener } from "./instance.ts";
 import { UnknownProcessorError } from "./errors.ts";
+import { resolveLeaseSettings, type LeaseOptions } from "./lease-settings.ts";
+import { LeaseKeeper } from "./lease-keeper.ts";
+import { FenceWatchStore } from "./fence-watch-store.ts";
+
+/** Something a master did that an operator may want in its log (the CLI prints each as a JSON line). */
+export type MasterEvent =
+  | { event: "instance-deposed"; instanceId: string; reason: string }
+  | { event: "write-fenced"; instanceId: string; token: number; current: number }
+  | { event: "instance-taken-over"; instanceId: string; from: string; token: number };
 
 /** Options of a master. */
 export interface MasterOptions {
@@ -36,6 +45,16 @@ export interface MasterOptions {
   requestTimeoutMs?: number;
   /** Core engine. @default "wasm" */
   engine?: CoreEngine;
+  /**
+   * Share the store with other masters (X3): instances are held through
+   * leases renewed on an interval, and instances whose lease ran out are
+   * taken over. `true` takes the default timing. Every master on one store
+   * must share it, with the same timing, and a unique `masterId`.
+   * @default false (the master runs alone: at start it takes every RUNNING instance)
+   */
+  shared?: boolean | LeaseOptions;
+  /** Receives what the master did that an operator may want to know (depositions, takeovers). @default ignored */
+  log?: (e: MasterEvent) => void;
 }
 
 /** What a user submits. */
@@ -58,6 +77,8 @@ export interface InstanceView {
   createdAt: number;
   finishedAt: number | null;
   progress: Pick<InstanceProgress, "names" | "workers"> | null;
+  /** The master that owns it (its id: by default its address). */
+  owner?: string;
 }
 
 /** A master: submit, watch and kill instances; workers talk to it through the transport. */
@@ -71,15 +92,25 @@ export class Master implements InstanceHost {
   readonly masterId: string;
   readonly requestTimeoutMs: number;
   readonly engine: CoreEngine;
+  /** Renews leases and takes over expired instances; null when the master runs alone. */
+  readonly leases: LeaseKeeper | null;
+  readonly #log: (e: MasterEvent) => void;
+  /** Instances given up: the store refused a write ("fenced") or the lease was lost ("lease"). */
+  readonly #deposed = { fenced: 0, lease: 0 };
+  #takenOver = 0;
+  /** Writes the store refused for a stale token (shared masters count them). */
+  #fencedWrites = 0;
+  /** Instances whose first refused write was logged (one line each, not one per write). */
+  readonly #fencedLogged = new Set<string>();
   readonly #registry: WorkerRegistry;
   readonly #instances = new Map<string, MapTaskMaster>();
   readonly #finished = new Map<string, Array<(v: InstanceView) => void>>();
   #unserve: (() => void) | null = null;
   #started = false;
+  #closed = false;
 
   constructor(o: MasterOptions) {
     if (typeof o.address !== "string" || o.address === "") throw new ValidationError("address", "a non-empty string", o.address);
-    this.store = o.store;
     this.transport = o.transport;
     this.clock = o.clock;
     this.address = o.address;
@@ -88,42 +119,125 @@ export class Master implements InstanceHost {
     this.loadProbe = o.loadProbe ?? unknownLoad;
     this.requestTimeoutMs = expectInt("requestTimeoutMs", o.requestTimeoutMs ?? 30_000, 1);
     this.engine = o.engine ?? "wasm";
+    this.#log = o.log ?? (() => undefined);
+    const shared = o.shared ?? false;
+    if (typeof shared !== "boolean" && (typeof shared !== "object" || shared === null)) {
+      throw new ValidationError("shared", "a boolean or an object { leaseMs, renewMs, takeoverMs }", shared);
+    }
+    // Shared, every refused write is counted: after a pause the lease loss may be noticed first, and the
+    // writes already on their way are then the only trace that fencing held.
+    this.store = shared === false ? o.store : new FenceWatchStore(o.store, (e) => {
+      this.#fencedWrites++;
+      if (this.#fencedLogged.has(e.instanceId)) return;
+      this.#fencedLogged.add(e.instanceId);
+      this.#log({ event: "write-fenced", instanceId: e.instanceId, token: e.token, current: e.current });
+    });
+    this.leases = shared === false ? null : new LeaseKeeper(this.#leaseHost(), resolveLeaseSettings(shared));
     this.#registry = new WorkerRegistry(o.ownWorker.workerId);
   }
 
-  /** Starts serving workers, registers the own worker, and resumes this master's running instances (X3). */
+  /**
+   * Starts serving workers, registers the own worker, and resumes running
+   * instances (X3): alone, every RUNNING instance of the store; shared, its
+   * own (same masterId) and those whose lease ran out — then keeps renewing
+   * and taking over on the lease intervals.
+   */
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     this.#unserve = this.transport.serve(this.address, "master", (m) => this.#handle(m));
     await this.ownWorker.join(this.address);
     await this.#resumeAll();
+    this.leases?.start();
   }
 
   /** Stops serving and drops every instance from memory without writing (its store state stays). */
   close(): void {
+    this.#closed = true;
+    this.leases?.stop();
     this.#unserve?.();
     this.#unserve = null;
     for (const i of this.#instances.values()) i.close();
     this.#instances.clear();
   }
 
+  /**
+   * Closes, and when shared ends the leases of the instances it ran, so
+   * another master takes them over at its next scan instead of after the
+   * lease runs out (a graceful stop). Nothing else is written.
+   */
+  async shutdown(): Promise<void> {
+    const fences = this.#held();
+    this.close();
+    if (!this.leases || fences.length === 0) return;
+    await this.store.renewLeases(this.masterId, fences, this.leases.terms(0)).catch(() => undefined);
+  }
+
+  /**
+   * Since start: instances given up because the store refused a write
+   * (deposedFenced) or the lease was lost (deposedLease), instances taken
+   * over from other masters, and writes refused for a stale token (counted
+   * when shared).
+   */
+  ownership(): { deposedFenced: number; deposedLease: number; takenOver: number; fencedWrites: number } {
+    return { deposedFenced: this.#deposed.fenced, deposedLease: this.#deposed.lease, takenOver: this.#takenOver, fencedWrites: this.#fencedWrites };
+  }
+
   // ---- InstanceHost ----
   workers(): WorkerInfo[] { return this.#registry.all(); }
   currentWorker(workerId: string): WorkerInfo | undefined { return this.#registry.current(workerId); }
-  onDeposed(i: MapTaskMaster): void {
+  onDeposed(i: MapTaskMaster, reason: string): void {
+    if (this.#instances.get(i.instanceId) !== i) return;
+    this.#deposed.fenced++;
+    this.#log({ event: "instance-deposed", instanceId: i.instanceId, reason });
     this.#forget(i);
   }
   onCycleEnd(i: MapTaskMaster): void {
     if (i.status !== "RUNNING") this.#forget(i);
   }
 
-  /** Drops an instance that is final or no longer ours, and answers its waiters. */
+  /**
+   * Drops an instance that is final or no longer ours, and answers its
+   * waiters — when shared and still RUNNING elsewhere, once it ends there.
+   */
   #forget(i: MapTaskMaster): void {
     if (this.#instances.get(i.instanceId) === i) this.#instances.delete(i.instanceId);
     const waiters = this.#finished.get(i.instanceId);
     this.#finished.delete(i.instanceId);
-    if (waiters) void this.get(i.instanceId).then((v) => { if (v) for (const w of waiters) w(v); });
+    if (waiters) void this.waitFor(i.instanceId).then((v) => { for (const w of waiters) w(v); }, () => undefined);
+  }
+
+  /** The fences of the instances running here. */
+  #held(): Fence[] {
+    return [...this.#instances.values()].map((i) => i.fence);
+  }
+
+  /** What the lease keeper sees of this master. */
+  #leaseHost() {
+    return {
+      store: this.store,
+      clock: this.clock,
+      masterId: this.masterId,
+      held: () => this.#held(),
+      runs: (id: string) => this.#instances.has(id),
+      canRun: (rec: InstanceRecord) => this.#canRun(rec),
+      lost: (fences: readonly Fence[], reason: string) => {
+        for (const f of fences) {
+          const i = this.#instances.get(f.instanceId);
+          if (!i || i.fence.token !== f.token) continue;
+          i.close();
+          this.#deposed.lease++;
+          this.#log({ event: "instance-deposed", instanceId: f.instanceId, reason });
+          this.#forget(i);
+        }
+      },
+      adopt: async (rec: InstanceRecord, fence: Fence) => {
+        if (this.#closed) return;
+        this.#takenOver++;
+        this.#log({ event: "instance-taken-over", instanceId: rec.instanceId, from: rec.owner, token: fence.token });
+        await this.#adopt(rec, fence);
+      },
+    };
   }
 
   // ---- users ----
@@ -154,7 +268,7 @@ export class Master implements InstanceHost {
     const now = this.clock.now();
     const fence = await this.store.createInstance({
       instanceId, processor: s.processor, settings: settings as unknown as JsonValue, params, serialNum: 1, createdAt: now,
-    }, this.masterId);
+    }, this.masterId, this.leases?.terms());
     const record = (await this.store.getInstance(instanceId))!;
     const inst = new MapTaskMaster(this, record, settings, processor, fence);
     this.#instances.set(instanceId, inst);
@@ -189,10 +303,20 @@ export class Master implements InstanceHost {
     return this.#instances.get(instanceId)?.watch(fn) ?? (() => undefined);
   }
 
-  /** Resolves with the instance once it is final (SUCCESS or FAILED). */
+  /**
+   * Resolves with the instance once it is final (SUCCESS or FAILED). Alone,
+   * an instance not running here resolves as it is now; shared, one running
+   * on another master is read from the store on the takeover interval until
+   * it ends (or runs here).
+   */
   async waitFor(instanceId: string): Promise<InstanceView> {
-    const v = await this.get(instanceId);
+    let v = await this.get(instanceId);
     if (!v) throw new ValidationError("instanceId", "a known instance", instanceId);
+    while (v.status === "RUNNING" && !this.#instances.has(instanceId) && this.leases && !this.#closed) {
+      const ms = this.leases.settings.takeoverMs;
+      await new Promise<void>((r) => this.clock.setTimeout(r, ms));
+      v = (await this.get(instanceId))!;
+    }
     if (v.status !== "RUNNING" || !this.#instances.has(instanceId)) return v;
     return new Promise((resolve) => {
       const list = this.#finished.get(instanceId) ?? [];
@@ -225,33 +349,57 @@ export class Master implements InstanceHost {
     return this.#instances.get(instanceId)?.refusals() ?? null;
   }
 
+  /**
+   * Alone: takes every RUNNING instance of the store. Shared: its own (a
+   * restart under the same masterId need not wait for its leases to run out)
+   * and those whose lease ran out; others' running leases are left alone.
+   */
   async #resumeAll(): Promise<void> {
     const running = await this.store.listInstances({ status: "RUNNING" });
+    const now = this.clock.now();
     for (const rec of running) {
       if (this.#instances.has(rec.instanceId)) continue;
-      const processor = this.ownWorker.processors[rec.processor];
-      let fence;
-      try {
-        fence = await this.store.acquireInstance(rec.instanceId, this.masterId);
-      } catch (e) {
-        if (e instanceof FencedError) continue;
-        throw e;
+      let fence: Fence | null;
+      if (this.leases) {
+        if (rec.owner !== this.masterId && rec.leaseUntil !== null && rec.leaseUntil > now) continue;
+        if (!this.#canRun(rec)) continue;
+        fence = await this.leases.acquire(rec.instanceId);
+        if (fence === null) continue;
+      } else {
+        try {
+          fence = await this.store.acquireInstance(rec.instanceId, this.masterId);
+        } catch (e) {
+          if (e instanceof FencedError) continue;
+          throw e;
+        }
       }
-      if (!processor || !processorKind(processor)) {
-        await this.store.updateInstance(fence, { status: "FAILED", result: `processor not loaded on the resuming master: ${rec.processor}`, finishedAt: this.clock.now() });
-        continue;
-      }
-      let settings: ResolvedSettings;
-      try {
-        settings = resolveSettings(rec.settings);
-      } catch (e) {
-        await this.store.updateInstance(fence, { status: "FAILED", result: `stored settings are invalid: ${(e as Error).message}`, finishedAt: this.clock.now() });
-        continue;
-      }
-      const inst = new MapTaskMaster(this, { ...rec, fence: fence.token }, settings, processor, fence);
-      this.#instances.set(rec.instanceId, inst);
-      await inst.resume();
+      await this.#adopt(rec, fence);
     }
+  }
+
+  /** Whether this master has the instance's processor loaded. */
+  #canRun(rec: InstanceRecord): boolean {
+    const p = this.ownWorker.processors[rec.processor];
+    return p !== undefined && processorKind(p) !== null;
+  }
+
+  /** Runs an instance just acquired: resumed from the store (X3), or failed when it cannot run here. */
+  async #adopt(rec: InstanceRecord, fence: Fence): Promise<void> {
+    const processor = this.ownWorker.processors[rec.processor];
+    if (!processor || !processorKind(processor)) {
+      await this.store.updateInstance(fence, { status: "FAILED", result: `processor not loaded on the resuming master: ${rec.processor}`, finishedAt: this.clock.now() });
+      return;
+    }
+    let settings: ResolvedSettings;
+    try {
+      settings = resolveSettings(rec.settings);
+    } catch (e) {
+      await this.store.updateInstance(fence, { status: "FAILED", result: `stored settings are invalid: ${(e as Error).message}`, finishedAt: this.clock.now() });
+      return;
+    }
+    const inst = new MapTaskMaster(this, { ...rec, fence: fence.token }, settings, processor, fence);
+    this.#instances.set(rec.instanceId, inst);
+    await inst.resume();
   }
 
   // ---- workers ----
@@ -318,6 +466,6 @@ export class Master implements InstanceHost {
 function view(r: InstanceRecord): InstanceView {
   return {
     instanceId: r.instanceId, processor: r.processor, status: r.status, result: r.result, serialNum: r.serialNum,
-    createdAt: r.createdAt, finishedAt: r.finishedAt, progress: r.progress,
+    createdAt: r.createdAt, finishedAt: r.finishedAt, progress: r.progress, owner: r.owner,
   };
 }

@@ -49,6 +49,12 @@ export const InstanceSpec = z.object({
   processor: id,
   params: Json,
   consumerSize: z.number().int().min(1),
+  /**
+   * The sending master's fencing token. When two masters claim one instance
+   * (a takeover), a worker keeps the pool of the newer token and refuses the
+   * deposed master's batches. Absent: 0.
+   */
+  fence: count.optional(),
 });
 export type InstanceSpec = z.infer<typeof InstanceSpec>;
 

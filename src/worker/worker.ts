@@ -234,7 +234,15 @@ export class Worker {
     }
     if (!this.#o.processors[spec.processor]) return refuse("rejected", `processor not loaded on this worker: ${spec.processor}`, "instance.processor");
     let p = this.#pools.get(spec.instanceId);
-    if (p && p.spec.serialNum !== spec.serialNum) {
+    if (p && p.master !== master) {
+      // Another master took the instance over (X3): the newer fencing token's pool wins; the deposed
+      // master's tasks here were failed over by the new owner, so they are aborted, not reported.
+      if ((spec.fence ?? 0) < (p.spec.fence ?? 0)) {
+        return refuse("rejected", `instance ${spec.instanceId} is owned by ${p.master} now (fencing token ${p.spec.fence ?? 0} > ${spec.fence ?? 0})`, "instance.fence");
+      }
+      this.#closePool(p, `taken over by ${master}`);
+      p = undefined;
+    } else if (p && p.spec.serialNum !== spec.serialNum) {
       // A new cycle of a recurring job replaces the old cycle's pool.
       this.#closePool(p, "new cycle");
       p = undefined;

@@ -1,0 +1,60 @@
+/**
+ * A TaskStore that passes every call through and tells its master about each
+ * write the store refused with FencedError. A shared master (X3) uses it: a
+ * master that paused past its lease may see its lease-loss first and drop
+ * the instance, yet writes it issued before that still reach the store and
+ * are refused there — they are the evidence that fencing held, so they are
+ * counted (metrics) even when no instance is left to depose.
+ */
+import type { JsonValue } from "../protocol/messages.ts";
+import { FencedError } from "../store/errors.ts";
+import type {
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+} from "../store/task-store.ts";
+
+/** Wraps `store`; `onFenced` hears of every write refused for a stale token. */
+export class FenceWatchStore implements TaskStore {
+  readonly #s: TaskStore;
+  readonly #onFenced: (e: FencedError) => void;
+
+  constructor(store: TaskStore, onFenced: (e: FencedError) => void) {
+    this.#s = store;
+    this.#onFenced = onFenced;
+  }
+
+  get kind(): string { return this.#s.kind; }
+
+  /** Passes a write's outcome on, noting a FencedError. */
+  #w<T>(p: Promise<T>): Promise<T> {
+    return p.catch((e: unknown) => {
+      if (e instanceof FencedError) this.#onFenced(e);
+      throw e;
+    });
+  }
+
+  createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence> { return this.#s.createInstance(instance, owner, lease); }
+  acquireInstance(instanceId: string, owner: string, lease?: LeaseTerms): Promise<Fence> { return this.#s.acquireInstance(instanceId, owner, lease); }
+  renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]> { return this.#s.renewLeases(owner, fences, lease); }
+  expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> { return this.#s.expiredInstances(now, limit); }
+  getInstance(instanceId: string): Promise<InstanceRecord | null> { return this.#s.getInstance(instanceId); }
+  listInstances(filter?: { status?: InstanceStatus; limit?: number }): Promise<InstanceRecord[]> { return this.#s.listInstances(filter); }
+  updateInstance(fence: Fence, patch: InstancePatch): Promise<void> { return this.#w(this.#s.updateInstance(fence, patch)); }
+  insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> { return this.#w(this.#s.insertTasks(fence, tasks)); }
+  updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> { return this.#w(this.#s.updateStatuses(fence, updates)); }
+  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
+    return this.#w(this.#s.setStatus(fence, seqs, status, worker));
+  }
+  resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number> {
+    return this.#w(this.#s.resetWorkerTasks(fence, worker, to));
+  }
+  failUnfinished(fence: Fence, result: JsonValue): Promise<number> { return this.#w(this.#s.failUnfinished(fence, result)); }
+  resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> { return this.#w(this.#s.resetForResume(fence, failover, result)); }
+  claimInit(fence: Fence, limit: number): Promise<TaskRow[]> { return this.#w(this.#s.claimInit(fence, limit)); }
+  countByStatus(instanceId: string): Promise<StatusCount[]> { return this.#s.countByStatus(instanceId); }
+  maxSeq(instanceId: string): Promise<number> { return this.#s.maxSeq(instanceId); }
+  getTask(instanceId: string, taskId: string): Promise<TaskRow | null> { return this.#s.getTask(instanceId, taskId); }
+  results(instanceId: string, pageSize?: number): AsyncIterable<ResultRow> { return this.#s.results(instanceId, pageSize); }
+  clearTasks(fence: Fence): Promise<void> { return this.#w(this.#s.clearTasks(fence)); }
+  close(): Promise<void> { return this.#s.close(); }
+}
