@@ -7,6 +7,8 @@ import { runMaster } from "./commands/master.ts";
 import { runWorker } from "./commands/worker.ts";
 import { submit, status } from "./commands/submit.ts";
 import { demo } from "./commands/demo.ts";
+import { resolveLeaseSettings } from "../../src/master/lease-settings.ts";
+import { ValidationError } from "../../src/errors/validation-error.ts";
 
 const HELP = `taskmill — a distributed Map/MapReduce job master
 
@@ -25,6 +27,7 @@ The token may also come from TASKMILL_TOKEN.`;
 const COMMANDS = {
   master: {
     help: `Usage: taskmill master [--port P] [--host H] [--store URL] [--token T] [--processors MODULE]
+                      [--shared [--lease-ms MS] [--renew-ms MS] [--takeover-ms MS]] [--advertise URL]
 
   --port P            port to listen on (default 7070; 0 picks a free one)
   --host H            address to listen on (default 127.0.0.1)
@@ -32,13 +35,26 @@ const COMMANDS = {
   --token T           require "Authorization: Bearer T" on every route (or TASKMILL_TOKEN)
   --processors MODULE ES module whose named exports are processors; jobs may only name these
   --slots N           tasks the master's own worker runs at once (default 64)
-  --max-body-bytes N  largest request body accepted (default 16777216); larger → 413`,
-    options: { port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, token: { type: "string" }, processors: { type: "string" }, slots: { type: "string" }, "max-body-bytes": { type: "string" } },
+  --max-body-bytes N  largest request body accepted (default 16777216); larger → 413
+
+Several masters on one store (PostgreSQL):
+  --shared            hold instances through leases; take over those whose owner died
+  --lease-ms MS       how long an instance stays this master's without renewal (default 10000)
+  --renew-ms MS       how often leases are renewed, below --lease-ms (default a third of it)
+  --takeover-ms MS    how often to look for instances whose lease ran out (default --renew-ms)
+  --advertise URL     the URL workers and other masters reach this master at, and its
+                      owner id in the store (default http://HOST:PORT)`,
+    options: {
+      port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, token: { type: "string" }, processors: { type: "string" },
+      slots: { type: "string" }, "max-body-bytes": { type: "string" }, shared: { type: "boolean" }, "lease-ms": { type: "string" },
+      "renew-ms": { type: "string" }, "takeover-ms": { type: "string" }, advertise: { type: "string" },
+    },
   },
   worker: {
-    help: `Usage: taskmill worker --master URL --processors MODULE [--slots N] [--port P] [--host H] [--id ID] [--token T]
+    help: `Usage: taskmill worker --master URL [--master URL ...] --processors MODULE [--slots N] [--port P] [--host H] [--id ID] [--token T]
 
-  --master URL        the master to join, e.g. http://127.0.0.1:7070
+  --master URL        a master to join, e.g. http://127.0.0.1:7070; repeat it (or give a
+                      comma-separated list) to serve several masters sharing one store
   --processors MODULE ES module whose named exports are processors
   --slots N           tasks run at once, a hint for the master (default 8)
   --port P            port of this worker's endpoint (default 0: a free one)
@@ -46,7 +62,7 @@ const COMMANDS = {
   --id ID             worker id (default host:port)
   --heartbeat-ms MS   heartbeat interval (default 1000); keep it below the jobs' livenessTimeoutMs
   --token T           bearer token (or TASKMILL_TOKEN)`,
-    options: { master: { type: "string" }, processors: { type: "string" }, slots: { type: "string" }, port: { type: "string" }, host: { type: "string" }, id: { type: "string" }, "heartbeat-ms": { type: "string" }, token: { type: "string" } },
+    options: { master: { type: "string", multiple: true }, processors: { type: "string" }, slots: { type: "string" }, port: { type: "string" }, host: { type: "string" }, id: { type: "string" }, "heartbeat-ms": { type: "string" }, token: { type: "string" } },
   },
   submit: {
     help: `Usage: taskmill submit --master URL --processor NAME [--settings JSON] [--params JSON] [--wait] [--token T]
@@ -100,6 +116,38 @@ function json(name: string, v: string | undefined): unknown {
   }
 }
 
+/** The lease settings of `--shared` from the flags; the lease flags without --shared are a mistake. */
+function shared(v: Record<string, unknown>): boolean | { leaseMs?: number; renewMs?: number; takeoverMs?: number } {
+  const flags = (["lease-ms", "renew-ms", "takeover-ms"] as const).filter((f) => v[f] !== undefined);
+  if (v.shared !== true) {
+    if (flags.length > 0) throw new UsageError(`--${flags[0]} needs --shared`);
+    return false;
+  }
+  const o: { leaseMs?: number; renewMs?: number; takeoverMs?: number } = {};
+  if (v["lease-ms"] !== undefined) o.leaseMs = int("lease-ms", v["lease-ms"] as string, 0);
+  if (v["renew-ms"] !== undefined) o.renewMs = int("renew-ms", v["renew-ms"] as string, 0);
+  if (v["takeover-ms"] !== undefined) o.takeoverMs = int("takeover-ms", v["takeover-ms"] as string, 0);
+  try {
+    resolveLeaseSettings(o);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    // The master names its setting (shared.renewMs); the user typed the flag (--renew-ms).
+    const flag = `--${e.field.replace(/^shared\./, "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UsageError(`${flag}: ${e.message.slice(e.message.indexOf(": ") + 2)}`);
+  }
+  return o;
+}
+
+/** Every URL of a repeated (or comma-separated) flag. */
+function urls(name: string, v: unknown): string[] {
+  const list = (Array.isArray(v) ? v as string[] : v === undefined ? [] : [String(v)]).flatMap((x) => x.split(",")).map((x) => x.trim()).filter((x) => x !== "");
+  if (list.length === 0) throw new UsageError(`--${name} is required`);
+  for (const u of list) {
+    if (!/^https?:\/\/[^/]+/.test(u)) throw new UsageError(`--${name}: Expected an http:// or https:// URL, got ${JSON.stringify(u)}`);
+  }
+  return [...new Set(list)];
+}
+
 function required(name: string, v: string | undefined): string {
   if (v === undefined || v === "") throw new UsageError(`--${name} is required`);
   return v;
@@ -137,12 +185,13 @@ async function main(argv: string[]): Promise<number> {
           store: (v.store as string | undefined) ?? "sqlite:taskmill.db", token, processors: v.processors as string | undefined,
           slots: int("slots", v.slots as string | undefined, 64),
           maxBodyBytes: int("max-body-bytes", v["max-body-bytes"] as string | undefined, 16 * 2 ** 20, 1024),
+          shared: shared(v), advertise: v.advertise === undefined ? undefined : urls("advertise", v.advertise)[0],
         });
         return untilSignal(m.stop);
       }
       case "worker": {
         const stop = await runWorker({
-          master: required("master", v.master as string | undefined), processors: required("processors", v.processors as string | undefined),
+          masters: urls("master", parsed.values.master), processors: required("processors", v.processors as string | undefined),
           slots: int("slots", v.slots as string | undefined, 8), port: int("port", v.port as string | undefined, 0, 0),
           host: (v.host as string | undefined) ?? "127.0.0.1", id: v.id as string | undefined, token,
           heartbeatMs: int("heartbeat-ms", v["heartbeat-ms"] as string | undefined, 1000),

@@ -11,6 +11,8 @@ import type { Clock } from "../runtime/clock.ts";
 import type { LoadProbe } from "../runtime/load-probe.ts";
 import type { TaskStore } from "../store/task-store.ts";
 import type { ProcessorMap } from "../processor/types.ts";
+import type { MasterEvent } from "../master/master.ts";
+import type { LeaseOptions } from "../master/lease-settings.ts";
 import type { HttpTransport } from "./http-transport.ts";
 import { masterApi } from "./master-api.ts";
 
@@ -30,6 +32,10 @@ export interface HostMasterOptions {
   maxBodyBytes?: number;
   /** Routes mounted before the API (pages that need no token). */
   pages?: Hono;
+  /** Share the store with other masters (leases, takeover); the master's id is then its URL, `transport.baseUrl`. @default false */
+  shared?: boolean | LeaseOptions;
+  /** Hears depositions and takeovers. @default ignored */
+  log?: (e: MasterEvent) => void;
 }
 
 /** The wired master and its own worker (call `master.start()` once the server listens). */
@@ -39,7 +45,10 @@ export function hostMaster(o: HostMasterOptions): { master: Master; own: Worker 
     workerId: o.ownWorkerId, address: `${base}/worker`, transport: o.transport, clock: o.clock,
     processors: o.processors, slots: o.slots ?? 64, loadProbe: o.loadProbe,
   });
-  const master = new Master({ store: o.store, transport: o.transport, clock: o.clock, address: base, ownWorker: own, loadProbe: o.loadProbe });
+  const master = new Master({
+    store: o.store, transport: o.transport, clock: o.clock, address: base, ownWorker: own, loadProbe: o.loadProbe,
+    shared: o.shared, log: o.log,
+  });
   if (o.pages) o.transport.app.route("/", o.pages);
   o.transport.app.route("/", masterApi(master, { token: o.token, maxBodyBytes: o.maxBodyBytes }));
   return { master, own };

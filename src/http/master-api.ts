@@ -1,9 +1,10 @@
 /**
  * The master's API for users: submit, list, read, watch (Server-Sent Events)
  * and kill instances, kill a task; health, Prometheus metrics and the
- * OpenAPI document.
+ * OpenAPI document. A shared master (X3) answers for every instance of the
+ * store and forwards to the owner what only the owner can do (forward.ts).
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import { zValidator } from "@hono/zod-validator";
@@ -16,6 +17,7 @@ import { bearer } from "./auth.ts";
 import { onError } from "./endpoint-app.ts";
 import { metricsText } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
+import { forward, ownerUrl, unreachable } from "./forward.ts";
 
 /** Body of POST /api/instances. */
 export const SubmitBody = z.object({
@@ -38,11 +40,24 @@ export interface MasterApiOptions {
   token?: string;
   /** Largest request body, bytes. @default 1 MiB */
   maxBodyBytes?: number;
+  /** The fetch that forwards requests to an instance's owner (shared masters). @default globalThis.fetch */
+  fetch?: typeof fetch;
 }
 
 /** The user API of `master`, as a Hono app. */
 export function masterApi(master: Master, o: MasterApiOptions = {}) {
   const max = o.maxBodyBytes ?? 2 ** 20;
+  const relay = { timeoutMs: master.requestTimeoutMs, fetch: o.fetch };
+  /** Forwards a command only the owner can carry out; 503 naming the owner when it is out of reach. */
+  const toOwner = async (c: Context, id: string, owner: string, body: unknown): Promise<Response> => {
+    try {
+      return await forward(c, master, owner, { ...relay, body });
+    } catch (e) {
+      const u = unreachable(id, owner, e, master.leases?.settings.leaseMs ?? 0);
+      c.header("Retry-After", u.retryAfter);
+      return errorResponse(c, 503, u.error, "id");
+    }
+  };
   const app = new Hono()
     .use("*", bearer(o.token))
     .use("*", bodyLimit({ maxSize: max, onError: (c) => errorResponse(c, 413, `request body larger than ${max} bytes`) }))
@@ -68,11 +83,22 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
       return c.json({ instances: await master.list(filter) }, 200);
     })
     .get("/api/instances/:id", async (c) => {
+      // Live progress lives with the owner; when it is out of reach, the store's view still answers.
+      const owner = await ownerUrl(master, c.req.param("id"), c);
+      if (owner) {
+        const r = await forward(c, master, owner, relay).catch(() => null);
+        if (r?.status === 200) return r;
+      }
       const v = await master.get(c.req.param("id"));
       return v ? c.json(v, 200) : errorResponse(c, 404, `unknown instance: ${c.req.param("id")}`, "id");
     })
     .get("/api/instances/:id/events", async (c) => {
       const id = c.req.param("id");
+      const owner = await ownerUrl(master, id, c);
+      if (owner) {
+        const r = await forward(c, master, owner, relay).catch(() => null);
+        if (r?.status === 200) return r;
+      }
       const first = await master.get(id);
       if (!first) return errorResponse(c, 404, `unknown instance: ${id}`, "id");
       return streamSSE(c, async (stream) => {
@@ -97,12 +123,16 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
     })
     .post("/api/instances/:id/kill", zValidator("json", KillBody, zodHook), async (c) => {
       const id = c.req.param("id");
+      const owner = await ownerUrl(master, id, c);
+      if (owner) return toOwner(c, id, owner, c.req.valid("json"));
       if (!(await master.get(id))) return errorResponse(c, 404, `unknown instance: ${id}`, "id");
       const killed = await master.kill(id, c.req.valid("json").reason ?? "killed by user");
       return killed ? c.json({ killed: true }, 200) : errorResponse(c, 409, `instance ${id} is not running on this master`, "id");
     })
     .post("/api/instances/:id/tasks/:taskId/kill", zValidator("json", KillBody, zodHook), async (c) => {
       const { id, taskId } = c.req.param();
+      const owner = await ownerUrl(master, id, c);
+      if (owner) return toOwner(c, id, owner, c.req.valid("json"));
       if (!(await master.get(id))) return errorResponse(c, 404, `unknown instance: ${id}`, "id");
       const killed = await master.killTask(id, taskId, c.req.valid("json").reason ?? "killed by user");
       return killed ? c.json({ killed: true }, 200) : errorResponse(c, 404, `no unfinished task ${taskId} in instance ${id}`, "taskId");

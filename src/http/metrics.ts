@@ -32,5 +32,19 @@ export function metricsText(master: Master): string {
     if (!r) continue;
     for (const [reason, n] of Object.entries(r)) out.push(`taskmill_reports_refused{instance="${label(id)}",reason="${reason}"} ${n}`);
   }
+  if (master.leases) {
+    // Shared masters (X3): what ownership did — the refused writes are the trace that fencing held.
+    const o = master.ownership();
+    out.push("# HELP taskmill_store_writes_fenced_total Store writes refused because another master holds a newer fencing token.");
+    out.push("# TYPE taskmill_store_writes_fenced_total counter");
+    out.push(`taskmill_store_writes_fenced_total ${o.fencedWrites}`);
+    out.push("# HELP taskmill_instances_deposed_total Instances this master gave up: a write was refused (fenced) or its lease was lost (lease).");
+    out.push("# TYPE taskmill_instances_deposed_total counter");
+    out.push(`taskmill_instances_deposed_total{reason="fenced"} ${o.deposedFenced}`);
+    out.push(`taskmill_instances_deposed_total{reason="lease"} ${o.deposedLease}`);
+    out.push("# HELP taskmill_instances_taken_over_total Instances this master took over from another whose lease ran out.");
+    out.push("# TYPE taskmill_instances_taken_over_total counter");
+    out.push(`taskmill_instances_taken_over_total ${o.takenOver}`);
+  }
   return out.join("\n") + "\n";
 }

@@ -1,5 +1,5 @@
 import { HttpTransport, hostMaster } from "../../../src/http/index.ts";
-import { RealClock, type Master } from "../../../src/index.ts";
+import { RealClock, type LeaseOptions, type Master } from "../../../src/index.ts";
 import type { TaskStore } from "../../../src/store/task-store.ts";
 import type { ProcessorMap } from "../../../src/processor/types.ts";
 import { nodeLoad } from "../load-probe.ts";
@@ -21,6 +21,13 @@ export interface MasterCommandOptions {
   slots?: number;
   /** Largest request body, bytes; larger → 413. @default 16 MiB */
   maxBodyBytes?: number;
+  /**
+   * Share the store with other masters: instances held through leases with
+   * this timing (`true`: the defaults). @default false
+   */
+  shared?: boolean | LeaseOptions;
+  /** The URL workers and other masters reach this master at; also its owner id in the store. @default http://HOST:PORT */
+  advertise?: string;
 }
 
 /** A running master process. */
@@ -36,19 +43,26 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const processors: ProcessorMap = o.processors ? await loadProcessors(o.processors) : {};
   const store = await openStore(o.store);
   const port = o.port || await freePort();
-  const transport = new HttpTransport(`http://${o.host}:${port}`, { token: o.token, maxBodyBytes: o.maxBodyBytes });
+  // Other masters forward commands to this URL and workers report to it: it must reach this process.
+  const url = o.advertise ?? `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
+  const transport = new HttpTransport(url, { token: o.token, maxBodyBytes: o.maxBodyBytes });
   // The pages first: they need no token (the dashboard asks for it); the API after them keeps its bearer check.
   const { master, own } = hostMaster({
     store, transport, clock: new RealClock(), processors, loadProbe: nodeLoad, ownWorkerId: `master@${o.host}:${port}`,
     slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(),
+    shared: o.shared, log: (e) => console.log(JSON.stringify(e)),
   });
   const server = await serveApp(transport.app, port, o.host);
   await master.start();
-  console.log(JSON.stringify({ event: "master-ready", url: server.url, store: store.kind, processors: Object.keys(processors), resumed: master.running() }));
+  const leases = master.leases?.settings ?? null;
+  console.log(JSON.stringify({
+    event: "master-ready", url: transport.baseUrl, store: store.kind, processors: Object.keys(processors), resumed: master.running(), shared: leases,
+  }));
   return {
-    url: server.url, master, store,
+    url: transport.baseUrl, master, store,
     stop: async () => {
-      master.close();
+      // Shared, the leases end with the process, so another master takes over at once.
+      await master.shutdown();
       own.close();
       await server.close();
       await store.close();

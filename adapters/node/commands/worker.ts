@@ -7,8 +7,8 @@ import { loadProcessors } from "../load-processors.ts";
 
 /** Options of `taskmill worker`. */
 export interface WorkerCommandOptions {
-  /** The master's URL. */
-  master: string;
+  /** The masters to join (one, or several sharing a store); the worker serves them all. */
+  masters: string[];
   /** Path of the processor module. */
   processors: string;
   /** Tasks run at once (a hint for masters). */
@@ -22,7 +22,7 @@ export interface WorkerCommandOptions {
   heartbeatMs?: number;
 }
 
-/** Starts a worker: serves its endpoint over HTTP and joins the master. Resolves with a stop function. */
+/** Starts a worker: serves its endpoint over HTTP and joins every master given. Resolves with a stop function. */
 export async function runWorker(o: WorkerCommandOptions): Promise<() => Promise<void>> {
   const processors = await loadProcessors(o.processors);
   const port = o.port || await freePort();
@@ -32,8 +32,9 @@ export async function runWorker(o: WorkerCommandOptions): Promise<() => Promise<
   const worker = new Worker({
     workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots, loadProbe: nodeLoad, heartbeatMs: o.heartbeatMs ?? 1000,
   });
-  await worker.join(o.master);
-  console.log(JSON.stringify({ event: "worker-ready", workerId, url: server.url, master: o.master, processors: Object.keys(processors) }));
+  // Each join retries until its master answers (a master may start after its workers).
+  await Promise.all(o.masters.map((m) => worker.join(m)));
+  console.log(JSON.stringify({ event: "worker-ready", workerId, url: server.url, master: o.masters[0], masters: o.masters, processors: Object.keys(processors) }));
   return async () => {
     worker.close();
     await server.close();
