@@ -7,7 +7,7 @@ import {
 } from "../../adapters/node/postgres/index.ts";
 import { openStore } from "../../adapters/node/open-store.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
-import { FencedError, runStoreSuite, type Fence, type NewTask } from "../../src/store/index.ts";
+import { FencedError, LeaseHeldError, runStoreSuite, type Fence, type NewTask } from "../../src/store/index.ts";
 import { ensurePostgres } from "../services.ts";
 
 const pg = await ensurePostgres();
@@ -120,6 +120,49 @@ describe.skipIf(!url)("PostgresStore", () => {
       const running = atAcquire.find((c) => c.status === RUNNING)?.count ?? 0;
       expect(running).toBe(landed);
       for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toBeInstanceOf(FencedError);
+    });
+  });
+
+  test("X3 leases: a renewal racing another master's takeover through another pool: exactly one of them wins, every time", async () => {
+    await withStores(schema, 2, async (a, b) => {
+      const T = 2_000_000_000_000;
+      for (let round = 0; round < 20; round++) {
+        const fence = await a.createInstance(
+          { instanceId: crypto.randomUUID(), processor: "p", settings: {}, params: null, serialNum: 1, createdAt: T }, OWNER_A, { now: T, leaseMs: 1000 });
+        const [renewed, taken] = await Promise.allSettled([
+          a.renewLeases(OWNER_A, [fence], { now: T + 900, leaseMs: 1000 }),
+          b.acquireInstance(fence.instanceId, OWNER_B, { now: T + 1000, leaseMs: 1000 }),
+        ]);
+        expect(renewed.status).toBe("fulfilled");
+        const keptByA = (renewed as PromiseFulfilledResult<string[]>).value.length === 1;
+        const rec = await a.getInstance(fence.instanceId);
+        if (keptByA) {
+          expect((taken as PromiseRejectedResult).reason).toBeInstanceOf(LeaseHeldError);
+          expect([rec?.owner, rec?.fence, rec?.leaseUntil]).toEqual([OWNER_A, 1, T + 1900]);
+        } else {
+          expect((taken as PromiseFulfilledResult<Fence>).value.token).toBe(2);
+          expect([rec?.owner, rec?.fence, rec?.leaseUntil]).toEqual([OWNER_B, 2, T + 2000]);
+          await expect(a.insertTasks(fence, tasks(0, 1))).rejects.toBeInstanceOf(FencedError);
+        }
+      }
+    });
+  });
+
+  test("X3 leases: two masters' pools racing to take one expired instance: one wins, the other gets LeaseHeldError naming the winner", async () => {
+    await withStores(schema, 2, async (a, b) => {
+      for (let round = 0; round < 20; round++) {
+        const fence = await newInstance(a);
+        const now = Date.now();
+        const outcomes = await Promise.allSettled([
+          a.acquireInstance(fence.instanceId, "master-c", { now, leaseMs: 5000 }),
+          b.acquireInstance(fence.instanceId, OWNER_B, { now, leaseMs: 5000 }),
+        ]);
+        const won = outcomes.filter((o) => o.status === "fulfilled");
+        expect(won.length).toBe(1);
+        const lost = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
+        expect(lost.reason).toBeInstanceOf(LeaseHeldError);
+        expect((await a.getInstance(fence.instanceId))?.owner).toBe(lost.reason.owner);
+      }
     });
   });
 
