@@ -5,12 +5,13 @@ import { coreSuite } from "./core.ts";
 import { storeSuite } from "./store.ts";
 import { e2eSuite } from "./e2e.ts";
 import { peersSuite } from "./peers.ts";
+import { scaleSuite } from "./scale.ts";
 import { formatTable } from "./lib/table.ts";
 import { machineFacts, writeResults } from "./lib/results.ts";
 import type { BenchOptions, Suite } from "./lib/suite.ts";
 
 /** Every suite, in the order a full run goes: e2e before peers, whose ratio reads bench/results/e2e.json. */
-const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite];
+const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, scaleSuite];
 
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 
