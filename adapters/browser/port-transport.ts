@@ -15,11 +15,11 @@
  * refused at once, as a closed TCP port would be.
  */
 import type { Clock, TimerId } from "../../src/runtime/clock.ts";
-import { MasterMessage, WorkerMessage, type Message } from "../../src/protocol/messages.ts";
+import type { MasterMessage, WorkerMessage, Message } from "../../src/protocol/messages.ts";
 import type { Reply } from "../../src/protocol/replies.ts";
 import { deliverLocally } from "../../src/protocol/deliver.ts";
 import { Endpoints } from "../../src/protocol/endpoints.ts";
-import { parseOrRefuse } from "../../src/protocol/validate.ts";
+import { parseMessage } from "../../src/protocol/validate.ts";
 import { TransportError, type Handler, type ReplyOf, type Transport, type TransportFailure } from "../../src/protocol/transport.ts";
 import { expectInt } from "../../src/errors/validate.ts";
 
@@ -201,7 +201,7 @@ export class PortTransport implements Transport {
     if (!ep) {
       frame = { k: "err", id, failure: "refused", detail: "no endpoint at this address" };
     } else {
-      const parsed = parseOrRefuse<Message>(ep.role === "master" ? MasterMessage : WorkerMessage, raw);
+      const parsed = parseMessage(ep.role, raw);
       if (!parsed.ok) frame = { k: "res", id, reply: parsed };
       else {
         try {

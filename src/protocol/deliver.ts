@@ -1,7 +1,7 @@
-import { MasterMessage, WorkerMessage, type Message } from "./messages.ts";
+import type { Message } from "./messages.ts";
 import type { Reply } from "./replies.ts";
 import { TransportError, type Handler } from "./transport.ts";
-import { parseOrRefuse } from "./validate.ts";
+import { parseMessage } from "./validate.ts";
 
 /**
  * Hands a message to an endpoint in this process exactly as the wire would:
@@ -9,7 +9,7 @@ import { parseOrRefuse } from "./validate.ts";
  * that throws is a server error.
  */
 export async function deliverLocally(to: string, role: "master" | "worker", handler: Handler<never>, msg: Message): Promise<Reply> {
-  const parsed = parseOrRefuse<Message>(role === "master" ? MasterMessage : WorkerMessage, JSON.parse(JSON.stringify(msg)));
+  const parsed = parseMessage(role, JSON.parse(JSON.stringify(msg)));
   if (!parsed.ok) return parsed;
   let reply: Reply;
   try {

@@ -1,0 +1,95 @@
+/**
+ * Hand-written checks of the hot messages (reports, map batches, pulls, start
+ * batches), run before zod. A check accepts only what the zod schema accepts,
+ * and is stricter where that is cheaper (no unknown keys, safe integers), so
+ * a message it refuses goes to zod, which either accepts it or names the bad
+ * field. Why: zod's generic walk cost a tenth of the master's and the
+ * worker's time per task; these checks cost a few property reads.
+ */
+import type { Message } from "./messages.ts";
+
+type Obj = Record<string, unknown>;
+
+/** A plain object whose own keys are all in `allowed` (zod strips unknown keys; here they fall back to it). */
+function keysWithin(v: Obj, allowed: number, min: number): boolean {
+  let n = 0;
+  for (const _ in v) n++;
+  return n >= min && n <= allowed;
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** zod's `id`: a string of 1-256 units. */
+function isId(v: unknown): boolean {
+  return typeof v === "string" && v.length >= 1 && v.length <= 256;
+}
+
+/** zod's `count`: an integer >= 0 (here: a safe one). */
+function isCount(v: unknown): boolean {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isFraction(v: unknown): boolean {
+  return v === null || (typeof v === "number" && v >= 0 && v <= 1);
+}
+
+function isWorkerRef(v: unknown): boolean {
+  return isObj(v) && keysWithin(v, 2, 2) && isId(v.workerId) && isCount(v.incarnation);
+}
+
+function isLoad(v: unknown): boolean {
+  return isObj(v) && keysWithin(v, 3, 3) && isCount(v.freeSlots) && isFraction(v.cpuFree) && isFraction(v.memFree);
+}
+
+function isReport(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  const s = v.status;
+  if (s !== "SUCCESS" && s !== "RUNNING" && s !== "FAILED") return false;
+  if (!isId(v.instanceId) || !isCount(v.serialNum) || !isCount(v.handle) || !isId(v.taskId) || !isCount(v.attempt)) return false;
+  let keys = 6;
+  if ("result" in v) keys++;
+  if ("traceId" in v) {
+    if (v.traceId !== undefined && (typeof v.traceId !== "string" || v.traceId.length > 256)) return false;
+    keys++;
+  }
+  return keysWithin(v, keys, keys);
+}
+
+function isTaskSpec(v: unknown): boolean {
+  return isObj(v) && keysWithin(v, 5, 5) && isCount(v.handle) && isId(v.taskId) && isId(v.name) && v.body !== undefined && isCount(v.attempt);
+}
+
+function isInstanceSpec(v: unknown): boolean {
+  return isObj(v) && keysWithin(v, 5, 5) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.processor) && v.params !== undefined
+    && isCount(v.consumerSize) && (v.consumerSize as number) >= 1;
+}
+
+function every(a: unknown, f: (v: unknown) => boolean): boolean {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) if (!f(a[i])) return false;
+  return true;
+}
+
+function isDefined(v: unknown): boolean {
+  return v !== undefined;
+}
+
+/** The hot messages' checks, by type. */
+const CHECKS: Partial<Record<Message["type"], (v: Obj) => boolean>> = {
+  report: (v) => keysWithin(v, 4, 4) && isWorkerRef(v.worker) && isLoad(v.load) && every(v.reports, isReport),
+  map: (v) => keysWithin(v, 11, 11) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.parentTaskId)
+    && isCount(v.parentHandle) && isCount(v.parentAttempt) && isCount(v.mapCall) && isId(v.taskName) && isId(v.key) && every(v.bodies, isDefined),
+  pull: (v) => keysWithin(v, 5, 5) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isCount(v.max) && (v.max as number) >= 1,
+  start: (v) => keysWithin(v, 5, 5) && isId(v.master) && isInstanceSpec(v.instance) && isWorkerRef(v.worker) && every(v.tasks, isTaskSpec),
+};
+
+/**
+ * True when `raw` is certainly a valid message of `type` (then it can be used
+ * as it is); false means "ask zod", not "invalid".
+ */
+export function fastCheck(type: Message["type"], raw: unknown): boolean {
+  const check = CHECKS[type];
+  return check !== undefined && isObj(raw) && raw.type === type && check(raw);
+}

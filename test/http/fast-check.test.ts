@@ -1,0 +1,77 @@
+// The hand-written checks of the hot messages (src/protocol/fast-check.ts) run
+// before zod and let a message through without it: so they must never accept
+// what zod refuses, and what they accept must be exactly what zod would hand on.
+import { describe, it, expect } from "vitest";
+import fc from "fast-check";
+import { MasterMessage, WorkerMessage, type Message } from "../../src/protocol/messages.ts";
+import { fastCheck } from "../../src/protocol/fast-check.ts";
+import { parseMessage } from "../../src/protocol/validate.ts";
+
+const worker = { workerId: "w1@h:1", incarnation: 3 };
+const load = { freeSlots: 4, cpuFree: 0.5, memFree: null };
+const instance = { instanceId: "i-1", serialNum: 1, processor: "p", params: { a: 1 }, consumerSize: 2 };
+/** One valid message of each hot type, with every optional field somewhere. */
+const VALID: Record<"report" | "map" | "pull" | "start", Message> = {
+  report: { type: "report", worker, load, reports: [
+    { instanceId: "i-1", serialNum: 1, handle: 0, taskId: "r", attempt: 0, status: "SUCCESS", result: { x: [1, "y"] } },
+    { instanceId: "i-1", serialNum: 1, handle: 7, taskId: "r.0.1", attempt: 2, status: "RUNNING", traceId: "t-9" },
+    { instanceId: "i-2", serialNum: 4, handle: 8, taskId: "r.0.2", attempt: 0, status: "FAILED", result: "boom", traceId: "" },
+  ] },
+  map: { type: "map", worker, instanceId: "i-1", serialNum: 1, parentTaskId: "r", parentHandle: 0, parentAttempt: 0, mapCall: 2, taskName: "LEAF", bodies: [1, "two", null, { three: 3 }], key: "r:0:2" },
+  pull: { type: "pull", worker, instanceId: "i-1", serialNum: 1, max: 100 },
+  start: { type: "start", master: "http://m:1", instance, worker, tasks: [{ handle: 5, taskId: "r.0.0", name: "LEAF", body: [1, 2], attempt: 1 }] },
+};
+
+/** Replaces one random path (or adds a key) of a JSON value with another value, edge cases included. */
+const mutate = (v: unknown) => fc.tuple(fc.nat(), fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.constantFrom(-1, 0.5, 1.5, 2 ** 53, "", "x".repeat(257), "RUNNING", "DONE", null, [], {}),
+), fc.boolean()).map(([seed, replacement, addKey]) => {
+  const copy = JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
+  const objs: Array<Record<string, unknown> | unknown[]> = [];
+  const paths: Array<[Record<string, unknown> | unknown[], string]> = [];
+  const walk = (o: unknown) => {
+    if (o && typeof o === "object") {
+      objs.push(o as Record<string, unknown>);
+      for (const k of Object.keys(o)) { paths.push([o as Record<string, unknown>, k]); walk((o as Record<string, unknown>)[k]); }
+    }
+  };
+  walk(copy);
+  if (addKey) (objs[seed % objs.length] as Record<string, unknown>)["extra"] = replacement;
+  else {
+    const [obj, key] = paths[seed % paths.length]!;
+    if (replacement === undefined) delete (obj as Record<string, unknown>)[key];
+    else (obj as Record<string, unknown>)[key] = replacement;
+  }
+  return copy;
+});
+
+describe("fast checks of the hot messages", () => {
+  it("accept every valid hot message as it is", () => {
+    for (const [type, msg] of Object.entries(VALID)) expect(fastCheck(type as Message["type"], JSON.parse(JSON.stringify(msg))), type).toBe(true);
+  });
+
+  it("never accept what zod refuses, and what they accept zod hands on unchanged (10,000 mutations)", () => {
+    for (const [type, msg] of Object.entries(VALID)) {
+      const schema = type === "start" ? WorkerMessage : MasterMessage;
+      fc.assert(fc.property(mutate(msg), (raw) => {
+        if (!fastCheck(type as Message["type"], raw)) return;
+        const z = schema.safeParse(raw);
+        expect(z.success, JSON.stringify(raw)).toBe(true);
+        // As JSON (what every message arrives as): same keys, same values.
+        expect(JSON.parse(JSON.stringify(z.data))).toEqual(JSON.parse(JSON.stringify(raw)));
+      }), { numRuns: 2_500 });
+    }
+  });
+
+  it("an endpoint still names the bad field: what the fast check refuses goes to zod", () => {
+    const bad = { ...VALID.report, reports: [{ ...(VALID.report as { reports: object[] }).reports[0], attempt: -1 }] };
+    expect(parseMessage("master", bad)).toMatchObject({ ok: false, code: "bad_request", field: "reports.0.attempt" });
+    expect(parseMessage("master", VALID.map)).toEqual({ ok: true, value: VALID.map });
+  });
+
+  it("a hot message sent to the wrong role is refused, not waved through", () => {
+    expect(parseMessage("worker", VALID.report).ok).toBe(false);
+    expect(parseMessage("master", VALID.start).ok).toBe(false);
+  });
+});
