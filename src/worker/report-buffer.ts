@@ -6,7 +6,10 @@ import type { TaskReport } from "../protocol/messages.ts";
  * only its result.
  */
 export class ReportBuffer {
-  readonly #byTask = new Map<string, TaskReport>();
+  /** Keyed by `#key`: a number for nearly every report, so no string is built per task. */
+  readonly #byTask = new Map<number | string, TaskReport>();
+  /** Instances of the buffered reports, numbered for `#key`; forgotten whenever the buffer empties. */
+  readonly #instances = new Map<string, number>();
   /** Approximate JSON size of each report, so a batch stays under the master's body limit. */
   readonly #bytes = new WeakMap<TaskReport, number>();
 
@@ -14,7 +17,7 @@ export class ReportBuffer {
 
   /** Adds a report; keeps the final one when a task has two. `bytes` is its result's JSON length, if known. */
   add(r: TaskReport, bytes?: number): void {
-    const key = `${r.instanceId}\u0000${r.serialNum}\u0000${r.handle}\u0000${r.attempt}`;
+    const key = this.#key(r);
     const prev = this.#byTask.get(key);
     if (prev && prev.status !== "RUNNING" && r.status === "RUNNING") return;
     if (prev) this.#byTask.delete(key);
@@ -22,12 +25,33 @@ export class ReportBuffer {
     if (bytes !== undefined) this.#bytes.set(r, bytes);
   }
 
+  /**
+   * One task attempt's key: ((instance number × 8 + serialNum) × 2^32 + handle) × 2^8 + attempt,
+   * exact below 2^53 while the buffer holds under 256 instances, serialNum < 8 and attempt < 256
+   * (handles are u32); else a string.
+   */
+  #key(r: TaskReport): number | string {
+    let inst = this.#instances.get(r.instanceId);
+    if (inst === undefined) {
+      inst = this.#instances.size;
+      this.#instances.set(r.instanceId, inst);
+    }
+    if (r.attempt < 256 && r.serialNum < 8 && inst < 256) return ((inst * 8 + r.serialNum) * 2 ** 32 + r.handle) * 256 + r.attempt;
+    return `${r.instanceId}\u0000${r.serialNum}\u0000${r.handle}\u0000${r.attempt}`;
+  }
+
   /** Approximate JSON size of a report. */
   bytesOf(r: TaskReport): number {
-    let b = this.#bytes.get(r);
-    if (b === undefined) {
-      b = r.result === undefined ? 0 : JSON.stringify(r.result).length;
-      this.#bytes.set(r, b);
+    const v = r.result;
+    let b: number | undefined;
+    // Numbers, booleans and null take at most 24 characters: no need to write them out.
+    if (v === undefined || v === null || typeof v === "number" || typeof v === "boolean") b = 24;
+    else {
+      b = this.#bytes.get(r);
+      if (b === undefined) {
+        b = JSON.stringify(v).length;
+        this.#bytes.set(r, b);
+      }
     }
     return 160 + r.instanceId.length + r.taskId.length + b;
   }
@@ -44,6 +68,7 @@ export class ReportBuffer {
       out.push(r);
       this.#byTask.delete(k);
     }
+    if (this.#byTask.size === 0) this.#instances.clear();
     return out;
   }
 

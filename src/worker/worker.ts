@@ -64,6 +64,9 @@ interface Outcome {
   result: JsonValue;
 }
 
+/** Microtask turns a flush waits before taking its batch: enough for an async `process` that returns at once. */
+const SETTLE_TURNS = 8;
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -371,6 +374,12 @@ export class Worker {
       return { status: "FAILED", result: `${what} must return { ok: boolean, result? }, got ${r === null ? "null" : typeof r}` };
     }
     const { ok, result } = r as ProcessResult;
+    // Numbers, booleans, null and short strings are JSON as they are: no copy, no measuring.
+    const t = typeof result;
+    if (result === undefined || result === null || t === "boolean" || (t === "number" && Number.isFinite(result))
+      || (t === "string" && (result as string).length * 3 <= this.#o.maxResultBytes)) {
+      return { status: ok ? "SUCCESS" : "FAILED", result: result === undefined ? null : result as JsonValue };
+    }
     let json: string | undefined;
     try {
       json = result === undefined ? "null" : JSON.stringify(result);
@@ -438,6 +447,9 @@ export class Worker {
     try {
       let maxBytes = this.#o.maxReportBytes;
       while (link.reports.size > 0 && !this.#closed) {
+        // A few microtask turns first: a task that ends at once then replaces its RUNNING report
+        // with its final one, so a fast task costs one report on the wire, not two (B11).
+        for (let i = 0; i < SETTLE_TURNS; i++) await Promise.resolve();
         const batch = link.reports.take(this.#o.maxReportBatch, maxBytes);
         try {
           const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs });
