@@ -32,6 +32,7 @@ const COMMANDS = {
   --port P            port to listen on (default 7070; 0 picks a free one)
   --host H            address to listen on (default 127.0.0.1)
   --store URL         sqlite:FILE (default sqlite:taskmill.db), postgres://user@host:port/db, or memory
+  --store-thread      run the SQLite store on a thread of its own (worth it with cores to spare)
   --token T           require "Authorization: Bearer T" on every route (or TASKMILL_TOKEN)
   --processors MODULE ES module whose named exports are processors; jobs may only name these
   --slots N           tasks the master's own worker runs at once (default 64)
@@ -45,7 +46,7 @@ Several masters on one store (PostgreSQL):
   --advertise URL     the URL workers and other masters reach this master at, and its
                       owner id in the store (default http://HOST:PORT)`,
     options: {
-      port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, token: { type: "string" }, processors: { type: "string" },
+      port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, "store-thread": { type: "boolean" }, token: { type: "string" }, processors: { type: "string" },
       slots: { type: "string" }, "max-body-bytes": { type: "string" }, shared: { type: "boolean" }, "lease-ms": { type: "string" },
       "renew-ms": { type: "string" }, "takeover-ms": { type: "string" }, advertise: { type: "string" },
     },
@@ -183,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
         const m = await runMaster({
           port: int("port", v.port as string | undefined, 7070, 0), host: (v.host as string | undefined) ?? "127.0.0.1",
           store: (v.store as string | undefined) ?? "sqlite:taskmill.db", token, processors: v.processors as string | undefined,
-          slots: int("slots", v.slots as string | undefined, 64),
+          storeThread: v["store-thread"] === true, slots: int("slots", v.slots as string | undefined, 64),
           maxBodyBytes: int("max-body-bytes", v["max-body-bytes"] as string | undefined, 16 * 2 ** 20, 1024),
           shared: shared(v), advertise: v.advertise === undefined ? undefined : urls("advertise", v.advertise)[0],
         });

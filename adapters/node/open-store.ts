@@ -8,10 +8,20 @@ import { MemoryStore } from "../../src/store/memory-store.ts";
 import type { TaskStore } from "../../src/store/task-store.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { openSqliteStore } from "./sqlite/open-sqlite-store.ts";
+import { ThreadedSqliteStore } from "./sqlite/threaded-store.ts";
 import { openPostgresStore } from "./postgres/open-postgres-store.ts";
 import { redactUrl } from "./postgres/redact-url.ts";
 
 export { redactUrl };
+
+/** How `openStore` opens what the URL names. */
+export interface OpenStoreOptions {
+  /**
+   * Runs a SQLite store on a worker thread of its own (ThreadedSqliteStore),
+   * so SQLite's work overlaps the caller's: what a master wants. @default false
+   */
+  sqliteThread?: boolean;
+}
 
 /** What a store URL may be, for error messages. */
 const EXPECTED = `"memory", "sqlite:FILE" or "postgres://user@host:port/db"`;
@@ -24,13 +34,14 @@ const EXPECTED = `"memory", "sqlite:FILE" or "postgres://user@host:port/db"`;
  * hidden) and what was expected.
  * @example const store = await openStore("sqlite:/var/lib/taskmill/jobs.db");
  */
-export async function openStore(url: string): Promise<TaskStore> {
+export async function openStore(url: string, o: OpenStoreOptions = {}): Promise<TaskStore> {
   if (typeof url !== "string") throw new ValidationError("store", EXPECTED, url);
   if (url === "memory") return new MemoryStore();
   if (url.startsWith("sqlite:")) {
     let path = url.slice("sqlite:".length);
     if (path.startsWith("//")) path = path.slice(2);
-    return openSqliteStore(path === "" ? undefined : path);
+    const file = path === "" ? undefined : path;
+    return o.sqliteThread ? ThreadedSqliteStore.open(file) : openSqliteStore(file);
   }
   if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresStore(url);
   throw new ValidationError("store", EXPECTED, redactUrl(url));

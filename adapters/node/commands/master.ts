@@ -15,6 +15,12 @@ export interface MasterCommandOptions {
   /** Store URL: "sqlite:FILE", "postgres://…" or "memory". @default "sqlite:taskmill.db" */
   store: string;
   token?: string;
+  /**
+   * Runs a SQLite store on a thread of its own, so the master's HTTP and dispatch go on while
+   * it writes. It costs CPU (each call's data is copied between threads): worth it with cores
+   * to spare, not when workers share the master's cores (bench/RESULTS.md, e2e). @default false
+   */
+  storeThread?: boolean;
   /** Path of the processor module (the master's own worker runs ROOT and reduce). */
   processors?: string;
   /** Slots of the master's own worker. @default 64 */
@@ -41,7 +47,7 @@ export interface RunningMaster {
 /** Starts a master: opens the store, serves the API and the worker protocol, resumes running instances. */
 export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster> {
   const processors: ProcessorMap = o.processors ? await loadProcessors(o.processors) : {};
-  const store = await openStore(o.store);
+  const store = await openStore(o.store, { sqliteThread: o.storeThread ?? false });
   const port = o.port || await freePort();
   // Other masters forward commands to this URL and workers report to it: it must reach this process.
   const url = o.advertise ?? `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;

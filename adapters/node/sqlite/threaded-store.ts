@@ -1,0 +1,153 @@
+/**
+ * The SQLite store on a thread of its own. better-sqlite3 runs SQLite on the
+ * calling thread, so in one thread the master's HTTP, JSON and dispatch wait
+ * while SQLite writes; here a worker thread owns the SqliteStore and the
+ * master's thread only posts calls to it. Same TaskStore contract (the
+ * conformance suite runs against it), same file format, same errors (their
+ * classes are rebuilt on this side: wire-errors.ts). Calls run in the order
+ * they are made, as in the one-thread store.
+ * Figures: bench/RESULTS.md, "e2e".
+ */
+import { Worker } from "node:worker_threads";
+import type { JsonValue } from "../../../src/protocol/messages.ts";
+import type {
+  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+} from "../../../src/store/task-store.ts";
+import { fromWire, type WireError } from "./wire-errors.ts";
+import { DEFAULT_SQLITE_FILE } from "./sqlite-file.ts";
+import { expectInt } from "../../../src/errors/validate.ts";
+
+/** A call posted to the store thread. */
+export interface StoreCall {
+  id: number;
+  method: string;
+  args: unknown[];
+}
+
+/** The thread's answer to a call (id 0: the store opened, or failed to). */
+export type StoreReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
+
+/** Options of a threaded store. */
+export interface ThreadedSqliteOptions {
+  /**
+   * The compiled thread entry (store-thread.js). Node runs threads from
+   * JavaScript only, so under a TypeScript test runner pass the built file.
+   * @default store-thread.js beside this module
+   */
+  threadEntry?: string | URL;
+}
+
+/** Rows per page of `results` when not told. */
+const DEFAULT_PAGE_SIZE = 1000;
+
+/** A TaskStore whose SQLite work runs on a worker thread; open it with `ThreadedSqliteStore.open`. */
+export class ThreadedSqliteStore implements TaskStore {
+  readonly kind = "sqlite";
+  /** The absolute path of the database file. */
+  readonly file: string;
+  readonly #thread: Worker;
+  readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #next = 1;
+  #cursors = 0;
+  #dead: Error | null = null;
+
+  private constructor(thread: Worker, file: string) {
+    this.#thread = thread;
+    this.file = file;
+    thread.on("message", (r: StoreReply) => {
+      const w = this.#waiting.get(r.id);
+      if (!w) return;
+      this.#waiting.delete(r.id);
+      if (r.ok) w.resolve(r.value);
+      else w.reject(fromWire(r.error));
+    });
+    const fail = (e: Error) => {
+      this.#dead = e;
+      for (const w of this.#waiting.values()) w.reject(e);
+      this.#waiting.clear();
+    };
+    thread.on("error", fail);
+    thread.on("exit", (code) => fail(new Error(`the SQLite store thread exited (code ${code})`)));
+  }
+
+  /**
+   * Opens the SQLite file (created when missing) on a new thread; rejects as
+   * `new SqliteStore(file)` would (SqliteOpenError, ValidationError).
+   */
+  static open(file: string = DEFAULT_SQLITE_FILE, o: ThreadedSqliteOptions = {}): Promise<ThreadedSqliteStore> {
+    const entry = o.threadEntry ?? new URL("./store-thread.js", import.meta.url);
+    const thread = new Worker(entry, { workerData: { file } });
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => { thread.off("message", onReady); reject(e); };
+      const onReady = (r: StoreReply) => {
+        if (r.id !== 0) return;
+        thread.off("message", onReady);
+        thread.off("error", onError);
+        if (r.ok) resolve(new ThreadedSqliteStore(thread, r.value as string));
+        else { void thread.terminate(); reject(fromWire(r.error)); }
+      };
+      thread.on("message", onReady);
+      thread.once("error", onError);
+    });
+  }
+
+  #call<T>(method: string, ...args: unknown[]): Promise<T> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#thread.postMessage({ id, method, args } satisfies StoreCall);
+    });
+  }
+
+  createInstance(instance: NewInstance, owner: string): Promise<Fence> { return this.#call("createInstance", instance, owner); }
+  acquireInstance(instanceId: string, owner: string): Promise<Fence> { return this.#call("acquireInstance", instanceId, owner); }
+  getInstance(instanceId: string): Promise<InstanceRecord | null> { return this.#call("getInstance", instanceId); }
+  listInstances(filter?: { status?: InstanceStatus; limit?: number }): Promise<InstanceRecord[]> { return this.#call("listInstances", filter); }
+  updateInstance(fence: Fence, patch: InstancePatch): Promise<void> { return this.#call("updateInstance", fence, patch); }
+  insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> { return this.#call("insertTasks", fence, tasks); }
+  updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> { return this.#call("updateStatuses", fence, updates); }
+  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
+    return this.#call("setStatus", fence, seqs, status, worker);
+  }
+  resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number> {
+    return this.#call("resetWorkerTasks", fence, worker, to);
+  }
+  failUnfinished(fence: Fence, result: JsonValue): Promise<number> { return this.#call("failUnfinished", fence, result); }
+  resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> { return this.#call("resetForResume", fence, failover, result); }
+  claimInit(fence: Fence, limit: number): Promise<TaskRow[]> { return this.#call("claimInit", fence, limit); }
+  countByStatus(instanceId: string): Promise<StatusCount[]> { return this.#call("countByStatus", instanceId); }
+  maxSeq(instanceId: string): Promise<number> { return this.#call("maxSeq", instanceId); }
+  getTask(instanceId: string, taskId: string): Promise<TaskRow | null> { return this.#call("getTask", instanceId, taskId); }
+  clearTasks(fence: Fence): Promise<void> { return this.#call("clearTasks", fence); }
+
+  /** Every task's result in seq order, a page per message, so memory stays bounded (X4). */
+  results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
+    expectInt("pageSize", pageSize, 1);
+    const call = <T>(method: string, ...args: unknown[]) => this.#call<T>(method, ...args);
+    const cursor = ++this.#cursors;
+    return {
+      async *[Symbol.asyncIterator]() {
+        await call("resultsOpen", cursor, instanceId, pageSize);
+        let done = false;
+        try {
+          while (!done) {
+            const page = await call<{ rows: ResultRow[]; done: boolean }>("resultsNext", cursor, pageSize);
+            done = page.done;
+            yield* page.rows;
+          }
+        } finally {
+          if (!done) await call("resultsClose", cursor);
+        }
+      },
+    };
+  }
+
+  /** Closes the file and ends the thread. */
+  async close(): Promise<void> {
+    if (this.#dead) return;
+    await this.#call("close");
+    await this.#thread.terminate();
+  }
+}

@@ -1,0 +1,94 @@
+// The SQLite store on its own thread (what the Node master opens) keeps the whole
+// TaskStore contract: the conformance suite, plus what only a thread can get wrong —
+// error classes rebuilt across the boundary, calls kept in order, open errors, close.
+// Node runs threads from JavaScript only, so the thread is the built one (npm test builds first).
+import { describe, test, expect } from "vitest";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FencedError, DuplicateInstanceError, UnknownInstanceError, runStoreSuite, type TaskStore } from "../../src/store/index.ts";
+import { ValidationError } from "../../src/errors/validation-error.ts";
+import { SqliteOpenError, ThreadedSqliteStore } from "../../adapters/node/sqlite/index.ts";
+
+const THREAD = fileURLToPath(new URL("../../dist/adapters/node/sqlite/store-thread.js", import.meta.url));
+const built = existsSync(THREAD);
+if (!built) console.warn(`SKIPPED: ${THREAD} is not built; run npm run build (npm test does)`);
+const suite = built ? describe : describe.skip;
+
+const dirs = new Map<TaskStore, string>();
+async function open(): Promise<ThreadedSqliteStore> {
+  const dir = mkdtempSync(join(tmpdir(), "taskmill-sqlite-thread-"));
+  const store = await ThreadedSqliteStore.open(join(dir, "store.db"), { threadEntry: THREAD });
+  dirs.set(store, dir);
+  return store;
+}
+async function cleanup(store: TaskStore): Promise<void> {
+  await store.close();
+  rmSync(dirs.get(store)!, { recursive: true, force: true });
+  dirs.delete(store);
+}
+
+suite("ThreadedSqliteStore conformance", () => {
+  runStoreSuite({ test, newStore: open, cleanup });
+});
+
+suite("ThreadedSqliteStore", () => {
+  const spec = { instanceId: "i-1", processor: "p", settings: null, params: null, serialNum: 1, createdAt: 1 };
+
+  test("store errors come back as their own classes with their fields (FencedError, Duplicate, Unknown, ValidationError)", async () => {
+    const store = await open();
+    try {
+      const fence = await store.createInstance(spec, "a");
+      await expect(store.createInstance(spec, "a")).rejects.toBeInstanceOf(DuplicateInstanceError);
+      await store.acquireInstance("i-1", "b");
+      const fenced = await store.setStatus(fence, [0], 2, "w").catch((e: unknown) => e);
+      expect(fenced).toBeInstanceOf(FencedError);
+      expect(fenced).toMatchObject({ name: "FencedError", instanceId: "i-1", token: 1, current: 2 });
+      await expect(store.acquireInstance("nope", "a")).rejects.toBeInstanceOf(UnknownInstanceError);
+      const bad = await store.setStatus({ instanceId: "i-1", token: 2 }, [0], 9 as never, "w").catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(ValidationError);
+      const field = (bad as ValidationError).field;
+      expect(field).toMatch(/status/);
+      expect((bad as Error).message.startsWith(`${field}: Expected`)).toBe(true);
+    } finally {
+      await cleanup(store);
+    }
+  });
+
+  test("calls run in the order they are made, even when not awaited one by one", async () => {
+    const store = await open();
+    try {
+      const fence = await store.createInstance(spec, "a");
+      const inserts = Array.from({ length: 20 }, (_, k) => store.insertTasks(fence, Array.from({ length: 50 }, (_, i) => ({
+        seq: k * 50 + i, taskId: `t-${k * 50 + i}`, parentId: null, name: "n", body: k, queued: false,
+      }))));
+      const max = store.maxSeq("i-1"); // posted after every insert: sees all of them
+      await Promise.all(inserts);
+      expect(await max).toBe(999);
+    } finally {
+      await cleanup(store);
+    }
+  });
+
+  test("a file that is not a taskmill store is refused at open with SqliteOpenError naming it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskmill-sqlite-thread-"));
+    try {
+      const file = join(dir, "junk.db");
+      writeFileSync(file, "this is not a database, just some text long enough to have a header".repeat(20));
+      const e = await ThreadedSqliteStore.open(file, { threadEntry: THREAD }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(SqliteOpenError);
+      expect((e as SqliteOpenError).file).toBe(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("after close, a call is refused with an error saying the store thread is gone", async () => {
+    const store = await open();
+    const dir = dirs.get(store)!;
+    await store.close();
+    await expect(store.maxSeq("i-1")).rejects.toThrow(/store thread exited/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
