@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FencedError, DuplicateInstanceError, UnknownInstanceError, runStoreSuite, type TaskStore } from "../../src/store/index.ts";
+import { FencedError, DuplicateInstanceError, LeaseHeldError, UnknownInstanceError, runStoreSuite, type TaskStore } from "../../src/store/index.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { SqliteOpenError, ThreadedSqliteStore } from "../../adapters/node/sqlite/index.ts";
 
@@ -36,7 +36,7 @@ suite("ThreadedSqliteStore conformance", () => {
 suite("ThreadedSqliteStore", () => {
   const spec = { instanceId: "i-1", processor: "p", settings: null, params: null, serialNum: 1, createdAt: 1 };
 
-  test("store errors come back as their own classes with their fields (FencedError, Duplicate, Unknown, ValidationError)", async () => {
+  test("store errors come back as their own classes with their fields (Fenced, LeaseHeld, Duplicate, Unknown, ValidationError)", async () => {
     const store = await open();
     try {
       const fence = await store.createInstance(spec, "a");
@@ -45,12 +45,16 @@ suite("ThreadedSqliteStore", () => {
       const fenced = await store.setStatus(fence, [0], 2, "w").catch((e: unknown) => e);
       expect(fenced).toBeInstanceOf(FencedError);
       expect(fenced).toMatchObject({ name: "FencedError", instanceId: "i-1", token: 1, current: 2 });
-      await expect(store.acquireInstance("nope", "a")).rejects.toBeInstanceOf(UnknownInstanceError);
       const bad = await store.setStatus({ instanceId: "i-1", token: 2 }, [0], 9 as never, "w").catch((e: unknown) => e);
       expect(bad).toBeInstanceOf(ValidationError);
       const field = (bad as ValidationError).field;
       expect(field).toMatch(/status/);
       expect((bad as Error).message.startsWith(`${field}: Expected`)).toBe(true);
+      await expect(store.acquireInstance("nope", "a")).rejects.toBeInstanceOf(UnknownInstanceError);
+      await store.acquireInstance("i-1", "b", { now: 1_000, leaseMs: 5_000 });
+      const held = await store.acquireInstance("i-1", "c", { now: 2_000, leaseMs: 5_000 }).catch((e: unknown) => e);
+      expect(held).toBeInstanceOf(LeaseHeldError);
+      expect(held).toMatchObject({ instanceId: "i-1", owner: "b", until: 6_000 });
     } finally {
       await cleanup(store);
     }

@@ -11,7 +11,7 @@
 import { Worker } from "node:worker_threads";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  Fence, InstancePatch, LeaseTerms, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
   StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import { fromWire, type WireError } from "./wire-errors.ts";
@@ -101,8 +101,10 @@ export class ThreadedSqliteStore implements TaskStore {
     });
   }
 
-  createInstance(instance: NewInstance, owner: string): Promise<Fence> { return this.#call("createInstance", instance, owner); }
-  acquireInstance(instanceId: string, owner: string): Promise<Fence> { return this.#call("acquireInstance", instanceId, owner); }
+  createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence> { return this.#call("createInstance", instance, owner, lease); }
+  acquireInstance(instanceId: string, owner: string, lease?: LeaseTerms): Promise<Fence> { return this.#call("acquireInstance", instanceId, owner, lease); }
+  renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]> { return this.#call("renewLeases", owner, fences, lease); }
+  expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> { return this.#call("expiredInstances", now, limit); }
   getInstance(instanceId: string): Promise<InstanceRecord | null> { return this.#call("getInstance", instanceId); }
   listInstances(filter?: { status?: InstanceStatus; limit?: number }): Promise<InstanceRecord[]> { return this.#call("listInstances", filter); }
   updateInstance(fence: Fence, patch: InstancePatch): Promise<void> { return this.#call("updateInstance", fence, patch); }

@@ -4,7 +4,7 @@
  * (`instanceof FencedError`): so an error travels as its name, message and
  * own fields, and comes back as an instance of the same class.
  */
-import { DuplicateInstanceError, FencedError, UnknownInstanceError } from "../../../src/store/errors.ts";
+import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../../src/store/errors.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import { SqliteOpenError } from "./sqlite-open-error.ts";
 
@@ -19,7 +19,7 @@ export interface WireError {
 
 /** The classes a store throws on purpose, by `name`. */
 const CLASSES: Record<string, { prototype: Error }> = {
-  FencedError, UnknownInstanceError, DuplicateInstanceError, ValidationError, SqliteOpenError,
+  FencedError, UnknownInstanceError, DuplicateInstanceError, LeaseHeldError, ValidationError, SqliteOpenError,
 };
 
 /** Flattens an error (or anything thrown) for postMessage. */
