@@ -62,8 +62,10 @@ function isTaskSpec(v: unknown): boolean {
 }
 
 function isInstanceSpec(v: unknown): boolean {
-  return isObj(v) && keysWithin(v, 5, 5) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.processor) && v.params !== undefined
-    && isCount(v.consumerSize) && (v.consumerSize as number) >= 1;
+  if (!isObj(v)) return false;
+  const keys = "fence" in v ? 6 : 5;
+  return keysWithin(v, keys, keys) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.processor) && v.params !== undefined
+    && isCount(v.consumerSize) && (v.consumerSize as number) >= 1 && (keys === 5 || v.fence === undefined || isCount(v.fence));
 }
 
 function every(a: unknown, f: (v: unknown) => boolean): boolean {
