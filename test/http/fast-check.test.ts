@@ -3,7 +3,9 @@
 // what zod refuses, and what they accept must be exactly what zod would hand on.
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { MasterMessage, WorkerMessage, type Message } from "../../src/protocol/messages.ts";
+import {
+  MasterMessage, WorkerMessage, ReportBatch, TaskReport, MapBatch, Pull, StartBatch, InstanceSpec, TaskSpec, WorkerRef, LoadReport, type Message,
+} from "../../src/protocol/messages.ts";
 import { fastCheck } from "../../src/protocol/fast-check.ts";
 import { parseMessage } from "../../src/protocol/validate.ts";
 
@@ -71,6 +73,19 @@ describe("fast checks of the hot messages", () => {
     const bad = { ...VALID.report, reports: [{ ...(VALID.report as { reports: object[] }).reports[0], attempt: -1 }] };
     expect(parseMessage("master", bad)).toMatchObject({ ok: false, code: "bad_request", field: "reports.0.attempt" });
     expect(parseMessage("master", VALID.map)).toEqual({ ok: true, value: VALID.map });
+  });
+
+  it("know every field of the schemas they stand in for (a new field must be taught to src/protocol/fast-check.ts)", () => {
+    const fields = (o: { shape: object }) => Object.keys(o.shape).sort();
+    expect(fields(ReportBatch)).toEqual(["load", "reports", "type", "worker"]);
+    expect(fields(TaskReport)).toEqual(["attempt", "handle", "instanceId", "result", "serialNum", "status", "taskId", "traceId"]);
+    expect(fields(MapBatch)).toEqual(["bodies", "instanceId", "key", "mapCall", "parentAttempt", "parentHandle", "parentTaskId", "serialNum", "taskName", "type", "worker"]);
+    expect(fields(Pull)).toEqual(["instanceId", "max", "serialNum", "type", "worker"]);
+    expect(fields(StartBatch)).toEqual(["instance", "master", "tasks", "type", "worker"]);
+    expect(fields(InstanceSpec)).toEqual(["consumerSize", "fence", "instanceId", "params", "processor", "serialNum"]);
+    expect(fields(TaskSpec)).toEqual(["attempt", "body", "handle", "name", "taskId"]);
+    expect(fields(WorkerRef)).toEqual(["incarnation", "workerId"]);
+    expect(fields(LoadReport)).toEqual(["cpuFree", "freeSlots", "memFree"]);
   });
 
   it("a hot message sent to the wrong role is refused, not waved through", () => {
