@@ -23,10 +23,12 @@ export interface ScaleRow {
   /** Instances submitted at once, round-robin over the masters. */
   instances: number;
   /** No-op T tasks per instance. */
-  tasksPerInstance: number;
+  n: number;
+  /** Dispatch mode of every instance. */
+  mode: "push";
   /** Median seconds from the first instance's creation to the last one's end. */
   seconds: number;
-  /** instances × tasksPerInstance / seconds. */
+  /** instances × n / seconds. */
   tasksPerSec: number;
   /** Seconds of each round, in order. */
   roundSeconds: number[];
@@ -118,7 +120,7 @@ export async function runScaleBench(opts: Partial<ScaleBenchOptions & BenchOptio
     const s = median(seconds.get(m)!);
     return {
       config: `${m} master${m === 1 ? "" : "s"} × ${o.workers} workers`, masters: m, workers: o.workers,
-      instances: o.instances, tasksPerInstance: o.n, seconds: Math.round(s * 1000) / 1000,
+      instances: o.instances, n: o.n, mode: "push", seconds: Math.round(s * 1000) / 1000,
       tasksPerSec: Math.round((o.instances * o.n) / s), roundSeconds: seconds.get(m)!.map((x) => Math.round(x * 1000) / 1000),
       masterCpuSeconds: Math.round(median(cpu.get(m)!.masters) * 100) / 100, workerCpuSeconds: Math.round(median(cpu.get(m)!.workers) * 100) / 100,
       store: "postgres", settings: throughputSettings("push"),
@@ -128,7 +130,7 @@ export async function runScaleBench(opts: Partial<ScaleBenchOptions & BenchOptio
   const table = [
     ["config", "tasks", "seconds", "tasks/s", `vs ${base.config}`, "master CPU s", "worker CPU s"],
     ...rows.map((r) => [
-      r.config, String(r.instances * r.tasksPerInstance), r.seconds.toFixed(2), perSecond(r.tasksPerSec),
+      r.config, String(r.instances * r.n), r.seconds.toFixed(2), perSecond(r.tasksPerSec),
       `${(r.tasksPerSec / base.tasksPerSec).toFixed(2)}×`, r.masterCpuSeconds.toFixed(1), r.workerCpuSeconds.toFixed(1),
     ]),
   ];

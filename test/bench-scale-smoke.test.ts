@@ -14,15 +14,15 @@ describe("bench: scale suite smoke", () => {
   it.skipIf("skip" in pg)("runs 1 and 2 shared masters on tiny jobs and returns one row each, every instance's sum checked", { timeout: 120_000 }, async () => {
     requireBuild();
     const { rows, table, notes } = await runScaleBench({ instances: 3, n: 300, rounds: 1, pgUrl: (pg as { url: string }).url });
-    expect(rows.map((r) => [r.config, r.masters, r.workers, r.instances, r.tasksPerInstance, r.store]))
-      .toEqual([["1 master × 2 workers", 1, 2, 3, 300, "postgres"], ["2 masters × 2 workers", 2, 2, 3, 300, "postgres"]]);
+    expect(rows.map((r) => [r.config, r.masters, r.workers, r.instances, r.n, r.mode, r.store]))
+      .toEqual([["1 master × 2 workers", 1, 2, 3, 300, "push", "postgres"], ["2 masters × 2 workers", 2, 2, 3, 300, "push", "postgres"]]);
     for (const r of rows) {
       expect(r.seconds > 0 && Number.isFinite(r.tasksPerSec) && r.tasksPerSec > 0).toBe(true);
       expect(r.roundSeconds).toHaveLength(1);
       expect(r.settings).toMatchObject({ dispatchMode: "push", execOnMaster: false });
     }
     expect(formatTable(table).split("\n")).toHaveLength(rows.length + 2);
-    expect(notes[0]).toContain("3 instances × 300 no-op tasks");
+    expect(notes?.[0]).toContain("3 instances × 300 no-op tasks");
   });
 
   it("is listed under its name and checks its options", () => {
