@@ -6,6 +6,7 @@ import postgres from "postgres";
 import { taskmill, killAll, poll, requireBuild, CHAOS_PROCESSORS, type Proc } from "../processes.ts";
 import { ensurePostgres } from "../services.ts";
 import { dropPostgresSchema } from "../../adapters/node/postgres/index.ts";
+import { readEvents } from "../../adapters/node/client.ts";
 
 const pg = await ensurePostgres();
 if ("skip" in pg) console.warn(`\n*** ${pg.skip} ***\n`);
@@ -99,6 +100,26 @@ function expectExact(v: View): void {
   expect(v.progress!.names.ROOT).toEqual({ total: 1, init: 0, pulled: 0, running: 0, success: 1, failed: 0 });
 }
 
+/**
+ * Follows the instance's event stream on `url` to its "done" event, opening
+ * it again when it ends early or is cut (as `submit --wait` does): the
+ * master forwards it from the owner, and when the owner dies it serves it
+ * from the store until the instance runs there. Resolves with the final
+ * view and how many times the stream was opened.
+ */
+async function watch(url: string, id: string): Promise<{ view: View; opened: number }> {
+  for (let opened = 1; opened <= 20; opened++) {
+    let done: View | undefined;
+    try {
+      const res = await fetch(`${url}/api/instances/${id}/events`);
+      await readEvents(res, (event, data) => { if (event === "done") done = JSON.parse(data) as View; });
+    } catch { /* cut: open it again */ }
+    if (done && done.status !== "RUNNING") return { view: done, opened };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the event stream of ${id} never reached its end`);
+}
+
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return text.split("\n").filter((l) => l.startsWith(name)).reduce((a, l) => a + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
@@ -111,6 +132,7 @@ describe.skipIf(!pgUrl)("X3: several masters on one PostgreSQL store, real proce
     // Either master's API lists it, and B forwards the live view to its owner.
     expect((await view(urlB, id))?.owner).toBe(urlA);
     await poll(async () => (await successes(urlB, id)) > 100 ? true : undefined, 30_000);
+    const watched = watch(urlB, id); // opened before the kill: forwarded from A at first
     a.child.kill("SIGKILL");
     const killedAt = Date.now();
     await a.exited;
@@ -122,6 +144,10 @@ describe.skipIf(!pgUrl)("X3: several masters on one PostgreSQL store, real proce
     const v = await final(urlB, id);
     expectExact(v);
     expect(v.owner).toBe(urlB);
+    // A watcher on B saw it through to the end, across the owner's death.
+    const seen = await watched;
+    expect(seen.view.status).toBe("SUCCESS");
+    expect(seen.view.result).toEqual(v.result);
     expect(await stored(schema, id)).toMatchObject({ owner: urlB, fence: 2, status: "SUCCESS" });
   });
 
