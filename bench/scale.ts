@@ -36,6 +36,8 @@ export interface ScaleRow {
   masterCpuSeconds: number;
   /** Median CPU seconds of the worker processes together. */
   workerCpuSeconds: number;
+  /** Median CPU seconds of the local PostgreSQL server's processes over a round; null when it runs elsewhere. */
+  storeCpuSeconds: number | null;
   store: "postgres";
   /** The job settings every instance ran with. */
   settings: Record<string, unknown>;
@@ -81,7 +83,7 @@ export function resolveScaleOptions(o: Partial<ScaleBenchOptions & BenchOptions>
 }
 
 /** One round of one configuration. */
-async function round(o: ScaleBenchOptions, masters: number): Promise<{ seconds: number; cpu: { masters: number; workers: number } }> {
+async function round(o: ScaleBenchOptions, masters: number): Promise<{ seconds: number; cpu: { masters: number; workers: number; store: number | null } }> {
   const cluster = await startSharedCluster({ masters, workers: o.workers, pgUrl: o.pgUrl });
   try {
     const settings = throughputSettings("push");
@@ -96,7 +98,7 @@ async function round(o: ScaleBenchOptions, masters: number): Promise<{ seconds: 
     }
     const start = Math.min(...views.map((v) => v.createdAt));
     const end = Math.max(...views.map((v) => v.finishedAt!));
-    return { seconds: (end - start) / 1000, cpu: cluster.cpu() };
+    return { seconds: (end - start) / 1000, cpu: { ...cluster.cpu(), store: cluster.storeCpu() } };
   } finally {
     await cluster.stop();
   }
@@ -106,13 +108,14 @@ async function round(o: ScaleBenchOptions, masters: number): Promise<{ seconds: 
 export async function runScaleBench(opts: Partial<ScaleBenchOptions & BenchOptions> = {}): Promise<SuiteResult<ScaleRow>> {
   const o = resolveScaleOptions(opts);
   const seconds = new Map<number, number[]>(o.masters.map((m) => [m, []]));
-  const cpu = new Map<number, { masters: number[]; workers: number[] }>(o.masters.map((m) => [m, { masters: [], workers: [] }]));
+  const cpu = new Map<number, { masters: number[]; workers: number[]; store: number[] }>(o.masters.map((m) => [m, { masters: [], workers: [], store: [] }]));
   for (let r = 1; r <= o.rounds; r++) {
     for (const m of o.masters) {
       const got = await round(o, m);
       seconds.get(m)!.push(got.seconds);
       cpu.get(m)!.masters.push(got.cpu.masters);
       cpu.get(m)!.workers.push(got.cpu.workers);
+      if (got.cpu.store !== null) cpu.get(m)!.store.push(got.cpu.store);
       o.log(`scale: round ${r}/${o.rounds}, ${m} master(s) × ${o.workers} workers: ${got.seconds.toFixed(2)} s, ${perSecond((o.instances * o.n) / got.seconds)}`);
     }
   }
@@ -123,20 +126,23 @@ export async function runScaleBench(opts: Partial<ScaleBenchOptions & BenchOptio
       instances: o.instances, n: o.n, mode: "push", seconds: Math.round(s * 1000) / 1000,
       tasksPerSec: Math.round((o.instances * o.n) / s), roundSeconds: seconds.get(m)!.map((x) => Math.round(x * 1000) / 1000),
       masterCpuSeconds: Math.round(median(cpu.get(m)!.masters) * 100) / 100, workerCpuSeconds: Math.round(median(cpu.get(m)!.workers) * 100) / 100,
+      storeCpuSeconds: cpu.get(m)!.store.length === 0 ? null : Math.round(median(cpu.get(m)!.store) * 100) / 100,
       store: "postgres", settings: throughputSettings("push"),
     };
   });
   const base = rows[0]!;
   const table = [
-    ["config", "tasks", "seconds", "tasks/s", `vs ${base.config}`, "master CPU s", "worker CPU s"],
+    ["config", "tasks", "seconds", "tasks/s", `vs ${base.config}`, "master CPU s", "worker CPU s", "PostgreSQL CPU s"],
     ...rows.map((r) => [
       r.config, String(r.instances * r.n), r.seconds.toFixed(2), perSecond(r.tasksPerSec),
       `${(r.tasksPerSec / base.tasksPerSec).toFixed(2)}×`, r.masterCpuSeconds.toFixed(1), r.workerCpuSeconds.toFixed(1),
+      r.storeCpuSeconds === null ? "—" : r.storeCpuSeconds.toFixed(1),
     ]),
   ];
   const notes = [
     `${o.instances} instances × ${o.n.toLocaleString("en-US")} no-op tasks, submitted at once round-robin over the masters; PostgreSQL store, shared masters (leases); median of ${o.rounds} round(s)`,
     `${availableParallelism()} cores here: every master, worker and the PostgreSQL server share them, so a second master adds dispatch capacity only where cores are idle`,
+    "CPU seconds are per round, start to stop; PostgreSQL's counts the local server's processes (backends that exited meanwhile are missed)",
   ];
   return { rows, table, notes };
 }

@@ -4,6 +4,7 @@
 // the e2e suite's processor module. `stop()` ends every process (SIGTERM,
 // then SIGKILL) and drops the schema.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { dropPostgresSchema } from "../../adapters/node/postgres/index.ts";
 import { builtFiles } from "../e2e/cluster.ts";
@@ -20,6 +21,8 @@ export interface SharedCluster {
   readonly masters: readonly string[];
   /** CPU seconds used so far: the masters together, the workers together. */
   cpu(): { masters: number; workers: number };
+  /** CPU seconds the local PostgreSQL server's processes used since the cluster started; null when none runs here. */
+  storeCpu(): number | null;
   /** Stops every process and drops the schema. */
   stop(): Promise<void>;
 }
@@ -66,6 +69,34 @@ function stopProcess(proc: ChildProcess, graceMs = 5000): Promise<void> {
   });
 }
 
+/**
+ * CPU seconds of every process named `postgres` on this machine (the server
+ * and its backends, a backend per connection), or null when there is none
+ * (a remote server). Backends that exit in between take their time with
+ * them, so a difference over a run can only undercount.
+ */
+export function postgresCpuSeconds(): number | null {
+  let total = 0, found = false;
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
+    } catch {
+      continue;
+    }
+    const s = cpuSeconds(Number(pid));
+    if (s === null) continue;
+    total += s;
+    found = true;
+  }
+  return found ? total : null;
+}
+
 /** Starts the masters (the first one migrates the schema, the others after it) and the workers. */
 export async function startSharedCluster(o: SharedClusterOptions): Promise<SharedCluster> {
   const { processors } = builtFiles();
@@ -74,6 +105,7 @@ export async function startSharedCluster(o: SharedClusterOptions): Promise<Share
   u.searchParams.set("schema", schema);
   const store = u.href;
   const started: ChildProcess[] = [];
+  const pgAtStart = postgresCpuSeconds();
   const masterProcs: ChildProcess[] = [];
   const workerProcs: ChildProcess[] = [];
   const stop = async () => {
@@ -92,7 +124,11 @@ export async function startSharedCluster(o: SharedClusterOptions): Promise<Share
       start(`w${i + 1}`, ["worker", ...joins, "--processors", processors, "--id", `w${i + 1}`, "--slots", "64"], "worker-ready", started)));
     workerProcs.push(...workers.map((w) => w.proc));
     const sum = (ps: ChildProcess[]) => ps.reduce((a, p) => a + (cpuSeconds(p.pid!) ?? 0), 0);
-    return { masters: urls, cpu: () => ({ masters: sum(masterProcs), workers: sum(workerProcs) }), stop };
+    const storeCpu = () => {
+      const now = postgresCpuSeconds();
+      return now === null || pgAtStart === null ? null : now - pgAtStart;
+    };
+    return { masters: urls, cpu: () => ({ masters: sum(masterProcs), workers: sum(workerProcs) }), storeCpu, stop };
   } catch (e) {
     await stop().catch(() => undefined);
     throw e;
