@@ -160,7 +160,7 @@ function throughputRow(kind: "throughput" | "scaling", n: number, mode: Dispatch
     observedSeconds: round4(median(ms.map((m) => m.observedSeconds))),
     masterCpuSeconds: nullable(medianOrNull(ms.map((m) => m.masterCpuSeconds)), (x) => Math.round(x * 100) / 100),
     workerCpuSeconds: nullable(medianOrNull(workerCpu), (x) => Math.round(x * 100) / 100),
-    sum: ms[0]!.sum, sumChecked: true,
+    subTasksOnMaster: ms.map((m) => m.subTasksOnMaster), sum: ms[0]!.sum, sumChecked: true,
     ...peaks(ms.map((m) => m.rss)), benchPeakRssMB: peakRssMB("self"), loadAvg1m: loads,
   };
   // The issue's 1M targets (it names no mode, so both modes carry them).
@@ -178,7 +178,8 @@ function describeRun(m: ThroughputMeasure, n: number): string {
     (m.windowSeconds === null ? "" : `, window ${m.windowSeconds.toFixed(3)} s = ${perSecond(n / m.windowSeconds)}`) +
     (m.mapSeconds === null ? "" : `, map ${m.mapSeconds.toFixed(2)} s`) +
     `, CPU master ${m.masterCpuSeconds ?? "?"} s, workers ${m.workerCpuSeconds.join("+")} s` +
-    `, RSS master ${m.rss.masterMB} MB, workers ${m.rss.workersMB.join("/")} MB, load ${load1m()}`;
+    `, RSS master ${m.rss.masterMB} MB, workers ${m.rss.workersMB.join("/")} MB, load ${load1m()}` +
+    (m.subTasksOnMaster === 0 ? "" : `; WARNING: the master's own worker ran ${m.subTasksOnMaster} sub-tasks (the workers were declared dead)`);
 }
 
 /** Runs the throughput rows and the scaling curve; rounds interleave sizes and modes so drift hits every row alike. */
@@ -278,6 +279,11 @@ async function recoveryRow(o: E2eBenchOptions): Promise<E2eRecoveryRow> {
   return row;
 }
 
+/** A warning when the master's own worker ran sub-tasks in some round of the row. */
+function onMaster(r: E2eThroughputRow): string {
+  return r.subTasksOnMaster.some((x) => x > 0) ? `; WARNING master ran ${r.subTasksOnMaster.join("/")} sub-tasks` : "";
+}
+
 const mb = (x: number | null) => (x === null ? "?" : `${Math.round(x)}`);
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
 
@@ -291,7 +297,7 @@ function tableLine(r: E2eRow): string[] {
       const target = t ? `; target ${perSecond(t.tasksPerSec!)} ${verdict(r.tasksPerSec >= t.tasksPerSec!)}, master ≤ ${t.masterPeakRssMB} MB ${verdict((r.masterPeakRssMB ?? Infinity) <= t.masterPeakRssMB!)}` : "";
       return [r.kind, r.mode, r.n.toLocaleString("en"), String(r.workers), `${perSecond(r.tasksPerSec)} (${r.seconds.toFixed(2)} s)`,
         `window ${r.windowTasksPerSec === null ? "?" : perSecond(r.windowTasksPerSec)}, map ${r.mapSeconds?.toFixed(2) ?? "?"} s, reduce ${r.reduceSeconds?.toFixed(2) ?? "?"} s, ` +
-        `CPU ${r.masterCpuSeconds ?? "?"}+${r.workerCpuSeconds ?? "?"} s, ${rss}, ${r.rounds} round${r.rounds === 1 ? "" : "s"}${target}`];
+        `CPU ${r.masterCpuSeconds ?? "?"}+${r.workerCpuSeconds ?? "?"} s, ${rss}, ${r.rounds} round${r.rounds === 1 ? "" : "s"}${target}${onMaster(r)}`];
     }
     case "latency":
       return ["latency", r.mode, `${r.calls}×${r.perCall}`, String(r.workers), `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`,
@@ -315,6 +321,7 @@ export async function runE2eBench(options: E2eInput = {}): Promise<SuiteResult<E
   if (o.parts.includes("dispatchSpeed")) rows.push(await speedRow(o));
   if (o.parts.includes("recovery")) rows.push(await recoveryRow(o));
   const loadEnd = loadavg();
+  const starved = rows.filter((r): r is E2eThroughputRow => (r.kind === "throughput" || r.kind === "scaling") && r.subTasksOnMaster.some((x) => x > 0));
   const table = [["measurement", "mode", "n", "workers", "figure", "detail"], ...rows.map(tableLine)];
   const notes = [
     "each run: a fresh master process on a fresh SQLite file + worker processes, over HTTP, every process stopped after it; sub-tasks run on the workers only (execOnMaster false)",
@@ -323,6 +330,10 @@ export async function runE2eBench(options: E2eInput = {}): Promise<SuiteResult<E
     "latency: per map call, its first child's start (worker wall clock) − the wall time right before ctx.map (master), on an idle cluster after a warm-up job",
     `bench process peak RSS ${mb(peakRssMB("self"))} MB; load average (1/5/15 min): ${loadStart.map((x) => x.toFixed(2)).join(" ")} at the start, ${loadEnd.map((x) => x.toFixed(2)).join(" ")} at the end`,
   ];
+  if (starved.length > 0) {
+    notes.push(`WARNING: in ${starved.map((r) => `${r.kind} ${r.mode} n=${r.n} (${r.workers} workers)`).join(", ")} the master's own worker ran sub-tasks ` +
+      "(subTasksOnMaster): every worker process had been declared dead (missed the liveness timeout), so those rounds did not measure the worker processes");
+  }
   return { rows, table, notes };
 }
 

@@ -44,6 +44,7 @@ describe("bench: e2e suite smoke", () => {
         expect(positive(r.seconds) && positive(r.tasksPerSec) && positive(r.observedSeconds)).toBe(true);
         expect(Math.abs(r.tasksPerSec - 202 / r.seconds) / (202 / r.seconds)).toBeLessThan(0.01); // seconds is rounded
         expect(r.roundSeconds).toHaveLength(1);
+        expect(r.subTasksOnMaster).toEqual([0]); // the master's own worker ran ROOT and REDUCE only
         expect(positive(r.windowSeconds) && positive(r.windowTasksPerSec) && positive(r.mapSeconds)).toBe(true);
         expect(r.windowSeconds!).toBeLessThanOrEqual(r.seconds);
         expect(r.reduceSeconds !== null && r.reduceSeconds >= 0).toBe(true);

@@ -73,6 +73,13 @@ export interface E2eThroughputRow extends E2eRowBase {
   masterCpuSeconds: number | null;
   /** CPU seconds of all worker processes together over the same span, median. */
   workerCpuSeconds: number | null;
+  /**
+   * Per round, sub-tasks the master's own worker ran (execOnMaster is false,
+   * so it takes them only once every worker process was declared dead, B5).
+   * Anything but 0 means that round did not measure `workers` worker
+   * processes; the table and notes say so.
+   */
+  subTasksOnMaster: number[];
   /** What reduce summed (= n, checked). */
   sum: number;
   /** Always true: a row exists only when every round's sum and count were n. */

@@ -25,6 +25,13 @@ export interface ThroughputMeasure {
   masterCpuSeconds: number | null;
   /** CPU seconds each worker process used over the same span, in worker order. */
   workerCpuSeconds: (number | null)[];
+  /**
+   * Sub-tasks the master's own worker ran, though execOnMaster is false: it
+   * takes them only when no other worker is valid (B5), so anything but 0
+   * means the workers were declared dead during the run and the figure is
+   * not a measurement of the requested worker count.
+   */
+  subTasksOnMaster: number;
   /** What reduce summed and counted; both checked = n. */
   sum: number;
   count: number;
@@ -59,6 +66,8 @@ export async function measureThroughput(n: number, workers: number, settings: Se
     check(`e2eSum n=${n}: reduce summed ${result?.sum} over ${result?.count} tasks, expected ${n} over ${n}`, result?.sum === n && result?.count === n);
     check(`e2eSum n=${n}: no finishedAt in the final view`, typeof view.finishedAt === "number");
     const doneAt = view.finishedAt!;
+    // The master's own worker also ran ROOT and REDUCE, counted among its tasks.
+    const own = Object.entries(view.progress?.workers ?? {}).filter(([key]) => key.startsWith("master@")).reduce((a, [, c]) => a + c.total, 0);
     const marks = readMarks(cluster.marksFile, id);
     const at = (kind: string) => marks.filter((m) => m.kind === kind).map((m) => m.at);
     const firstStart = at("firstStart");
@@ -71,6 +80,7 @@ export async function measureThroughput(n: number, workers: number, settings: Se
       reduceSeconds: reduceStart === undefined ? null : (doneAt - reduceStart) / 1000,
       observedSeconds: (receivedAt - t0) / 1000,
       ...cpuSpent(cpu0, cpu1),
+      subTasksOnMaster: Math.max(0, own - 2),
       sum: result!.sum!, count: result!.count!,
     };
   } finally {
