@@ -71,6 +71,14 @@ export interface ClusterOptions {
   log: (line: string) => void;
 }
 
+/**
+ * Processes of every cluster not yet stopped. A bench that ends without
+ * reaching its finally blocks (an uncaught error, process.exit, a closed
+ * stdout) still kills them on its way out, so no cluster outlives it.
+ */
+const live = new Set<ChildProcess>();
+process.on("exit", () => { for (const p of live) p.kill("SIGKILL"); });
+
 /** How long a process may take to print its ready event. */
 const READY_MS = 30_000;
 /** Lines of a process's output kept for error messages. */
@@ -80,6 +88,8 @@ const TAIL = 40;
 function startProcess(name: string, args: string[], readyEvent: string, env: NodeJS.ProcessEnv, started: ChildProcess[]): Promise<ClusterProcess> {
   const proc = spawn(process.execPath, [builtFiles().cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   started.push(proc);
+  live.add(proc);
+  proc.once("exit", () => live.delete(proc));
   const tail: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`e2e: ${name} printed no ${readyEvent} within ${READY_MS / 1000} s; output:\n${tail.join("\n")}`)), READY_MS);
