@@ -193,10 +193,14 @@ export class MapTaskMaster {
    */
   async resume(): Promise<void> {
     this.#newCycle();
+    // One cycle per serial number: maxCycles counts the cycles run before the restart or takeover too.
+    this.#cycles = this.#serialNum;
     const store = this.#host.store;
     try {
       await this.#writes.run(() => store.resetForResume(this.#fence, this.settings.failover, "worker lost: master restarted"));
       const counts = await store.countByStatus(this.instanceId);
+      // A recurring job between two cycles (the last one's tasks are cleared): its next cycle starts now.
+      if (counts.length === 0 && this.settings.every !== null) return this.#nextCycle();
       this.#nextSeq = (await store.maxSeq(this.instanceId)) + 1;
       const totals = new Map<number, number>();
       for (const c of counts) {
@@ -220,6 +224,8 @@ export class MapTaskMaster {
 
   #failStart(e: unknown): void {
     if (e instanceof FencedError) return this.#depose(e);
+    // A recurring job ends here too: another cycle would fail alike, and the store must say FAILED as memory does.
+    this.#killed ??= `failed to start: ${message(e)}`;
     this.#status = "FAILED";
     this.#result = `failed to start: ${message(e)}`;
     void this.#finalize("FAILED", this.#result, false);

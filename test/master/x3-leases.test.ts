@@ -236,6 +236,34 @@ describe("X3 several masters on one store (in process)", () => {
     b.own.close();
   });
 
+  it("X3: a recurring instance taken over between two cycles runs its next cycles on the new owner, up to maxCycles", async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(1_000_000);
+    const network = new InProcessNetwork(clock);
+    const a = node("master-a", store, network, clock);
+    const b = node("master-b", store, network, clock);
+    await a.master.start();
+    await b.master.start();
+    const ws = await workers(network, clock, ["master-a", "master-b"]);
+    const id = await a.master.submit({ processor: "sumSquares", params: { n: 30, ranges: 3 }, settings: { every: "20s", maxCycles: 3, execOnMaster: false } });
+    // Cycle 1 ends well before the next one is due: A dies in between.
+    await clock.until(() => a.master.progress(id)?.result !== null && a.master.progress(id)?.serialNum === 1);
+    expect((await store.getInstance(id))!.status).toBe("RUNNING");
+    a.master.close();
+    a.own.close();
+    network.fault("master-a", "refused");
+    const done = finished(b.master, id);
+    await clock.until(() => done() !== undefined);
+    const v = done()!;
+    expect([v.status, v.serialNum]).toEqual(["SUCCESS", 3]);
+    expect(v.result).toEqual({ sum: sumOfSquares(30), count: 30 });
+    expect(v.progress!.names.NUM).toEqual({ total: 30, init: 0, pulled: 0, running: 0, success: 30, failed: 0 });
+    expect((await store.getInstance(id))!.owner).toBe("master-b");
+    b.master.close();
+    b.own.close();
+    for (const w of ws) w.close();
+  });
+
   it("shared lease settings are checked: 'Expected X, got Y' naming the field", () => {
     expect(resolveLeaseSettings(true)).toEqual({ leaseMs: 10_000, renewMs: 3333, takeoverMs: 3333 });
     expect(resolveLeaseSettings({ leaseMs: 3000 })).toEqual({ leaseMs: 3000, renewMs: 1000, takeoverMs: 1000 });
