@@ -1,6 +1,13 @@
 import type { InstanceSpec, TaskSpec } from "../protocol/messages.ts";
-import type { LazyAbort } from "./lazy-abort.ts";
+import { LazyAbort } from "./lazy-abort.ts";
 import { Deque } from "../runtime/deque.ts";
+
+/** One run of a task on this worker: its abort handle, and which task it runs. */
+export class TaskRun extends LazyAbort {
+  constructor(readonly task: TaskSpec) {
+    super();
+  }
+}
 
 /**
  * The container pool of one instance on a worker: at most `consumerSize`
@@ -9,8 +16,13 @@ import { Deque } from "../runtime/deque.ts";
 export class Pool {
   /** Accepted tasks waiting for a slot, FIFO. */
   readonly waiting = new Deque<TaskSpec>();
-  /** taskId → abort controller of running tasks. */
-  readonly running = new Map<string, LazyAbort>();
+  /** taskId → the run of each running task. */
+  readonly running = new Map<string, TaskRun>();
+  /**
+   * Runs started since the last report flush: the flush reports RUNNING for
+   * those still running, so a task that ends first sends only its final report.
+   */
+  unreported: TaskRun[] = [];
   /** Set once the pool is destroyed or the instance killed. */
   readonly closed = new AbortController();
   /** Pull mode: a pull loop is active. */

@@ -1,43 +1,25 @@
 import type { TaskReport } from "../protocol/messages.ts";
 
 /**
- * Status reports waiting to go to one master. Within the buffer a task has
- * one report: a final one replaces a RUNNING one (B11), so a fast task sends
- * only its result.
+ * Status reports waiting to go to one master, oldest first. A plain queue:
+ * the worker adds a task's RUNNING report only when a flush finds it still
+ * running, so a task that ends before the next flush adds just its final
+ * report, and the common path does no lookup at all. Where a task has two
+ * reports — a batch put back after a failed send, and reports made since —
+ * `restore` keeps one, a final one winning over RUNNING (B11).
  */
 export class ReportBuffer {
-  /** Keyed by `#key`: a number for nearly every report, so no string is built per task. */
-  readonly #byTask = new Map<number | string, TaskReport>();
-  /** Instances of the buffered reports, numbered for `#key`; forgotten whenever the buffer empties. */
-  readonly #instances = new Map<string, number>();
-  /** Approximate JSON size of each report, so a batch stays under the master's body limit. */
+  #queue: TaskReport[] = [];
+  #head = 0;
+  /** Approximate JSON size of each report with a large result, so a batch stays under the master's body limit. */
   readonly #bytes = new WeakMap<TaskReport, number>();
 
-  get size(): number { return this.#byTask.size; }
+  get size(): number { return this.#queue.length - this.#head; }
 
-  /** Adds a report; keeps the final one when a task has two. `bytes` is its result's JSON length, if known. */
+  /** Adds a report at the back. `bytes` is its result's JSON length, if known. */
   add(r: TaskReport, bytes?: number): void {
-    const key = this.#key(r);
-    const prev = this.#byTask.get(key);
-    if (prev && prev.status !== "RUNNING" && r.status === "RUNNING") return;
-    if (prev) this.#byTask.delete(key);
-    this.#byTask.set(key, r);
+    this.#queue.push(r);
     if (bytes !== undefined) this.#bytes.set(r, bytes);
-  }
-
-  /**
-   * One task attempt's key: ((instance number × 8 + serialNum) × 2^32 + handle) × 2^8 + attempt,
-   * exact below 2^53 while the buffer holds under 256 instances, serialNum < 8 and attempt < 256
-   * (handles are u32); else a string.
-   */
-  #key(r: TaskReport): number | string {
-    let inst = this.#instances.get(r.instanceId);
-    if (inst === undefined) {
-      inst = this.#instances.size;
-      this.#instances.set(r.instanceId, inst);
-    }
-    if (r.attempt < 256 && r.serialNum < 8 && inst < 256) return ((inst * 8 + r.serialNum) * 2 ** 32 + r.handle) * 256 + r.attempt;
-    return `${r.instanceId}\u0000${r.serialNum}\u0000${r.handle}\u0000${r.attempt}`;
   }
 
   /** Approximate JSON size of a report. */
@@ -58,25 +40,37 @@ export class ReportBuffer {
 
   /** Takes up to `max` reports, oldest first, stopping before `maxBytes` (at least one). */
   take(max: number, maxBytes = Infinity): TaskReport[] {
-    const out: TaskReport[] = [];
-    let bytes = 0;
-    for (const [k, r] of this.#byTask) {
-      if (out.length >= max) break;
-      const b = this.bytesOf(r);
-      if (out.length > 0 && bytes + b > maxBytes) break;
+    const q = this.#queue;
+    let end = this.#head, bytes = 0;
+    while (end < q.length && end - this.#head < max) {
+      const b = this.bytesOf(q[end]!);
+      if (end > this.#head && bytes + b > maxBytes) break;
       bytes += b;
-      out.push(r);
-      this.#byTask.delete(k);
+      end++;
     }
-    if (this.#byTask.size === 0) this.#instances.clear();
+    const out = q.slice(this.#head, end);
+    this.#head = end;
+    // Drop the taken prefix once it is most of the array, so memory follows the backlog.
+    if (this.#head === q.length) { this.#queue = []; this.#head = 0; }
+    else if (this.#head > 1024 && this.#head * 2 > q.length) { this.#queue = q.slice(this.#head); this.#head = 0; }
     return out;
   }
 
-  /** Puts reports back (a send failed); newer reports for the same task win. */
+  /**
+   * Puts reports back in front (a send failed). A task attempt keeps one
+   * report: a final one over RUNNING, else the newer one (those added since).
+   */
   restore(reports: readonly TaskReport[]): void {
-    const newer = new Map(this.#byTask);
-    this.#byTask.clear();
-    for (const r of reports) this.add(r, this.#bytes.get(r));
-    for (const r of newer.values()) this.add(r, this.#bytes.get(r));
+    const all = [...reports, ...this.#queue.slice(this.#head)];
+    const key = (r: TaskReport) => `${r.instanceId}\u0000${r.serialNum}\u0000${r.handle}\u0000${r.attempt}`;
+    const winner = new Map<string, number>();
+    for (let i = 0; i < all.length; i++) {
+      const k = key(all[i]!);
+      const prev = winner.get(k);
+      if (prev !== undefined && all[prev]!.status !== "RUNNING" && all[i]!.status === "RUNNING") continue;
+      winner.set(k, i);
+    }
+    this.#queue = all.filter((r, i) => winner.get(key(r)) === i);
+    this.#head = 0;
   }
 }

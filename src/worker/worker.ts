@@ -14,7 +14,7 @@ import type { ProcessorMap, ProcessResult, ReduceContext, TaskContext } from "..
 import type { ResultRow } from "../store/task-store.ts";
 import { processorKind } from "../processor/define.ts";
 import { ReportBuffer } from "./report-buffer.ts";
-import { Pool } from "./pool.ts";
+import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
 import { ValidationError } from "../errors/validation-error.ts";
@@ -332,11 +332,14 @@ export class Worker {
   }
 
   async #run(p: Pool, t: TaskSpec): Promise<void> {
-    const ac = new LazyAbort();
+    const ac = new TaskRun(t);
     p.running.set(t.taskId, ac);
-    this.#report(p, t, "RUNNING");
+    // Its RUNNING report is made by the next flush, if it is still running then.
+    p.unreported.push(ac);
+    const link = this.#links.get(p.master);
+    if (link) this.#scheduleFlush(link);
     const outcome = await this.#execute(p, t, ac);
-    p.running.delete(t.taskId);
+    if (p.running.get(t.taskId) === ac) p.running.delete(t.taskId);
     if (ac.aborted && !p.closed.signal.aborted) {
       this.#finish(p, t, { status: "FAILED", result: `killed: ${String(ac.reason)}` });
     } else if (!p.closed.signal.aborted) {
@@ -446,10 +449,12 @@ export class Worker {
     link.flushing = true;
     try {
       let maxBytes = this.#o.maxReportBytes;
-      while (link.reports.size > 0 && !this.#closed) {
-        // A few microtask turns first: a task that ends at once then replaces its RUNNING report
-        // with its final one, so a fast task costs one report on the wire, not two (B11).
+      while ((link.reports.size > 0 || this.#hasUnreported(link)) && !this.#closed) {
+        // A few microtask turns first: a task that ends at once then sends only its final
+        // report, and RUNNING goes out for the tasks still running after them (B11).
         for (let i = 0; i < SETTLE_TURNS; i++) await Promise.resolve();
+        this.#reportRunning(link);
+        if (link.reports.size === 0) continue;
         const batch = link.reports.take(this.#o.maxReportBatch, maxBytes);
         try {
           const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs });
@@ -479,6 +484,23 @@ export class Worker {
       }
     } finally {
       link.flushing = false;
+    }
+  }
+
+  /** Whether a pool of this master has runs whose RUNNING report is still to be made. */
+  #hasUnreported(link: Link): boolean {
+    for (const p of this.#pools.values()) if (p.master === link.address && p.unreported.length > 0) return true;
+    return false;
+  }
+
+  /** Adds RUNNING reports for the runs started since the last flush that are still running. */
+  #reportRunning(link: Link): void {
+    for (const p of this.#pools.values()) {
+      if (p.master !== link.address || p.unreported.length === 0) continue;
+      const runs = p.unreported;
+      p.unreported = [];
+      if (p.closed.signal.aborted) continue;
+      for (const run of runs) if (p.running.get(run.task.taskId) === run) this.#report(p, run.task, "RUNNING");
     }
   }
 
