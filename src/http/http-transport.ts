@@ -9,6 +9,7 @@ import type { MasterMessage, Message, WorkerMessage } from "../protocol/messages
 import { TransportError, type Handler, type ReplyOf, type Transport } from "../protocol/transport.ts";
 import { refuse, type Reply } from "../protocol/replies.ts";
 import { deliverLocally } from "../protocol/deliver.ts";
+import { EventLoopYield } from "../runtime/yield.ts";
 import { hc } from "hono/client";
 import { masterEndpointApp, workerEndpointApp, onError, type MasterEndpointApp, type WorkerEndpointApp } from "./endpoint-app.ts";
 import { codeOfStatus } from "./status.ts";
@@ -43,6 +44,7 @@ export class HttpTransport implements Transport {
   readonly baseUrl: string;
   readonly #o: HttpTransportOptions;
   readonly #local = new Map<string, Local>();
+  readonly #yield = new EventLoopYield();
 
   constructor(baseUrl: string, o: HttpTransportOptions = {}) {
     let u: URL;
@@ -110,7 +112,12 @@ export class HttpTransport implements Transport {
   async request<M extends Message>(to: string, msg: M, options: { timeoutMs?: number } = {}): Promise<ReplyOf[M["type"]]> {
     const target = norm(to);
     const local = this.#local.get(target);
-    if (local?.handler) return (await deliverLocally(target, local.role, local.handler, msg)) as ReplyOf[M["type"]];
+    if (local?.handler) {
+      // Over the wire every request lets the event loop run; a local one must too, or a task on
+      // the master's own worker mapping in a loop starves the master's sockets and timers.
+      await this.#yield.maybe();
+      return (await deliverLocally(target, local.role, local.handler, msg)) as ReplyOf[M["type"]];
+    }
     const timeoutMs = options.timeoutMs ?? this.#o.timeoutMs ?? 30_000;
     let res: Response;
     try {

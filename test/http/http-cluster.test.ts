@@ -169,3 +169,24 @@ describe("HTTP body limits", () => {
     expect(v.progress!.names.X).toMatchObject({ total: 40, success: 39, failed: 1 });
   });
 });
+
+describe("HTTP transport: local requests", () => {
+  it("B14: a tight loop of local requests (a root mapping through its own master) still lets timers and sockets run", async () => {
+    const t = new HttpTransport("http://127.0.0.1:7998");
+    const busyMs = 2;
+    // A master endpoint whose handler answers at once after a little CPU work, as a map batch stored synchronously does.
+    t.serve("http://127.0.0.1:7998", "master", async () => {
+      const end = performance.now() + busyMs;
+      while (performance.now() < end) { /* the store's synchronous work */ }
+      return { ok: true, incarnation: 1 };
+    });
+    let timerRanAfter = -1;
+    let sent = 0;
+    setTimeout(() => { timerRanAfter = sent; }, 0);
+    const register = { type: "register" as const, workerId: "w", address: "http://127.0.0.1:1/w", slots: 1, load: { freeSlots: 1, cpuFree: null, memFree: null } };
+    // 150 requests × 2 ms = 300 ms of work that never waits on I/O: without yielding, the timer would run after all of them.
+    for (; sent < 150; sent++) await t.request("http://127.0.0.1:7998", register);
+    expect(timerRanAfter).toBeGreaterThanOrEqual(0);
+    expect(timerRanAfter).toBeLessThan(150);
+  });
+});
