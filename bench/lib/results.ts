@@ -12,7 +12,7 @@ export interface MachineFacts {
   cores: number;
   node: string;
   date: string;
-  /** HEAD of the repository, with "-dirty" when the tree has changes; null outside git. */
+  /** HEAD of the repository, with "-dirty" when tracked files other than the bench's outputs changed; null outside git. */
   gitCommit: string | null;
   /** 1, 5 and 15 minute load averages at the start: other work on the machine skews figures. */
   loadAverage: number[];
@@ -41,7 +41,10 @@ function git(args: string[], cwd: string): string | null {
 export function machineFacts(): MachineFacts {
   const root = repoRoot();
   const head = git(["rev-parse", "--short=12", "HEAD"], root);
-  const dirty = head !== null && (git(["status", "--porcelain", "--untracked-files=no"], root) ?? "") !== "";
+  // The bench's own outputs (results files, the report, charts) do not make the measured code dirty:
+  // a run after another run measures the same commit.
+  const changed = (git(["status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/results", ":(exclude)bench/RESULTS.md"], root) ?? "");
+  const dirty = head !== null && changed !== "";
   return {
     cpuModel: cpus()[0]?.model.trim() ?? "unknown",
     cores: availableParallelism(),
