@@ -2,12 +2,12 @@
 // fresh SQLite file and W worker processes, all `node dist/adapters/node/cli.js`,
 // talking HTTP. Every process is stopped and the temp folder removed by
 // `stop()`, which first reads each process's peak RSS (VmHWM).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { repoRoot } from "../lib/results.ts";
+import { startCliProcess, stopCliProcess, type CliProcess } from "../lib/cli-process.ts";
 import { MARKS_ENV } from "./marks.ts";
 import { cpuSeconds, peakRssMB } from "./proc-stats.ts";
 
@@ -23,13 +23,7 @@ export function builtFiles(): { cli: string; processors: string } {
 }
 
 /** One child process of the cluster. */
-export interface ClusterProcess {
-  /** "master", "w1", "w2", … */
-  readonly name: string;
-  readonly proc: ChildProcess;
-  /** Its JSON ready event. */
-  readonly ready: Record<string, unknown>;
-}
+export type ClusterProcess = CliProcess;
 
 /** Peak RSS of each process of a cluster, read just before it was stopped, in MB. */
 export interface ClusterRss {
@@ -71,57 +65,6 @@ export interface ClusterOptions {
   log: (line: string) => void;
 }
 
-/**
- * Processes of every cluster not yet stopped. A bench that ends without
- * reaching its finally blocks (an uncaught error, process.exit, a closed
- * stdout) still kills them on its way out, so no cluster outlives it.
- */
-const live = new Set<ChildProcess>();
-process.on("exit", () => { for (const p of live) p.kill("SIGKILL"); });
-
-/** How long a process may take to print its ready event. */
-const READY_MS = 30_000;
-/** Lines of a process's output kept for error messages. */
-const TAIL = 40;
-
-/** Starts `node cli.js ARGS`; resolves once it printed `{event: readyEvent}`, rejects if it exits or stays silent. */
-function startProcess(name: string, args: string[], readyEvent: string, env: NodeJS.ProcessEnv, started: ChildProcess[]): Promise<ClusterProcess> {
-  const proc = spawn(process.execPath, [builtFiles().cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
-  started.push(proc);
-  live.add(proc);
-  proc.once("exit", () => live.delete(proc));
-  const tail: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`e2e: ${name} printed no ${readyEvent} within ${READY_MS / 1000} s; output:\n${tail.join("\n")}`)), READY_MS);
-    for (const stream of [proc.stdout!, proc.stderr!]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        if (line.startsWith("{")) {
-          try {
-            const e = JSON.parse(line) as Record<string, unknown>;
-            if (e.event === readyEvent) { clearTimeout(timer); resolve({ name, proc, ready: e }); return; }
-          } catch { /* not an event: kept below */ }
-        }
-        tail.push(`[${name}] ${line}`);
-        if (tail.length > TAIL) tail.shift();
-      });
-    }
-    proc.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`e2e: ${name} exited (${signal ?? `code ${code}`}) before it was ready; output:\n${tail.join("\n")}`));
-    });
-  });
-}
-
-/** Stops one process: SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
-function stopProcess(proc: ChildProcess, graceMs = 5000): Promise<void> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    const kill = setTimeout(() => proc.kill("SIGKILL"), graceMs);
-    proc.once("exit", () => { clearTimeout(kill); resolve(); });
-    proc.kill("SIGTERM");
-  });
-}
-
 /** Starts a master on a fresh SQLite file in a temp folder and `workers` worker processes (ids w1, w2, …). */
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const { processors } = builtFiles();
@@ -136,16 +79,16 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       masterMB: master && master.proc.exitCode === null && master.proc.signalCode === null ? peakRssMB(master.proc.pid!) : null,
       workersMB: workers.map((w) => (w.proc.exitCode === null && w.proc.signalCode === null ? peakRssMB(w.proc.pid!) : null)),
     };
-    await Promise.all(started.map((p) => stopProcess(p)));
+    await Promise.all(started.map((p) => stopCliProcess(p)));
     rmSync(dir, { recursive: true, force: true });
     return rss;
   })();
   try {
-    const master = await startProcess("master", ["master", "--port", "0", "--store", `sqlite:${join(dir, "taskmill.db")}`, "--processors", processors], "master-ready", env, started);
+    const master = await startCliProcess("e2e", builtFiles().cli, "master", ["master", "--port", "0", "--store", `sqlite:${join(dir, "taskmill.db")}`, "--processors", processors], "master-ready", started, env);
     const url = master.ready.url as string;
-    const workers = await Promise.all(Array.from({ length: o.workers }, (_, i) => startProcess(`w${i + 1}`,
+    const workers = await Promise.all(Array.from({ length: o.workers }, (_, i) => startCliProcess("e2e", builtFiles().cli, `w${i + 1}`,
       ["worker", "--master", url, "--processors", processors, "--slots", String(o.slots), "--id", `w${i + 1}`,
-        ...(o.heartbeatMs === undefined ? [] : ["--heartbeat-ms", String(o.heartbeatMs)])], "worker-ready", env, started)));
+        ...(o.heartbeatMs === undefined ? [] : ["--heartbeat-ms", String(o.heartbeatMs)])], "worker-ready", started, env)));
     o.log(`e2e:   cluster up: master ${url} (pid ${master.proc.pid}), ${workers.length} worker${workers.length === 1 ? "" : "s"} (pids ${workers.map((w) => w.proc.pid).join(", ")})`);
     const cpu = (): ClusterCpu => ({ master: cpuSeconds(master.proc.pid!), workers: workers.map((w) => cpuSeconds(w.proc.pid!)) });
     return { url, master, workers, marksFile, cpu, stop: () => stop(master, workers) };

@@ -3,17 +3,12 @@
 // serve every master, all `node dist/adapters/node/cli.js` over HTTP, with
 // the e2e suite's processor module. `stop()` ends every process (SIGTERM,
 // then SIGKILL) and drops the schema.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { dropPostgresSchema } from "../../adapters/node/postgres/index.ts";
 import { builtFiles } from "../e2e/cluster.ts";
+import { startCliProcess, stopCliProcess } from "../lib/cli-process.ts";
 import { cpuSeconds } from "../e2e/proc-stats.ts";
-
-/** How long a process may take to print its ready event. */
-const READY_MS = 30_000;
-/** Lines of a process's output kept for error messages. */
-const TAIL = 40;
 
 /** A running cluster of shared masters. */
 export interface SharedCluster {
@@ -33,40 +28,6 @@ export interface SharedClusterOptions {
   workers: number;
   /** PostgreSQL URL (its database holds the fresh schema). */
   pgUrl: string;
-}
-
-function start(name: string, args: string[], readyEvent: string, started: ChildProcess[]): Promise<{ proc: ChildProcess; ready: Record<string, unknown> }> {
-  const proc = spawn(process.execPath, [builtFiles().cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  started.push(proc);
-  const tail: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`scale: ${name} printed no ${readyEvent} within ${READY_MS / 1000} s; output:\n${tail.join("\n")}`)), READY_MS);
-    for (const stream of [proc.stdout!, proc.stderr!]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        if (line.startsWith("{")) {
-          try {
-            const e = JSON.parse(line) as Record<string, unknown>;
-            if (e.event === readyEvent) { clearTimeout(timer); resolve({ proc, ready: e }); return; }
-          } catch { /* not an event: kept below */ }
-        }
-        tail.push(`[${name}] ${line}`);
-        if (tail.length > TAIL) tail.shift();
-      });
-    }
-    proc.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`scale: ${name} exited (${signal ?? `code ${code}`}) before it was ready; output:\n${tail.join("\n")}`));
-    });
-  });
-}
-
-function stopProcess(proc: ChildProcess, graceMs = 5000): Promise<void> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    const kill = setTimeout(() => proc.kill("SIGKILL"), graceMs);
-    proc.once("exit", () => { clearTimeout(kill); resolve(); });
-    proc.kill("SIGTERM");
-  });
 }
 
 /**
@@ -109,11 +70,11 @@ export async function startSharedCluster(o: SharedClusterOptions): Promise<Share
   const masterProcs: ChildProcess[] = [];
   const workerProcs: ChildProcess[] = [];
   const stop = async () => {
-    await Promise.all(started.map((p) => stopProcess(p)));
+    await Promise.all(started.map((p) => stopCliProcess(p)));
     await dropPostgresSchema(o.pgUrl, schema);
   };
   try {
-    const master = (i: number) => start(`master${i}`, ["master", "--port", "0", "--store", store, "--processors", processors, "--shared"], "master-ready", started);
+    const master = (i: number) => startCliProcess("scale", builtFiles().cli, `master${i}`, ["master", "--port", "0", "--store", store, "--processors", processors, "--shared"], "master-ready", started);
     const first = await master(1);
     const rest = await Promise.all(Array.from({ length: o.masters - 1 }, (_, i) => master(i + 2)));
     const masters = [first, ...rest];
@@ -121,7 +82,7 @@ export async function startSharedCluster(o: SharedClusterOptions): Promise<Share
     const urls = masters.map((m) => m.ready.url as string);
     const joins = urls.flatMap((url) => ["--master", url]);
     const workers = await Promise.all(Array.from({ length: o.workers }, (_, i) =>
-      start(`w${i + 1}`, ["worker", ...joins, "--processors", processors, "--id", `w${i + 1}`, "--slots", "64"], "worker-ready", started)));
+      startCliProcess("scale", builtFiles().cli, `w${i + 1}`, ["worker", ...joins, "--processors", processors, "--id", `w${i + 1}`, "--slots", "64"], "worker-ready", started)));
     workerProcs.push(...workers.map((w) => w.proc));
     const sum = (ps: ChildProcess[]) => ps.reduce((a, p) => a + (cpuSeconds(p.pid!) ?? 0), 0);
     const storeCpu = () => {
