@@ -87,3 +87,21 @@ export async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_0
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Submits a job to a master over HTTP; resolves with the instance id, throws with the status and error otherwise. */
+export async function submitJob(url: string, processor: string, params: unknown, settings: unknown): Promise<string> {
+  const res = await fetch(`${url}/api/instances`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ processor, params, settings }) });
+  const body = await res.json() as { instanceId: string; error?: string };
+  if (res.status !== 201) throw new Error(`submit: ${res.status} ${body.error}`);
+  return body.instanceId;
+}
+
+/** A master's view of an instance (`GET /api/instances/:id`), or undefined when it is unknown or the master does not answer. */
+export async function viewInstance<V>(url: string, id: string): Promise<V | undefined> {
+  try {
+    const r = await fetch(`${url}/api/instances/${id}`);
+    return r.status === 200 ? await r.json() as V : undefined;
+  } catch {
+    return undefined;
+  }
+}

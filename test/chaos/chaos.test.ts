@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterEach } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { taskmill, killAll, poll, requireBuild, CHAOS_PROCESSORS, type Proc } from "../processes.ts";
+import { taskmill, killAll, poll, requireBuild, submitJob, viewInstance, CHAOS_PROCESSORS, type Proc } from "../processes.ts";
 
 interface View {
   status: string;
@@ -32,21 +32,8 @@ async function cluster(n: number, dbFile?: string) {
   return { url, master, workers, db };
 }
 
-async function submit(url: string, params: unknown, settings: unknown): Promise<string> {
-  const res = await fetch(`${url}/api/instances`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ processor: "slowSum", params, settings }) });
-  const body = await res.json() as { instanceId: string; error?: string };
-  if (res.status !== 201) throw new Error(`submit: ${res.status} ${body.error}`);
-  return body.instanceId;
-}
-
-async function view(url: string, id: string): Promise<View | undefined> {
-  try {
-    const r = await fetch(`${url}/api/instances/${id}`);
-    return r.status === 200 ? await r.json() as View : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const submit = (url: string, params: unknown, settings: unknown) => submitJob(url, "slowSum", params, settings);
+const view = (url: string, id: string) => viewInstance<View>(url, id);
 
 const final = (url: string, id: string, timeoutMs = 60_000) =>
   poll(async () => { const v = await view(url, id); return v && v.status !== "RUNNING" ? v : undefined; }, timeoutMs)

@@ -3,7 +3,7 @@
 // or SIGSTOPped past its lease and woken up (fencing).
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import postgres from "postgres";
-import { taskmill, killAll, poll, requireBuild, CHAOS_PROCESSORS, type Proc } from "../processes.ts";
+import { taskmill, killAll, poll, requireBuild, submitJob, viewInstance, CHAOS_PROCESSORS, type Proc } from "../processes.ts";
 import { ensurePostgres } from "../services.ts";
 import { dropPostgresSchema } from "../../adapters/node/postgres/index.ts";
 import { readEvents } from "../../adapters/node/client.ts";
@@ -55,23 +55,8 @@ async function cluster() {
   return { a, b, urlA, urlB, schema };
 }
 
-async function submit(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/instances`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ processor: "rangedSum", params: PARAMS, settings: SETTINGS }),
-  });
-  const body = await res.json() as { instanceId: string; error?: string };
-  if (res.status !== 201) throw new Error(`submit: ${res.status} ${body.error}`);
-  return body.instanceId;
-}
-
-async function view(url: string, id: string): Promise<View | undefined> {
-  try {
-    const r = await fetch(`${url}/api/instances/${id}`);
-    return r.status === 200 ? await r.json() as View : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const submit = (url: string) => submitJob(url, "rangedSum", PARAMS, SETTINGS);
+const view = (url: string, id: string) => viewInstance<View>(url, id);
 
 const successes = async (url: string, id: string) => (await view(url, id))?.progress?.names.T?.success ?? 0;
 
