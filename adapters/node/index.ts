@@ -7,3 +7,4 @@ export { masterClient } from "./client.ts";
 export { runMaster, type MasterCommandOptions, type RunningMaster } from "./commands/master.ts";
 export { runWorker, type WorkerCommandOptions } from "./commands/worker.ts";
 export { demo, type DemoOptions } from "./commands/demo.ts";
+export { nodeHttpFetch } from "./http-fetch.ts";

@@ -1,4 +1,5 @@
 import { HttpTransport, hostMaster } from "../../../src/http/index.ts";
+import { nodeHttpFetch } from "../http-fetch.ts";
 import { RealClock, type LeaseOptions, type Master } from "../../../src/index.ts";
 import type { TaskStore } from "../../../src/store/task-store.ts";
 import type { ProcessorMap } from "../../../src/processor/types.ts";
@@ -51,7 +52,7 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const port = o.port || await freePort();
   // Other masters forward commands to this URL and workers report to it: it must reach this process.
   const url = o.advertise ?? `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
-  const transport = new HttpTransport(url, { token: o.token, maxBodyBytes: o.maxBodyBytes });
+  const transport = new HttpTransport(url, { token: o.token, maxBodyBytes: o.maxBodyBytes, fetch: nodeHttpFetch });
   // The pages first: they need no token (the dashboard asks for it); the API after them keeps its bearer check.
   const { master, own } = hostMaster({
     store, transport, clock: new RealClock(), processors, loadProbe: nodeLoad, ownWorkerId: `master@${o.host}:${port}`,

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { nodeHttpFetch } from "../http-fetch.ts";
 import { HttpTransport } from "../../../src/http/index.ts";
 import { Worker, RealClock } from "../../../src/index.ts";
 import { nodeLoad } from "../load-probe.ts";
@@ -26,7 +27,7 @@ export interface WorkerCommandOptions {
 export async function runWorker(o: WorkerCommandOptions): Promise<() => Promise<void>> {
   const processors = await loadProcessors(o.processors);
   const port = o.port || await freePort();
-  const transport = new HttpTransport(`http://${o.host}:${port}`, { token: o.token });
+  const transport = new HttpTransport(`http://${o.host}:${port}`, { token: o.token, fetch: nodeHttpFetch });
   const server = await serveApp(transport.app, port, o.host);
   const workerId = o.id ?? `${hostname()}:${server.port}`;
   const worker = new Worker({
