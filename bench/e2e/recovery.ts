@@ -10,6 +10,7 @@ import { startCluster, type ClusterRss } from "./cluster.ts";
 import { held, sample, sampleUntil, succeeded } from "./progress.ts";
 import { peakRssMB } from "./proc-stats.ts";
 import { throughputSettings, type Settings } from "./settings.ts";
+import type { E2eRecoveryRow } from "./rows.ts";
 
 /** The liveness settings a recovery runs with. */
 export interface Liveness {
@@ -21,24 +22,12 @@ export interface Liveness {
   workerHeartbeatMs: number;
 }
 
-/** What one recovery run measured. */
-export interface RecoveryMeasure {
-  n: number;
-  /** T tasks that had succeeded at the last reading before the kill. */
-  successAtKill: number;
-  /** Pulled + running the killed worker held at the first reading after the kill. */
-  heldAtKill: number;
-  /** Kill → the killed worker holds nothing (its tasks failed over), seconds. */
-  failoverSeconds: number;
-  /** Kill → the bench received the instance's final event (SUCCESS, sum checked), seconds. */
-  doneSeconds: number;
-  /** Submit → that final event, seconds. */
-  totalSeconds: number;
-  liveness: Liveness;
+/** What one recovery run measured: the recovery row's figures (rows.ts), plus the run's settings and peaks. */
+export type RecoveryMeasure = Pick<E2eRecoveryRow, "n" | "successAtKill" | "heldAtKill" | "failoverSeconds" | "doneSeconds" | "totalSeconds" | "liveness"> & {
   settings: Settings;
   /** Peak RSS; the killed worker's is read right before the kill. */
   rss: ClusterRss;
-}
+};
 
 /** The defaults (SPEC "Settings of a job"; the worker CLI's --heartbeat-ms). */
 export const DEFAULT_LIVENESS: Readonly<Liveness> = Object.freeze({
