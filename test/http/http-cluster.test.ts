@@ -1,8 +1,9 @@
 import { describe, it, expect, afterEach } from "vitest";
-import { HttpTransport, masterApi } from "../../src/http/index.ts";
+import { startHttpCluster } from "./cluster.ts";
+import { HttpTransport } from "../../src/http/index.ts";
 import { Master, Worker, RealClock, MemoryStore } from "../../src/index.ts";
-import { serveApp, freePort, type Served } from "../../adapters/node/serve.ts";
-import { sumSquares, sumOfSquares } from "../master/processors.ts";
+import { serveApp, freePort } from "../../adapters/node/serve.ts";
+import { sumOfSquares } from "../master/processors.ts";
 
 import { request as httpRequest } from "node:http";
 
@@ -21,33 +22,11 @@ function postStatus(url: string, body: string): Promise<number> {
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f(); });
 
-/** A master process and `n` worker "processes" in this test process, each on its own port. */
+/** A master and `n` workers on their own ports in this process (test/http/cluster.ts), stopped after each test. */
 async function httpCluster(n: number, token?: string) {
-  const clock = new RealClock();
-  const processors = { sumSquares };
-  const mport = await freePort();
-  const base = `http://127.0.0.1:${mport}`;
-  const mt = new HttpTransport(base, { token, timeoutMs: 5000 });
-  const own = new Worker({ workerId: "own", address: `${base}/worker`, transport: mt, clock, processors });
-  const master = new Master({ store: new MemoryStore(), transport: mt, clock, address: base, ownWorker: own, requestTimeoutMs: 5000 });
-  mt.app.route("/", masterApi(master, { token }));
-  const served: Served[] = [await serveApp(mt.app, mport)];
-  await master.start();
-  const workers: Worker[] = [];
-  for (let i = 0; i < n; i++) {
-    const port = await freePort();
-    const wt = new HttpTransport(`http://127.0.0.1:${port}`, { token, timeoutMs: 5000 });
-    const w = new Worker({ workerId: `w${i + 1}`, address: wt.baseUrl, transport: wt, clock, processors, heartbeatMs: 200 });
-    served.push(await serveApp(wt.app, port));
-    await w.join(base);
-    workers.push(w);
-  }
-  cleanups.push(async () => {
-    master.close(); own.close();
-    for (const w of workers) w.close();
-    for (const s of served) await s.close();
-  });
-  return { base, master, workers, token };
+  const c = await startHttpCluster({ workers: n, token });
+  cleanups.push(c.stop);
+  return c;
 }
 
 describe("HTTP transport", () => {

@@ -2,12 +2,11 @@
 // the HTTP transport: same replies, same failures, and a real job runs over it.
 import { describe, it, expect, afterEach } from "vitest";
 import { createServer, type Server } from "node:http";
-import { HttpTransport, masterApi } from "../../src/http/index.ts";
-import { Master, Worker, RealClock, MemoryStore } from "../../src/index.ts";
 import { TransportError } from "../../src/protocol/transport.ts";
-import { serveApp, freePort, type Served } from "../../adapters/node/serve.ts";
+import { freePort } from "../../adapters/node/serve.ts";
+import { startHttpCluster } from "./cluster.ts";
 import { nodeHttpFetch } from "../../adapters/node/http-fetch.ts";
-import { sumSquares, sumOfSquares } from "../master/processors.ts";
+import { sumOfSquares } from "../master/processors.ts";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f(); });
@@ -52,29 +51,8 @@ describe("nodeHttpFetch", () => {
   });
 
   it("under the transport: a MapReduce job over HTTP, and an unreachable worker is a TransportError", async () => {
-    const clock = new RealClock();
-    const mport = await freePort();
-    const base = `http://127.0.0.1:${mport}`;
-    const mt = new HttpTransport(base, { timeoutMs: 5000, fetch: nodeHttpFetch });
-    const own = new Worker({ workerId: "own", address: `${base}/worker`, transport: mt, clock, processors: { sumSquares } });
-    const master = new Master({ store: new MemoryStore(), transport: mt, clock, address: base, ownWorker: own, requestTimeoutMs: 5000 });
-    mt.app.route("/", masterApi(master));
-    const served: Served[] = [await serveApp(mt.app, mport)];
-    await master.start();
-    const workers: Worker[] = [];
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const wt = new HttpTransport(`http://127.0.0.1:${port}`, { timeoutMs: 5000, fetch: nodeHttpFetch });
-      const w = new Worker({ workerId: `w${i + 1}`, address: wt.baseUrl, transport: wt, clock, processors: { sumSquares }, heartbeatMs: 200 });
-      served.push(await serveApp(wt.app, port));
-      await w.join(base);
-      workers.push(w);
-    }
-    cleanups.push(async () => {
-      master.close(); own.close();
-      for (const w of workers) w.close();
-      for (const s of served) await s.close();
-    });
+    const { master, transport: mt, stop } = await startHttpCluster({ workers: 2, fetch: nodeHttpFetch });
+    cleanups.push(stop);
     const id = await master.submit({ processor: "sumSquares", params: { n: 300, ranges: 6 }, settings: { execOnMaster: false } });
     const v = await master.waitFor(id);
     expect(v.status).toBe("SUCCESS");

@@ -1,0 +1,46 @@
+// A master and its workers over real HTTP in this test process, each on its
+// own port: the fixture of the HTTP transport tests.
+import { HttpTransport, masterApi } from "../../src/http/index.ts";
+import { Master, Worker, RealClock, MemoryStore } from "../../src/index.ts";
+import { serveApp, freePort, type Served } from "../../adapters/node/serve.ts";
+import { sumSquares } from "../master/processors.ts";
+
+/** How to start one. */
+export interface HttpClusterOptions {
+  /** Worker endpoints besides the master's own worker. */
+  workers: number;
+  /** Bearer token on every side. @default none */
+  token?: string;
+  /** The fetch every transport sends with. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** Starts a master (memory store, processor `sumSquares`) and `workers` workers; `stop()` ends them all. */
+export async function startHttpCluster(o: HttpClusterOptions) {
+  const { token, fetch } = o;
+  const clock = new RealClock();
+  const processors = { sumSquares };
+  const mport = await freePort();
+  const base = `http://127.0.0.1:${mport}`;
+  const mt = new HttpTransport(base, { token, timeoutMs: 5000, fetch });
+  const own = new Worker({ workerId: "own", address: `${base}/worker`, transport: mt, clock, processors });
+  const master = new Master({ store: new MemoryStore(), transport: mt, clock, address: base, ownWorker: own, requestTimeoutMs: 5000 });
+  mt.app.route("/", masterApi(master, { token }));
+  const served: Served[] = [await serveApp(mt.app, mport)];
+  await master.start();
+  const workers: Worker[] = [];
+  for (let i = 0; i < o.workers; i++) {
+    const port = await freePort();
+    const wt = new HttpTransport(`http://127.0.0.1:${port}`, { token, timeoutMs: 5000, fetch });
+    const w = new Worker({ workerId: `w${i + 1}`, address: wt.baseUrl, transport: wt, clock, processors, heartbeatMs: 200 });
+    served.push(await serveApp(wt.app, port));
+    await w.join(base);
+    workers.push(w);
+  }
+  const stop = async () => {
+    master.close(); own.close();
+    for (const w of workers) w.close();
+    for (const s of served) await s.close();
+  };
+  return { base, master, transport: mt, workers, token, stop };
+}
