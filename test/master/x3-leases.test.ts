@@ -52,16 +52,26 @@ function expectExact(v: InstanceView): void {
   expect(v.progress!.names.ROOT).toMatchObject({ total: 1, success: 1 });
 }
 
+/**
+ * Two started shared masters, A and B, on one memory store and network, and
+ * two workers serving both. A runs on `clockA` (default: the shared clock),
+ * so a test can freeze it alone.
+ */
+async function twoMasters(clockA?: ManualClock) {
+  const store = new MemoryStore();
+  const clock = new ManualClock(1_000_000);
+  const network = new InProcessNetwork(clock);
+  const a = node("master-a", store, network, clockA ?? clock);
+  const b = node("master-b", store, network, clock);
+  await a.master.start();
+  await b.master.start();
+  const ws = await workers(network, clock, ["master-a", "master-b"]);
+  return { store, clock, network, a, b, ws };
+}
+
 describe("X3 several masters on one store (in process)", () => {
   it("X3: a live master keeps its instance through many lease periods; the other master never takes it", async () => {
-    const store = new MemoryStore();
-    const clock = new ManualClock(1_000_000);
-    const network = new InProcessNetwork(clock);
-    const a = node("master-a", store, network, clock);
-    const b = node("master-b", store, network, clock);
-    await a.master.start();
-    await b.master.start();
-    const ws = await workers(network, clock, ["master-a", "master-b"]);
+    const { store, clock, a, b, ws } = await twoMasters();
     // Slow enough to outlive three leases.
     const id = await a.master.submit({ processor: "sumSquares", params: { n: N, ranges: 6 }, settings: { ...SETTINGS, dispatchSpeed: "120/s" } });
     expect((await store.getInstance(id))!.leaseUntil).toBe(clock.now() + LEASE.leaseMs);
@@ -77,14 +87,7 @@ describe("X3 several masters on one store (in process)", () => {
   });
 
   it("X3: the owner dies mid-instance; the other master takes it within leaseMs + takeoverMs, rebuilds counters from the store and finishes it exactly", async () => {
-    const store = new MemoryStore();
-    const clock = new ManualClock(1_000_000);
-    const network = new InProcessNetwork(clock);
-    const a = node("master-a", store, network, clock);
-    const b = node("master-b", store, network, clock);
-    await a.master.start();
-    await b.master.start();
-    const ws = await workers(network, clock, ["master-a", "master-b"]);
+    const { store, clock, network, a, b, ws } = await twoMasters();
     const id = await a.master.submit({ processor: "sumSquares", params: { n: N, ranges: 6 }, settings: SETTINGS });
     await clock.advance(3000);
     const mid = a.master.progress(id)!;
@@ -115,15 +118,8 @@ describe("X3 several masters on one store (in process)", () => {
   });
 
   it("X3: a master frozen past its lease (as SIGSTOP) is taken over; when it wakes up the store refuses its writes, it gives the instance up, and the instance finishes exactly under the new owner", async () => {
-    const store = new MemoryStore();
-    const clock = new ManualClock(1_000_000);
     const clockA = new ManualClock(1_000_000);
-    const network = new InProcessNetwork(clock);
-    const a = node("master-a", store, network, clockA);
-    const b = node("master-b", store, network, clock);
-    await a.master.start();
-    await b.master.start();
-    const ws = await workers(network, clock, ["master-a", "master-b"]);
+    const { store, clock, network, a, b, ws } = await twoMasters(clockA);
     const id = await a.master.submit({ processor: "sumSquares", params: { n: N, ranges: 6 }, settings: SETTINGS });
     // Both clocks move together while A lives.
     for (let t = 0; t < 3000; t += 50) {
@@ -198,14 +194,7 @@ describe("X3 several masters on one store (in process)", () => {
   });
 
   it("X3: a shared master's graceful shutdown ends its leases, so another master takes over at its next scan, not after the lease", async () => {
-    const store = new MemoryStore();
-    const clock = new ManualClock(1_000_000);
-    const network = new InProcessNetwork(clock);
-    const a = node("master-a", store, network, clock);
-    const b = node("master-b", store, network, clock);
-    await a.master.start();
-    await b.master.start();
-    const ws = await workers(network, clock, ["master-a", "master-b"]);
+    const { clock, a, b, ws } = await twoMasters();
     const id = await a.master.submit({ processor: "sumSquares", params: { n: N, ranges: 6 }, settings: SETTINGS });
     await clock.advance(1000);
     await a.master.shutdown();
@@ -237,14 +226,7 @@ describe("X3 several masters on one store (in process)", () => {
   });
 
   it("X3: a recurring instance taken over between two cycles runs its next cycles on the new owner, up to maxCycles", async () => {
-    const store = new MemoryStore();
-    const clock = new ManualClock(1_000_000);
-    const network = new InProcessNetwork(clock);
-    const a = node("master-a", store, network, clock);
-    const b = node("master-b", store, network, clock);
-    await a.master.start();
-    await b.master.start();
-    const ws = await workers(network, clock, ["master-a", "master-b"]);
+    const { store, clock, network, a, b, ws } = await twoMasters();
     const id = await a.master.submit({ processor: "sumSquares", params: { n: 30, ranges: 3 }, settings: { every: "20s", maxCycles: 3, execOnMaster: false } });
     // Cycle 1 ends well before the next one is due: A dies in between.
     await clock.until(() => a.master.progress(id)?.result !== null && a.master.progress(id)?.serialNum === 1);
