@@ -15,6 +15,8 @@ import { CHAOS_PROCESSORS, killAll, requireBuild, taskmill } from "../processes.
 import { readSse, type SseEvent } from "../../adapters/browser/ui/dashboard/sse.ts";
 
 const chromium = chromiumCheck();
+// Skipped only off CI when Chromium is missing and cannot be installed; under CI=true
+// chromiumCheck() throws instead, so these tests fail (test/browser/chromium.ts).
 if (!chromium.ok) test.skip(chromium.reason, () => undefined);
 
 const TOKEN = "dashboard-test-token";
