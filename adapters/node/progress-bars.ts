@@ -1,4 +1,4 @@
-import type { InstanceProgress } from "../../src/master/instance.ts";
+import type { InstanceProgress } from "../../src/master/index.ts";
 
 const WIDTH = 28;
 

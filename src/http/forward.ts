@@ -25,11 +25,9 @@ const RETURNED = ["content-type", "cache-control", "retry-after"];
  * forwarded already. Null otherwise (answer here).
  */
 export async function ownerUrl(master: Master, id: string, c: Context): Promise<string | null> {
-  if (!master.leases || c.req.header(FORWARDED_HEADER) !== undefined) return null;
-  if (master.running().includes(id)) return null;
-  const rec = await master.store.getInstance(id);
-  if (!rec || rec.status !== "RUNNING" || rec.owner === master.masterId) return null;
-  return /^https?:\/\/[^/]+/.test(rec.owner) ? rec.owner.replace(/\/+$/, "") : null;
+  if (c.req.header(FORWARDED_HEADER) !== undefined) return null;
+  const owner = await master.remoteOwner(id);
+  return owner !== null && /^https?:\/\/[^/]+/.test(owner) ? owner.replace(/\/+$/, "") : null;
 }
 
 /**

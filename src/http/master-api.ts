@@ -53,7 +53,7 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
     try {
       return await forward(c, master, owner, { ...relay, body });
     } catch (e) {
-      const u = unreachable(id, owner, e, master.leases?.settings.leaseMs ?? 0);
+      const u = unreachable(id, owner, e, master.leaseSettings?.leaseMs ?? 0);
       c.header("Retry-After", u.retryAfter);
       return errorResponse(c, 503, u.error, "id");
     }
@@ -137,7 +137,7 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
       const killed = await master.killTask(id, taskId, c.req.valid("json").reason ?? "killed by user");
       return killed ? c.json({ killed: true }, 200) : errorResponse(c, 404, `no unfinished task ${taskId} in instance ${id}`, "taskId");
     })
-    .get("/health", (c) => c.json({ ok: true, running: master.running().length, workers: master.workers().length }, 200))
+    .get("/health", (c) => c.json({ ok: true, running: master.running().length, workers: master.workerCount() }, 200))
     .get("/metrics", (c) => c.text(metricsText(master), 200, { "content-type": "text/plain; version=0.0.4" }))
     .get("/openapi.json", (c) => c.json(openApiDocument(), 200));
   app.onError(onError);

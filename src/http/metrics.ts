@@ -13,7 +13,7 @@ export function metricsText(master: Master): string {
   out.push(`taskmill_instances_running ${running.length}`);
   out.push("# HELP taskmill_workers Registered worker incarnations.");
   out.push("# TYPE taskmill_workers gauge");
-  out.push(`taskmill_workers ${master.workers().length}`);
+  out.push(`taskmill_workers ${master.workerCount()}`);
   out.push("# HELP taskmill_tasks Tasks of running instances by task name and status.");
   out.push("# TYPE taskmill_tasks gauge");
   for (const id of running) {
@@ -32,7 +32,7 @@ export function metricsText(master: Master): string {
     if (!r) continue;
     for (const [reason, n] of Object.entries(r)) out.push(`taskmill_reports_refused{instance="${label(id)}",reason="${reason}"} ${n}`);
   }
-  if (master.leases) {
+  if (master.leaseSettings) {
     // Shared masters (X3): what ownership did — the refused writes are the trace that fencing held.
     const o = master.ownership();
     out.push("# HELP taskmill_store_writes_fenced_total Store writes refused because another master holds a newer fencing token.");

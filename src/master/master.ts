@@ -10,15 +10,15 @@ import { refuse, type Reply } from "../protocol/replies.ts";
 import type { Transport } from "../protocol/transport.ts";
 import type { Fence, InstanceRecord, TaskStore } from "../store/task-store.ts";
 import { FencedError } from "../store/errors.ts";
-import type { Worker } from "../worker/worker.ts";
 import { processorKind } from "../processor/define.ts";
+import type { ProcessorMap } from "../processor/types.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { expectInt } from "../errors/validate.ts";
 import { resolveSettings, type JobSettings, type ResolvedSettings } from "./settings.ts";
-import { WorkerRegistry, type WorkerInfo } from "./worker-registry.ts";
-import { MapTaskMaster, type InstanceHost, type InstanceProgress, type ProgressListener } from "./instance.ts";
+import { WorkerRegistry } from "./worker-registry.ts";
+import { MapTaskMaster, type InstanceHost, type InstanceProgress, type OwnWorker, type ProgressListener } from "./instance/index.ts";
 import { UnknownProcessorError } from "./errors.ts";
-import { resolveLeaseSettings, type LeaseOptions } from "./lease-settings.ts";
+import { resolveLeaseSettings, type LeaseOptions, type LeaseSettings } from "./lease-settings.ts";
 import { LeaseKeeper } from "./lease-keeper.ts";
 import { FenceWatchStore } from "./fence-watch-store.ts";
 
@@ -28,6 +28,18 @@ export type MasterEvent =
   | { event: "write-fenced"; instanceId: string; token: number; current: number }
   | { event: "instance-taken-over"; instanceId: string; from: string; token: number };
 
+/**
+ * The master's own in-process worker, as the master uses it: it joins the
+ * master, runs ROOT, reduce and postProcess, and its processors are the ones
+ * jobs may name. taskmill's `Worker` is one.
+ */
+export interface MasterWorker extends OwnWorker {
+  /** The processors this worker (and so this master) can run, by name. */
+  readonly processors: ProcessorMap;
+  /** Registers with the master at `address`. */
+  join(address: string): Promise<void>;
+}
+
 /** Options of a master. */
 export interface MasterOptions {
   store: TaskStore;
@@ -36,7 +48,7 @@ export interface MasterOptions {
   /** Where workers reach this master. */
   address: string;
   /** The master's own worker (in this process): runs ROOT and reduce; its processors are the ones jobs may name. */
-  ownWorker: Worker;
+  ownWorker: MasterWorker;
   /** Identifies this master as an owner of instances. @default address */
   masterId?: string;
   /** Free CPU/memory of this machine (map back-pressure, B2). @default unknown */
@@ -82,18 +94,21 @@ export interface InstanceView {
 }
 
 /** A master: submit, watch and kill instances; workers talk to it through the transport. */
-export class Master implements InstanceHost {
-  readonly store: TaskStore;
-  readonly transport: Transport;
-  readonly clock: Clock;
-  readonly loadProbe: LoadProbe;
+export class Master {
+  /** Where workers reach this master. */
   readonly address: string;
-  readonly ownWorker: Worker;
+  /** Identifies this master as an owner of instances (X3). */
   readonly masterId: string;
+  /** Timeout of requests to workers and of requests forwarded to other masters, ms. */
   readonly requestTimeoutMs: number;
-  readonly engine: CoreEngine;
+  readonly #store: TaskStore;
+  readonly #transport: Transport;
+  readonly #clock: Clock;
+  readonly #ownWorker: MasterWorker;
   /** Renews leases and takes over expired instances; null when the master runs alone. */
-  readonly leases: LeaseKeeper | null;
+  readonly #leases: LeaseKeeper | null;
+  /** What every instance of this master is given. */
+  readonly #instanceHost: InstanceHost;
   readonly #log: (e: MasterEvent) => void;
   /** Instances given up: the store refused a write ("fenced") or the lease was lost ("lease"). */
   readonly #deposed = { fenced: 0, lease: 0 };
@@ -111,14 +126,12 @@ export class Master implements InstanceHost {
 
   constructor(o: MasterOptions) {
     if (typeof o.address !== "string" || o.address === "") throw new ValidationError("address", "a non-empty string", o.address);
-    this.transport = o.transport;
-    this.clock = o.clock;
+    this.#transport = o.transport;
+    this.#clock = o.clock;
     this.address = o.address;
-    this.ownWorker = o.ownWorker;
+    this.#ownWorker = o.ownWorker;
     this.masterId = o.masterId ?? o.address;
-    this.loadProbe = o.loadProbe ?? unknownLoad;
     this.requestTimeoutMs = expectInt("requestTimeoutMs", o.requestTimeoutMs ?? 30_000, 1);
-    this.engine = o.engine ?? "wasm";
     this.#log = o.log ?? (() => undefined);
     const shared = o.shared ?? false;
     if (typeof shared !== "boolean" && (typeof shared !== "object" || shared === null)) {
@@ -126,14 +139,15 @@ export class Master implements InstanceHost {
     }
     // Shared, every refused write is counted: after a pause the lease loss may be noticed first, and the
     // writes already on their way are then the only trace that fencing held.
-    this.store = shared === false ? o.store : new FenceWatchStore(o.store, (e) => {
+    this.#store = shared === false ? o.store : new FenceWatchStore(o.store, (e) => {
       this.#fencedWrites++;
       if (this.#fencedLogged.has(e.instanceId)) return;
       this.#fencedLogged.add(e.instanceId);
       this.#log({ event: "write-fenced", instanceId: e.instanceId, token: e.token, current: e.current });
     });
-    this.leases = shared === false ? null : new LeaseKeeper(this.#leaseHost(), resolveLeaseSettings(shared));
+    this.#leases = shared === false ? null : new LeaseKeeper(this.#leaseHost(), resolveLeaseSettings(shared));
     this.#registry = new WorkerRegistry(o.ownWorker.workerId);
+    this.#instanceHost = this.#hostForInstances(o.loadProbe ?? unknownLoad, o.engine ?? "wasm");
   }
 
   /**
@@ -145,16 +159,16 @@ export class Master implements InstanceHost {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    this.#unserve = this.transport.serve(this.address, "master", (m) => this.#handle(m));
-    await this.ownWorker.join(this.address);
+    this.#unserve = this.#transport.serve(this.address, "master", (m) => this.#handle(m));
+    await this.#ownWorker.join(this.address);
     await this.#resumeAll();
-    this.leases?.start();
+    this.#leases?.start();
   }
 
   /** Stops serving and drops every instance from memory without writing (its store state stays). */
   close(): void {
     this.#closed = true;
-    this.leases?.stop();
+    this.#leases?.stop();
     this.#unserve?.();
     this.#unserve = null;
     for (const i of this.#instances.values()) i.close();
@@ -169,8 +183,8 @@ export class Master implements InstanceHost {
   async shutdown(): Promise<void> {
     const fences = this.#held();
     this.close();
-    if (!this.leases || fences.length === 0) return;
-    await this.store.renewLeases(this.masterId, fences, this.leases.terms(0)).catch(() => undefined);
+    if (!this.#leases || fences.length === 0) return;
+    await this.#store.renewLeases(this.masterId, fences, this.#leases.terms(0)).catch(() => undefined);
   }
 
   /**
@@ -183,17 +197,47 @@ export class Master implements InstanceHost {
     return { deposedFenced: this.#deposed.fenced, deposedLease: this.#deposed.lease, takenOver: this.#takenOver, fencedWrites: this.#fencedWrites };
   }
 
-  // ---- InstanceHost ----
-  workers(): WorkerInfo[] { return this.#registry.all(); }
-  currentWorker(workerId: string): WorkerInfo | undefined { return this.#registry.current(workerId); }
-  onDeposed(i: MapTaskMaster, reason: string): void {
-    if (this.#instances.get(i.instanceId) !== i) return;
-    this.#deposed.fenced++;
-    this.#log({ event: "instance-deposed", instanceId: i.instanceId, reason });
-    this.#forget(i);
+  /** The lease timing, when this master shares its store with others (X3); null when it runs alone. */
+  get leaseSettings(): LeaseSettings | null {
+    return this.#leases?.settings ?? null;
   }
-  onCycleEnd(i: MapTaskMaster): void {
-    if (i.status !== "RUNNING") this.#forget(i);
+
+  /** Registered worker incarnations, the master's own worker included. */
+  workerCount(): number {
+    return this.#registry.all().length;
+  }
+
+  /**
+   * The owner of instance `id` when another master runs it (X3): this master
+   * is shared, the instance is not running here, and the store says it is
+   * RUNNING under another owner. Null otherwise: this master answers for it.
+   */
+  async remoteOwner(id: string): Promise<string | null> {
+    if (!this.#leases || this.#instances.has(id)) return null;
+    const rec = await this.#store.getInstance(id);
+    if (!rec || rec.status !== "RUNNING" || rec.owner === this.masterId) return null;
+    return rec.owner;
+  }
+
+  /** What every instance of this master is given: the plumbing stays private to the master. */
+  #hostForInstances(loadProbe: LoadProbe, engine: CoreEngine): InstanceHost {
+    return {
+      store: this.#store, transport: this.#transport, clock: this.#clock, loadProbe, engine,
+      address: this.address, ownWorker: this.#ownWorker, requestTimeoutMs: this.requestTimeoutMs,
+      workers: () => this.#registry.all(),
+      currentWorker: (workerId) => this.#registry.current(workerId),
+      onCycleEnd: (fence, final) => {
+        const i = this.#instances.get(fence.instanceId);
+        if (i?.fence === fence && final) this.#forget(i);
+      },
+      onDeposed: (fence, reason) => {
+        const i = this.#instances.get(fence.instanceId);
+        if (i?.fence !== fence) return;
+        this.#deposed.fenced++;
+        this.#log({ event: "instance-deposed", instanceId: fence.instanceId, reason });
+        this.#forget(i);
+      },
+    };
   }
 
   /**
@@ -215,8 +259,8 @@ export class Master implements InstanceHost {
   /** What the lease keeper sees of this master. */
   #leaseHost() {
     return {
-      store: this.store,
-      clock: this.clock,
+      store: this.#store,
+      clock: this.#clock,
       masterId: this.masterId,
       held: () => this.#held(),
       runs: (id: string) => this.#instances.has(id),
@@ -251,8 +295,8 @@ export class Master implements InstanceHost {
     if (!this.#started) throw new Error("master not started: call start() first");
     if (typeof s !== "object" || s === null) throw new ValidationError("submission", "an object with processor, settings, params", s);
     if (typeof s.processor !== "string" || s.processor === "") throw new ValidationError("processor", "the name of a loaded processor", s.processor);
-    const processor = this.ownWorker.processors[s.processor];
-    if (!processor) throw new UnknownProcessorError(s.processor, Object.keys(this.ownWorker.processors));
+    const processor = this.#ownWorker.processors[s.processor];
+    if (!processor) throw new UnknownProcessorError(s.processor, Object.keys(this.#ownWorker.processors));
     if (!processorKind(processor)) throw new ValidationError("processor", "a Map or MapReduce processor", s.processor);
     const settings = resolveSettings(s.settings);
     const params = s.params ?? null;
@@ -265,12 +309,12 @@ export class Master implements InstanceHost {
     if (typeof instanceId !== "string" || !/^[\w.:-]{1,128}$/.test(instanceId)) {
       throw new ValidationError("instanceId", "1-128 letters, digits, '_', '-', '.' or ':'", instanceId);
     }
-    const now = this.clock.now();
-    const fence = await this.store.createInstance({
+    const now = this.#clock.now();
+    const fence = await this.#store.createInstance({
       instanceId, processor: s.processor, settings: settings as unknown as JsonValue, params, serialNum: 1, createdAt: now,
-    }, this.masterId, this.leases?.terms());
-    const record = (await this.store.getInstance(instanceId))!;
-    const inst = new MapTaskMaster(this, record, settings, processor, fence);
+    }, this.masterId, this.#leases?.terms());
+    const record = (await this.#store.getInstance(instanceId))!;
+    const inst = new MapTaskMaster(this.#instanceHost, record, settings, processor, fence);
     this.#instances.set(instanceId, inst);
     await inst.start();
     return instanceId;
@@ -279,7 +323,7 @@ export class Master implements InstanceHost {
   /** The instance (live, or from the store), or null. */
   async get(instanceId: string): Promise<InstanceView | null> {
     const live = this.#instances.get(instanceId);
-    const rec = await this.store.getInstance(instanceId);
+    const rec = await this.#store.getInstance(instanceId);
     if (!rec) return null;
     if (live) {
       const p = live.progress();
@@ -290,7 +334,7 @@ export class Master implements InstanceHost {
 
   /** Instances, newest first. */
   async list(filter?: { status?: InstanceRecord["status"]; limit?: number }): Promise<InstanceView[]> {
-    return (await this.store.listInstances(filter)).map(view);
+    return (await this.#store.listInstances(filter)).map(view);
   }
 
   /** Live progress of a running instance (B13), or null when it is not running here. */
@@ -312,9 +356,9 @@ export class Master implements InstanceHost {
   async waitFor(instanceId: string): Promise<InstanceView> {
     let v = await this.get(instanceId);
     if (!v) throw new ValidationError("instanceId", "a known instance", instanceId);
-    while (v.status === "RUNNING" && !this.#instances.has(instanceId) && this.leases && !this.#closed) {
-      const ms = this.leases.settings.takeoverMs;
-      await new Promise<void>((r) => this.clock.setTimeout(r, ms));
+    while (v.status === "RUNNING" && !this.#instances.has(instanceId) && this.#leases && !this.#closed) {
+      const ms = this.#leases.settings.takeoverMs;
+      await new Promise<void>((r) => this.#clock.setTimeout(r, ms));
       v = (await this.get(instanceId))!;
     }
     if (v.status !== "RUNNING" || !this.#instances.has(instanceId)) return v;
@@ -355,19 +399,19 @@ export class Master implements InstanceHost {
    * and those whose lease ran out; others' running leases are left alone.
    */
   async #resumeAll(): Promise<void> {
-    const running = await this.store.listInstances({ status: "RUNNING" });
-    const now = this.clock.now();
+    const running = await this.#store.listInstances({ status: "RUNNING" });
+    const now = this.#clock.now();
     for (const rec of running) {
       if (this.#instances.has(rec.instanceId)) continue;
       let fence: Fence | null;
-      if (this.leases) {
+      if (this.#leases) {
         if (rec.owner !== this.masterId && rec.leaseUntil !== null && rec.leaseUntil > now) continue;
         if (!this.#canRun(rec)) continue;
-        fence = await this.leases.acquire(rec.instanceId);
+        fence = await this.#leases.acquire(rec.instanceId);
         if (fence === null) continue;
       } else {
         try {
-          fence = await this.store.acquireInstance(rec.instanceId, this.masterId);
+          fence = await this.#store.acquireInstance(rec.instanceId, this.masterId);
         } catch (e) {
           if (e instanceof FencedError) continue;
           throw e;
@@ -379,25 +423,25 @@ export class Master implements InstanceHost {
 
   /** Whether this master has the instance's processor loaded. */
   #canRun(rec: InstanceRecord): boolean {
-    const p = this.ownWorker.processors[rec.processor];
+    const p = this.#ownWorker.processors[rec.processor];
     return p !== undefined && processorKind(p) !== null;
   }
 
   /** Runs an instance just acquired: resumed from the store (X3), or failed when it cannot run here. */
   async #adopt(rec: InstanceRecord, fence: Fence): Promise<void> {
-    const processor = this.ownWorker.processors[rec.processor];
+    const processor = this.#ownWorker.processors[rec.processor];
     if (!processor || !processorKind(processor)) {
-      await this.store.updateInstance(fence, { status: "FAILED", result: `processor not loaded on the resuming master: ${rec.processor}`, finishedAt: this.clock.now() });
+      await this.#store.updateInstance(fence, { status: "FAILED", result: `processor not loaded on the resuming master: ${rec.processor}`, finishedAt: this.#clock.now() });
       return;
     }
     let settings: ResolvedSettings;
     try {
       settings = resolveSettings(rec.settings);
     } catch (e) {
-      await this.store.updateInstance(fence, { status: "FAILED", result: `stored settings are invalid: ${(e as Error).message}`, finishedAt: this.clock.now() });
+      await this.#store.updateInstance(fence, { status: "FAILED", result: `stored settings are invalid: ${(e as Error).message}`, finishedAt: this.#clock.now() });
       return;
     }
-    const inst = new MapTaskMaster(this, { ...rec, fence: fence.token }, settings, processor, fence);
+    const inst = new MapTaskMaster(this.#instanceHost, { ...rec, fence: fence.token }, settings, processor, fence);
     this.#instances.set(rec.instanceId, inst);
     await inst.resume();
   }
@@ -407,7 +451,7 @@ export class Master implements InstanceHost {
   async #handle(m: MasterMessage): Promise<Reply> {
     switch (m.type) {
       case "register": {
-        const { info, replaced } = this.#registry.register(m, this.clock.now());
+        const { info, replaced } = this.#registry.register(m, this.#clock.now());
         if (replaced) for (const i of this.#instances.values()) i.workerGone(replaced, `worker ${replaced.workerId} registered again`);
         for (const i of this.#instances.values()) i.addWorker(info);
         return { ok: true, incarnation: info.incarnation };
@@ -415,7 +459,7 @@ export class Master implements InstanceHost {
       case "heartbeat": {
         const w = this.#registry.lookup(m.worker);
         if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
-        w.lastSeen = this.clock.now();
+        w.lastSeen = this.#clock.now();
         w.load = m.load;
         for (const i of this.#instances.values()) i.onHeartbeat(w, m.instances);
         return { ok: true };
@@ -424,7 +468,7 @@ export class Master implements InstanceHost {
       case "map": {
         const w = this.#registry.lookup(m.worker);
         if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
-        w.lastSeen = this.clock.now();
+        w.lastSeen = this.#clock.now();
         const i = this.#instances.get(m.instanceId);
         if (!i) return refuse("not_found", `unknown or finished instance: ${m.instanceId}`, "instanceId");
         return i.map(w, m);
@@ -432,7 +476,7 @@ export class Master implements InstanceHost {
       case "pull": {
         const w = this.#registry.lookup(m.worker);
         if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
-        w.lastSeen = this.clock.now();
+        w.lastSeen = this.#clock.now();
         const i = this.#instances.get(m.instanceId);
         if (!i) return refuse("not_found", `unknown or finished instance: ${m.instanceId}`, "instanceId");
         return i.pull(w, m);
@@ -443,7 +487,7 @@ export class Master implements InstanceHost {
   #report(m: ReportBatch): Reply {
     const w = this.#registry.lookup(m.worker);
     if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
-    w.lastSeen = this.clock.now();
+    w.lastSeen = this.#clock.now();
     w.load = m.load;
     const byInstance = new Map<string, TaskReport[]>();
     for (const r of m.reports) {

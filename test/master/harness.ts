@@ -28,6 +28,8 @@ export class Cluster {
   readonly network: InProcessNetwork;
   readonly store: TaskStore;
   readonly master: Master;
+  /** The master's own worker. */
+  readonly ownWorker: Worker;
   readonly workers: Worker[] = [];
   readonly processors: ProcessorMap;
   readonly #slots: number;
@@ -40,6 +42,7 @@ export class Cluster {
     this.#slots = o.workerSlots ?? 5;
     const address = o.masterAddress ?? "master";
     const own = new Worker({ workerId: `${address}-own`, address: `${address}/worker`, transport: this.network, clock: this.clock, processors: o.processors, slots: this.#slots });
+    this.ownWorker = own;
     this.master = new Master({ store: this.store, transport: this.network, clock: this.clock, address, ownWorker: own, requestTimeoutMs: o.requestTimeoutMs ?? 2000, engine: o.engine ?? "wasm" });
     for (let i = 0; i < (o.workers ?? 2); i++) this.addWorker();
   }
@@ -75,7 +78,7 @@ export class Cluster {
   /** Stops every component. */
   close(): void {
     this.master.close();
-    this.master.ownWorker.close();
+    this.ownWorker.close();
     for (const w of this.workers) w.close();
   }
 }

@@ -11,7 +11,7 @@ import { defineMapReduce, type JsonValue, type TaskContext } from "../../src/ind
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { TransportError } from "../../src/protocol/transport.ts";
 import type { Message, TaskReport, WorkerRef } from "../../src/protocol/messages.ts";
-import type { InstanceProgress } from "../../src/master/instance.ts";
+import type { InstanceProgress } from "../../src/master/index.ts";
 import type { ResultRow, StatusCount } from "../../src/store/task-store.ts";
 import type { Worker } from "../../src/worker/index.ts";
 import { INIT, PULLED, RUNNING, SUCCESS, FAILED } from "../../core-as/shared/constants.ts";

@@ -18,7 +18,7 @@ describe("X3 master restart (in process)", () => {
 
     // The master goes away mid-instance; its workers stay.
     c.master.close();
-    c.master.ownWorker.close();
+    c.ownWorker.close();
     const own = new Worker({ workerId: "master-own", address: "master/worker", transport: c.network, clock: c.clock, processors: { sumSquares } });
     const master = new Master({ store, transport: c.network, clock: c.clock, address: "master", ownWorker: own, masterId: "master-2", requestTimeoutMs: 2000 });
     await master.start();

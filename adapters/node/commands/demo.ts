@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Master, Worker, RealClock, InProcessNetwork, MemoryStore } from "../../../src/index.ts";
 import type { InstanceView } from "../../../src/master/master.ts";
-import type { InstanceProgress } from "../../../src/master/instance.ts";
+import type { InstanceProgress } from "../../../src/master/index.ts";
 import { primes, type PrimesParams } from "../../../examples/primes.ts";
 import { countPrimesBySieve } from "../../../examples/sieve.ts";
 import { nodeLoad } from "../load-probe.ts";

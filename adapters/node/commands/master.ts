@@ -61,7 +61,7 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   });
   const server = await serveApp(transport.app, port, o.host);
   await master.start();
-  const leases = master.leases?.settings ?? null;
+  const leases = master.leaseSettings;
   console.log(JSON.stringify({
     event: "master-ready", url: transport.baseUrl, store: store.kind, processors: Object.keys(processors), resumed: master.running(), shared: leases,
   }));

@@ -1,6 +1,6 @@
 import { masterClient, readEvents } from "../client.ts";
 import { ProgressBars } from "../progress-bars.ts";
-import type { InstanceProgress } from "../../../src/master/instance.ts";
+import type { InstanceProgress } from "../../../src/master/index.ts";
 import type { InstanceView } from "../../../src/master/master.ts";
 
 /** Options of `taskmill submit`. */

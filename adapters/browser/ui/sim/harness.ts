@@ -7,7 +7,7 @@ import { IdbStore } from "../../idb-store.ts";
 import { PortTransport } from "../../port-transport.ts";
 import { Master, type InstanceView } from "../../../../src/master/master.ts";
 import { resolveSettings, type JobSettings } from "../../../../src/master/settings.ts";
-import type { InstanceProgress } from "../../../../src/master/instance.ts";
+import type { InstanceProgress } from "../../../../src/master/index.ts";
 import { RealClock } from "../../../../src/runtime/clock.ts";
 import { Worker } from "../../../../src/worker/worker.ts";
 import { checkConfig, HEARTBEAT_MS, jobSettings, type SimConfig } from "./config.ts";

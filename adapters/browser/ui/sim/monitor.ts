@@ -4,7 +4,7 @@
  * done per worker) and the progress bars, until the instance is final.
  */
 import type { Master } from "../../../../src/master/master.ts";
-import type { InstanceProgress } from "../../../../src/master/instance.ts";
+import type { InstanceProgress } from "../../../../src/master/index.ts";
 import { ProgressBars } from "../components/progress-bars.ts";
 import { namesToRows, workersToRows } from "../components/rows.ts";
 import { TimeChart } from "../components/time-chart.ts";

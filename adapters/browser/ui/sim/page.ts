@@ -5,7 +5,7 @@
  */
 import { h, replace } from "../components/el.ts";
 import { duration, int } from "../components/format.ts";
-import type { InstanceProgress } from "../../../../src/master/instance.ts";
+import type { InstanceProgress } from "../../../../src/master/index.ts";
 import { checkConfig, DEFAULT_CONFIG, taskCount, type SimConfig } from "./config.ts";
 import { Controls } from "./controls.ts";
 import { FleetTable } from "./fleet-table.ts";

@@ -1,4 +1,4 @@
-import { FencedError } from "../store/errors.ts";
+import { FencedError } from "../../store/errors.ts";
 
 /**
  * Runs an instance's store writes one after another, in the order they were

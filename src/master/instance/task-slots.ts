@@ -1,5 +1,5 @@
-import { SLOT_MASK } from "../../core-as/shared/constants.ts";
-import type { JsonValue } from "../protocol/messages.ts";
+import { SLOT_MASK } from "../../../core-as/shared/constants.ts";
+import type { JsonValue } from "../../protocol/messages.ts";
 
 /**
  * What the master keeps in memory for each live task, indexed by its task

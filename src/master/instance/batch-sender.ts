@@ -1,0 +1,157 @@
+import { INIT, T_OK } from "../../../core-as/shared/constants.ts";
+import type { Core } from "../../core/index.ts";
+import type { InstanceSpec, TaskSpec } from "../../protocol/messages.ts";
+import { TransportError, type Transport } from "../../protocol/transport.ts";
+import type { Clock } from "../../runtime/clock.ts";
+import type { StatusUpdate } from "../../store/task-store.ts";
+import type { DispatchQueue } from "./dispatch-queue.ts";
+import { failTasks } from "./fail-tasks.ts";
+import type { TaskNames } from "./task-names.ts";
+import type { TaskSlots } from "./task-slots.ts";
+import type { TaskWrites } from "./task-writes.ts";
+import type { WorkerTable } from "./worker-table.ts";
+
+/** What the batch sender needs of its cycle. */
+export interface BatchSenderHost {
+  readonly core: Core;
+  readonly slots: TaskSlots;
+  readonly names: TaskNames;
+  readonly workers: WorkerTable;
+  readonly queue: DispatchQueue;
+  readonly writes: TaskWrites;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  /** The master's address, named in every start batch. */
+  readonly address: string;
+  readonly requestTimeoutMs: number;
+  readonly settings: { readonly dispatchMode: "push" | "pull"; readonly failover: boolean };
+  spec(): InstanceSpec;
+  /** False once the cycle that sent a batch is over: its late replies change nothing. */
+  isCurrent(): boolean;
+  /** Fails the whole instance (a ROOT that cannot be dispatched). */
+  failInstance(reason: string): void;
+  /** A batch's reply came: dispatch more and see whether the instance is done. */
+  landed(): void;
+}
+
+/** A push batch awaiting its worker's answer; it holds one of the `dispatchers` until it lands. */
+interface Flight {
+  readonly idx: number;
+  open: boolean;
+}
+
+/**
+ * Hands batches of tasks to workers (B3): marks them PULLED on the worker in
+ * the core and the store, sends the start batch (push, and ROOT in pull mode
+ * too) and acts on the answer — a worker that does not answer or refuses
+ * loses the batch (B9).
+ */
+export class BatchSender {
+  readonly #h: BatchSenderHost;
+  readonly #flights = new Set<Flight>();
+
+  constructor(host: BatchSenderHost) {
+    this.#h = host;
+  }
+
+  /** Batches sent and not answered yet. */
+  get inFlight(): number { return this.#flights.size; }
+
+  /**
+   * Marks `handles` PULLED on worker `idx` and returns the task specs of
+   * those that moved (a killed task does not). In pull mode sub-tasks stop
+   * there (the pull's reply carries them); otherwise the batch is sent.
+   */
+  send(idx: number, handles: Uint32Array, isRoot: boolean): TaskSpec[] {
+    const h = this.#h, t = h.core.table;
+    const codes = new Int32Array(handles.length);
+    t.assign(handles, new Int32Array(handles.length).fill(idx), handles.length, codes);
+    const ok: number[] = [];
+    for (let i = 0; i < handles.length; i++) if (codes[i] === T_OK) ok.push(handles[i]!);
+    if (ok.length === 0) return [];
+    const w = h.workers.at(idx);
+    // Seqs now, not when the write runs: by then a fast task may have ended and its slot hold another task.
+    h.writes.markPulled(ok.map((x) => h.slots.seqOf(x)), w.key);
+    const tasks: TaskSpec[] = ok.map((x) => ({
+      handle: x, taskId: h.slots.taskIdOf(x), name: h.names.nameOf(t.nameOf(x)), body: h.slots.bodyOf(x), attempt: t.attemptOf(x),
+    }));
+    if (h.settings.dispatchMode === "pull" && !isRoot) return tasks;
+    this.#start(idx, ok, tasks, isRoot);
+    return tasks;
+  }
+
+  #start(idx: number, ok: number[], tasks: TaskSpec[], isRoot: boolean): void {
+    const h = this.#h, t = h.core.table;
+    const w = h.workers.at(idx);
+    const sentAt = h.clock.now();
+    const flight: Flight = { idx, open: true };
+    this.#flights.add(flight);
+    // A late failure concerns only the batch's tasks still on this worker at the attempt sent:
+    // liveness may have failed them over meanwhile, and they may run elsewhere now.
+    const attempts = tasks.map((x) => x.attempt);
+    const stillHere = () => Uint32Array.from(ok.filter((x, i) => t.workerOf(x) === idx && t.attemptOf(x) === attempts[i]));
+    h.transport.request(w.address, {
+      type: "start", master: h.address, instance: h.spec(), worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
+    }, { timeoutMs: h.requestTimeoutMs }).then((reply) => {
+      if (!h.isCurrent()) return;
+      if (reply.ok) h.workers.answered(idx, h.clock.now() - sentAt);
+      else if (reply.code === "not_running" || reply.code === "unregistered") {
+        this.#unanswered(idx, stillHere(), `worker ${w.workerId} is not running: ${reply.error}`, isRoot);
+      } else {
+        this.#refused(idx, stillHere(), `worker ${w.workerId} rejected the batch: ${reply.error}`, isRoot);
+      }
+    }, (e: unknown) => {
+      if (!h.isCurrent()) return;
+      const why = e instanceof TransportError ? e.message : e instanceof Error ? e.message : String(e);
+      this.#unanswered(idx, stillHere(), `dispatch to ${w.workerId} failed: ${why}`, isRoot);
+    }).finally(() => {
+      if (!h.isCurrent()) return;
+      this.#land(flight);
+      h.landed();
+    });
+  }
+
+  /**
+   * Frees the dispatchers of batches still waiting on worker `idx` (declared
+   * dead): they would hold them until the request times out. Their tasks are
+   * failed over by the caller.
+   */
+  landAll(idx: number): void {
+    for (const f of [...this.#flights]) if (f.idx === idx) this.#land(f);
+  }
+
+  #land(flight: Flight): void {
+    if (!flight.open) return;
+    flight.open = false;
+    this.#flights.delete(flight);
+  }
+
+  /** B9: no answer (refused, timeout, 5xx, not running): back to INIT with failover on, else FAILED. */
+  #unanswered(idx: number, handles: Uint32Array, reason: string, isRoot: boolean): void {
+    const h = this.#h;
+    if (isRoot) return h.failInstance(reason);
+    h.workers.invalidate(idx);
+    if (!h.settings.failover) return this.#refused(idx, handles, reason, false);
+    const t = h.core.table;
+    const codes = new Int32Array(handles.length);
+    t.requeue(handles, handles.length, codes);
+    const updates: StatusUpdate[] = [];
+    const back: number[] = [];
+    for (let i = 0; i < handles.length; i++) {
+      if (codes[i] !== T_OK) continue;
+      const x = handles[i]!;
+      updates.push({ seq: h.slots.seqOf(x), status: INIT, attempt: t.attemptOf(x), worker: null });
+      back.push(x);
+    }
+    h.queue.requeue(back);
+    h.writes.update(updates);
+  }
+
+  /** B9: a definite refusal from a live worker fails the batch's tasks with the reason. */
+  #refused(idx: number, handles: Uint32Array, reason: string, isRoot: boolean): void {
+    const h = this.#h;
+    if (isRoot) return h.failInstance(reason);
+    h.workers.invalidate(idx);
+    failTasks(h.core.table, h.slots, h.writes, handles, reason);
+  }
+}

@@ -1,0 +1,60 @@
+import { FAILED, N_INIT, N_PULLED, N_RUNNING, N_SUCCESS, N_FAILED, N_TOTAL, RUNNING, SUCCESS } from "../../../core-as/shared/constants.ts";
+import type { Core } from "../../core/index.ts";
+import type { InstanceSpec, JsonValue } from "../../protocol/messages.ts";
+import type { ResultRow } from "../../store/task-store.ts";
+import { sumOverNames } from "./counts.ts";
+import type { ReduceOutcome } from "./host.ts";
+import { REDUCE } from "./task-names.ts";
+
+/** How ROOT ended (row 0): a failed ROOT's result is the instance's (B12). */
+export interface RootOutcome {
+  status: number;
+  result: JsonValue;
+}
+
+/**
+ * B12: true when every sub-task is final and nothing is in flight — no task
+ * live in the table and no map insert holding room.
+ */
+export function allFinal(core: Core, nameCount: number, reserved: number): boolean {
+  const c = core.counters;
+  if (sumOverNames(c, nameCount, N_INIT) + sumOverNames(c, nameCount, N_PULLED) + sumOverNames(c, nameCount, N_RUNNING) > 0) return false;
+  return reserved === 0 && core.table.live === 0;
+}
+
+/**
+ * B12: the outcome the counters say: SUCCESS when every task succeeded (the
+ * result is ROOT's), else FAILED with ROOT's result when ROOT failed, or the
+ * count of failed tasks; FAILED too when the counts do not add up.
+ */
+export function countedOutcome(core: Core, nameCount: number, root: RootOutcome | null): ReduceOutcome {
+  const c = core.counters;
+  const total = sumOverNames(c, nameCount, N_TOTAL), success = sumOverNames(c, nameCount, N_SUCCESS), failed = sumOverNames(c, nameCount, N_FAILED);
+  if (success + failed < total) return { status: "FAILED", result: `count is wrong: ${success} succeeded + ${failed} failed < ${total} tasks` };
+  if (failed > 0) return { status: "FAILED", result: root && root.status === FAILED ? root.result : `${failed} of ${total} tasks failed` };
+  return { status: "SUCCESS", result: root?.result ?? null };
+}
+
+/** What a reduce run needs. */
+export interface ReduceRun {
+  readonly core: Core;
+  /** The master's own worker's index in the cycle's table (REDUCE is counted on it). */
+  readonly own: number;
+  readonly spec: InstanceSpec;
+  readonly results: AsyncIterable<ResultRow>;
+  readonly signal: AbortSignal;
+  reduce(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): Promise<ReduceOutcome>;
+}
+
+/** B16: runs reduce on the master's own worker, counted as one REDUCE task of that worker. */
+export async function runReduce(run: ReduceRun, status: "SUCCESS" | "FAILED"): Promise<ReduceOutcome> {
+  const c = run.core, own = Int32Array.of(run.own), first = Int32Array.of(0);
+  c.counters.add(Int32Array.of(REDUCE), Int32Array.of(1));
+  const h = new Uint32Array(1);
+  c.table.admit(Int32Array.of(REDUCE), first, 1, h);
+  c.table.assign(h, own, 1);
+  c.table.report(h, first, own, Int32Array.of(RUNNING), 1);
+  const outcome = await run.reduce(run.spec, status, run.results, run.signal);
+  c.table.report(h, first, own, Int32Array.of(outcome.status === "SUCCESS" ? SUCCESS : FAILED), 1);
+  return outcome;
+}

@@ -1,0 +1,413 @@
+/**
+ * MapTaskMaster: one instance's master — its lifecycle (B1, B12, B17, B18,
+ * B20; X3's resume) as one explicit mode. The work of a cycle is done by the
+ * collaborators of `Cycle`: map intake, push or pull dispatch, status
+ * reports, worker liveness; the hot path runs in the WASM core in batches.
+ */
+import { FAILED, INIT, SUCCESS } from "../../../core-as/shared/constants.ts";
+import type { InstanceSpec, JsonValue, MapBatch, Pull, TaskReport } from "../../protocol/messages.ts";
+import { refuse, type MapReply, type PullReply, type Refusal } from "../../protocol/replies.ts";
+import type { TimerId } from "../../runtime/clock.ts";
+import { FencedError } from "../../store/errors.ts";
+import type { Fence, InstanceRecord } from "../../store/task-store.ts";
+import { isMapReduce } from "../../processor/define.ts";
+import type { Processor } from "../../processor/types.ts";
+import type { ResolvedSettings } from "../settings.ts";
+import type { WorkerInfo } from "../worker-registry.ts";
+import { countedOutcome, runReduce } from "./completion.ts";
+import { Cycle } from "./cycle.ts";
+import type { InstanceHost, ReduceOutcome } from "./host.ts";
+import { failEverything, killTask } from "./kill.ts";
+import { hasLiveCycle, nextMode, takesWork, type InstanceMode } from "./mode.ts";
+import type { InstanceProgress, ProgressListener } from "./progress.ts";
+import { ROOT } from "./task-names.ts";
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** One instance's master. */
+export class MapTaskMaster {
+  readonly instanceId: string;
+  readonly settings: ResolvedSettings;
+  readonly processorName: string;
+  /** The ownership this master writes with (its lease is renewed under it). */
+  readonly fence: Fence;
+  readonly #processor: Processor;
+  readonly #params: JsonValue;
+  readonly #host: InstanceHost;
+  readonly #listeners = new Set<ProgressListener>();
+  #mode: InstanceMode = "starting";
+  #cycle!: Cycle;
+  #serialNum: number;
+  #status: InstanceRecord["status"] = "RUNNING";
+  #result: JsonValue = null;
+  /** Cycles run, those before a restart or takeover included (maxCycles counts them, B20). */
+  #cycles = 0;
+  /** Why the instance was killed or failed to start: no further cycle runs. */
+  #killed: string | null = null;
+  #cycleTimer: TimerId | undefined;
+
+  constructor(host: InstanceHost, record: InstanceRecord, settings: ResolvedSettings, processor: Processor, fence: Fence) {
+    this.#host = host;
+    this.instanceId = record.instanceId;
+    this.processorName = record.processor;
+    this.#processor = processor;
+    this.#params = record.params;
+    this.settings = settings;
+    this.fence = fence;
+    this.#serialNum = record.serialNum;
+  }
+
+  /** RUNNING until the last cycle ends. */
+  get status(): InstanceRecord["status"] { return this.#status; }
+  /** The current cycle. */
+  get serialNum(): number { return this.#serialNum; }
+  /** The instance's result so far. */
+  get result(): JsonValue { return this.#result; }
+  /** Where the instance is in its lifecycle. */
+  get mode(): InstanceMode { return this.#mode; }
+
+  /** Whether the instance closed meanwhile (checked after an await or a call that may end it). */
+  #isClosed(): boolean {
+    return this.#mode === "closed";
+  }
+
+  /** Whether the instance still runs (checked after a call that may end it). */
+  #isRunning(): boolean {
+    return this.#mode === "running";
+  }
+
+  #setMode(to: InstanceMode): void {
+    this.#mode = nextMode(this.#mode, to);
+    if (!takesWork(to) && to !== "starting") this.#cycle?.stop();
+  }
+
+  // ---- lifecycle ----
+
+  /** Starts a cycle of a new instance (or the next cycle of a recurring one): store and run ROOT (B1). */
+  async start(): Promise<void> {
+    const cycle = this.#newCycle();
+    const root = { seq: 0, taskId: "r", parentId: null, name: "ROOT", body: this.#params, queued: true };
+    cycle.intake.nextSeq = 1;
+    try {
+      await cycle.writes.insert([root]);
+    } catch (e) {
+      return this.#failStart(e);
+    }
+    if (this.#mode !== "starting") return;
+    cycle.core.counters.add(Int32Array.of(ROOT), Int32Array.of(1));
+    const h = new Uint32Array(1);
+    cycle.core.table.admit(Int32Array.of(ROOT), Int32Array.of(0), 1, h);
+    cycle.slots.set(h[0]!, 0, "r", this.#params);
+    // Running before ROOT goes (it maps at once), and ROOT on its way before pull workers are told to
+    // pull: the master's own worker then gives ROOT its slot first.
+    this.#setMode("running");
+    cycle.dispatchRoot(h[0]!);
+    if (this.#isRunning()) cycle.begin();
+  }
+
+  /**
+   * Resumes an instance after a master restart or a takeover (X3): tasks of
+   * the old master's workers are failed over, counters rebuilt from the store,
+   * and INIT tasks claimed back page by page.
+   */
+  async resume(): Promise<void> {
+    const cycle = this.#newCycle();
+    // One cycle per serial number: maxCycles counts the cycles run before the restart or takeover too.
+    this.#cycles = this.#serialNum;
+    const store = this.#host.store;
+    try {
+      await cycle.writes.resetForResume(this.settings.failover, "worker lost: master restarted");
+      const counts = await store.countByStatus(this.instanceId);
+      // A recurring job between two cycles (the last one's tasks are cleared): its next cycle starts now.
+      if (counts.length === 0 && this.settings.every !== null) return this.#nextCycle();
+      if (counts.length === 0) throw new Error("no tasks stored for a running instance");
+      cycle.intake.nextSeq = (await store.maxSeq(this.instanceId)) + 1;
+      const totals = new Map<number, number>();
+      for (const c of counts) {
+        const idx = cycle.names.indexOf(c.name);
+        if (idx < 0) throw new Error(`too many task names in instance ${this.instanceId}`);
+        totals.set(idx, (totals.get(idx) ?? 0) + c.count);
+      }
+      cycle.core.counters.add(Int32Array.from(totals.keys()), Int32Array.from(totals.values()));
+      for (const c of counts) {
+        if (c.status === SUCCESS || c.status === FAILED) cycle.core.counters.move(cycle.names.indexOf(c.name), INIT, c.status, c.count);
+        else if (c.status !== INIT) throw new Error(`task in status ${c.status} after resume reset`);
+      }
+    } catch (e) {
+      return this.#failStart(e);
+    }
+    if (this.#mode !== "starting") return;
+    this.#begin(cycle);
+    cycle.intake.resumeBacklog();
+  }
+
+  /** A fresh cycle (B20): core, tables, collaborators. */
+  #newCycle(): Cycle {
+    this.#cycles++;
+    const cycle = new Cycle({
+      instanceId: this.instanceId, settings: this.settings, host: this.#host, fence: this.fence,
+      isCurrent: (c) => c === this.#cycle,
+      running: () => takesWork(this.#mode),
+      closed: () => this.#mode === "closed",
+      serialNum: () => this.#serialNum,
+      spec: () => this.#spec(),
+      failInstance: (reason) => void this.#abort(reason),
+      checkCompletion: () => this.#checkCompletion(),
+      emitProgress: () => this.#emitProgress(),
+      writeFailed: (e) => this.#writeFailed(e),
+    });
+    this.#cycle = cycle;
+    return cycle;
+  }
+
+  #begin(cycle: Cycle): void {
+    this.#setMode("running");
+    cycle.begin();
+  }
+
+  #failStart(e: unknown): void {
+    if (e instanceof FencedError) return this.#depose(e);
+    if (this.#mode !== "starting") return;
+    // A recurring job ends here too: another cycle would fail alike, and the store must say FAILED as memory does.
+    this.#killed ??= `failed to start: ${message(e)}`;
+    this.#setMode("finishing");
+    void this.#finalize("FAILED", `failed to start: ${message(e)}`, false);
+  }
+
+  /** Stops everything without writing (the master is closing, or was deposed). */
+  close(): void {
+    if (this.#mode === "closed") return;
+    this.#setMode("closed");
+    if (this.#cycleTimer !== undefined) this.#host.clock.clearTimeout(this.#cycleTimer);
+    this.#cycle?.cancel("master closed");
+  }
+
+  #depose(e: FencedError): void {
+    if (this.#mode === "closed") return;
+    this.close();
+    this.#host.onDeposed(this.fence, e.message);
+  }
+
+  #writeFailed(e: unknown): void {
+    if (e instanceof FencedError) return this.#depose(e);
+    // B11: a write that failed three times fails the instance — now, or when it finishes (X2: the
+    // outcome of a finishing instance is decided after its writes drained, so it sees the failure).
+    void this.#abort(`persistence failed: ${message(e)}`);
+  }
+
+  #spec(): InstanceSpec {
+    return {
+      instanceId: this.instanceId, serialNum: this.#serialNum, processor: this.processorName, params: this.#params,
+      consumerSize: this.settings.consumerSize, fence: this.fence.token,
+    };
+  }
+
+  // ---- workers (B14, B15) ----
+
+  /** Adds a worker incarnation to the current cycle (a new one, or one that joined late). */
+  addWorker(w: WorkerInfo): void {
+    if (this.#mode === "starting" || this.#mode === "running") this.#cycle.addWorker(w);
+  }
+
+  /** A worker's incarnation is gone (registered again or declared dead): its tasks are failed over. */
+  workerGone(w: WorkerInfo, reason: string): void {
+    if (hasLiveCycle(this.#mode)) this.#cycle.workerGone(w, reason);
+  }
+
+  /** Heartbeat from a worker: load, liveness, and the instances it still runs (B14). */
+  onHeartbeat(w: WorkerInfo, instances: readonly string[]): void {
+    if (this.#mode === "starting" || this.#mode === "running") this.#cycle.liveness.onHeartbeat(w, instances);
+  }
+
+  // ---- messages from workers ----
+
+  /** Stores a batch of children of a running task (B2); resolves once they are durable. */
+  async map(w: WorkerInfo, m: MapBatch): Promise<MapReply | Refusal> {
+    if (m.serialNum !== this.#serialNum) return refuse("rejected", `stale serialNum ${m.serialNum}, current ${this.#serialNum}`, "serialNum");
+    if (!takesWork(this.#mode)) return refuse("rejected", `instance is ${this.#mode}`, "instanceId");
+    return this.#cycle.intake.map(w, m);
+  }
+
+  /** A worker asks for tasks (B4): at most pageSize, none past globalConsumerSize or for a stale cycle. */
+  async pull(w: WorkerInfo, m: Pull): Promise<PullReply | Refusal> {
+    if (this.settings.dispatchMode !== "pull") return refuse("rejected", "instance is not in pull mode", "instanceId");
+    if (m.serialNum !== this.#serialNum) return refuse("rejected", `stale serialNum ${m.serialNum}, current ${this.#serialNum}`, "serialNum");
+    if (!hasLiveCycle(this.#mode)) return refuse("rejected", `instance is ${this.#mode}`);
+    const cycle = this.#cycle;
+    const reply = cycle.pull.pull(cycle.workers.indexOf(w.key), w.workerId, m.max);
+    cycle.pump();
+    return reply;
+  }
+
+  /** Applies a worker's reports for this instance (B11); returns [applied, refused]. */
+  applyReports(w: WorkerInfo, reports: readonly TaskReport[]): [number, number] {
+    if (!hasLiveCycle(this.#mode)) return [0, reports.length];
+    return this.#cycle.reports.apply(w, reports);
+  }
+
+  // ---- completion (B12, B16, B18, B20) ----
+
+  /** B12: when every task is final and nothing is in flight, decide and finish. */
+  #checkCompletion(): void {
+    if (this.#mode !== "running" || !this.#cycle.allFinal()) return;
+    this.#setMode("finishing");
+    void this.#complete(this.#cycle);
+  }
+
+  async #complete(cycle: Cycle): Promise<void> {
+    try {
+      await cycle.writes.drain();
+    } catch { /* reported through writeFailed */ }
+    if (this.#isClosed()) return;
+    // X2: a result the store refused would be missing from reduce and from the store: the instance fails.
+    if (cycle.writes.failure !== null) return this.#finalize("FAILED", `persistence failed: ${message(cycle.writes.failure)}`, true);
+    let { status, result } = countedOutcome(cycle.core, cycle.names.list.length, cycle.root);
+    const results = this.#host.store.results(this.instanceId), signal = cycle.abort.signal;
+    if (isMapReduce(this.#processor)) {
+      if (status === "SUCCESS" || (this.settings.runReduceIfFail ?? this.#processor.runReduceIfFail ?? false)) {
+        const own = this.#host.ownWorker;
+        const outcome: ReduceOutcome = await runReduce({
+          core: cycle.core, own: cycle.workers.ownIndex() ?? 0, spec: this.#spec(), results, signal, reduce: (...a) => own.reduce(...a),
+        }, status);
+        if (this.#isClosed()) return;
+        // A failed reduce's reason is the result; a reduce after failures keeps the failure's.
+        if (outcome.status === "FAILED" || status === "SUCCESS") result = outcome.result;
+        if (outcome.status === "FAILED") status = "FAILED";
+      }
+    } else {
+      try {
+        await this.#host.ownWorker.postProcess(this.#spec(), status, results, signal);
+      } catch (e) {
+        status = "FAILED";
+        result = `postProcess failed: ${message(e)}`;
+      }
+    }
+    await this.#finalize(status, result, true);
+  }
+
+  /** Records the outcome of a cycle, cleans up (B18), and schedules the next cycle (B20). Runs in `finishing`. */
+  async #finalize(status: "SUCCESS" | "FAILED", result: JsonValue, clean: boolean): Promise<void> {
+    const cycle = this.#cycle, s = this.settings;
+    cycle.pull.finish();
+    const progress = cycle.progress();
+    const again = this.#killed === null && s.every !== null && (s.maxCycles === null || this.#cycles < s.maxCycles);
+    this.#result = result;
+    if (!again) this.#status = status;
+    const store = this.#host.store;
+    try {
+      await cycle.writes.drain();
+      if (cycle.writes.failure !== null && status === "SUCCESS") {
+        // X2: a write refused while the outcome was being decided: the data is not all there.
+        status = "FAILED";
+        result = this.#result = `persistence failed: ${message(cycle.writes.failure)}`;
+        if (!again) this.#status = status;
+      }
+      await store.updateInstance(this.fence, again ? { result, progress } : { status, result, progress, finishedAt: this.#host.clock.now() });
+      for (const w of cycle.workers.all()) cycle.liveness.destroyPoolOn(w);
+      if (clean) await store.clearTasks(this.fence);
+    } catch (e) {
+      if (e instanceof FencedError) return this.#depose(e);
+      this.#status = "FAILED";
+      this.#result = `persistence failed: ${message(e)}`;
+    }
+    if (this.#isClosed()) return;
+    this.#emitProgress();
+    if (again) {
+      this.#setMode("between-cycles");
+      const wait = Math.max(0, cycle.startedAt + (s.every ?? 0) - this.#host.clock.now());
+      this.#cycleTimer = this.#host.clock.setTimeout(() => { this.#cycleTimer = undefined; void this.#nextCycle(); }, wait);
+    } else {
+      this.#setMode("closed");
+      this.#listeners.clear();
+    }
+    this.#host.onCycleEnd(this.fence, !again);
+  }
+
+  /** B20: the next cycle of a recurring job, under a new serial number. */
+  async #nextCycle(): Promise<void> {
+    if (this.#mode === "closed" || this.#killed !== null) return;
+    if (this.#mode === "between-cycles") this.#setMode("starting");
+    this.#serialNum++;
+    try {
+      await this.#host.store.updateInstance(this.fence, { serialNum: this.#serialNum });
+    } catch (e) {
+      if (e instanceof FencedError) return this.#depose(e);
+    }
+    await this.start();
+  }
+
+  // ---- kill (B17) ----
+
+  /** Fails the instance now: every unfinished task FAILED with the reason, no reduce (B17). */
+  async #abort(reason: string): Promise<void> {
+    if (this.#mode !== "starting" && this.#mode !== "running") return;
+    const cycle = this.#cycle;
+    this.#setMode("finishing");
+    cycle.cancel(reason);
+    failEverything(cycle, this.#killEnv(), reason);
+    try {
+      await cycle.writes.failUnfinished(reason);
+    } catch (e) {
+      if (e instanceof FencedError) return this.#depose(e);
+    }
+    await this.#finalize("FAILED", reason, true);
+  }
+
+  #killEnv() {
+    const h = this.#host;
+    return { instanceId: this.instanceId, store: h.store, transport: h.transport, requestTimeoutMs: h.requestTimeoutMs };
+  }
+
+  /** B17: kills the instance: running tasks aborted, unfinished ones FAILED, instance FAILED. */
+  async kill(reason: string): Promise<void> {
+    if (this.#status !== "RUNNING") return;
+    this.#killed = reason;
+    if (this.#mode === "between-cycles") {
+      // Between cycles of a recurring job: nothing runs; just end it.
+      this.#host.clock.clearTimeout(this.#cycleTimer!);
+      this.#cycleTimer = undefined;
+      this.#setMode("closed");
+      this.#status = "FAILED";
+      this.#result = `killed: ${reason}`;
+      await this.#host.store.updateInstance(this.fence, { status: "FAILED", result: this.#result, finishedAt: this.#host.clock.now() });
+      this.#host.onCycleEnd(this.fence, true);
+      return;
+    }
+    await this.#abort(`killed: ${reason}`);
+  }
+
+  /** B17: kills one task: aborted on its worker (it reports FAILED), or failed at once if not dispatched. */
+  async killTask(taskId: string, reason: string): Promise<boolean> {
+    if (!takesWork(this.#mode)) return false;
+    const killed = await killTask(this.#cycle, this.#killEnv(), taskId, reason);
+    if (killed) this.#checkCompletion();
+    return killed;
+  }
+
+  // ---- progress (B13) ----
+
+  /** Counters per task name and per worker, now. */
+  progress(): InstanceProgress {
+    const { names, workers } = this.#cycle.progress();
+    return { instanceId: this.instanceId, status: this.#status, serialNum: this.#serialNum, result: this.#result, names, workers };
+  }
+
+  /** Calls `fn` with progress on the progress interval while the instance runs, and at the end. */
+  watch(fn: ProgressListener): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  #emitProgress(): void {
+    if (this.#listeners.size === 0) return;
+    const p = this.progress();
+    for (const fn of this.#listeners) fn(p);
+  }
+
+  /** Refusals counted by the core (stale, duplicate, wrong attempt or worker). */
+  refusals() {
+    return this.#cycle.core.counters.refused();
+  }
+}
