@@ -5,8 +5,7 @@
 import type { CoreEngine } from "../core/types.ts";
 import type { Clock } from "../runtime/clock.ts";
 import { unknownLoad, type LoadProbe } from "../runtime/load-probe.ts";
-import type { JsonValue, MasterMessage, ReportBatch, TaskReport } from "../protocol/messages.ts";
-import { refuse, type Reply } from "../protocol/replies.ts";
+import type { JsonValue } from "../protocol/messages.ts";
 import type { Transport } from "../protocol/transport.ts";
 import type { Fence, InstanceRecord, TaskStore } from "../store/task-store.ts";
 import { FencedError } from "../store/errors.ts";
@@ -16,6 +15,7 @@ import { ValidationError } from "../errors/validation-error.ts";
 import { expectInt } from "../errors/validate.ts";
 import { resolveSettings, type JobSettings, type ResolvedSettings } from "./settings.ts";
 import { WorkerRegistry } from "./worker-registry.ts";
+import { WorkerDesk } from "./worker-desk.ts";
 import { MapTaskMaster, type InstanceHost, type InstanceProgress, type OwnWorker, type ProgressListener } from "./instance/index.ts";
 import { UnknownProcessorError } from "./errors.ts";
 import { resolveLeaseSettings, type LeaseOptions, type LeaseSettings } from "./lease-settings.ts";
@@ -159,7 +159,8 @@ export class Master {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    this.#unserve = this.#transport.serve(this.address, "master", (m) => this.#handle(m));
+    const desk = new WorkerDesk(this.#registry, this.#clock, this.#instances);
+    this.#unserve = this.#transport.serve(this.address, "master", (m) => desk.handle(m));
     await this.#ownWorker.join(this.address);
     await this.#resumeAll();
     this.#leases?.start();
@@ -446,65 +447,6 @@ export class Master {
     await inst.resume();
   }
 
-  // ---- workers ----
-
-  async #handle(m: MasterMessage): Promise<Reply> {
-    switch (m.type) {
-      case "register": {
-        const { info, replaced } = this.#registry.register(m, this.#clock.now());
-        if (replaced) for (const i of this.#instances.values()) i.workerGone(replaced, `worker ${replaced.workerId} registered again`);
-        for (const i of this.#instances.values()) i.addWorker(info);
-        return { ok: true, incarnation: info.incarnation };
-      }
-      case "heartbeat": {
-        const w = this.#registry.lookup(m.worker);
-        if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
-        w.lastSeen = this.#clock.now();
-        w.load = m.load;
-        for (const i of this.#instances.values()) i.onHeartbeat(w, m.instances);
-        return { ok: true };
-      }
-      case "report": return this.#report(m);
-      case "map": {
-        const w = this.#registry.lookup(m.worker);
-        if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
-        w.lastSeen = this.#clock.now();
-        const i = this.#instances.get(m.instanceId);
-        if (!i) return refuse("not_found", `unknown or finished instance: ${m.instanceId}`, "instanceId");
-        return i.map(w, m);
-      }
-      case "pull": {
-        const w = this.#registry.lookup(m.worker);
-        if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
-        w.lastSeen = this.#clock.now();
-        const i = this.#instances.get(m.instanceId);
-        if (!i) return refuse("not_found", `unknown or finished instance: ${m.instanceId}`, "instanceId");
-        return i.pull(w, m);
-      }
-    }
-  }
-
-  #report(m: ReportBatch): Reply {
-    const w = this.#registry.lookup(m.worker);
-    if (!w) return refuse("unregistered", `worker ${m.worker.workerId} incarnation ${m.worker.incarnation} is not registered`, "worker");
-    w.lastSeen = this.#clock.now();
-    w.load = m.load;
-    const byInstance = new Map<string, TaskReport[]>();
-    for (const r of m.reports) {
-      const list = byInstance.get(r.instanceId) ?? [];
-      list.push(r);
-      byInstance.set(r.instanceId, list);
-    }
-    let applied = 0, refused = 0;
-    for (const [id, reports] of byInstance) {
-      const i = this.#instances.get(id);
-      if (!i) { refused += reports.length; continue; }
-      const [a, r] = i.applyReports(w, reports);
-      applied += a;
-      refused += r;
-    }
-    return { ok: true, applied, refused };
-  }
 }
 
 function view(r: InstanceRecord): InstanceView {

@@ -3,7 +3,10 @@ import type { Core } from "../../core/index.ts";
 import type { InstanceSpec, JsonValue } from "../../protocol/messages.ts";
 import type { ResultRow } from "../../store/task-store.ts";
 import { sumOverNames } from "./counts.ts";
-import type { ReduceOutcome } from "./host.ts";
+import { isMapReduce } from "../../processor/define.ts";
+import type { Processor } from "../../processor/types.ts";
+import type { Cycle } from "./cycle.ts";
+import type { OwnWorker, ReduceOutcome } from "./host.ts";
 import { REDUCE } from "./task-names.ts";
 
 /** How ROOT ended (row 0): a failed ROOT's result is the instance's (B12). */
@@ -57,4 +60,45 @@ export async function runReduce(run: ReduceRun, status: "SUCCESS" | "FAILED"): P
   const outcome = await run.reduce(run.spec, status, run.results, run.signal);
   c.table.report(h, first, own, Int32Array.of(outcome.status === "SUCCESS" ? SUCCESS : FAILED), 1);
   return outcome;
+}
+
+/** What deciding a finished cycle's outcome needs. */
+export interface OutcomeInput {
+  readonly cycle: Cycle;
+  readonly processor: Processor;
+  /** The job's runReduceIfFail; null defers to the processor's. */
+  readonly runReduceIfFail: boolean | null;
+  readonly ownWorker: OwnWorker;
+  readonly spec: InstanceSpec;
+  readonly results: AsyncIterable<ResultRow>;
+}
+
+/**
+ * B12, B16: a finished cycle's outcome — what the counters say, then, for
+ * MapReduce, reduce's (run on success, or on failure with runReduceIfFail: a
+ * failed reduce's reason becomes the result, and a reduce after failures
+ * keeps the failure's), or for Map, postProcess (which fails the instance if
+ * it throws).
+ */
+export async function decideOutcome(o: OutcomeInput): Promise<ReduceOutcome> {
+  const { cycle, processor } = o;
+  let { status, result } = countedOutcome(cycle.core, cycle.names.list.length, cycle.root);
+  const signal = cycle.abort.signal;
+  if (isMapReduce(processor)) {
+    if (status === "SUCCESS" || (o.runReduceIfFail ?? processor.runReduceIfFail ?? false)) {
+      const outcome = await runReduce({
+        core: cycle.core, own: cycle.workers.ownIndex() ?? 0, spec: o.spec, results: o.results, signal,
+        reduce: (...a) => o.ownWorker.reduce(...a),
+      }, status);
+      if (outcome.status === "FAILED" || status === "SUCCESS") result = outcome.result;
+      if (outcome.status === "FAILED") status = "FAILED";
+    }
+    return { status, result };
+  }
+  try {
+    await o.ownWorker.postProcess(o.spec, status, o.results, signal);
+  } catch (e) {
+    return { status: "FAILED", result: `postProcess failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  return { status, result };
 }

@@ -4,22 +4,21 @@
  * collaborators of `Cycle`: map intake, push or pull dispatch, status
  * reports, worker liveness; the hot path runs in the WASM core in batches.
  */
-import { FAILED, INIT, SUCCESS } from "../../../core-as/shared/constants.ts";
 import type { InstanceSpec, JsonValue, MapBatch, Pull, TaskReport } from "../../protocol/messages.ts";
 import { refuse, type MapReply, type PullReply, type Refusal } from "../../protocol/replies.ts";
 import type { TimerId } from "../../runtime/clock.ts";
 import { FencedError } from "../../store/errors.ts";
 import type { Fence, InstanceRecord } from "../../store/task-store.ts";
-import { isMapReduce } from "../../processor/define.ts";
 import type { Processor } from "../../processor/types.ts";
 import type { ResolvedSettings } from "../settings.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
-import { countedOutcome, runReduce } from "./completion.ts";
+import { decideOutcome } from "./completion.ts";
 import { Cycle } from "./cycle.ts";
-import type { InstanceHost, ReduceOutcome } from "./host.ts";
+import type { InstanceHost } from "./host.ts";
 import { failEverything, killTask } from "./kill.ts";
 import { hasLiveCycle, nextMode, takesWork, type InstanceMode } from "./mode.ts";
 import type { InstanceProgress, ProgressListener } from "./progress.ts";
+import { restoreCounters } from "./resume.ts";
 import { ROOT } from "./task-names.ts";
 
 function message(e: unknown): string {
@@ -124,17 +123,7 @@ export class MapTaskMaster {
       if (counts.length === 0 && this.settings.every !== null) return this.#nextCycle();
       if (counts.length === 0) throw new Error("no tasks stored for a running instance");
       cycle.intake.nextSeq = (await store.maxSeq(this.instanceId)) + 1;
-      const totals = new Map<number, number>();
-      for (const c of counts) {
-        const idx = cycle.names.indexOf(c.name);
-        if (idx < 0) throw new Error(`too many task names in instance ${this.instanceId}`);
-        totals.set(idx, (totals.get(idx) ?? 0) + c.count);
-      }
-      cycle.core.counters.add(Int32Array.from(totals.keys()), Int32Array.from(totals.values()));
-      for (const c of counts) {
-        if (c.status === SUCCESS || c.status === FAILED) cycle.core.counters.move(cycle.names.indexOf(c.name), INIT, c.status, c.count);
-        else if (c.status !== INIT) throw new Error(`task in status ${c.status} after resume reset`);
-      }
+      restoreCounters(cycle, counts);
     } catch (e) {
       return this.#failStart(e);
     }
@@ -263,27 +252,12 @@ export class MapTaskMaster {
     if (this.#isClosed()) return;
     // X2: a result the store refused would be missing from reduce and from the store: the instance fails.
     if (cycle.writes.failure !== null) return this.#finalize("FAILED", `persistence failed: ${message(cycle.writes.failure)}`, true);
-    let { status, result } = countedOutcome(cycle.core, cycle.names.list.length, cycle.root);
-    const results = this.#host.store.results(this.instanceId), signal = cycle.abort.signal;
-    if (isMapReduce(this.#processor)) {
-      if (status === "SUCCESS" || (this.settings.runReduceIfFail ?? this.#processor.runReduceIfFail ?? false)) {
-        const own = this.#host.ownWorker;
-        const outcome: ReduceOutcome = await runReduce({
-          core: cycle.core, own: cycle.workers.ownIndex() ?? 0, spec: this.#spec(), results, signal, reduce: (...a) => own.reduce(...a),
-        }, status);
-        if (this.#isClosed()) return;
-        // A failed reduce's reason is the result; a reduce after failures keeps the failure's.
-        if (outcome.status === "FAILED" || status === "SUCCESS") result = outcome.result;
-        if (outcome.status === "FAILED") status = "FAILED";
-      }
-    } else {
-      try {
-        await this.#host.ownWorker.postProcess(this.#spec(), status, results, signal);
-      } catch (e) {
-        status = "FAILED";
-        result = `postProcess failed: ${message(e)}`;
-      }
-    }
+    const decided = await decideOutcome({
+      cycle, processor: this.#processor, runReduceIfFail: this.settings.runReduceIfFail, ownWorker: this.#host.ownWorker,
+      spec: this.#spec(), results: this.#host.store.results(this.instanceId),
+    });
+    if (this.#isClosed()) return;
+    const { status, result } = decided;
     await this.#finalize(status, result, true);
   }
 
