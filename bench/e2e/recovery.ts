@@ -29,7 +29,7 @@ export type RecoveryMeasure = Pick<E2eRecoveryRow, "n" | "successAtKill" | "held
   rss: ClusterRss;
 };
 
-/** The defaults (SPEC "Settings of a job"; the worker CLI's --heartbeat-ms). */
+/** The defaults (docs/processors.md; the worker CLI's --heartbeat-ms). */
 export const DEFAULT_LIVENESS: Readonly<Liveness> = Object.freeze({
   heartbeatMs: DEFAULT_SETTINGS.heartbeatMs, livenessTimeoutMs: DEFAULT_SETTINGS.livenessTimeoutMs, workerHeartbeatMs: 1000,
 });

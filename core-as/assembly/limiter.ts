@@ -1,4 +1,4 @@
-// Token bucket for dispatch speed (SPEC B8). Times are milliseconds (f64).
+// Token bucket for dispatch speed (B8). Times are milliseconds (f64).
 import { L_RATE, L_BURST, L_TOKENS, L_LAST } from "../shared/constants";
 import { limiter } from "./arena";
 

@@ -1,4 +1,4 @@
-// Worker routing over the worker table (SPEC B5-B7). The host writes the
+// Worker routing over the worker table (B5-B7). The host writes the
 // table (alive, invalid, isMaster, freeSlots, cpuFree, memFree, latency)
 // through typed-array views; `route` picks a worker per task.
 import {

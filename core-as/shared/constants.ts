@@ -68,9 +68,9 @@ export const T_CODES = 5;
 // ---- Routing. ----
 /** No worker could take the task. */
 export const ROUTE_NONE = -1;
-/** Rotate over the workers (SPEC B5). */
+/** Rotate over the workers (B5). */
 export const ROUTE_ROUND_ROBIN = 0;
-/** Most free slots, then CPU, memory, latency (SPEC B7). */
+/** Most free slots, then CPU, memory, latency (B7). */
 export const ROUTE_WORKER_LOAD = 1;
 
 // ---- Task handles: generation in the high bits, table slot in the low bits. ----

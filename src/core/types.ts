@@ -164,7 +164,7 @@ export interface RouterConfig {
   startIndex?: number;
 }
 
-/** Worker routing (SPEC B5-B7) over a worker table the host writes. */
+/** Worker routing (B5-B7) over a worker table the host writes. */
 export interface Router {
   /** Live views of the worker table, indexed by worker index. */
   readonly alive: Uint8Array;
@@ -194,7 +194,7 @@ export interface Rate {
   periodMs: number;
 }
 
-/** Token-bucket limiter of dispatched tasks per unit of time (SPEC B8). */
+/** Token-bucket limiter of dispatched tasks per unit of time (B8). */
 export interface RateLimiter {
   /**
    * Sets the rate (null = unlimited) at time `nowMs`. The bucket starts with

@@ -1,5 +1,5 @@
 /**
- * A job's settings, their defaults (SPEC "Settings of a job") and their
+ * A job's settings, their defaults (docs/processors.md, "Job settings and their defaults") and their
  * validation at submit: a bad one is refused with the field's name and what
  * was expected, and nothing is created.
  */
@@ -85,7 +85,7 @@ export interface ResolvedSettings {
   runReduceIfFail: boolean | null;
 }
 
-/** The defaults (SPEC). */
+/** The defaults, as docs/processors.md lists them. */
 export const DEFAULT_SETTINGS: Readonly<ResolvedSettings> = Object.freeze({
   dispatchMode: "push", pageSize: 100, queueSize: 10_000, dispatchers: 5, consumerSize: 5,
   globalConsumerSize: 1000, dispatchSpeed: null, failover: true, execOnMaster: true, route: "round-robin",

@@ -10,10 +10,11 @@ import type {
 } from "../protocol/messages.ts";
 import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
 import { TransportError, type Transport } from "../protocol/transport.ts";
-import type { ProcessorMap, ProcessResult, ReduceContext, TaskContext } from "../processor/types.ts";
+import type { ProcessorMap, ReduceContext, TaskContext } from "../processor/types.ts";
 import type { ResultRow } from "../store/task-store.ts";
 import { processorKind } from "../processor/define.ts";
 import { ReportBuffer } from "./report-buffer.ts";
+import { message, toOutcome, type Outcome } from "./outcome.ts";
 import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
@@ -58,18 +59,8 @@ interface Link {
   registering: Promise<void> | null;
 }
 
-/** What a task's run ended with. */
-interface Outcome {
-  status: "SUCCESS" | "FAILED";
-  result: JsonValue;
-}
-
 /** Microtask turns a flush waits before taking its batch: enough for an async `process` that returns at once. */
 const SETTLE_TURNS = 8;
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** A worker: runs the tasks masters give it. */
 export class Worker {
@@ -365,37 +356,10 @@ export class Worker {
       map: (bodies, taskName) => this.#map(p, t, mapCall++, bodies, taskName, abort),
     };
     try {
-      return this.#outcome(await processor.process(ctx), "process");
+      return toOutcome(await processor.process(ctx), "process", this.#o.maxResultBytes);
     } catch (e) {
       return { status: "FAILED", result: message(e) };
     }
-  }
-
-  /** Checks what process/reduce returned and the result's size. */
-  #outcome(r: unknown, what: string): Outcome {
-    if (typeof r !== "object" || r === null || typeof (r as ProcessResult).ok !== "boolean") {
-      return { status: "FAILED", result: `${what} must return { ok: boolean, result? }, got ${r === null ? "null" : typeof r}` };
-    }
-    const { ok, result } = r as ProcessResult;
-    // Numbers, booleans, null and short strings are JSON as they are: no copy, no measuring.
-    const t = typeof result;
-    if (result === undefined || result === null || t === "boolean" || (t === "number" && Number.isFinite(result))
-      || (t === "string" && (result as string).length * 3 <= this.#o.maxResultBytes)) {
-      return { status: ok ? "SUCCESS" : "FAILED", result: result === undefined ? null : result as JsonValue };
-    }
-    let json: string | undefined;
-    try {
-      json = result === undefined ? "null" : JSON.stringify(result);
-    } catch (e) {
-      return { status: "FAILED", result: `result is not JSON: ${message(e)}` };
-    }
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: only long results need encoding to measure.
-    const text = json ?? "null";
-    const bytes = text.length * 3 <= this.#o.maxResultBytes ? 0 : new TextEncoder().encode(text).length;
-    if (bytes > this.#o.maxResultBytes) {
-      return { status: "FAILED", result: `result too large: ${bytes} bytes, limit ${this.#o.maxResultBytes}` };
-    }
-    return { status: ok ? "SUCCESS" : "FAILED", result: result === undefined ? null : (JSON.parse(json ?? "null") as JsonValue) };
   }
 
   async #map(p: Pool, t: TaskSpec, mapCall: number, bodies: readonly JsonValue[], taskName: string, signal: LazyAbort): Promise<boolean> {
@@ -465,7 +429,7 @@ export class Worker {
             await this.#register(link);
           } else if (r.code === "too_large") {
             // Over the master's body limit: send smaller batches; a single report that is
-            // still too large fails its own task, not the batch (SPEC: bad input).
+            // still too large fails its own task, not the batch (docs/behaviour.md, B11).
             if (batch.length > 1) {
               link.reports.restore(batch);
               const sent = batch.reduce((a, x) => a + link.reports.bytesOf(x), 0);
@@ -512,7 +476,7 @@ export class Worker {
     if (!p || processorKind(p) !== "mapreduce") return { status: "FAILED", result: `processor ${spec.processor} has no reduce` };
     const ctx: ReduceContext = { instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results, signal };
     try {
-      return this.#outcome(await (p as { reduce(c: ReduceContext): unknown }).reduce(ctx), "reduce");
+      return toOutcome(await (p as { reduce(c: ReduceContext): unknown }).reduce(ctx), "reduce", this.#o.maxResultBytes);
     } catch (e) {
       return { status: "FAILED", result: message(e) };
     }
