@@ -54,13 +54,13 @@ const SKIPPED = Symbol("skipped");
 
 /** The statements, by `.sql` file name. */
 const STATEMENTS = [
-  "instance-insert", "instance-acquire", "instance-lease", "instance-renew-lease", "instance-expired", "instance-get",
-  "instance-list", "instance-list-status", "instance-num",
-  "instance-fence", "instance-update", "instance-claim-from", "instance-claim-lower", "instance-claim-set",
-  "tasks-insert", "tasks-insert-returning", "tasks-seq-of", "tasks-set-status", "tasks-update-status", "tasks-update-status-result",
-  "tasks-reset-worker-init", "tasks-reset-worker-failed", "tasks-fail-unfinished", "tasks-resume-failover",
-  "tasks-resume-fail", "tasks-resume-unqueue", "tasks-claim-select", "tasks-claim-mark", "tasks-count",
-  "tasks-max-seq", "task-get", "tasks-results-page", "tasks-clear",
+  "create-instance", "acquire-instance", "get-lease", "renew-leases", "expired-instances", "get-instance",
+  "list-instances", "list-instances-by-status", "get-instance-num",
+  "get-fence", "update-instance", "get-claim-from", "lower-claim-from", "set-claim-from",
+  "insert-tasks", "insert-tasks-returning", "get-task-seqs", "set-status", "update-statuses", "update-statuses-with-results",
+  "reset-worker-tasks-to-init", "reset-worker-tasks-to-failed", "fail-unfinished", "reset-for-resume-failover",
+  "reset-for-resume-fail", "reset-for-resume-unqueue", "claim-init", "claim-init-mark", "count-by-status",
+  "max-seq", "get-task", "results-page", "clear-tasks",
 ] as const;
 type StatementName = (typeof STATEMENTS)[number];
 
@@ -95,7 +95,7 @@ interface TaskColumns {
   result: string | null;
 }
 
-/** A claimed task, as tasks-claim-select reads it in raw mode. */
+/** A claimed task, as claim-init.sql reads it in raw mode. */
 type ClaimColumns = [number, string, string | null, string, string | null, TaskStatusCode, number, string | null, string | null];
 
 /** Largest power of two <= n (n >= 1). */
@@ -198,7 +198,7 @@ export class SqliteStore implements TaskStore {
     const terms = checkLease(lease);
     const instanceId = c.instanceId;
     const args = [instanceId, c.processor, sqlJson(c.settings), sqlJson(c.params), c.serialNum, c.owner, c.createdAt, terms?.until ?? null];
-    const num = this.#write(() => this.#stmt("instance-insert").pluck().get(args)) as number | undefined;
+    const num = this.#write(() => this.#stmt("create-instance").pluck().get(args)) as number | undefined;
     if (num === undefined) throw new DuplicateInstanceError(instanceId);
     this.#remember(instanceId, num);
     return { instanceId, token: 1 };
@@ -209,12 +209,12 @@ export class SqliteStore implements TaskStore {
     const terms = checkLease(lease);
     const token = this.#write(() => {
       // Checked and taken in one IMMEDIATE transaction: two masters never both take one instance.
-      const held = this.#stmt("instance-lease").get(instanceId) as { owner: string; lease_until: number | null } | undefined;
+      const held = this.#stmt("get-lease").get(instanceId) as { owner: string; lease_until: number | null } | undefined;
       if (held === undefined) return undefined;
       if (terms !== null && held.lease_until !== null && held.lease_until > terms.now && held.owner !== owner) {
         throw new LeaseHeldError(instanceId, held.owner, held.lease_until);
       }
-      return this.#stmt("instance-acquire").pluck().get(owner, terms?.until ?? null, instanceId) as number;
+      return this.#stmt("acquire-instance").pluck().get(owner, terms?.until ?? null, instanceId) as number;
     });
     if (token === undefined) throw new UnknownInstanceError(instanceId);
     return { instanceId, token };
@@ -226,7 +226,7 @@ export class SqliteStore implements TaskStore {
     const terms = requireLease(lease);
     return this.#write(() => {
       const renewed: string[] = [];
-      const stmt = this.#stmt("instance-renew-lease");
+      const stmt = this.#stmt("renew-leases");
       for (const f of checked) if (stmt.get(terms.until, f.instanceId, owner, f.token) !== undefined) renewed.push(f.instanceId);
       return renewed;
     });
@@ -234,19 +234,19 @@ export class SqliteStore implements TaskStore {
 
   async expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> {
     const q = checkExpiredQuery(now, limit);
-    return (this.#stmt("instance-expired").all(q.now, q.limit ?? -1) as InstanceColumns[]).map(record);
+    return (this.#stmt("expired-instances").all(q.now, q.limit ?? -1) as InstanceColumns[]).map(record);
   }
 
   async getInstance(instanceId: string): Promise<InstanceRecord | null> {
-    const row = this.#stmt("instance-get").get(instanceId) as InstanceColumns | undefined;
+    const row = this.#stmt("get-instance").get(instanceId) as InstanceColumns | undefined;
     return row ? record(row) : null;
   }
 
   async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
     const { status, limit = -1 } = checkListFilter(filter);
     const rows = (status === undefined
-      ? this.#stmt("instance-list").all(limit)
-      : this.#stmt("instance-list-status").all(status, limit)) as InstanceColumns[];
+      ? this.#stmt("list-instances").all(limit)
+      : this.#stmt("list-instances-by-status").all(status, limit)) as InstanceColumns[];
     return rows.map(record);
   }
 
@@ -256,7 +256,7 @@ export class SqliteStore implements TaskStore {
     const text = (v: string | undefined) => (v === undefined ? undefined : sqlJson(v));
     this.#write(() => {
       const keys = this.#own(fence);
-      this.#stmt("instance-update").run(
+      this.#stmt("update-instance").run(
         ...pair(p.status), ...pair(text(p.result)), ...pair(p.serialNum), ...pair(p.finishedAt), ...pair(text(p.progress)), keys.num);
     });
   }
@@ -323,7 +323,7 @@ export class SqliteStore implements TaskStore {
     this.#write(() => {
       const keys = this.#own(fence);
       if (status === INIT && lowest <= MAX_SEQ) this.#lowerClaimFrom(keys, lowest);
-      this.#inLists("tasks-set-status", [status, worker], keys, seqs.length, (i) => seqs[i]!);
+      this.#inLists("set-status", [status, worker], keys, seqs.length, (i) => seqs[i]!);
     });
   }
 
@@ -336,7 +336,7 @@ export class SqliteStore implements TaskStore {
       const queued = target.queued ? 1 : 0;
       return this.#write(() => {
         const keys = this.#own(fence);
-        const seqs = this.#stmt("tasks-reset-worker-init").pluck().all(queued, keys.low, keys.high, worker) as number[];
+        const seqs = this.#stmt("reset-worker-tasks-to-init").pluck().all(queued, keys.low, keys.high, worker) as number[];
         if (queued === 0 && seqs.length > 0) {
           let lowest = seqs[0]!;
           for (const seq of seqs) if (seq < lowest) lowest = seq;
@@ -348,7 +348,7 @@ export class SqliteStore implements TaskStore {
     const result = sqlJson(target.result);
     return this.#write(() => {
       const keys = this.#own(fence);
-      return this.#stmt("tasks-reset-worker-failed").run(result, keys.low, keys.high, worker).changes;
+      return this.#stmt("reset-worker-tasks-to-failed").run(result, keys.low, keys.high, worker).changes;
     });
   }
 
@@ -356,7 +356,7 @@ export class SqliteStore implements TaskStore {
     const text = toJson("result", result);
     return this.#write(() => {
       const keys = this.#own(fence);
-      return this.#stmt("tasks-fail-unfinished").run(text, keys.low, keys.high).changes;
+      return this.#stmt("fail-unfinished").run(text, keys.low, keys.high).changes;
     });
   }
 
@@ -365,10 +365,10 @@ export class SqliteStore implements TaskStore {
     const text = toJson("result", result);
     this.#write(() => {
       const keys = this.#own(fence);
-      this.#stmt("tasks-resume-unqueue").run(keys.low, keys.high);
+      this.#stmt("reset-for-resume-unqueue").run(keys.low, keys.high);
       this.#lowerClaimFrom(keys, 0);
-      if (failover) this.#stmt("tasks-resume-failover").run(keys.low, keys.high);
-      else this.#stmt("tasks-resume-fail").run(text, keys.low, keys.high);
+      if (failover) this.#stmt("reset-for-resume-failover").run(keys.low, keys.high);
+      else this.#stmt("reset-for-resume-fail").run(text, keys.low, keys.high);
     });
   }
 
@@ -377,13 +377,13 @@ export class SqliteStore implements TaskStore {
     const rows = this.#write(() => {
       const keys = this.#own(fence);
       if (limit === 0) return [];
-      const from = this.#stmt("instance-claim-from").pluck().get(keys.num) as number;
+      const from = this.#stmt("get-claim-from").pluck().get(keys.num) as number;
       if (from > MAX_SEQ) return [];
-      const found = this.#stmt("tasks-claim-select").raw().all(keys.id(from), keys.high, limit) as ClaimColumns[];
+      const found = this.#stmt("claim-init").raw().all(keys.id(from), keys.high, limit) as ClaimColumns[];
       // Every claimable task from `from` up to the last one read is in `found`: mark that range.
-      if (found.length > 0) this.#stmt("tasks-claim-mark").run(keys.id(from), keys.id(found[found.length - 1]![0]));
+      if (found.length > 0) this.#stmt("claim-init-mark").run(keys.id(from), keys.id(found[found.length - 1]![0]));
       const next = found.length === limit ? found[found.length - 1]![0] + 1 : MAX_SEQ + 1;
-      this.#stmt("instance-claim-set").run(next, keys.num);
+      this.#stmt("set-claim-from").run(next, keys.num);
       return found;
     });
     const out: TaskRow[] = new Array(rows.length);
@@ -397,20 +397,20 @@ export class SqliteStore implements TaskStore {
   async countByStatus(instanceId: string): Promise<StatusCount[]> {
     const keys = this.#keysOf(instanceId);
     if (!keys) return [];
-    return this.#stmt("tasks-count").all(keys.low, keys.high) as StatusCount[];
+    return this.#stmt("count-by-status").all(keys.low, keys.high) as StatusCount[];
   }
 
   async maxSeq(instanceId: string): Promise<number> {
     const keys = this.#keysOf(instanceId);
     if (!keys) return -1;
-    const seq = this.#stmt("tasks-max-seq").pluck().get(keys.low, keys.high) as number | null;
+    const seq = this.#stmt("max-seq").pluck().get(keys.low, keys.high) as number | null;
     return seq ?? -1;
   }
 
   async getTask(instanceId: string, taskId: string): Promise<TaskRow | null> {
     const keys = this.#keysOf(instanceId);
     if (!keys) return null;
-    const row = this.#stmt("task-get").get(keys.num, taskId) as TaskColumns | undefined;
+    const row = this.#stmt("get-task").get(keys.num, taskId) as TaskColumns | undefined;
     return row ? taskRow(row) : null;
   }
 
@@ -423,8 +423,8 @@ export class SqliteStore implements TaskStore {
   async clearTasks(fence: Fence): Promise<void> {
     this.#write(() => {
       const keys = this.#own(fence);
-      this.#stmt("tasks-clear").run(keys.low, keys.high);
-      this.#stmt("instance-claim-set").run(0, keys.num);
+      this.#stmt("clear-tasks").run(keys.low, keys.high);
+      this.#stmt("set-claim-from").run(0, keys.num);
     });
   }
 
@@ -438,7 +438,7 @@ export class SqliteStore implements TaskStore {
   async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
     const keys = this.#keysOf(instanceId);
     if (!keys) return;
-    const page = this.#stmt("tasks-results-page").raw();
+    const page = this.#stmt("results-page").raw();
     let after = typeof keys.low === "bigint" ? keys.low - 1n : keys.low - 1;
     for (;;) {
       const rows = page.all(after, keys.high, pageSize) as Array<[number, string, string, TaskStatusCode, string | null]>;
@@ -461,14 +461,14 @@ export class SqliteStore implements TaskStore {
 
   /** Tasks from `seq` on may have become claimable: claimInit must look from there again. */
   #lowerClaimFrom(keys: TaskKeys, seq: number): void {
-    this.#stmt("instance-claim-lower").run(seq, keys.num);
+    this.#stmt("lower-claim-from").run(seq, keys.num);
   }
 
   /** Checks, inside the running transaction, that `fence` is its instance's current token. */
   #own(fence: Fence): TaskKeys {
     const keys = this.#keysOf(fence.instanceId);
     if (!keys) throw new UnknownInstanceError(fence.instanceId);
-    const current = this.#stmt("instance-fence").pluck().get(keys.num) as number;
+    const current = this.#stmt("get-fence").pluck().get(keys.num) as number;
     if (fence.token !== current) throw new FencedError(fence.instanceId, fence.token, current);
     return keys;
   }
@@ -477,7 +477,7 @@ export class SqliteStore implements TaskStore {
     const known = this.#keys.get(instanceId);
     if (known) return known;
     if (typeof instanceId !== "string") return null;
-    const num = this.#stmt("instance-num").pluck().get(instanceId) as number | undefined;
+    const num = this.#stmt("get-instance-num").pluck().get(instanceId) as number | undefined;
     return num === undefined ? null : this.#remember(instanceId, num);
   }
 
@@ -532,9 +532,9 @@ export class SqliteStore implements TaskStore {
         args[o + 6] = t.queued ? 1 : 0;
       }
       if (skipped === null) {
-        if (this.#stmt("tasks-insert", rows).run(args).changes !== rows) throw SKIPPED;
+        if (this.#stmt("insert-tasks", rows).run(args).changes !== rows) throw SKIPPED;
       } else {
-        const inserted = this.#stmt("tasks-insert-returning", rows).pluck().all(args) as string[];
+        const inserted = this.#stmt("insert-tasks-returning", rows).pluck().all(args) as string[];
         if (inserted.length !== rows) {
           const got = new Set(inserted);
           for (let j = 0; j < rows; j++) {
@@ -581,7 +581,7 @@ export class SqliteStore implements TaskStore {
       let filled = 0;
       while (filled < size && i < taskIds.length) args[1 + filled++] = taskIds[i++];
       for (let k = filled; k < size; k++) args[1 + k] = args[filled];
-      const rows = this.#stmt("tasks-seq-of", size).raw().all(args) as [string, number][];
+      const rows = this.#stmt("get-task-seqs", size).raw().all(args) as [string, number][];
       for (const [taskId, seq] of rows) out.set(taskId, seq);
     }
     return out;
@@ -612,7 +612,7 @@ export class SqliteStore implements TaskStore {
 
   /** One group of like updates without results: IN lists. */
   #updateGroup(keys: TaskKeys, u: StatusUpdate, group: readonly number[], list: readonly StatusUpdate[]): void {
-    this.#inLists("tasks-update-status", [u.status, u.attempt, u.worker], keys, group.length, (i) => list[group[i]!]!.seq);
+    this.#inLists("update-statuses", [u.status, u.attempt, u.worker], keys, group.length, (i) => list[group[i]!]!.seq);
   }
 
   /** One group of like updates, each with its result: CASE updates of CASE_ROWS rows, padded like IN lists. */
@@ -645,7 +645,7 @@ export class SqliteStore implements TaskStore {
         args[4 + 2 * k] = args[2 + 2 * filled];
         args[3 + 2 * size + k] = args[2 + 2 * size + filled];
       }
-      this.#stmt("tasks-update-status-result", size).run(args);
+      this.#stmt("update-statuses-with-results", size).run(args);
     }
   }
 }
