@@ -63,6 +63,7 @@ export async function own(os: IDBObjectStore, fence: Fence): Promise<void> {
 export class Counts {
   readonly #deltas = new Map<string, { key: IDBValidKey; delta: number }>();
 
+  /** @param id the instance whose counters change. */
   constructor(readonly id: string) {}
 
   /** Adds `delta` to the counter of (name, status). */

@@ -24,7 +24,9 @@ const READS = 32;
 
 /** The kv a store works on, and its keys. */
 export interface KvContext {
+  /** The database. */
   readonly kv: Deno.Kv;
+  /** The store's keys, under its prefix. */
   readonly k: DenoKvKeys;
 }
 

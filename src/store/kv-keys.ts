@@ -28,6 +28,7 @@ const SPACE_KINDS = ["t", "i", "u", "w", "c"] as const;
 
 /** Keys of the shared scheme under `prefix`; `S` is what names a task space. */
 export class KvKeyScheme<P, S extends KeyPart> {
+  /** @param prefix the first parts of every key (none: the keys as listed above). */
   constructor(readonly prefix: readonly P[]) {}
 
   /** Last creation order handed out. */

@@ -5,7 +5,9 @@
  * back, and values come out exactly as a serializing backend returns them.
  *
  * Every method runs synchronously to completion inside its promise, so each
- * call is one atomic step (the "one transaction" of the interface).
+ * call is one atomic step (the "one transaction" of the interface). This file
+ * keeps instances, leases and fencing; an instance's tasks and the task
+ * methods over them are MemoryTaskRows (memory-task-rows.ts).
  */
 import { expectInt } from "../errors/validate.ts";
 import type { JsonValue } from "../protocol/messages.ts";

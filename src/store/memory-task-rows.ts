@@ -130,6 +130,7 @@ export class MemoryTaskRows {
   resetWorker(worker: string, to: CheckedReset): number {
     const set = this.#inFlight.get(worker);
     const rows = set ? [...set].sort(bySeq) : [];
+    // Every row of the worker's index is in flight at it: the rule never leaves one.
     for (const row of rows) this.#apply(row, workerReset(row, worker, to)!);
     return rows.length;
   }

@@ -52,7 +52,7 @@ export function failedOver(row: RowState, queued: boolean): RowChange {
   return { status: INIT, attempt: row.attempt + 1, worker: null, queued };
 }
 
-/** Fail: FAILED with `result` (JSON text); worker and attempt stay, as a record of where it failed. */
+/** Fail: FAILED with `result` (JSON text); worker, attempt and queued stay. */
 export function failed(row: RowState, result: string): RowChange {
   return { status: FAILED, attempt: row.attempt, worker: row.worker, queued: row.queued, result };
 }

@@ -43,6 +43,7 @@ export function ceilPow2(n: number): number {
 
 /** One open SQLite store's database and statements. */
 export class SqliteDb {
+  /** The open database, migrated. */
   readonly db: Database.Database;
   readonly #sql: Record<StatementName, string>;
   /** Prepared statements: by name, and by `name/rows` for the repeated forms. */
