@@ -170,6 +170,11 @@ export function checkNewTask(i: number, t: NewTask, maxSeq = Number.MAX_SAFE_INT
   return body;
 }
 
+/** The refusal of a new task whose seq another task holds, in the store or earlier in the batch: the caller's error. */
+export function seqTaken(i: number, seq: number): ValidationError {
+  return new ValidationError(`tasks[${i}].seq`, "a seq no other task holds", seq);
+}
+
 /** A task of an `insertTasks` batch, checked and copied, its body as JSON text. */
 export interface CheckedTask {
   seq: number;

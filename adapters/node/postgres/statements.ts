@@ -6,6 +6,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 
+// Statement files are named verb first, after the TaskStore method they serve (claim-init.sql), as SQLite's are.
 /** Every statement file in `sql/`, without its extension. */
 const STATEMENT_NAMES = [
   "lock-migrations", "create-schema", "drop-schema", "migrations-table-exists", "create-migrations-table", "schema-version",

@@ -36,13 +36,13 @@ export function guardOpen<T>(file: string, fn: () => T): T {
 
 /** The recorded version, or null for a file without tables; throws for a foreign database or a newer schema. */
 function currentVersion(db: BetterSqlite3.Database, file: string): number | null {
-  const tables = db.prepare(readStatement("schema-tables")).pluck().all() as string[];
+  const tables = db.prepare(readStatement("list-tables")).pluck().all() as string[];
   if (tables.length === 0) return null;
   if (!tables.includes(MARK)) {
     const shown = tables.slice(0, 5).join(", ") + (tables.length > 5 ? `, … (${tables.length} tables)` : "");
     throw new SqliteOpenError(file, `it is a SQLite database of something else (tables: ${shown}; no ${MARK} table). Point taskmill at a new file instead.`);
   }
-  const version = db.prepare(readStatement("schema-version-get")).pluck().get();
+  const version = db.prepare(readStatement("schema-version")).pluck().get();
   if (typeof version !== "number" || !Number.isInteger(version) || version < 0) {
     throw new SqliteOpenError(file, `its ${MARK} table holds no valid version (got ${String(version)})`);
   }
@@ -66,7 +66,7 @@ export function migrate(db: BetterSqlite3.Database, file: string): void {
       const from = currentVersion(db, file) ?? 0;
       for (let v = from; v < SCHEMA_VERSION; v++) {
         db.exec(readMigration(MIGRATIONS[v]!));
-        db.prepare(readStatement("schema-version-set")).run(v + 1);
+        db.prepare(readStatement("record-migration")).run(v + 1);
       }
     }).immediate();
   });

@@ -4,6 +4,7 @@
 // with /*repeat*/ … /*end*/ (copies joined by a space) or
 // /*repeat-list*/ … /*end*/ (copies joined by ", "); the file as written is
 // the one-row statement, so it stays plain SQL.
+// Statement files are named verb first, after the TaskStore method they serve (claim-init.sql, claim-init-mark.sql), as PostgreSQL's are.
 import { readFileSync } from "node:fs";
 
 const REPEAT = /\/\*repeat(-list)?\*\/(.*?)\/\*end\*\//gs;

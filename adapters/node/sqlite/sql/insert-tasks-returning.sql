@@ -1,4 +1,4 @@
--- tasks-insert for a batch some of whose tasks are stored already: the same
+-- insert-tasks for a batch some of whose tasks are stored already: the same
 -- rows, skipped the same way, and it names the task ids it stored, so
 -- insertTasks looks up the stored seq of the skipped tasks only.
 -- Parameters per task: id, inst, task_id, parent_id, name, body, queued.

@@ -1,0 +1,2 @@
+-- Records the schema version a migration brought the file to. Parameters: version.
+UPDATE taskmill_schema SET version = ?

@@ -1,2 +1,0 @@
--- Records the schema version after a migration. Parameters: version.
-UPDATE taskmill_schema SET version = ?

@@ -1,0 +1,48 @@
+/** SqliteStore's task reads: countByStatus, maxSeq, getTask and the pages of results. */
+import type { ResultRow, StatusCount, TaskRow, TaskStatusCode } from "../../../src/store/task-store.ts";
+import { fromJson } from "./json-column.ts";
+import type { SqliteDb } from "./sqlite-db.ts";
+import { type TaskColumns, taskRow } from "./sqlite-rows.ts";
+
+/** countByStatus. */
+export function countByStatus(db: SqliteDb, instanceId: string): StatusCount[] {
+  const keys = db.keysOf(instanceId);
+  if (!keys) return [];
+  return db.stmt("count-by-status").all(keys.low, keys.high) as StatusCount[];
+}
+
+/** maxSeq. */
+export function maxSeq(db: SqliteDb, instanceId: string): number {
+  const keys = db.keysOf(instanceId);
+  if (!keys) return -1;
+  const seq = db.stmt("max-seq").pluck().get(keys.low, keys.high) as number | null;
+  return seq ?? -1;
+}
+
+/** getTask. */
+export function getTask(db: SqliteDb, instanceId: string, taskId: string): TaskRow | null {
+  const keys = db.keysOf(instanceId);
+  if (!keys) return null;
+  const row = db.stmt("get-task").get(keys.num, taskId) as TaskColumns | undefined;
+  return row ? taskRow(row) : null;
+}
+
+/** Each page is one statement run to completion: nothing stays open while the reader works between pages. */
+export async function* resultPages(db: SqliteDb, instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+  const keys = db.keysOf(instanceId);
+  if (!keys) return;
+  const page = db.stmt("results-page").raw();
+  let after = typeof keys.low === "bigint" ? keys.low - 1n : keys.low - 1;
+  for (;;) {
+    const rows = page.all(after, keys.high, pageSize) as Array<[number, string, string, TaskStatusCode, string | null]>;
+    if (rows.length === 0) return;
+    after = keys.id(rows[rows.length - 1]![0]);
+    const out: ResultRow[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [, taskId, name, status, result] = rows[i]!;
+      out[i] = { taskId, name, status, result: fromJson(result) };
+    }
+    yield* out;
+    if (rows.length < pageSize) return;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * SqliteStore's status writes: updateStatuses and setStatus (the dispatch
+ * mark), set-based: one `UPDATE … WHERE id IN (…)` per group of like updates,
+ * CASE updates where each row gets its own result.
+ */
+import { INIT } from "../../../core-as/shared/constants.ts";
+import { checkSeq, checkStatus, checkUpdate, checkWorker, isSeq } from "../../../src/store/input.ts";
+import type { Fence, StatusUpdate, TaskStatusCode } from "../../../src/store/task-store.ts";
+import { sqlJson } from "./json-column.ts";
+import { ceilPow2, type SqliteDb } from "./sqlite-db.ts";
+import { MAX_SEQ, type TaskKeys } from "./task-key.ts";
+
+/** Rows per CASE update: its WHEN arms are matched one by one, so past ~100 a longer list costs more. */
+const CASE_ROWS = 64;
+
+/** updateStatuses. */
+export function updateStatuses(db: SqliteDb, fence: Fence, updates: readonly StatusUpdate[]): void {
+  const n = updates.length;
+  const results: (string | null | undefined)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const result = checkUpdate(i, updates[i]!);
+    results[i] = result === undefined ? undefined : sqlJson(result);
+  }
+  if (n === 0) return void db.write(() => db.own(fence));
+  const { list, res } = coalesce(updates, results);
+  let lowestInit = Infinity;
+  for (const u of list) if (u.status === INIT && u.seq < lowestInit) lowestInit = u.seq;
+  db.write(() => {
+    const keys = db.own(fence);
+    if (lowestInit <= MAX_SEQ) db.lowerClaimFrom(keys, lowestInit);
+    for (const group of groups(list, res)) {
+      const u = list[group[0]!]!;
+      if (res[group[0]!] === undefined) updateGroup(db, keys, u, group, list);
+      else updateGroupWithResults(db, keys, u, group, list, res);
+    }
+  });
+}
+
+/** setStatus. */
+export function setStatus(db: SqliteDb, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): void {
+  checkStatus("status", status);
+  checkWorker("worker", worker);
+  let lowest = Infinity;
+  for (let i = 0; i < seqs.length; i++) {
+    const seq = seqs[i];
+    if (!isSeq(seq)) checkSeq(`seqs[${i}]`, seq);
+    else if (seq < lowest) lowest = seq;
+  }
+  db.write(() => {
+    const keys = db.own(fence);
+    if (status === INIT && lowest <= MAX_SEQ) db.lowerClaimFrom(keys, lowest);
+    db.inLists("set-status", [status, worker], keys, seqs.length, (i) => seqs[i]!);
+  });
+}
+
+/** One group of like updates without results: IN lists. */
+function updateGroup(db: SqliteDb, keys: TaskKeys, u: StatusUpdate, group: readonly number[], list: readonly StatusUpdate[]): void {
+  db.inLists("update-statuses", [u.status, u.attempt, u.worker], keys, group.length, (i) => list[group[i]!]!.seq);
+}
+
+/** One group of like updates, each with its result: CASE updates of CASE_ROWS rows, padded like IN lists. */
+function updateGroupWithResults(
+  db: SqliteDb, keys: TaskKeys, u: StatusUpdate, group: readonly number[], list: readonly StatusUpdate[],
+  res: readonly (string | null | undefined)[],
+): void {
+  const count = group.length;
+  let i = 0;
+  while (i < count) {
+    const size = ceilPow2(Math.min(CASE_ROWS, count - i));
+    const args = db.argsOf(`case/${size}`, 3 + 3 * size);
+    args[0] = u.status;
+    args[1] = u.attempt;
+    args[2] = u.worker;
+    let filled = 0;
+    while (filled < size && i < count) {
+      const k = group[i++]!;
+      const seq = list[k]!.seq;
+      if (seq > MAX_SEQ) continue;
+      const id = keys.id(seq);
+      args[3 + 2 * filled] = id;
+      args[4 + 2 * filled] = res[k];
+      args[3 + 2 * size + filled] = id;
+      filled++;
+    }
+    if (filled === 0) continue;
+    for (let k = filled; k < size; k++) {
+      args[3 + 2 * k] = args[1 + 2 * filled];
+      args[4 + 2 * k] = args[2 + 2 * filled];
+      args[3 + 2 * size + k] = args[2 + 2 * size + filled];
+    }
+    db.stmt("update-statuses-with-results", size).run(args);
+  }
+}
+
+/**
+ * One update per seq, as applying them in order would leave it: the last
+ * update's status, attempt and worker, and the last result given. Batches
+ * in strictly ascending seq order (no repeats possible) pass through.
+ */
+function coalesce(
+  updates: readonly StatusUpdate[], results: (string | null | undefined)[],
+): { list: readonly StatusUpdate[]; res: (string | null | undefined)[] } {
+  let ascending = true;
+  for (let i = 1; i < updates.length; i++) {
+    if (updates[i]!.seq <= updates[i - 1]!.seq) {
+      ascending = false;
+      break;
+    }
+  }
+  if (ascending) return { list: updates, res: results };
+  const at = new Map<number, number>();
+  const list: StatusUpdate[] = [];
+  const res: (string | null | undefined)[] = [];
+  for (let i = 0; i < updates.length; i++) {
+    const u = updates[i]!;
+    const k = at.get(u.seq);
+    if (k === undefined) {
+      at.set(u.seq, list.length);
+      list.push(u);
+      res.push(results[i]);
+    } else {
+      list[k] = u;
+      if (results[i] !== undefined) res[k] = results[i];
+    }
+  }
+  return { list, res };
+}
+
+/** Indexes of `list` grouped by (status, attempt, worker, has a result); one group when all alike (the usual batch). */
+function groups(list: readonly StatusUpdate[], res: readonly (string | null | undefined)[]): number[][] {
+  const first = list[0]!;
+  const withResult = res[0] !== undefined;
+  let alike = true;
+  for (let i = 1; i < list.length; i++) {
+    const u = list[i]!;
+    if (u.status !== first.status || u.attempt !== first.attempt || u.worker !== first.worker || (res[i] !== undefined) !== withResult) {
+      alike = false;
+      break;
+    }
+  }
+  if (alike) return [Array.from({ length: list.length }, (_, i) => i)];
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < list.length; i++) {
+    const u = list[i]!;
+    const key = `${u.status}|${u.attempt}|${res[i] === undefined ? 0 : 1}|${u.worker === null ? "" : "w" + u.worker}`;
+    const group = byKey.get(key);
+    if (group) group.push(i);
+    else byKey.set(key, [i]);
+  }
+  return [...byKey.values()];
+}
