@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { Deque } from "../../src/runtime/deque.ts";
-import { Cluster } from "./harness.ts";
-import { Gate, gated } from "./processors.ts";
+import { Cluster } from "../master/harness.ts";
+import { Gate, gated } from "../master/processors.ts";
 
 describe("failed-over handles", () => {
   it("the deque keeps order through pushes, shifts and put-backs, at any size", () => {
