@@ -4,4 +4,3 @@ export type {
 } from "./task-store.ts";
 export { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "./errors.ts";
 export { MemoryStore } from "./memory-store.ts";
-export { runStoreSuite, type StoreSuiteOptions } from "./conformance.ts";

@@ -2,7 +2,7 @@
  * The one seam between taskmill and persistence. The master and workers never
  * reach storage any other way; every backend (memory, SQLite, PostgreSQL,
  * Deno KV, IndexedDB) implements this interface and passes the shared
- * conformance suite (`runStoreSuite`).
+ * conformance suite (`runStoreSuite`, test/store/conformance/).
  *
  * Every write names the instance's fencing token. A store refuses a write
  * whose token is not exactly the instance's current one with a FencedError,

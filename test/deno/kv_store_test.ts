@@ -1,7 +1,7 @@
 // The TaskStore conformance suite under Deno against Deno KV (a fresh in-memory database per store),
 // then what only Deno KV has: several stores on one database, leftover keys, key limits, multi-MB values.
 import assert from "node:assert/strict";
-import { runStoreSuite } from "../../src/store/conformance.ts";
+import { runStoreSuite } from "../store/conformance/index.ts";
 import { DenoKvStore } from "../../adapters/deno/kv-store.ts";
 import { FencedError } from "../../src/store/errors.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";

@@ -1,7 +1,8 @@
 import "fake-indexeddb/auto";
 import { describe, expect, test } from "vitest";
 import { IdbStore } from "../../adapters/browser/idb-store.ts";
-import { FencedError, runStoreSuite } from "../../src/store/index.ts";
+import { FencedError } from "../../src/store/index.ts";
+import { runStoreSuite } from "./conformance/index.ts";
 import type { TaskStore } from "../../src/store/index.ts";
 
 const names = new WeakMap<TaskStore, string>();

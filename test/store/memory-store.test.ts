@@ -1,5 +1,6 @@
 import { describe, test, expect } from "vitest";
-import { MemoryStore, runStoreSuite } from "../../src/store/index.ts";
+import { MemoryStore } from "../../src/store/index.ts";
+import { runStoreSuite } from "./conformance/index.ts";
 import { INIT, PULLED, SUCCESS } from "../../core-as/shared/constants.ts";
 import type { NewTask } from "../../src/store/index.ts";
 

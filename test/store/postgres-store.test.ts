@@ -7,7 +7,8 @@ import {
 } from "../../adapters/node/postgres/index.ts";
 import { openStore } from "../../adapters/node/open-store.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
-import { FencedError, LeaseHeldError, runStoreSuite, type Fence, type NewTask } from "../../src/store/index.ts";
+import { FencedError, LeaseHeldError, type Fence, type NewTask } from "../../src/store/index.ts";
+import { runStoreSuite } from "./conformance/index.ts";
 import { ensurePostgres } from "../services.ts";
 
 const pg = await ensurePostgres();

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { FAILED, INIT, PULLED, SUCCESS } from "../../core-as/shared/constants.ts";
-import { FencedError, runStoreSuite, type NewTask, type TaskStore } from "../../src/store/index.ts";
+import { FencedError, type NewTask, type TaskStore } from "../../src/store/index.ts";
+import { runStoreSuite } from "./conformance/index.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import {
   DEFAULT_SQLITE_FILE, SCHEMA_VERSION, SqliteOpenError, SqliteStore, openSqliteStore, sqliteFilePath,

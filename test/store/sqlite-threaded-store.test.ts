@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FencedError, DuplicateInstanceError, LeaseHeldError, UnknownInstanceError, runStoreSuite, type TaskStore } from "../../src/store/index.ts";
+import { FencedError, DuplicateInstanceError, LeaseHeldError, UnknownInstanceError, type TaskStore } from "../../src/store/index.ts";
+import { runStoreSuite } from "./conformance/index.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { SqliteOpenError, ThreadedSqliteStore } from "../../adapters/node/sqlite/index.ts";
 

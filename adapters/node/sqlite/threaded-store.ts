@@ -3,7 +3,7 @@
  * calling thread, so in one thread the master's HTTP, JSON and dispatch wait
  * while SQLite writes; here a worker thread owns the SqliteStore and the
  * master's thread only posts calls to it. Same TaskStore contract (the
- * conformance suite runs against it), same file format, same errors (their
+ * conformance suite in test/store/conformance/ runs against it), same file format, same errors (their
  * classes are rebuilt on this side: wire-errors.ts). Calls run in the order
  * they are made, as in the one-thread store.
  * Figures: bench/RESULTS.md, "e2e".

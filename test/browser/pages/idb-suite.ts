@@ -5,7 +5,7 @@
  * job on the real Master with IdbStore. Results land in `window.suiteResults`.
  */
 import { createWasmCore } from "../../../src/core/index.ts";
-import { runStoreSuite } from "../../../src/store/conformance.ts";
+import { runStoreSuite } from "../../store/conformance/index.ts";
 import type { TaskStore } from "../../../src/store/task-store.ts";
 import { IdbStore } from "../../../adapters/browser/idb-store.ts";
 import { InProcessNetwork, Master, RealClock, Worker, defineMapReduce } from "../../../src/index.ts";

@@ -6,13 +6,11 @@
  * by `runStoreSuite`; like it, it needs only `node:assert/strict`.
  */
 import assert from "node:assert/strict";
-import { SUCCESS } from "../../core-as/shared/constants.ts";
-import { ValidationError } from "../errors/validation-error.ts";
-import { FencedError, LeaseHeldError, UnknownInstanceError } from "./errors.ts";
-import type { Fence, LeaseTerms, NewInstance, TaskStore } from "./task-store.ts";
-
-/** Registers one test that gets a fresh store (runStoreSuite's wrapper). */
-type StoreTest = (name: string, fn: (store: TaskStore) => Promise<void>) => void;
+import { SUCCESS } from "../../../core-as/shared/constants.ts";
+import { ValidationError } from "../../../src/errors/validation-error.ts";
+import { FencedError, LeaseHeldError, UnknownInstanceError } from "../../../src/store/errors.ts";
+import type { Fence, LeaseTerms, NewInstance } from "../../../src/store/task-store.ts";
+import type { StoreTest } from "./fixtures.ts";
 
 const A = "http://master-a:7070";
 const B = "http://master-b:7070";
@@ -27,7 +25,7 @@ function spec(createdAt = T0): NewInstance {
 const at = (now: number, leaseMs = LEASE): LeaseTerms => ({ now, leaseMs });
 
 /** Registers the lease tests with `test`. */
-export function runLeaseSuite(test: StoreTest): void {
+export function registerLeaseTests(test: StoreTest): void {
   test("leases: createInstance without terms holds no lease; with terms the lease runs until now + leaseMs", async (store) => {
     const plain = await store.createInstance(spec(), A);
     assert.equal((await store.getInstance(plain.instanceId))?.leaseUntil, null);

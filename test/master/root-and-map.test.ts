@@ -1,3 +1,5 @@
+// Submit and map (B1, B2): ROOT is stored, counted and run on the master's own worker;
+// map stores each batch of children once, counts it, hints at backpressure and never drops a task.
 import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { sumSquares, sumOfSquares, Gate, gated } from "./processors.ts";
@@ -129,64 +131,3 @@ describe("B2 map", () => {
   });
 });
 
-describe("B3 push dispatch", () => {
-  it("B3: batches of at most pageSize per worker, marked PULLED in store and counters, dispatchers in flight", async () => {
-    const gate = new Gate();
-    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3 }).start();
-    const rec = recordRequests(c.network);
-    const id = await c.master.submit({ processor: "job", params: { n: 100 }, settings: { pageSize: 7, dispatchers: 2, execOnMaster: false } });
-    await c.clock.advance(1);
-    const starts = rec.ofType("start").filter((s) => s.msg.tasks[0]!.name === "CHILD");
-    expect(starts.length).toBeGreaterThan(0);
-    for (const s of starts) expect(s.msg.tasks.length).toBeLessThanOrEqual(7);
-    expect(rec.maxInFlight.get("start:CHILD")).toBeLessThanOrEqual(2);
-    expect(starts.every((s) => s.to !== "master/worker")).toBe(true);
-    const p = c.master.progress(id)!;
-    expect(p.names.CHILD!.pulled + p.names.CHILD!.running).toBe(100);
-    const row = await c.store.getTask(id, starts[0]!.msg.tasks[0]!.taskId);
-    expect(row!.status).toBe(2);
-    expect(row!.worker).toMatch(/^w\d#\d+$/);
-    let sum = 0;
-    for (const w of Object.values(p.workers)) sum += w.total;
-    expect(sum).toBe(101); // 100 children + ROOT
-    gate.open();
-    expect((await c.finish(id)).status).toBe("SUCCESS");
-    c.close();
-  });
-});
-
-describe("B4 pull dispatch", () => {
-  it("B4: a pull returns at most pageSize tasks and none past globalConsumerSize", async () => {
-    const gate = new Gate();
-    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3, workerSlots: 50 }).start();
-    const rec = recordRequests(c.network);
-    const id = await c.master.submit({ processor: "job", params: { n: 60 }, settings: { dispatchMode: "pull", pageSize: 4, consumerSize: 50, globalConsumerSize: 9, execOnMaster: false } });
-    let peak = 0;
-    for (let i = 0; i < 30; i++) {
-      await c.clock.advance(100);
-      const p = c.master.progress(id);
-      if (p?.names.CHILD) peak = Math.max(peak, p.names.CHILD.pulled + p.names.CHILD.running);
-      if (i % 3 === 2) gate.releaseAll();
-    }
-    gate.releaseAll();
-    const v = await c.finish(id);
-    expect(v.status).toBe("SUCCESS");
-    expect(peak).toBeLessThanOrEqual(9);
-    expect(peak).toBeGreaterThan(0);
-    expect(rec.ofType("pull").every((p) => p.msg.max <= 50)).toBe(true);
-    c.close();
-  });
-
-  it("B4: a pull with a stale serialNum gets nothing", async () => {
-    const gate = new Gate();
-    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1 }).start();
-    const id = await c.master.submit({ processor: "job", params: { n: 5 }, settings: { dispatchMode: "pull" } });
-    await c.clock.advance(1);
-    const w = c.workers[0]!;
-    const reply = await c.network.request("master", { type: "pull", worker: { workerId: w.workerId, incarnation: 2 }, instanceId: id, serialNum: 0, max: 5 });
-    expect(reply.ok).toBe(false);
-    gate.releaseAll();
-    await c.finish(id);
-    c.close();
-  });
-});

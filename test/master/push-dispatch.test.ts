@@ -1,0 +1,32 @@
+// Push dispatch (B3): the master sends batches of at most pageSize to each worker,
+// with at most `dispatchers` sends in flight, and marks them PULLED in the store and the counters.
+import { describe, it, expect } from "vitest";
+import { Cluster } from "./harness.ts";
+import { Gate, gated } from "./processors.ts";
+import { recordRequests } from "./recording.ts";
+
+describe("B3 push dispatch", () => {
+  it("B3: batches of at most pageSize per worker, marked PULLED in store and counters, dispatchers in flight", async () => {
+    const gate = new Gate();
+    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3 }).start();
+    const rec = recordRequests(c.network);
+    const id = await c.master.submit({ processor: "job", params: { n: 100 }, settings: { pageSize: 7, dispatchers: 2, execOnMaster: false } });
+    await c.clock.advance(1);
+    const starts = rec.ofType("start").filter((s) => s.msg.tasks[0]!.name === "CHILD");
+    expect(starts.length).toBeGreaterThan(0);
+    for (const s of starts) expect(s.msg.tasks.length).toBeLessThanOrEqual(7);
+    expect(rec.maxInFlight.get("start:CHILD")).toBeLessThanOrEqual(2);
+    expect(starts.every((s) => s.to !== "master/worker")).toBe(true);
+    const p = c.master.progress(id)!;
+    expect(p.names.CHILD!.pulled + p.names.CHILD!.running).toBe(100);
+    const row = await c.store.getTask(id, starts[0]!.msg.tasks[0]!.taskId);
+    expect(row!.status).toBe(2);
+    expect(row!.worker).toMatch(/^w\d#\d+$/);
+    let sum = 0;
+    for (const w of Object.values(p.workers)) sum += w.total;
+    expect(sum).toBe(101); // 100 children + ROOT
+    gate.open();
+    expect((await c.finish(id)).status).toBe("SUCCESS");
+    c.close();
+  });
+});
