@@ -4,8 +4,9 @@
 import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { Gate } from "./processors.ts";
-import { recordRequests } from "./recording.ts";
-import { defineMapReduce, type JsonValue } from "../../src/index.ts";
+import { instrumentStore, recordRequests } from "./recording.ts";
+import { defineMap, defineMapReduce, type JsonValue } from "../../src/index.ts";
+import { MemoryStore } from "../../src/store/index.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -208,6 +209,22 @@ describe("X2 nothing lost: a dead worker", () => {
     const v = await c.finish(id, 60_000);
     expectNothingLost(v, 2, 6);
     expect(totalsByWorkerId(v.progress!.workers)["master-own"]).toBeGreaterThan(2); // more than ROOT and REDUCE
+    c.close();
+  });
+});
+
+describe("X2 nothing lost: a refused write", () => {
+  it("X2: the last report's result refused by the store for good fails the instance, though every counter is final", async () => {
+    // One task, ROOT: its report is the last, so the instance is already deciding its outcome when the
+    // write of its result fails for the third time. Ending SUCCESS would lose that result.
+    const only = defineMap({ async process() { return { ok: true, result: "kept?" }; } });
+    const s = instrumentStore(new MemoryStore());
+    const c = await new Cluster({ processors: { only }, store: s.store, workers: 1 }).start();
+    s.failing.set("updateStatuses", 3);
+    const v = await c.run("only");
+    expect(v.status).toBe("FAILED");
+    expect(v.result).toMatch(/^persistence failed: injected updateStatuses failure/);
+    expect(s.calls.get("updateStatuses")).toBe(3);
     c.close();
   });
 });
