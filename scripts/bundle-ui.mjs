@@ -1,5 +1,5 @@
 // Bundles the browser UI with rolldown into dist/ui/ (or --out DIR): the
-// simulation harness page (sim.js), its Web Worker (sim-worker.js), the page
+// simulation harness page (sim.js), its Web Worker (sim-web-worker.js), the page
 // and its styles; the master's dashboard in dist/ui/dashboard/ (dashboard.js,
 // its page and styles). Each entry is one self-contained ES module.
 import { build } from "rolldown";
@@ -14,7 +14,7 @@ const ui = join(root, "adapters/browser/ui");
 
 const ENTRIES = {
   "sim.js": join(ui, "sim/main.ts"),
-  "sim-worker.js": join(ui, "sim/sim-worker.ts"),
+  "sim-web-worker.js": join(ui, "sim/sim-web-worker.ts"),
   "dashboard/dashboard.js": join(ui, "dashboard/main.ts"),
 };
 const COPIES = {

@@ -54,7 +54,7 @@ export async function staticFiles(dir: string): Promise<StaticFile[]> {
 }
 
 /**
- * The simulation harness's files (index.html, sim.js, sim-worker.js, CSS).
+ * The simulation harness's files (index.html, sim.js, sim-web-worker.js, CSS).
  * @example for (const f of await simUiFiles()) app.get(`/sim${f.path}`, ...)
  */
 export function simUiFiles(dir: string = simUiDir()): Promise<StaticFile[]> {

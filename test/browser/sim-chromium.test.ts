@@ -13,6 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, chromiumCheck, collectPageErrors, launchChromium, ROOT, serveStatic, tempDir, type Served } from "./chromium.ts";
 import type { Snapshot } from "../../adapters/browser/ui/sim/page.ts";
 import type { InstanceView } from "../../src/master/master.ts";
+import type { InstanceProgress } from "../../src/master/instance.ts";
 import { expectedAnswer } from "../../adapters/browser/ui/sim/processor.ts";
 
 const chromium = chromiumCheck();
@@ -22,7 +23,12 @@ if (!chromium.ok) test.skip(chromium.reason, () => undefined);
 
 const LEVEL1 = 20, LEVEL2 = 1000, LEAVES = LEVEL1 * LEVEL2;
 
-type SimGlobal = { taskmillSim: { snapshot(): Snapshot; harness: { master: { get(id: string): Promise<InstanceView | null> } } } };
+type SimGlobal = {
+  taskmillSim: {
+    snapshot(): Snapshot;
+    harness: { master: { get(id: string): Promise<InstanceView | null>; progress(id: string): InstanceProgress | null } };
+  };
+};
 const snapshot = (page: Page) => page.evaluate(() => (globalThis as unknown as SimGlobal).taskmillSim.snapshot());
 
 describe.skipIf(!chromium.ok)("simulation harness in headless Chromium", () => {
@@ -64,16 +70,24 @@ describe.skipIf(!chromium.ok)("simulation harness in headless Chromium", () => {
     await page.check("#failover");
     await page.click("#start");
 
-    // Mid-run: a fifth of the LEAFs done, and w2 holding tasks.
-    await page.waitForFunction(() => {
-      const p = (globalThis as unknown as SimGlobal).taskmillSim.snapshot().progress;
+    // Mid-run — a fifth of the LEAFs done and w2 holding tasks — kill w2 through its button.
+    // The master's live counters are read and the button clicked in one page task, so no
+    // dispatch, report or failover lands between the counters and the kill: they are what
+    // the kill found. (The page's snapshot is a sample up to 250 ms old, and a click sent
+    // from here lands later still: on a busy machine w2 had emptied, or its tasks had
+    // already been failed over, by the time that sample was read.)
+    const found = await page.waitForFunction(() => {
+      const sim = (globalThis as unknown as SimGlobal).taskmillSim;
+      const id = sim.snapshot().instanceId;
+      const p = id === null ? null : sim.harness.master.progress(id);
       const w2 = Object.entries(p?.workers ?? {}).find(([k]) => k.startsWith("w2#"))?.[1];
-      return (p?.names["LEAF"]?.success ?? 0) >= 4000 && w2 !== undefined && w2.running + w2.pulled > 0;
+      if (!p || (p.names["LEAF"]?.success ?? 0) < 4000 || w2 === undefined || w2.running + w2.pulled === 0) return null;
+      document.querySelector<HTMLButtonElement>('tr[data-worker="w2"] button[data-action="kill"]')!.click();
+      return { names: p.names, workers: p.workers };
     }, null, { timeout: 30_000, polling: 50 });
-    await page.click('tr[data-worker="w2"] button[data-action="kill"]');
-    const atKill = await snapshot(page);
-    const leafAtKill = atKill.progress!.names["LEAF"]!;
-    const w2AtKill = Object.entries(atKill.progress!.workers).find(([k]) => k.startsWith("w2#"))![1];
+    const atKill = (await found.jsonValue())!; // it resolves only once the predicate returned the counters
+    const leafAtKill = atKill.names["LEAF"]!;
+    const w2AtKill = Object.entries(atKill.workers).find(([k]) => k.startsWith("w2#"))![1];
     expect(leafAtKill.success + leafAtKill.failed).toBeLessThan(LEAVES);
     expect(w2AtKill.running + w2AtKill.pulled).toBeGreaterThan(0);
 
@@ -95,6 +109,7 @@ describe.skipIf(!chromium.ok)("simulation harness in headless Chromium", () => {
     const workers = view!.progress!.workers;
     const w2 = Object.entries(workers).find(([k]) => k.startsWith("w2#"))![1];
     expect(w2.success).toBeLessThan(LEAVES / 2); // it stopped when killed; the others took its tasks over
+    expect(w2.running + w2.pulled).toBe(0); // what it held at the kill was failed over, not left on it
     expect(Object.values(workers).reduce((s, w) => s + w.success, 0)).toBe(1 + LEVEL1 + LEAVES + 1);
     await expect.poll(() => page.locator('tr[data-worker="w2"] td.state').textContent()).toBe("killed");
     await expect.poll(() => page.locator("#verdict .banner").textContent()).toBe("PASS · instance SUCCESS");

@@ -1,11 +1,11 @@
 /**
  * Control messages between the page and a simulated worker's Web Worker:
- * the fleet's own channel (Worker.postMessage), apart from the taskmill
+ * the fleet's own channel (the Web Worker's postMessage), apart from the taskmill
  * transport, which runs over the MessagePort handed over in `init`.
  */
 
 /** Page → Web Worker. */
-export type ToSimWorker =
+export type ToWebWorker =
   | {
     type: "init";
     workerId: string;
@@ -20,6 +20,6 @@ export type ToSimWorker =
   | { type: "speed"; msPerTask: number };
 
 /** Web Worker → page. */
-export type FromSimWorker =
+export type FromWebWorker =
   | { type: "joined"; workerId: string }
   | { type: "error"; workerId: string; message: string };

@@ -3,7 +3,7 @@
  * faults: slow it down, cut it off (and reconnect it), kill it.
  */
 import { h, replace } from "../components/el.ts";
-import type { Fleet, SimWorker } from "./fleet.ts";
+import type { Fleet, SimWorkerInfo } from "./fleet.ts";
 
 const SLOW_FACTOR = 10;
 
@@ -29,7 +29,7 @@ export class FleetTable {
     replace(this.#body, ...rows.map((w) => this.#row(w)));
   }
 
-  #row(w: SimWorker): HTMLElement {
+  #row(w: SimWorkerInfo): HTMLElement {
     const dead = w.state === "killed";
     const btn = (action: string, label: string, fn: () => void, disabled = dead) =>
       h("button", { type: "button", "data-action": action, disabled, onclick: fn }, label);

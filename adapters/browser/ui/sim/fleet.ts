@@ -7,13 +7,13 @@
  * slow raises its time per task.
  */
 import type { PortTransport } from "../../port-transport.ts";
-import type { FromSimWorker, ToSimWorker } from "./control.ts";
+import type { FromWebWorker, ToWebWorker } from "./control.ts";
 
 /** What became of a worker. */
 export type SimWorkerState = "starting" | "alive" | "cut" | "killed";
 
 /** A simulated worker as the page sees it. */
-export interface SimWorker {
+export interface SimWorkerInfo {
   id: string;
   state: SimWorkerState;
   msPerTask: number;
@@ -28,8 +28,10 @@ export interface FaultEvent {
   detail?: string;
 }
 
-interface Entry extends SimWorker {
-  ww: Worker;
+/** The page's hold on one simulated worker: its Web Worker (the DOM's, not taskmill's Worker) and its registration. */
+interface SimWorkerHandle extends SimWorkerInfo {
+  webWorker: globalThis.Worker;
+  /** Settles once the taskmill Worker inside has registered with the master. */
   joined: Promise<void>;
 }
 
@@ -38,7 +40,7 @@ export interface FleetOptions {
   transport: PortTransport;
   /** The master's transport address. */
   master: string;
-  /** URL of the bundled sim-worker.js. */
+  /** URL of the bundled sim-web-worker.js. */
   script: URL;
   /** Heartbeat interval of the workers, ms. */
   heartbeatMs: number;
@@ -47,7 +49,7 @@ export interface FleetOptions {
 /** The Web Workers of the harness. */
 export class Fleet {
   readonly #o: FleetOptions;
-  readonly #workers = new Map<string, Entry>();
+  readonly #handles = new Map<string, SimWorkerHandle>();
   readonly #listeners = new Set<(e: FaultEvent | null) => void>();
 
   constructor(o: FleetOptions) {
@@ -55,8 +57,8 @@ export class Fleet {
   }
 
   /** Workers, in id order. */
-  list(): SimWorker[] {
-    return [...this.#workers.values()].map(({ id, state, msPerTask }) => ({ id, state, msPerTask }));
+  list(): SimWorkerInfo[] {
+    return [...this.#handles.values()].map(({ id, state, msPerTask }) => ({ id, state, msPerTask }));
   }
 
   /** Called on every change; with the fault when the change is one. */
@@ -71,11 +73,11 @@ export class Fleet {
    * one has registered with the master (or after `waitMs`).
    */
   async reset(count: number, msPerTask: number, slots: number, waitMs = 10_000): Promise<void> {
-    for (const w of this.#workers.values()) this.#end(w);
-    this.#workers.clear();
+    for (const w of this.#handles.values()) this.#end(w);
+    this.#handles.clear();
     for (let i = 1; i <= count; i++) this.#spawn(`w${i}`, msPerTask, slots);
     this.#emit(null);
-    const all = Promise.all([...this.#workers.values()].map((w) => w.joined));
+    const all = Promise.all([...this.#handles.values()].map((w) => w.joined));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<void>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`workers did not register within ${waitMs} ms`)), waitMs);
@@ -89,7 +91,7 @@ export class Fleet {
 
   /** Terminates a worker's Web Worker: it dies mid-task, as a crashed process would. */
   kill(id: string): void {
-    const w = this.#workers.get(id);
+    const w = this.#handles.get(id);
     if (!w || w.state === "killed") return;
     this.#end(w);
     w.state = "killed";
@@ -98,7 +100,7 @@ export class Fleet {
 
   /** Cuts a worker off (every message to and from it is lost), or reconnects it. */
   cut(id: string, on: boolean): void {
-    const w = this.#workers.get(id);
+    const w = this.#handles.get(id);
     if (!w || w.state === "killed" || w.state === (on ? "cut" : "alive")) return;
     this.#o.transport.fault(id, on ? "drop" : undefined);
     w.state = on ? "cut" : "alive";
@@ -107,42 +109,42 @@ export class Fleet {
 
   /** Sets a worker's time per task (it applies to the tasks it starts next). */
   setSpeed(id: string, msPerTask: number): void {
-    const w = this.#workers.get(id);
+    const w = this.#handles.get(id);
     if (!w || w.state === "killed") return;
     w.msPerTask = msPerTask;
-    w.ww.postMessage({ type: "speed", msPerTask } satisfies ToSimWorker);
+    w.webWorker.postMessage({ type: "speed", msPerTask } satisfies ToWebWorker);
     this.#emit({ at: Date.now(), workerId: id, kind: "speed", detail: `${msPerTask} ms/task` });
   }
 
   /** Terminates every worker. */
   close(): void {
-    for (const w of this.#workers.values()) this.#end(w);
-    this.#workers.clear();
+    for (const w of this.#handles.values()) this.#end(w);
+    this.#handles.clear();
     this.#emit(null);
   }
 
   #spawn(id: string, msPerTask: number, slots: number): void {
-    const ww = new Worker(this.#o.script, { type: "module", name: `taskmill ${id}` });
+    const webWorker = new globalThis.Worker(this.#o.script, { type: "module", name: `taskmill ${id}` });
     const ch = new MessageChannel();
     this.#o.transport.connect(id, ch.port1);
     let joined!: () => void, failed!: (e: Error) => void;
-    const entry: Entry = { id, state: "starting", msPerTask, ww, joined: new Promise<void>((res, rej) => { joined = res; failed = rej; }) };
-    entry.joined.catch(() => undefined);
-    ww.onmessage = (e: MessageEvent<FromSimWorker>) => {
+    const handle: SimWorkerHandle = { id, state: "starting", msPerTask, webWorker, joined: new Promise<void>((res, rej) => { joined = res; failed = rej; }) };
+    handle.joined.catch(() => undefined);
+    webWorker.onmessage = (e: MessageEvent<FromWebWorker>) => {
       if (e.data.type === "joined") {
-        if (entry.state === "starting") entry.state = "alive";
+        if (handle.state === "starting") handle.state = "alive";
         joined();
         this.#emit(null);
       } else failed(new Error(`${id}: ${e.data.message}`));
     };
-    ww.onerror = (e) => failed(new Error(`${id}: ${e.message}`));
-    const init: ToSimWorker = { type: "init", workerId: id, master: this.#o.master, port: ch.port2, msPerTask, slots, heartbeatMs: this.#o.heartbeatMs };
-    ww.postMessage(init, [ch.port2]);
-    this.#workers.set(id, entry);
+    webWorker.onerror = (e) => failed(new Error(`${id}: ${e.message}`));
+    const init: ToWebWorker = { type: "init", workerId: id, master: this.#o.master, port: ch.port2, msPerTask, slots, heartbeatMs: this.#o.heartbeatMs };
+    webWorker.postMessage(init, [ch.port2]);
+    this.#handles.set(id, handle);
   }
 
-  #end(w: Entry): void {
-    w.ww.terminate();
+  #end(w: SimWorkerHandle): void {
+    w.webWorker.terminate();
     this.#o.transport.disconnect(w.id);
   }
 

@@ -5,7 +5,7 @@
 import { Harness } from "./harness.ts";
 import { SimPage } from "./page.ts";
 
-const harness = new Harness(new URL("./sim-worker.js", import.meta.url));
+const harness = new Harness(new URL("./sim-web-worker.js", import.meta.url));
 const page = new SimPage(harness, document.getElementById("app")!);
 (globalThis as unknown as { taskmillSim: unknown }).taskmillSim = { harness, page, snapshot: () => page.snapshot() };
 
