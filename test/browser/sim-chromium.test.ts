@@ -13,7 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, chromiumCheck, collectPageErrors, launchChromium, ROOT, serveStatic, tempDir, type Served } from "./chromium.ts";
 import type { Snapshot } from "../../adapters/browser/ui/sim/page.ts";
 import type { InstanceView } from "../../src/master/master.ts";
-import type { InstanceProgress } from "../../src/master/instance.ts";
+import type { InstanceProgress } from "../../src/master/index.ts";
 import { expectedAnswer } from "../../adapters/browser/ui/sim/processor.ts";
 
 const chromium = chromiumCheck();
