@@ -4,7 +4,6 @@
  * processors; helpers live in other files, since any other export would be
  * refused with a warning by the loader.
  */
-import { SUCCESS } from "../../core-as/shared/constants.ts";
 import { defineMapReduce } from "../../src/processor/define.ts";
 import { mark, wallNow } from "./marks.ts";
 
@@ -43,7 +42,7 @@ export const e2eSum = defineMapReduce<{ n: number }>({
     const at = wallNow();
     let sum = 0, count = 0;
     for await (const r of ctx.results) {
-      if (r.name !== "T" || r.status !== SUCCESS) continue;
+      if (r.name !== "T" || r.status !== "SUCCESS") continue;
       sum += r.result as number;
       count++;
     }
@@ -85,7 +84,7 @@ export const e2eProbe = defineMapReduce<{ calls: number; perCall: number; gapMs:
     const first = new Map<number, number>();
     let tasks = 0;
     for await (const r of ctx.results) {
-      if (r.name !== "P" || r.status !== SUCCESS) continue;
+      if (r.name !== "P" || r.status !== "SUCCESS") continue;
       const { k, l } = r.result as { k: number; l: number };
       first.set(k, Math.min(first.get(k) ?? Infinity, l));
       tasks++;

@@ -7,6 +7,9 @@ import { parseRate } from "../core/rate.ts";
 import type { Rate } from "../core/types.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { expectInt } from "../errors/validate.ts";
+import { MAX_TIMER_MS, parseDuration } from "./durations.ts";
+
+export { parseDuration } from "./durations.ts";
 
 /** Settings as a user writes them; every field is optional. */
 export interface JobSettings {
@@ -56,6 +59,26 @@ export interface JobSettings {
   maxResultBytes?: number;
   /** Run reduce even when tasks failed (overrides the processor's own flag). @default the processor's, else false */
   runReduceIfFail?: boolean | null;
+  /** Runs of one task in all: a run that fails with runs left is retried after a delay. @default 1 (no retry) */
+  taskMaxAttempts?: number;
+  /** Delay before the first retry of a task, ms or like "1s". @default "1s" */
+  taskRetryDelay?: number | string;
+  /** "fixed": every retry waits taskRetryDelay; "exponential": the delay doubles per failure, ±20 % jitter. @default "exponential" */
+  taskRetryBackoff?: "fixed" | "exponential";
+  /** Longest delay between two runs of a task. @default "5m" */
+  taskRetryDelayMax?: number | string;
+  /** A run still going this long after it started RUNNING is aborted and fails. @default none */
+  taskTimeout?: number | string | null;
+  /** The whole instance (per cycle for `every` jobs) is killed this long after it started. @default none */
+  timeout?: number | string | null;
+  /** Sub-tasks that may fail for good while the instance still succeeds: a number, or a percentage like "1%" of all sub-tasks. @default 0 */
+  maxFailedTasks?: number | string;
+  /** End FAILED as soon as the instance can no longer succeed, aborting what runs. @default false */
+  failFast?: boolean;
+  /** Tasks kept after the instance ends: "failed" (when it ends FAILED), "all", or "none". @default "failed" */
+  retainTasks?: "failed" | "all" | "none";
+  /** How long retained tasks are kept, ms or like "7d". @default "7d" */
+  retainFor?: number | string;
 }
 
 /** Settings with every default filled in and every value checked. */
@@ -83,6 +106,17 @@ export interface ResolvedSettings {
   maxBodyBytes: number;
   maxResultBytes: number;
   runReduceIfFail: boolean | null;
+  taskMaxAttempts: number;
+  taskRetryDelay: number;
+  taskRetryBackoff: "fixed" | "exponential";
+  taskRetryDelayMax: number;
+  taskTimeout: number | null;
+  timeout: number | null;
+  /** A count, or a percentage written "N%". */
+  maxFailedTasks: number | string;
+  failFast: boolean;
+  retainTasks: "failed" | "all" | "none";
+  retainFor: number;
 }
 
 /** The defaults, as docs/processors.md lists them. */
@@ -92,19 +126,12 @@ export const DEFAULT_SETTINGS: Readonly<ResolvedSettings> = Object.freeze({
   randomStart: false, targetWorkers: null, every: null, maxCycles: null, workerWaitMs: 10_000,
   heartbeatMs: 1000, livenessTimeoutMs: 5000, statusCheckMs: 3000, progressMs: 1000, pullWaitMs: 1000,
   maxBodyBytes: 65_536, maxResultBytes: 65_536, runReduceIfFail: null,
+  taskMaxAttempts: 1, taskRetryDelay: 1000, taskRetryBackoff: "exponential", taskRetryDelayMax: 300_000,
+  taskTimeout: null, timeout: null, maxFailedTasks: 0, failFast: false, retainTasks: "failed", retainFor: 7 * 86_400_000,
 });
 
-const DURATION: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Parses a duration: a number of ms, or "500ms", "30s", "5m", "1h". */
-export function parseDuration(field: string, value: unknown): number {
-  if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
-  if (typeof value === "string") {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(value);
-    if (m && Number(m[1]) > 0) return Number(m[1]) * DURATION[m[2]!]!;
-  }
-  throw new ValidationError(field, 'a positive duration in ms or like "30s", "5m", "1h"', value);
-}
+/** Longest retainFor: retained tasks are swept by comparing times, not by a timer. */
+const MAX_RETAIN_MS = 3650 * 86_400_000;
 
 function oneOf<T extends string>(field: string, value: unknown, options: readonly T[]): T {
   if (typeof value === "string" && (options as readonly string[]).includes(value)) return value as T;
@@ -125,7 +152,8 @@ export function resolveSettings(input: unknown): ResolvedSettings {
   if (typeof input !== "object" || Array.isArray(input)) throw new ValidationError("settings", "an object", input);
   const s = input as Record<string, unknown>;
   for (const k of Object.keys(s)) {
-    if (!(k in DEFAULT_SETTINGS)) throw new ValidationError(k, `a known setting (${Object.keys(DEFAULT_SETTINGS).join(", ")})`, k);
+    // Own keys only: "constructor" or "__proto__" are no settings.
+    if (!Object.hasOwn(DEFAULT_SETTINGS, k)) throw new ValidationError(k, `a known setting (${Object.keys(DEFAULT_SETTINGS).join(", ")})`, k);
   }
   const d = DEFAULT_SETTINGS;
   const has = (k: string) => s[k] !== undefined;
@@ -138,6 +166,9 @@ export function resolveSettings(input: unknown): ResolvedSettings {
     throw new ValidationError("targetWorkers", "a non-empty array of worker ids", targets);
   }
   const rrif = s.runReduceIfFail ?? null;
+  const timer = (k: keyof ResolvedSettings, min: number) => (has(k) ? expectInt(k, s[k], min, MAX_TIMER_MS) : (d[k] as number));
+  const duration = (k: keyof ResolvedSettings, max = MAX_TIMER_MS) => (has(k) ? parseDuration(k, s[k], { max }) : (d[k] as number));
+  const optionalDuration = (k: keyof ResolvedSettings) => (s[k] === undefined || s[k] === null ? null : parseDuration(k, s[k]));
   return {
     dispatchMode: has("dispatchMode") ? oneOf("dispatchMode", s.dispatchMode, ["push", "pull"] as const) : d.dispatchMode,
     pageSize: int("pageSize", 1, 100_000),
@@ -151,18 +182,48 @@ export function resolveSettings(input: unknown): ResolvedSettings {
     route: has("route") ? oneOf("route", s.route, ["round-robin", "worker-load"] as const) : d.route,
     randomStart: has("randomStart") ? bool("randomStart", s.randomStart) : d.randomStart,
     targetWorkers: targets as string[] | null,
-    every: every === null ? null : parseDuration("every", every),
+    every: every === null ? null : parseDuration("every", every, { min: 10 }),
     maxCycles: s.maxCycles === undefined || s.maxCycles === null ? null : expectInt("maxCycles", s.maxCycles, 1),
-    workerWaitMs: int("workerWaitMs", 0),
-    heartbeatMs: int("heartbeatMs", 1),
-    livenessTimeoutMs: int("livenessTimeoutMs", 1),
-    statusCheckMs: int("statusCheckMs", 1),
-    progressMs: int("progressMs", 1),
-    pullWaitMs: int("pullWaitMs", 0),
+    workerWaitMs: timer("workerWaitMs", 0),
+    heartbeatMs: timer("heartbeatMs", 1),
+    livenessTimeoutMs: timer("livenessTimeoutMs", 1),
+    statusCheckMs: timer("statusCheckMs", 1),
+    progressMs: timer("progressMs", 1),
+    pullWaitMs: timer("pullWaitMs", 0),
     maxBodyBytes: int("maxBodyBytes", 1),
     maxResultBytes: int("maxResultBytes", 1),
     runReduceIfFail: rrif === null ? null : bool("runReduceIfFail", rrif),
+    taskMaxAttempts: int("taskMaxAttempts", 1, 1000),
+    taskRetryDelay: duration("taskRetryDelay"),
+    taskRetryBackoff: has("taskRetryBackoff") ? oneOf("taskRetryBackoff", s.taskRetryBackoff, ["fixed", "exponential"] as const) : d.taskRetryBackoff,
+    taskRetryDelayMax: duration("taskRetryDelayMax"),
+    taskTimeout: optionalDuration("taskTimeout"),
+    timeout: optionalDuration("timeout"),
+    maxFailedTasks: has("maxFailedTasks") ? failureAllowance(s.maxFailedTasks) : d.maxFailedTasks,
+    failFast: has("failFast") ? bool("failFast", s.failFast) : d.failFast,
+    retainTasks: has("retainTasks") ? oneOf("retainTasks", s.retainTasks, ["failed", "all", "none"] as const) : d.retainTasks,
+    retainFor: duration("retainFor", MAX_RETAIN_MS),
   };
+}
+
+/** maxFailedTasks: a whole number of tasks, or a percentage from 0 to 100 written like "1%" or "0.5%". */
+function failureAllowance(v: unknown): number | string {
+  if (typeof v === "string") {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v);
+    if (m && Number(m[1]) <= 100) return `${Number(m[1])}%`;
+    throw new ValidationError("maxFailedTasks", 'a number of tasks, or a percentage like "1%"', v);
+  }
+  return expectInt("maxFailedTasks", v, 0);
+}
+
+/**
+ * How many sub-tasks may fail for good, of `total` sub-tasks, while the
+ * instance still succeeds (B12): maxFailedTasks as a count, or its
+ * percentage of the total rounded down.
+ */
+export function allowedFailures(s: Pick<ResolvedSettings, "maxFailedTasks">, total: number): number {
+  const m = s.maxFailedTasks;
+  return typeof m === "number" ? m : Math.floor((total * Number(m.slice(0, -1))) / 100);
 }
 
 /** The dispatch rate of resolved settings, or null for unlimited. */

@@ -3,7 +3,25 @@
  * (`process` + `reduce`). See docs/processors.md.
  */
 import type { JsonValue } from "../protocol/messages.ts";
-import type { ResultRow } from "../store/task-store.ts";
+import type { TaskError } from "../store/task-store.ts";
+
+/** A task's status as users read it. */
+export type TaskStatusName = "INIT" | "PULLED" | "RUNNING" | "SUCCESS" | "FAILED";
+
+/** One task as reduce (and postProcess) reads it: failed tasks included, with their error. */
+export interface TaskResult {
+  readonly taskId: string;
+  /** The name it was mapped under; `ROOT` for the root task. */
+  readonly name: string;
+  /** "SUCCESS" or "FAILED" (every task has ended when reduce runs). */
+  readonly status: TaskStatusName;
+  /** What its last run returned (`null` when it returned none). */
+  readonly result: JsonValue;
+  /** Why its last run failed, when it failed: the thrown message and stack, or its ok: false result. */
+  readonly error: TaskError | null;
+  /** The attempt of its last run. */
+  readonly attempt: number;
+}
 
 /** What `process` and `reduce` return: success or failure, and a result. */
 export interface ProcessResult {
@@ -25,11 +43,11 @@ export interface TaskContext<Params extends JsonValue = JsonValue, Body extends 
   readonly body: Body;
   /** True for the root task. */
   readonly isRoot: boolean;
-  /** 0 on the first run; grows with each failover. */
+  /** 0 on the first run; grows with each further run — a retry after a failure (taskMaxAttempts) or a failover. */
   readonly attempt: number;
   /** The cycle number of a recurring job. */
   readonly serialNum: number;
-  /** Aborted when the task or its instance is killed. */
+  /** Aborted when the task or its instance is killed, or when the run outlives taskTimeout. */
   readonly signal: AbortSignal;
   /**
    * Fans out: stores one child task per body under `taskName`. Resolves once
@@ -48,8 +66,8 @@ export interface ReduceContext<Params extends JsonValue = JsonValue> {
   readonly serialNum: number;
   /** "SUCCESS" when every task succeeded, else "FAILED" (reduce runs then only with runReduceIfFail). */
   readonly status: "SUCCESS" | "FAILED";
-  /** Every task of the instance (ROOT and every level), streamed from the store. */
-  readonly results: AsyncIterable<ResultRow>;
+  /** Every task of the instance (ROOT and every level, failed ones included), streamed from the store. */
+  readonly results: AsyncIterable<TaskResult>;
   /** Aborted when the instance is killed. */
   readonly signal: AbortSignal;
 }

@@ -50,11 +50,23 @@ function isReport(v: unknown): boolean {
   if (!isId(v.instanceId) || !isCount(v.serialNum) || !isCount(v.handle) || !isId(v.taskId) || !isCount(v.attempt)) return false;
   let keys = 6;
   if ("result" in v) keys++;
+  if ("error" in v) {
+    const e = v.error;
+    if (e !== undefined && !isError(e)) return false;
+    keys++;
+  }
   if ("traceId" in v) {
     if (v.traceId !== undefined && (typeof v.traceId !== "string" || v.traceId.length > 256)) return false;
     keys++;
   }
   return keysWithin(v, keys, keys);
+}
+
+/** zod's task error: { message, stack? }, strings. */
+function isError(v: unknown): boolean {
+  if (!isObj(v) || typeof v.message !== "string") return false;
+  if (!("stack" in v)) return keysWithin(v, 1, 1);
+  return keysWithin(v, 2, 2) && (v.stack === undefined || typeof v.stack === "string");
 }
 
 function isTaskSpec(v: unknown): boolean {
@@ -63,9 +75,10 @@ function isTaskSpec(v: unknown): boolean {
 
 function isInstanceSpec(v: unknown): boolean {
   if (!isObj(v)) return false;
-  const keys = "fence" in v ? 6 : 5;
+  const keys = 5 + ("fence" in v ? 1 : 0) + ("taskTimeout" in v ? 1 : 0);
   return keysWithin(v, keys, keys) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.processor) && v.params !== undefined
-    && isCount(v.consumerSize) && (v.consumerSize as number) >= 1 && (keys === 5 || v.fence === undefined || isCount(v.fence));
+    && isCount(v.consumerSize) && (v.consumerSize as number) >= 1 && (v.fence === undefined || isCount(v.fence))
+    && (v.taskTimeout === undefined || (isCount(v.taskTimeout) && (v.taskTimeout as number) >= 1));
 }
 
 function every(a: unknown, f: (v: unknown) => boolean): boolean {

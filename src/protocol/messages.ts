@@ -55,6 +55,8 @@ export const InstanceSpec = z.object({
    * deposed master's batches. Absent: 0.
    */
   fence: count.optional(),
+  /** The job's taskTimeout, ms: a run still going this long after it started is aborted (B22). Absent: none. */
+  taskTimeout: z.number().int().min(1).optional(),
 });
 export type InstanceSpec = z.infer<typeof InstanceSpec>;
 
@@ -86,6 +88,8 @@ export const TaskReport = z.object({
   attempt: count,
   status: z.enum(["RUNNING", "SUCCESS", "FAILED"]),
   result: Json.optional(),
+  /** Why a FAILED run failed: the thrown message and stack (bounded by the worker), or the result of ok: false. */
+  error: z.object({ message: z.string(), stack: z.string().optional() }).optional(),
   traceId: z.string().max(256).optional(),
 });
 export type TaskReport = z.infer<typeof TaskReport>;

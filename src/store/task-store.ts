@@ -94,13 +94,21 @@ export interface InstanceRecord {
   finishedAt: number | null;
   /** Final counters, kept after the tasks are cleared (B13, B18). */
   progress: Progress | null;
+  /** Sub-tasks that failed for good in the last run (B25). */
+  failedCount?: number;
+  /** The first of them, at most 10 (B25). */
+  errors?: TaskErrorSummary[];
+  /** When the current cycle or run started (the instance's timeout counts from it, B23). */
+  startedAt?: number | null;
+  /** When retained tasks may be swept; null when none are retained (B25). */
+  retainUntil?: number | null;
 }
 
 /** Fields a new instance starts with. */
 export type NewInstance = Pick<InstanceRecord, "instanceId" | "processor" | "settings" | "params" | "serialNum" | "createdAt">;
 
 /** Fields an owner may change on its instance. */
-export type InstancePatch = Partial<Pick<InstanceRecord, "status" | "result" | "serialNum" | "finishedAt" | "progress">>;
+export type InstancePatch = Partial<Pick<InstanceRecord, "status" | "result" | "serialNum" | "finishedAt" | "progress" | "failedCount" | "errors" | "startedAt" | "retainUntil">>;
 
 /** A task to store. */
 export interface NewTask {
@@ -130,6 +138,27 @@ export interface TaskRow {
   /** Worker key (`workerId#incarnation`) it was handed to, or null. */
   worker: string | null;
   result: JsonValue;
+  /** Runs that ended in failure. */
+  failures?: number;
+  /** Not dispatched before this clock time (a retry waiting its delay), or null. */
+  notBefore?: number | null;
+  /** The last failure, or null. */
+  error?: TaskError | null;
+}
+
+/** Why a task's run failed: the thrown message and its stack, or what the processor returned with ok: false. */
+export interface TaskError {
+  message: string;
+  stack?: string;
+}
+
+/** A failed task as the instance record lists it (the first failures of a run). */
+export interface TaskErrorSummary {
+  taskId: string;
+  name: string;
+  attempt: number;
+  worker: string | null;
+  message: string;
 }
 
 /** One task's new status. */
@@ -140,6 +169,14 @@ export interface StatusUpdate {
   worker: string | null;
   /** Stored when given (final statuses). */
   result?: JsonValue;
+  /** Runs that ended in failure, stored when given. */
+  failures?: number;
+  /** Not dispatched before this clock time (a retry waiting), stored when given. */
+  notBefore?: number | null;
+  /** The last failure, stored when given. */
+  error?: TaskError | null;
+  /** Clock time of the change, stored when given. */
+  at?: number;
 }
 
 /** A finished task as reduce sees it. */
@@ -148,6 +185,10 @@ export interface ResultRow {
   name: string;
   status: TaskStatusCode;
   result: JsonValue;
+  /** Why its last run failed, or null. */
+  error?: TaskError | null;
+  /** The attempt of its last run. */
+  attempt?: number;
 }
 
 /** Tasks of one name in one status. */

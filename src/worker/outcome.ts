@@ -1,10 +1,23 @@
 import type { JsonValue } from "../protocol/messages.ts";
 import type { ProcessResult } from "../processor/types.ts";
+import type { TaskError } from "../store/task-store.ts";
 
 /** What a task's run (or a reduce) ended with. */
 export interface Outcome {
   status: "SUCCESS" | "FAILED";
   result: JsonValue;
+  /** Why a run failed, when it threw or was cut short (B25). */
+  error?: TaskError;
+}
+
+/** Longest message and stack a worker sends, in UTF-16 units (the store keeps at most 4 and 16 KiB of UTF-8). */
+const MESSAGE_CHARS = 4096, STACK_CHARS = 16_384;
+
+/** The error of a run that threw `e`: its message and stack, cut to what the master keeps. */
+export function thrown(e: unknown): TaskError {
+  const error: TaskError = { message: message(e).slice(0, MESSAGE_CHARS) };
+  if (e instanceof Error && typeof e.stack === "string") error.stack = e.stack.slice(0, STACK_CHARS);
+  return error;
 }
 
 /** The message of a thrown value. */

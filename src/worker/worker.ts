@@ -14,7 +14,9 @@ import type { ProcessorMap, ReduceContext, TaskContext } from "../processor/type
 import type { ResultRow } from "../store/task-store.ts";
 import { processorKind } from "../processor/define.ts";
 import { ReportBuffer } from "./report-buffer.ts";
-import { message, toOutcome, type Outcome } from "./outcome.ts";
+import { message, thrown, toOutcome, type Outcome } from "./outcome.ts";
+import { taskResults } from "./task-results.ts";
+import { timedOutMessage } from "../runtime/duration-text.ts";
 import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
@@ -329,10 +331,11 @@ export class Worker {
     p.unreported.push(ac);
     const link = this.#links.get(p.master);
     if (link) this.#scheduleFlush(link);
-    const outcome = await this.#execute(p, t, ac);
-    if (p.running.get(t.taskId) === ac) p.running.delete(t.taskId);
+    const outcome = await this.#execute(p, t, ac, p.spec.taskTimeout);
+    if (p.running.get(t.taskId) !== ac) return; // timed out before (and reported then), or its pool closed
+    p.running.delete(t.taskId);
     if (ac.aborted && !p.closed.signal.aborted) {
-      this.#finish(p, t, { status: "FAILED", result: `killed: ${String(ac.reason)}` });
+      this.#finish(p, t, { status: "FAILED", result: `killed: ${String(ac.reason)}`, error: { message: `killed: ${String(ac.reason)}` } });
     } else if (!p.closed.signal.aborted) {
       this.#finish(p, t, outcome);
     }
@@ -340,7 +343,23 @@ export class Worker {
     this.#drain(p);
   }
 
-  async #execute(p: Pool, t: TaskSpec, abort: LazyAbort): Promise<Outcome> {
+  /**
+   * B22: a run still going `ms` after it started is aborted through
+   * ctx.signal and fails as timed out at once — its slot freed, even if the
+   * processor ignores the signal and never returns (what it returns later
+   * is dropped).
+   */
+  #timeOut(p: Pool, t: TaskSpec, ac: TaskRun, ms: number): void {
+    if (p.running.get(t.taskId) !== ac) return;
+    const why = timedOutMessage(ms);
+    ac.abort(why);
+    p.running.delete(t.taskId);
+    if (!p.closed.signal.aborted) this.#finish(p, t, { status: "FAILED", result: why, error: { message: why } });
+    p.wake?.();
+    this.#drain(p);
+  }
+
+  async #execute(p: Pool, t: TaskSpec, abort: TaskRun, timeoutMs: number | undefined): Promise<Outcome> {
     const processor = this.#o.processors[p.spec.processor]!;
     let mapCall = 0;
     const ctx: TaskContext = {
@@ -355,10 +374,14 @@ export class Worker {
       get signal() { return abort.signal; },
       map: (bodies, taskName) => this.#map(p, t, mapCall++, bodies, taskName, abort),
     };
+    const clock = this.#o.clock;
+    const timer = timeoutMs === undefined ? undefined : clock.setTimeout(() => this.#timeOut(p, t, abort, timeoutMs), timeoutMs);
     try {
       return toOutcome(await processor.process(ctx), "process", this.#o.maxResultBytes);
     } catch (e) {
-      return { status: "FAILED", result: message(e) };
+      return { status: "FAILED", result: message(e), error: thrown(e) };
+    } finally {
+      if (timer !== undefined) clock.clearTimeout(timer);
     }
   }
 
@@ -390,14 +413,15 @@ export class Worker {
   }
 
   #finish(p: Pool, t: TaskSpec, o: Outcome): void {
-    this.#report(p, t, o.status, o.result);
+    this.#report(p, t, o.status, o.result, o.error);
   }
 
-  #report(p: Pool, t: TaskSpec, status: TaskReport["status"], result?: JsonValue): void {
+  #report(p: Pool, t: TaskSpec, status: TaskReport["status"], result?: JsonValue, error?: TaskReport["error"]): void {
     const link = this.#links.get(p.master);
     if (!link) return;
     const r: TaskReport = { instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, handle: t.handle, taskId: t.taskId, attempt: t.attempt, status };
     if (result !== undefined) r.result = result;
+    if (error !== undefined) r.error = error;
     link.reports.add(r);
     this.#scheduleFlush(link);
   }
@@ -474,11 +498,11 @@ export class Worker {
   async reduce(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): Promise<Outcome> {
     const p = this.#o.processors[spec.processor];
     if (!p || processorKind(p) !== "mapreduce") return { status: "FAILED", result: `processor ${spec.processor} has no reduce` };
-    const ctx: ReduceContext = { instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results, signal };
+    const ctx: ReduceContext = { instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results: taskResults(results), signal };
     try {
       return toOutcome(await (p as { reduce(c: ReduceContext): unknown }).reduce(ctx), "reduce", this.#o.maxResultBytes);
     } catch (e) {
-      return { status: "FAILED", result: message(e) };
+      return { status: "FAILED", result: message(e), error: thrown(e) };
     }
   }
 
@@ -486,6 +510,6 @@ export class Worker {
   async postProcess(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): Promise<void> {
     const p = this.#o.processors[spec.processor] as { postProcess?: (c: ReduceContext) => unknown } | undefined;
     if (!p?.postProcess) return;
-    await p.postProcess({ instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results, signal });
+    await p.postProcess({ instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results: taskResults(results), signal });
   }
 }

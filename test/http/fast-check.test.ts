@@ -11,13 +11,15 @@ import { parseMessage } from "../../src/protocol/validate.ts";
 
 const worker = { workerId: "w1@h:1", incarnation: 3 };
 const load = { freeSlots: 4, cpuFree: 0.5, memFree: null };
-const instance = { instanceId: "i-1", serialNum: 1, processor: "p", params: { a: 1 }, consumerSize: 2, fence: 3 };
+const instance = { instanceId: "i-1", serialNum: 1, processor: "p", params: { a: 1 }, consumerSize: 2, fence: 3, taskTimeout: 5000 };
 /** One valid message of each hot type, with every optional field somewhere. */
 const VALID: Record<"report" | "map" | "pull" | "start", Message> = {
   report: { type: "report", worker, load, reports: [
     { instanceId: "i-1", serialNum: 1, handle: 0, taskId: "r", attempt: 0, status: "SUCCESS", result: { x: [1, "y"] } },
     { instanceId: "i-1", serialNum: 1, handle: 7, taskId: "r.0.1", attempt: 2, status: "RUNNING", traceId: "t-9" },
     { instanceId: "i-2", serialNum: 4, handle: 8, taskId: "r.0.2", attempt: 0, status: "FAILED", result: "boom", traceId: "" },
+    { instanceId: "i-2", serialNum: 4, handle: 9, taskId: "r.0.3", attempt: 1, status: "FAILED", error: { message: "boom", stack: "Error: boom\n    at x" } },
+    { instanceId: "i-2", serialNum: 4, handle: 10, taskId: "r.0.4", attempt: 0, status: "FAILED", result: null, error: { message: "no stack" } },
   ] },
   map: { type: "map", worker, instanceId: "i-1", serialNum: 1, parentTaskId: "r", parentHandle: 0, parentAttempt: 0, mapCall: 2, taskName: "LEAF", bodies: [1, "two", null, { three: 3 }], key: "r:0:2" },
   pull: { type: "pull", worker, instanceId: "i-1", serialNum: 1, max: 100 },
@@ -78,11 +80,11 @@ describe("fast checks of the hot messages", () => {
   it("know every field of the schemas they stand in for (a new field must be taught to src/protocol/fast-check.ts)", () => {
     const fields = (o: { shape: object }) => Object.keys(o.shape).sort();
     expect(fields(ReportBatch)).toEqual(["load", "reports", "type", "worker"]);
-    expect(fields(TaskReport)).toEqual(["attempt", "handle", "instanceId", "result", "serialNum", "status", "taskId", "traceId"]);
+    expect(fields(TaskReport)).toEqual(["attempt", "error", "handle", "instanceId", "result", "serialNum", "status", "taskId", "traceId"]);
     expect(fields(MapBatch)).toEqual(["bodies", "instanceId", "key", "mapCall", "parentAttempt", "parentHandle", "parentTaskId", "serialNum", "taskName", "type", "worker"]);
     expect(fields(Pull)).toEqual(["instanceId", "max", "serialNum", "type", "worker"]);
     expect(fields(StartBatch)).toEqual(["instance", "master", "tasks", "type", "worker"]);
-    expect(fields(InstanceSpec)).toEqual(["consumerSize", "fence", "instanceId", "params", "processor", "serialNum"]);
+    expect(fields(InstanceSpec)).toEqual(["consumerSize", "fence", "instanceId", "params", "processor", "serialNum", "taskTimeout"]);
     expect(fields(TaskSpec)).toEqual(["attempt", "body", "handle", "name", "taskId"]);
     expect(fields(WorkerRef)).toEqual(["incarnation", "workerId"]);
     expect(fields(LoadReport)).toEqual(["cpuFree", "freeSlots", "memFree"]);

@@ -124,7 +124,7 @@ describe("HTTP body limits", () => {
       },
       async reduce(ctx) {
         let ok = 0;
-        for await (const r of ctx.results) if (r.name === "X" && r.status === 4) ok++;
+        for await (const r of ctx.results) if (r.name === "X" && r.status === "SUCCESS") ok++;
         return { ok: true, result: ok };
       },
     });

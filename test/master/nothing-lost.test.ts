@@ -42,7 +42,7 @@ function fanOut(gate: Gate | null, opts: { second?: number } = {}) {
     },
     async reduce(ctx) {
       const leaves: number[] = [];
-      for await (const r of ctx.results) if (r.name === "LEAF" && r.status === 4) leaves.push(r.result as number);
+      for await (const r of ctx.results) if (r.name === "LEAF" && r.status === "SUCCESS") leaves.push(r.result as number);
       return { ok: true, result: leaves.sort((a, b) => a - b) };
     },
   });

@@ -35,7 +35,7 @@ export const sumSquares = defineMapReduce<SumParams>({
   async reduce(ctx) {
     let sum = 0, count = 0;
     for await (const r of ctx.results) {
-      if (r.name === "NUM" && r.status === 4) { sum += r.result as number; count++; }
+      if (r.name === "NUM" && r.status === "SUCCESS") { sum += r.result as number; count++; }
     }
     return { ok: true, result: { sum, count } };
   },
@@ -95,7 +95,7 @@ export function gated(gate: Gate, opts: { reduce?: boolean; rootWaits?: boolean 
     process,
     async reduce(ctx) {
       let ok = 0, failed = 0;
-      for await (const r of ctx.results) if (r.name === "CHILD") r.status === 4 ? ok++ : failed++;
+      for await (const r of ctx.results) if (r.name === "CHILD") r.status === "SUCCESS" ? ok++ : failed++;
       return { ok: true, result: { ok, failed } };
     },
   });

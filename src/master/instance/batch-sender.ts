@@ -6,6 +6,7 @@ import type { Clock } from "../../runtime/clock.ts";
 import type { StatusUpdate } from "../../store/task-store.ts";
 import type { DispatchQueue } from "./dispatch-queue.ts";
 import { failTasks } from "./fail-tasks.ts";
+import type { FailureLog } from "./failure-log.ts";
 import type { TaskNames } from "./task-names.ts";
 import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
@@ -19,6 +20,7 @@ export interface BatchSenderHost {
   readonly workers: WorkerTable;
   readonly queue: DispatchQueue;
   readonly writes: TaskWrites;
+  readonly failures: FailureLog;
   readonly transport: Transport;
   readonly clock: Clock;
   /** The master's address, named in every start batch. */
@@ -152,6 +154,6 @@ export class BatchSender {
     const h = this.#h;
     if (isRoot) return h.failInstance(reason);
     h.workers.invalidate(idx);
-    failTasks(h.core.table, h.slots, h.writes, handles, reason);
+    failTasks(h, handles, reason);
   }
 }

@@ -7,7 +7,7 @@ import { isMapReduce } from "../../processor/define.ts";
 import type { Processor } from "../../processor/types.ts";
 import type { Cycle } from "./cycle.ts";
 import type { OwnWorker, ReduceOutcome } from "./host.ts";
-import { REDUCE } from "./task-names.ts";
+import { REDUCE, ROOT } from "./task-names.ts";
 
 /** How ROOT ended (row 0): a failed ROOT's result is the instance's (B12). */
 export interface RootOutcome {
@@ -25,16 +25,30 @@ export function allFinal(core: Core, nameCount: number, reserved: number): boole
   return reserved === 0 && core.table.live === 0;
 }
 
+/** Sub-tasks (every task but ROOT and REDUCE) in all, and those that failed for good; and whether ROOT failed. */
+export function failureCounts(core: Core, nameCount: number): { subTasks: number; failed: number; rootFailed: boolean } {
+  const c = core.counters;
+  const root = c.name(ROOT);
+  return {
+    subTasks: sumOverNames(c, nameCount, N_TOTAL) - root.total,
+    failed: sumOverNames(c, nameCount, N_FAILED) - root.failed,
+    rootFailed: root.failed > 0,
+  };
+}
+
 /**
- * B12: the outcome the counters say: SUCCESS when every task succeeded (the
- * result is ROOT's), else FAILED with ROOT's result when ROOT failed, or the
- * count of failed tasks; FAILED too when the counts do not add up.
+ * B12, B24: the outcome the counters say: SUCCESS when ROOT succeeded and at
+ * most `allowed(subTasks)` sub-tasks failed for good (the result is ROOT's),
+ * else FAILED with ROOT's result when ROOT failed, or the count of failed
+ * tasks; FAILED too when the counts do not add up.
  */
-export function countedOutcome(core: Core, nameCount: number, root: RootOutcome | null): ReduceOutcome {
+export function countedOutcome(core: Core, nameCount: number, root: RootOutcome | null, allowed: (subTasks: number) => number = () => 0): ReduceOutcome {
   const c = core.counters;
   const total = sumOverNames(c, nameCount, N_TOTAL), success = sumOverNames(c, nameCount, N_SUCCESS), failed = sumOverNames(c, nameCount, N_FAILED);
   if (success + failed < total) return { status: "FAILED", result: `count is wrong: ${success} succeeded + ${failed} failed < ${total} tasks` };
-  if (failed > 0) return { status: "FAILED", result: root && root.status === FAILED ? root.result : `${failed} of ${total} tasks failed` };
+  if (root && root.status === FAILED) return { status: "FAILED", result: root.result };
+  const f = failureCounts(core, nameCount);
+  if (f.rootFailed || f.failed > allowed(f.subTasks)) return { status: "FAILED", result: `${failed} of ${total} tasks failed` };
   return { status: "SUCCESS", result: root?.result ?? null };
 }
 
@@ -68,6 +82,8 @@ export interface OutcomeInput {
   readonly processor: Processor;
   /** The job's runReduceIfFail; null defers to the processor's. */
   readonly runReduceIfFail: boolean | null;
+  /** Sub-tasks that may fail for good, of this many, while the instance succeeds (B24). */
+  readonly allowed: (subTasks: number) => number;
   readonly ownWorker: OwnWorker;
   readonly spec: InstanceSpec;
   readonly results: AsyncIterable<ResultRow>;
@@ -82,7 +98,7 @@ export interface OutcomeInput {
  */
 export async function decideOutcome(o: OutcomeInput): Promise<ReduceOutcome> {
   const { cycle, processor } = o;
-  let { status, result } = countedOutcome(cycle.core, cycle.names.list.length, cycle.root);
+  let { status, result } = countedOutcome(cycle.core, cycle.names.list.length, cycle.root, o.allowed);
   const signal = cycle.abort.signal;
   if (isMapReduce(processor)) {
     if (status === "SUCCESS" || (o.runReduceIfFail ?? processor.runReduceIfFail ?? false)) {
@@ -90,7 +106,9 @@ export async function decideOutcome(o: OutcomeInput): Promise<ReduceOutcome> {
         core: cycle.core, own: cycle.workers.ownIndex() ?? 0, spec: o.spec, results: o.results, signal,
         reduce: (...a) => o.ownWorker.reduce(...a),
       }, status);
-      if (outcome.status === "FAILED" || status === "SUCCESS") result = outcome.result;
+      // Reduce's result is the instance's — after failures too, with runReduceIfFail (a reduce that
+      // gathers the failures reports them); a failed reduce fails the instance (B16).
+      result = outcome.result;
       if (outcome.status === "FAILED") status = "FAILED";
     }
     return { status, result };
@@ -101,4 +119,9 @@ export async function decideOutcome(o: OutcomeInput): Promise<ReduceOutcome> {
     return { status: "FAILED", result: `postProcess failed: ${e instanceof Error ? e.message : String(e)}` };
   }
   return { status, result };
+}
+
+/** B25: whether a run that ended with `status` keeps its tasks (retainTasks "all", or "failed" and it failed). */
+export function retains(s: { readonly retainTasks: "failed" | "all" | "none" }, status: "SUCCESS" | "FAILED"): boolean {
+  return s.retainTasks === "all" || (s.retainTasks === "failed" && status === "FAILED");
 }

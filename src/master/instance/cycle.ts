@@ -1,6 +1,7 @@
 import { MAX_TABLE_CAPACITY, ROUTE_ROUND_ROBIN, ROUTE_WORKER_LOAD } from "../../../core-as/shared/constants.ts";
 import { createCore, type Core } from "../../core/index.ts";
 import type { InstanceSpec, JsonValue } from "../../protocol/messages.ts";
+import type { Clock } from "../../runtime/clock.ts";
 import type { Fence, Progress } from "../../store/task-store.ts";
 import { settingsRate, type ResolvedSettings } from "../settings.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
@@ -14,7 +15,12 @@ import { cycleProgress } from "./progress.ts";
 import { PullDispatch } from "./pull-dispatch.ts";
 import { PushDispatch } from "./push-dispatch.ts";
 import { StatusReports } from "./status-reports.ts";
-import { MAX_NAMES, TaskNames } from "./task-names.ts";
+import { FailureLog } from "./failure-log.ts";
+import { failTasks } from "./fail-tasks.ts";
+import { RunDeadlines } from "./run-deadlines.ts";
+import { MAX_NAMES, ROOT, TaskNames } from "./task-names.ts";
+import { TaskRetries } from "./task-retries.ts";
+import { timedOutMessage } from "../../runtime/duration-text.ts";
 import { TaskSlots } from "./task-slots.ts";
 import { TaskWrites } from "./task-writes.ts";
 import { WorkerLiveness } from "./worker-liveness.ts";
@@ -54,6 +60,7 @@ export interface CycleOwner {
  */
 export class Cycle {
   readonly startedAt: number;
+  readonly clock: Clock;
   readonly core: Core;
   readonly slots: TaskSlots;
   readonly names = new TaskNames();
@@ -69,6 +76,10 @@ export class Cycle {
   readonly pull: PullDispatch;
   readonly reports: StatusReports;
   readonly liveness: WorkerLiveness;
+  readonly retries: TaskRetries;
+  readonly deadlines: RunDeadlines;
+  /** The tasks of this run that failed for good, as the instance record lists them (B25). */
+  readonly failures = new FailureLog();
   readonly workerWait: WorkerWait;
   /** How ROOT ended, once it has. */
   root: RootOutcome | null = null;
@@ -79,6 +90,7 @@ export class Cycle {
   constructor(o: CycleOwner) {
     this.#o = o;
     const s = o.settings, host = o.host;
+    this.clock = host.clock;
     this.startedAt = host.clock.now();
     this.core = createCore({
       queueCapacity: s.queueSize,
@@ -95,7 +107,7 @@ export class Cycle {
     const active = () => o.isCurrent(this) && o.running();
     const env = {
       core: this.core, slots: this.slots, names: this.names, workers: this.workers, queue: this.queue, writes: this.writes,
-      timers: this.timers, clock: host.clock, transport: host.transport, address: host.address,
+      failures: this.failures, timers: this.timers, clock: host.clock, transport: host.transport, address: host.address,
       requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId,
       spec: () => o.spec(), failInstance: (reason: string) => o.failInstance(reason),
       pump: () => this.pump(), waitForToken: () => this.#waitForToken(),
@@ -104,11 +116,14 @@ export class Cycle {
     this.sender = new BatchSender({ ...env, isCurrent: () => o.isCurrent(this), landed: () => { this.pump(); o.checkCompletion(); } });
     this.push = new PushDispatch({ ...env, sender: this.sender, workerWait: this.workerWait });
     this.pull = new PullDispatch({ ...env, sender: this.sender, workerWait: this.workerWait, running: active });
+    this.retries = new TaskRetries({ ...env, due: (h) => this.#due(h) });
+    this.deadlines = new RunDeadlines({ ...env, expired: (h) => this.#timedOut(h) });
     this.intake = new MapIntake({
       ...env, loadProbe: host.loadProbe, active, gone: () => !o.isCurrent(this) || o.closed(), dispatchRoot: (h) => this.dispatchRoot(h),
+      waitUntil: (h, at) => this.retries.wait(h, at),
     });
     this.reports = new StatusReports({
-      ...env, serialNum: () => o.serialNum(),
+      ...env, retries: this.retries, deadlines: this.deadlines, serialNum: () => o.serialNum(),
       rootEnded: (status, result) => { this.root = { status, result }; },
       applied: () => { this.pump(); o.checkCompletion(); },
     });
@@ -181,6 +196,33 @@ export class Cycle {
       this.#pumping = false;
     }
     this.intake.afterRound();
+  }
+
+  /** B21: a task's retry delay passed: ROOT goes to the master's own worker, others to the queue. */
+  #due(h: number): void {
+    if (this.core.table.nameOf(h) === ROOT) this.dispatchRoot(h);
+    else {
+      this.queue.requeue([h]);
+      this.pump();
+    }
+  }
+
+  /**
+   * B22: a run outlived taskTimeout + livenessTimeoutMs after its RUNNING
+   * report without its worker saying it ended: the worker is told to abort
+   * it, and it fails as timed out — retried when it has runs left (B21).
+   */
+  #timedOut(h: number): void {
+    const t = this.core.table, o = this.#o, host = o.host;
+    const w = this.workers.at(t.workerOf(h));
+    const taskId = this.slots.taskIdOf(h);
+    const error = { message: timedOutMessage(o.settings.taskTimeout!) };
+    host.transport.request(w.address, { type: "killTask", instanceId: o.instanceId, taskId, reason: error.message }, { timeoutMs: host.requestTimeoutMs })
+      .catch(() => undefined);
+    if (this.retries.canRetry(h)) this.retries.retry(h, error);
+    else failTasks(this, Uint32Array.of(h), error.message, error);
+    this.pump();
+    o.checkCompletion();
   }
 
   #waitForToken(): void {

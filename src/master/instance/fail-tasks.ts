@@ -1,17 +1,39 @@
 import { FAILED } from "../../../core-as/shared/constants.ts";
-import type { TaskTable } from "../../core/index.ts";
-import type { StatusUpdate } from "../../store/task-store.ts";
+import type { Core } from "../../core/index.ts";
+import type { Clock } from "../../runtime/clock.ts";
+import type { StatusUpdate, TaskError } from "../../store/task-store.ts";
+import type { FailureLog } from "./failure-log.ts";
+import type { TaskNames } from "./task-names.ts";
 import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
+import type { WorkerTable } from "./worker-table.ts";
 
-/** Fails live tasks, whatever their status, in the core's table and the store, with `reason` as their result. */
-export function failTasks(table: TaskTable, slots: TaskSlots, writes: TaskWrites, handles: Uint32Array, reason: string): void {
+/** What failing tasks touches. */
+export interface FailContext {
+  readonly core: Core;
+  readonly slots: TaskSlots;
+  readonly names: TaskNames;
+  readonly workers: WorkerTable;
+  readonly writes: TaskWrites;
+  readonly failures: FailureLog;
+  readonly clock: Clock;
+}
+
+/**
+ * Fails live tasks for good, whatever their status, in the core's table and
+ * the store, with `reason` as their result and error; each is listed on the
+ * instance (B25).
+ */
+export function failTasks(c: FailContext, handles: Uint32Array, reason: string, error: TaskError = { message: reason }): void {
+  const t = c.core.table, at = c.clock.now();
   const updates: StatusUpdate[] = [];
   for (const h of handles) {
-    if (table.status(h) === 0) continue;
-    updates.push({ seq: slots.seqOf(h), status: FAILED, attempt: table.attemptOf(h), worker: null, result: reason });
+    if (t.status(h) === 0) continue;
+    const idx = t.workerOf(h), worker = idx >= 0 ? c.workers.at(idx).key : null;
+    updates.push({ seq: c.slots.seqOf(h), status: FAILED, attempt: t.attemptOf(h), worker: null, result: reason, error, at });
+    c.failures.add({ taskId: c.slots.taskIdOf(h), name: c.names.nameOf(t.nameOf(h)), attempt: t.attemptOf(h), worker, message: error.message });
   }
-  table.fail(handles, handles.length);
-  for (const h of handles) slots.release(h);
-  writes.update(updates);
+  t.fail(handles, handles.length);
+  for (const h of handles) c.slots.release(h);
+  c.writes.update(updates);
 }

@@ -12,7 +12,9 @@ import type { Fence, InstanceRecord } from "../../store/task-store.ts";
 import type { Processor } from "../../processor/types.ts";
 import type { ResolvedSettings } from "../settings.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
-import { decideOutcome } from "./completion.ts";
+import { decideOutcome, failureCounts, retains } from "./completion.ts";
+import { allowedFailures } from "../settings.ts";
+import { timedOutMessage } from "../../runtime/duration-text.ts";
 import { Cycle } from "./cycle.ts";
 import type { InstanceHost } from "./host.ts";
 import { failEverything, killTask } from "./kill.ts";
@@ -46,6 +48,8 @@ export class MapTaskMaster {
   /** Why the instance was killed or failed to start: no further cycle runs. */
   #killed: string | null = null;
   #cycleTimer: TimerId | undefined;
+  /** When the current cycle started: its timeout counts from it (B23); stored, so a restart keeps it. */
+  #startedAt: number;
 
   constructor(host: InstanceHost, record: InstanceRecord, settings: ResolvedSettings, processor: Processor, fence: Fence) {
     this.#host = host;
@@ -56,6 +60,7 @@ export class MapTaskMaster {
     this.settings = settings;
     this.fence = fence;
     this.#serialNum = record.serialNum;
+    this.#startedAt = record.startedAt ?? record.createdAt;
   }
 
   /** RUNNING until the last cycle ends. */
@@ -87,6 +92,7 @@ export class MapTaskMaster {
   /** Starts a cycle of a new instance (or the next cycle of a recurring one): store and run ROOT (B1). */
   async start(): Promise<void> {
     const cycle = this.#newCycle();
+    this.#startedAt = cycle.startedAt;
     const root = { seq: 0, taskId: "r", parentId: null, name: "ROOT", body: this.#params, queued: true };
     cycle.intake.nextSeq = 1;
     try {
@@ -102,6 +108,7 @@ export class MapTaskMaster {
     // Running before ROOT goes (it maps at once), and ROOT on its way before pull workers are told to
     // pull: the master's own worker then gives ROOT its slot first.
     this.#setMode("running");
+    this.#armTimeout(cycle);
     cycle.dispatchRoot(h[0]!);
     if (this.#isRunning()) cycle.begin();
   }
@@ -153,7 +160,19 @@ export class MapTaskMaster {
 
   #begin(cycle: Cycle): void {
     this.#setMode("running");
+    this.#armTimeout(cycle);
     cycle.begin();
+  }
+
+  /** B23: the instance (this cycle of a recurring one) is killed `timeout` after it started — a restart does not reset it. */
+  #armTimeout(cycle: Cycle): void {
+    const limit = this.settings.timeout;
+    if (limit === null) return;
+    const left = Math.max(0, this.#startedAt + limit - this.#host.clock.now());
+    cycle.timers.once("instance-timeout", left, () => {
+      this.#killed ??= timedOutMessage(limit);
+      void this.#abort(timedOutMessage(limit));
+    });
   }
 
   #failStart(e: unknown): void {
@@ -190,6 +209,7 @@ export class MapTaskMaster {
     return {
       instanceId: this.instanceId, serialNum: this.#serialNum, processor: this.processorName, params: this.#params,
       consumerSize: this.settings.consumerSize, fence: this.fence.token,
+      ...(this.settings.taskTimeout === null ? {} : { taskTimeout: this.settings.taskTimeout }),
     };
   }
 
@@ -240,9 +260,28 @@ export class MapTaskMaster {
 
   /** B12: when every task is final and nothing is in flight, decide and finish. */
   #checkCompletion(): void {
-    if (this.#mode !== "running" || !this.#cycle.allFinal()) return;
+    if (this.#mode !== "running") return;
+    if (this.settings.failFast && this.#hopeless()) {
+      const f = failureCounts(this.#cycle.core, this.#cycle.names.list.length);
+      void this.#abort(`${f.failed} of ${f.subTasks} sub-tasks failed${f.rootFailed ? " and ROOT failed" : ""}: more than maxFailedTasks (${this.settings.maxFailedTasks}) allows, failFast`);
+      return;
+    }
+    if (!this.#cycle.allFinal()) return;
     this.#setMode("finishing");
     void this.#complete(this.#cycle);
+  }
+
+  /**
+   * B24: the instance can no longer succeed — ROOT failed, or more sub-tasks
+   * failed than maxFailedTasks allows. A percentage is checked only once
+   * every task has ended: until then a running task may still map, and the
+   * total the percentage applies to may grow.
+   */
+  #hopeless(): boolean {
+    const c = this.#cycle, f = failureCounts(c.core, c.names.list.length);
+    if (f.rootFailed) return true;
+    const m = this.settings.maxFailedTasks;
+    return typeof m === "number" ? f.failed > m : c.allFinal() && f.failed > allowedFailures(this.settings, f.subTasks);
   }
 
   async #complete(cycle: Cycle): Promise<void> {
@@ -254,6 +293,7 @@ export class MapTaskMaster {
     if (cycle.writes.failure !== null) return this.#finalize("FAILED", `persistence failed: ${message(cycle.writes.failure)}`, true);
     const decided = await decideOutcome({
       cycle, processor: this.#processor, runReduceIfFail: this.settings.runReduceIfFail, ownWorker: this.#host.ownWorker,
+      allowed: (subTasks) => allowedFailures(this.settings, subTasks),
       spec: this.#spec(), results: this.#host.store.results(this.instanceId),
     });
     if (this.#isClosed()) return;
@@ -278,9 +318,15 @@ export class MapTaskMaster {
         result = this.#result = `persistence failed: ${message(cycle.writes.failure)}`;
         if (!again) this.#status = status;
       }
-      await store.updateInstance(this.fence, again ? { result, progress } : { status, result, progress, finishedAt: this.#host.clock.now() });
+      const now = this.#host.clock.now();
+      // B25: the last run's tasks stay for inspection and a retry when retainTasks says so.
+      const keep = clean && !again && retains(s, status);
+      const failures = { failedCount: failureCounts(cycle.core, cycle.names.list.length).failed, errors: [...cycle.failures.first] };
+      await store.updateInstance(this.fence, again
+        ? { result, progress, ...failures }
+        : { status, result, progress, finishedAt: now, ...failures, retainUntil: keep ? now + s.retainFor : null });
       for (const w of cycle.workers.all()) cycle.liveness.destroyPoolOn(w);
-      if (clean) await store.clearTasks(this.fence);
+      if (clean && !keep) await store.clearTasks(this.fence);
     } catch (e) {
       if (e instanceof FencedError) return this.#depose(e);
       this.#status = "FAILED";
@@ -305,7 +351,7 @@ export class MapTaskMaster {
     if (this.#mode === "between-cycles") this.#setMode("starting");
     this.#serialNum++;
     try {
-      await this.#host.store.updateInstance(this.fence, { serialNum: this.#serialNum });
+      await this.#host.store.updateInstance(this.fence, { serialNum: this.#serialNum, startedAt: this.#host.clock.now() });
     } catch (e) {
       if (e instanceof FencedError) return this.#depose(e);
     }

@@ -42,7 +42,7 @@ export async function killTask(cycle: Cycle, env: KillEnv, taskId: string, reaso
   for (const h of t.scan(-1)) {
     if (cycle.slots.taskIdOf(h) !== taskId) continue;
     if (t.status(h) === INIT) {
-      failTasks(t, cycle.slots, cycle.writes, Uint32Array.of(h), `killed: ${reason}`);
+      failTasks(cycle, Uint32Array.of(h), `killed: ${reason}`);
     } else {
       const w = cycle.workers.at(t.workerOf(h));
       await env.transport.request(w.address, { type: "killTask", instanceId: env.instanceId, taskId, reason }, { timeoutMs: env.requestTimeoutMs })

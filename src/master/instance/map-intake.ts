@@ -43,6 +43,8 @@ export interface MapIntakeHost {
   pump(): void;
   /** Hands ROOT to the master's own worker. */
   dispatchRoot(handle: number): void;
+  /** Holds a task claimed back from the store until its not-before time (a retry waiting, B21). */
+  waitUntil(handle: number, at: number): void;
 }
 
 const utf8 = new TextEncoder();
@@ -250,8 +252,9 @@ export class MapIntake {
     const k = h.core.table.admit(names, attempts, rows.length, handles);
     for (let i = 0; i < k; i++) {
       const row = rows[i]!;
-      h.slots.set(handles[i]!, row.seq, row.taskId, row.body);
-      if (names[i] === ROOT) h.dispatchRoot(handles[i]!);
+      h.slots.set(handles[i]!, row.seq, row.taskId, row.body, row.failures ?? 0);
+      if (row.notBefore != null) h.waitUntil(handles[i]!, row.notBefore);
+      else if (names[i] === ROOT) h.dispatchRoot(handles[i]!);
       else h.core.queue.pushBatch(handles.subarray(i, i + 1));
     }
     h.pump();

@@ -1,8 +1,13 @@
 import { FAILED, RUNNING, SUCCESS, T_OK } from "../../../core-as/shared/constants.ts";
 import type { Core } from "../../core/index.ts";
 import type { JsonValue, TaskReport } from "../../protocol/messages.ts";
+import type { Clock } from "../../runtime/clock.ts";
 import type { StatusUpdate, TaskStatusCode } from "../../store/task-store.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
+import { errorOf, type FailureLog } from "./failure-log.ts";
+import type { RunDeadlines } from "./run-deadlines.ts";
+import type { TaskNames } from "./task-names.ts";
+import type { TaskRetries } from "./task-retries.ts";
 import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
 import type { WorkerTable } from "./worker-table.ts";
@@ -11,8 +16,13 @@ import type { WorkerTable } from "./worker-table.ts";
 export interface StatusReportsHost {
   readonly core: Core;
   readonly slots: TaskSlots;
+  readonly names: TaskNames;
   readonly workers: WorkerTable;
   readonly writes: TaskWrites;
+  readonly clock: Clock;
+  readonly retries: TaskRetries;
+  readonly deadlines: RunDeadlines;
+  readonly failures: FailureLog;
   /** The cycle reports must name. */
   serialNum(): number;
   /** ROOT (row 0) ended: its status and result decide a Map job's outcome (B12). */
@@ -29,8 +39,10 @@ function statusCode(s: TaskReport["status"]): number {
 /**
  * Status reports (B11): each is checked in the core against the task's
  * current attempt, worker and status; what applies moves the counters and
- * final statuses are written with their results. RUNNING lives in the
- * counters only: the store keeps PULLED (a restart treats both alike).
+ * final statuses are written with their results and errors. RUNNING lives in
+ * the counters only: the store keeps PULLED (a restart treats both alike).
+ * A failed run of a task with runs left is retried instead (B21), and a
+ * RUNNING report starts the run's deadline (B22).
  */
 export class StatusReports {
   readonly #h: StatusReportsHost;
@@ -45,11 +57,16 @@ export class StatusReports {
     const idx = h.workers.indexOf(w.key);
     if (idx === undefined) return [0, reports.length];
     h.workers.updateLoad(idx, w);
-    const [list, duplicates] = this.#onePerTask(reports);
+    const [all, duplicates] = this.#onePerTask(reports);
+    const list = this.#retryFailedRuns(all, idx);
+    const retried = all.length - list.length;
     let refused = duplicates;
     const n = list.length;
-    if (n === 0) return [0, refused];
-    const handles = new Uint32Array(n), attempts = new Int32Array(n), statuses = new Int32Array(n);
+    if (n === 0) {
+      if (retried > 0) h.applied();
+      return [retried, refused];
+    }
+    const handles = new Uint32Array(n), attempts = new Int32Array(n), statuses = new Int32Array(n), names = new Int32Array(n);
     const seqs = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const r = list[i]!;
@@ -58,6 +75,7 @@ export class StatusReports {
       attempts[i] = r.attempt;
       statuses[i] = statusCode(r.status);
       seqs[i] = h.slots.seqOf(r.handle);
+      names[i] = h.core.table.nameOf(r.handle);
     }
     const codes = new Int32Array(n);
     const applied = h.core.table.report(handles, attempts, new Int32Array(n).fill(idx), statuses, n, codes);
@@ -67,14 +85,44 @@ export class StatusReports {
       if (codes[i] !== T_OK) { refused++; continue; }
       const r = list[i]!;
       if (r.traceId) h.workers.setTrace(idx, r.traceId);
-      if (statuses[i] === RUNNING) continue;
-      updates.push({ seq: seqs[i]!, status: statuses[i] as TaskStatusCode, attempt: r.attempt, worker: w.key, result: r.result ?? null });
+      if (statuses[i] === RUNNING) {
+        h.deadlines.started(handles[i]!);
+        continue;
+      }
+      const u: StatusUpdate = { seq: seqs[i]!, status: statuses[i] as TaskStatusCode, attempt: r.attempt, worker: w.key, result: r.result ?? null };
+      if (statuses[i] === FAILED) this.#failedForGood(u, r, w.key, names[i]!);
+      updates.push(u);
       h.slots.release(handles[i]!);
       if (seqs[i] === 0) h.rootEnded(statuses[i]!, r.result ?? null);
     }
     h.writes.update(updates);
-    if (applied > 0) h.applied();
-    return [applied, refused];
+    if (applied + retried > 0) h.applied();
+    return [applied + retried, refused];
+  }
+
+  /** B21: failed runs of tasks with runs left go back to wait for their retry; returns the other reports. */
+  #retryFailedRuns(list: TaskReport[], idx: number): TaskReport[] {
+    const retries = this.#h.retries;
+    let rest: TaskReport[] | null = null;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
+      const retry = r.status === "FAILED" && retries.isRun(r.handle, r.taskId, r.attempt, idx) && retries.canRetry(r.handle);
+      if (retry) {
+        rest ??= list.slice(0, i);
+        retries.retry(r.handle, errorOf(r.error, r.result));
+      } else rest?.push(r);
+    }
+    return rest ?? list;
+  }
+
+  /** A run failed with no run left: its error is stored with it and listed on the instance (B25). */
+  #failedForGood(u: StatusUpdate, r: TaskReport, worker: string, nameIdx: number): void {
+    const h = this.#h;
+    const error = errorOf(r.error, r.result);
+    u.error = error;
+    u.failures = h.slots.failuresOf(r.handle) + 1;
+    u.at = h.clock.now();
+    h.failures.add({ taskId: r.taskId, name: h.names.nameOf(nameIdx), attempt: r.attempt, worker, message: error.message });
   }
 
   /** One report per task of the current cycle, a final one winning over RUNNING; returns them and how many were dropped. */

@@ -63,7 +63,7 @@ export function simJob(msPerTask: () => number) {
     async reduce(ctx) {
       let sum = 0, count = 0;
       for await (const r of ctx.results) {
-        if (r.name === LEAF && r.status === 4) { sum += r.result as number; count++; }
+        if (r.name === LEAF && r.status === "SUCCESS") { sum += r.result as number; count++; }
       }
       return { ok: true, result: { sum, count } };
     },
