@@ -2,7 +2,7 @@
 import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { Gate } from "./processors.ts";
-import { defineMapReduce, type TaskResult } from "../../src/index.ts";
+import { defineMapReduce } from "../../src/index.ts";
 
 /** ROOT maps `n` tasks T; T i fails (throws) when i < failing; the rest wait on `gate` when given. Reduce lists the failures. */
 function job(n: number, failing: number, gate: Gate | null = null) {
@@ -18,12 +18,12 @@ function job(n: number, failing: number, gate: Gate | null = null) {
       return { ok: true, result: i };
     },
     async reduce(ctx) {
-      const failed: Array<Pick<TaskResult, "taskId" | "status"> & { message: string | undefined }> = [];
+      const failed: Array<{ taskId: string; status: string; message: string | null }> = [];
       let ok = 0;
       for await (const r of ctx.results) {
         if (r.name !== "T") continue;
         if (r.status === "SUCCESS") ok++;
-        else failed.push({ taskId: r.taskId, status: r.status, message: r.error?.message });
+        else failed.push({ taskId: r.taskId, status: r.status, message: r.error?.message ?? null });
       }
       return { ok: true, result: { ok, failed } };
     },
