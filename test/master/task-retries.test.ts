@@ -56,7 +56,9 @@ describe("B21 task retries", () => {
   it("B21: fixed backoff waits taskRetryDelay exactly; a task failing every run ends FAILED after taskMaxAttempts runs, its error kept", async () => {
     const runs = new Map<number, number[]>();
     const store = new MemoryStore();
-    const c = new Cluster({ processors: { job: flakyJob({ n: 4, flaky: 1, fails: 99, runs, now: () => c.clock.now() }) }, store });
+    const clock = { now: (): number => 0 };
+    const c: Cluster = new Cluster({ processors: { job: flakyJob({ n: 4, flaky: 1, fails: 99, runs, now: () => clock.now() }) }, store });
+    clock.now = () => c.clock.now();
     await c.start();
     const id = await c.master.submit({ processor: "job", settings: { taskMaxAttempts: 4, taskRetryDelay: "500ms", taskRetryBackoff: "fixed" } });
     const v = await c.finish(id);
