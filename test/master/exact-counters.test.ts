@@ -47,6 +47,10 @@ interface Settings {
   dispatchers: number;
   queueSize: number;
   globalConsumerSize: number;
+  taskMaxAttempts: number;
+  taskRetryDelay: number;
+  taskRetryBackoff: "fixed" | "exponential";
+  taskTimeout: number | null;
 }
 
 interface Case { tree: Node; settings: Settings; steps: Step[] }
@@ -125,6 +129,11 @@ const settingsArb: fc.Arbitrary<Settings> = fc.record({
   dispatchers: fc.integer({ min: 1, max: 3 }),
   queueSize: fc.constantFrom(3, 8, 1000),
   globalConsumerSize: fc.constantFrom(2, 1000),
+  // B21, B22: failed runs retried after a delay, and runs that outlive a timeout failed.
+  taskMaxAttempts: fc.constantFrom(1, 1, 2, 3),
+  taskRetryDelay: fc.constantFrom(50, 700),
+  taskRetryBackoff: fc.constantFrom("fixed" as const, "exponential" as const),
+  taskTimeout: fc.constantFrom(null, null, 2500),
 });
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
@@ -468,7 +477,8 @@ async function runCase(k: Case): Promise<void> {
     const tree = treeIds(k.tree);
     for (const [taskId, name] of seen.mapped) expect(stored.get(taskId), `mapped ${taskId} stored`).toBe(name);
     for (const [taskId, name] of stored) expect(tree.get(taskId), `stored ${taskId} is in the tree`).toBe(name);
-    const clean = k.settings.failover && !killRequested && !tasksKilled && !forged;
+    // A run cut short by taskTimeout is a kill of that run: the children it had still to map are not stored.
+    const clean = k.settings.failover && !killRequested && !tasksKilled && !forged && k.settings.taskTimeout === null;
     if (clean) expect([...tree.keys()].filter((t) => !stored.has(t)), `clean run (${rec.status} ${JSON.stringify(rec.result)}): every child of the tree stored`).toEqual([]);
 
     // The store's final rows: every stored task once, final, and the counters rebuilt from them are the counters.
@@ -573,13 +583,15 @@ describe("X1 store and counters agree", () => {
 
 describe("X1 exact counters", () => {
   afterAll(() => { if (process.env.X1_STATS) console.log("X1 STATS", JSON.stringify(stats, null, 1)); });
-  // X1_RUNS, X1_SEED and X1_PATH (as fast-check prints them) replay a failure; X1_STATS=1 prints what the runs went through.
-  it("X1: through random maps, dispatches, late, duplicated and forged reports, worker deaths, revivals and kills, the counters add up at every step and every task is final exactly once", async () => {
+  // X1_RUNS, X1_SEED and X1_PATH (as fast-check prints them) replay a failure; X1_TIMEOUT=ms fails a run that takes longer
+  // (to find one that hangs); X1_STATS=1 prints what the runs went through.
+  it("X1: through random maps, dispatches, late, duplicated and forged reports, worker deaths, revivals, kills, retries (B21) and timeouts (B22), the counters add up at every step and every task is final exactly once", async () => {
     const env = process.env;
     await fc.assert(fc.asyncProperty(caseArb, runCase), {
       numRuns: Number(env.X1_RUNS ?? 150),
       ...(env.X1_SEED === undefined ? {} : { seed: Number(env.X1_SEED) }),
       ...(env.X1_PATH === undefined ? {} : { path: env.X1_PATH }),
+      ...(env.X1_TIMEOUT === undefined ? {} : { timeout: Number(env.X1_TIMEOUT) }),
     });
   });
 });
