@@ -4,14 +4,14 @@ import { stateOf } from "../../src/store/kv-rows.ts";
 import { claimed, isClaimable } from "../../src/store/row-rules.ts";
 import type { Fence, TaskRow } from "../../src/store/task-store.ts";
 import { lastPart, prefixRange, req } from "./idb-requests.ts";
-import { Counts, K, MAX_COUNT, own, type Row, taskRow, writeRow } from "./idb-rows.ts";
+import { Counts, K, MAX_COUNT, own, type Row, taskRows, writeRow } from "./idb-rows.ts";
 
 /** claimInit. */
 export async function claimInit(os: IDBObjectStore, fence: Fence, limit: number): Promise<TaskRow[]> {
   await own(os, fence);
   expectInt("limit", limit, 0);
   const id = fence.instanceId;
-  const out: TaskRow[] = [];
+  const out: [number, Row][] = [];
   const counts = new Counts(id);
   while (out.length < limit) {
     // A count of 0 means "all" to IndexedDB: `want` is at least 1 here.
@@ -28,10 +28,10 @@ export async function claimInit(os: IDBObjectStore, fence: Fence, limit: number)
         continue;
       }
       writeRow(os, id, seqs[i]!, row!, claimed(state), counts);
-      out.push(taskRow(seqs[i]!, row!));
+      out.push([seqs[i]!, row!]);
     }
     if (keys.length < want) break;
   }
   await counts.write(os);
-  return out;
+  return taskRows(os, id, out);
 }

@@ -96,10 +96,39 @@ export async function updateInstance(os: IDBObjectStore, fence: Fence, patch: In
   const p = checkPatch(patch);
   const id = fence.instanceId;
   const old = await req(os.get(K.inst(id))) as InstValue;
-  const next = patchedInstance(old, p, p.result ?? old.result, p.progress ?? old.progress);
+  const next = patchedInstance(old, p, p.result ?? old.result, p.progress ?? old.progress, p.errors ?? old.errors);
   os.put(next, K.inst(id));
   if (next.status !== old.status) {
     os.delete(K.status(old.status, old.createdAt, old.order));
     os.put(id, K.status(next.status, old.createdAt, old.order));
   }
+  const wasRetained = old.retainUntil ?? null;
+  if (next.retainUntil !== wasRetained) {
+    if (wasRetained !== null) os.delete(K.retain(wasRetained, old.order));
+    if (next.retainUntil != null) os.put(id, K.retain(next.retainUntil, old.order));
+  }
+}
+
+/**
+ * sweepRetained, in one transaction: walks the retainUntil index up to
+ * `now`, oldest first, and clears the task space of each instance that is
+ * not RUNNING, its retainUntil set to null and its entry deleted. Another
+ * store's sweep is a later transaction: it finds the entries gone.
+ */
+export async function sweepRetained(os: IDBObjectStore, now: number, limit: number): Promise<number> {
+  const range = IDBKeyRange.bound(K.allRetain(), [...K.allRetain(), now, []]);
+  const [keys, ids] = await Promise.all([req(os.getAllKeys(range)), req(os.getAll(range)) as Promise<string[]>]);
+  const got = await entries(os, ids);
+  let swept = 0;
+  for (let i = 0; i < ids.length && swept < limit; i++) {
+    const [, v] = got[i]!;
+    // A RUNNING instance keeps its entry: it is never swept.
+    if (v === undefined || v.status === "RUNNING" || v.retainUntil == null || v.retainUntil > now) continue;
+    const id = ids[i]!;
+    for (const prefix of K.space(id)) os.delete(prefixRange(prefix));
+    os.put({ ...v, retainUntil: null } satisfies InstValue, K.inst(id));
+    os.delete(keys[i]!);
+    swept++;
+  }
+  return swept;
 }

@@ -1,12 +1,13 @@
 /**
  * IdbStore's failover writes, by the rules of src/store/row-rules.ts:
- * resetWorkerTasks (a dead worker's tasks), failUnfinished (kill) and
- * resetForResume (a restarted or new owner).
+ * resetWorkerTasks (a dead worker's tasks), failUnfinished (kill),
+ * resetForResume (a restarted or new owner) and retryFailed (a finished
+ * instance run again).
  */
 import type { JsonValue } from "../../src/protocol/messages.ts";
 import { checkReset, encodeJson, expectBoolean, expectString } from "../../src/store/input.ts";
 import { stateOf } from "../../src/store/kv-rows.ts";
-import { killed, resumed, workerReset } from "../../src/store/row-rules.ts";
+import { killed, resumed, retried, workerReset } from "../../src/store/row-rules.ts";
 import type { Fence } from "../../src/store/task-store.ts";
 import { lastPart, prefixRange, req } from "./idb-requests.ts";
 import { K, own, rewrite, scan } from "./idb-rows.ts";
@@ -36,4 +37,10 @@ export async function resetForResume(os: IDBObjectStore, fence: Fence, failover:
   expectBoolean("failover", failover);
   const text = encodeJson("result", result);
   await scan(os, fence.instanceId, (row) => resumed(stateOf(row), failover, text));
+}
+
+/** retryFailed. */
+export async function retryFailed(os: IDBObjectStore, fence: Fence): Promise<number> {
+  await own(os, fence);
+  return scan(os, fence.instanceId, (row) => retried(stateOf(row)));
 }

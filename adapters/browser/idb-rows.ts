@@ -7,7 +7,7 @@
 import { FencedError, UnknownInstanceError } from "../../src/store/errors.ts";
 import { KvKeyScheme } from "../../src/store/kv-keys.ts";
 import {
-  countId, decodeInstance, decodeTask, entryMoves, type StoredFence, type StoredInstance, type StoredRow, stateOf, withState,
+  countId, decodeInstance, decodeTask, entryMoves, needsCreatedAt, type StoredFence, type StoredInstance, type StoredRow, stateOf, withState,
 } from "../../src/store/kv-rows.ts";
 import type { RowChange } from "../../src/store/row-rules.ts";
 import type { Fence, InstanceRecord, TaskRow } from "../../src/store/task-store.ts";
@@ -41,9 +41,17 @@ export function record(id: string, f: FenceValue, v: InstValue): InstanceRecord 
   return decodeInstance(id, f, f.until ?? null, v, v);
 }
 
-/** The task as IdbStore hands it out. */
-export function taskRow(seq: number, row: Row): TaskRow {
-  return decodeTask(seq, row, row.b, row.r);
+/** The task as IdbStore hands it out; `createdAt` (the instance's) stands in for a missing updatedAt. */
+export function taskRow(seq: number, row: Row, createdAt: number): TaskRow {
+  return decodeTask(seq, row, row.b, row.r, createdAt);
+}
+
+/** The tasks as IdbStore hands them out; the instance record is read only when a row was written before updatedAt was kept. */
+export async function taskRows(os: IDBObjectStore, id: string, rows: readonly (readonly [number, Row])[]): Promise<TaskRow[]> {
+  const createdAt = needsCreatedAt(rows.map(([, row]) => row))
+    ? (await req(os.get(K.inst(id))) as InstValue | undefined)?.createdAt ?? 0
+    : 0;
+  return rows.map(([seq, row]) => taskRow(seq, row, createdAt));
 }
 
 /** The fence entry of `instanceId`, if any. */

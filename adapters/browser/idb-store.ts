@@ -11,10 +11,11 @@
  * refused call lands. Calls on one IdbStore also run one after another
  * (a JS-level queue), in the order they were made. This file opens, queues
  * and closes; each method's transaction is in the file named after it:
- * idb-instances.ts (records and leases), idb-insert.ts, idb-updates.ts
- * (updateStatuses, setStatus), idb-resets.ts (resetWorkerTasks,
- * failUnfinished, resetForResume), idb-claim.ts, idb-reads.ts (counts,
- * maxSeq, getTask, results), idb-clear.ts.
+ * idb-instances.ts (records, leases and sweepRetained), idb-insert.ts,
+ * idb-updates.ts (updateStatuses, setStatus), idb-resets.ts
+ * (resetWorkerTasks, failUnfinished, resetForResume, retryFailed),
+ * idb-claim.ts, idb-reads.ts (counts, maxSeq, getTask, listTasks, results),
+ * idb-clear.ts.
  *
  * Web-standard only: runs in a browser page or worker (and under Node with
  * fake-indexeddb in tests).
@@ -24,20 +25,20 @@ import { expectInt } from "../../src/errors/validate.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../src/protocol/messages.ts";
 import {
-  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, expectString, requireLease,
+  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkSweep, checkTaskQuery, expectString, requireLease,
 } from "../../src/store/input.ts";
 import type {
   Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../src/store/task-store.ts";
 import { claimInit } from "./idb-claim.ts";
 import { clearTasks } from "./idb-clear.ts";
 import { insertTasks } from "./idb-insert.ts";
 import {
-  acquireInstance, createInstance, expiredInstances, listInstances, readInstance, renewLeases, updateInstance,
+  acquireInstance, createInstance, expiredInstances, listInstances, readInstance, renewLeases, sweepRetained, updateInstance,
 } from "./idb-instances.ts";
-import { countByStatus, getTask, maxSeq, resultsPage } from "./idb-reads.ts";
-import { failUnfinished, resetForResume, resetWorkerTasks } from "./idb-resets.ts";
+import { countByStatus, getTask, listTasks, maxSeq, resultsPage } from "./idb-reads.ts";
+import { failUnfinished, resetForResume, resetWorkerTasks, retryFailed } from "./idb-resets.ts";
 import { req } from "./idb-requests.ts";
 import { MAX_COUNT } from "./idb-rows.ts";
 import { setStatus, updateStatuses } from "./idb-updates.ts";
@@ -123,8 +124,8 @@ export class IdbStore implements TaskStore {
     return this.#tx("readwrite", (os) => updateStatuses(os, fence, updates));
   }
 
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
-    return this.#tx("readwrite", (os) => setStatus(os, fence, seqs, status, worker));
+  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
+    return this.#tx("readwrite", (os) => setStatus(os, fence, seqs, status, worker, at));
   }
 
   async resetWorkerTasks(
@@ -139,6 +140,10 @@ export class IdbStore implements TaskStore {
 
   async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
     return this.#tx("readwrite", (os) => resetForResume(os, fence, failover, result));
+  }
+
+  async retryFailed(fence: Fence): Promise<number> {
+    return this.#tx("readwrite", (os) => retryFailed(os, fence));
   }
 
   async claimInit(fence: Fence, limit: number): Promise<TaskRow[]> {
@@ -160,6 +165,12 @@ export class IdbStore implements TaskStore {
     return this.#tx("readonly", (os) => getTask(os, instanceId, taskId));
   }
 
+  async listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]> {
+    const query = checkTaskQuery(q);
+    if (typeof instanceId !== "string") return [];
+    return this.#tx("readonly", (os) => listTasks(os, instanceId, query));
+  }
+
   /** @param pageSize rows read at a time (one transaction each). @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
@@ -168,6 +179,11 @@ export class IdbStore implements TaskStore {
 
   async clearTasks(fence: Fence): Promise<void> {
     return this.#tx("readwrite", (os) => clearTasks(os, fence));
+  }
+
+  async sweepRetained(now: number, limit?: number): Promise<number> {
+    const q = checkSweep(now, limit);
+    return this.#tx("readwrite", (os) => sweepRetained(os, q.now, q.limit));
   }
 
   /** Waits for queued calls, then closes the connection; later calls reject. */

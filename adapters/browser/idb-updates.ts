@@ -1,5 +1,5 @@
 /** IdbStore's status writes: updateStatuses and setStatus (the dispatch mark). */
-import { checkedUpdate, type CheckedUpdate, checkSeqs, checkStatus, checkWorker } from "../../src/store/input.ts";
+import { checkAt, checkedUpdate, type CheckedUpdate, checkSeqs, checkStatus, checkWorker } from "../../src/store/input.ts";
 import { stateOf } from "../../src/store/kv-rows.ts";
 import { lastUpdateOfEachSeq, marked, updated } from "../../src/store/row-rules.ts";
 import type { Fence, StatusUpdate, TaskStatusCode } from "../../src/store/task-store.ts";
@@ -16,11 +16,12 @@ export async function updateStatuses(os: IDBObjectStore, fence: Fence, updates: 
 
 /** setStatus. */
 export async function setStatus(
-  os: IDBObjectStore, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null,
+  os: IDBObjectStore, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at: number | undefined,
 ): Promise<void> {
   await own(os, fence);
   checkStatus("status", status);
   checkWorker("worker", worker);
   checkSeqs(seqs);
-  await rewrite(os, fence.instanceId, seqs, (row) => marked(stateOf(row), status, worker));
+  const when = checkAt(at);
+  await rewrite(os, fence.instanceId, seqs, (row) => marked(stateOf(row), status, worker, when));
 }

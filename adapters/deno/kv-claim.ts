@@ -9,7 +9,7 @@ import { stateOf } from "../../src/store/kv-rows.ts";
 import { claimed, isClaimable } from "../../src/store/row-rules.ts";
 import type { Fence, TaskRow } from "../../src/store/task-store.ts";
 import { commitUnits, type Unit } from "./kv-atomic.ts";
-import { readRows, type Row, rowUnit, taskRow } from "./kv-row-writes.ts";
+import { readRows, type Row, rowUnit, taskRows } from "./kv-row-writes.ts";
 import { type KvContext, refresh, session, STEP } from "./kv-session.ts";
 
 /** claimInit. */
@@ -45,6 +45,5 @@ export async function claimInit(cx: KvContext, fence: Fence, limit: number): Pro
     else if (seqs.length < want) break;
   }
   claimedRows.sort((a, b) => a[0] - b[0]);
-  const ts = s.own.value.ts;
-  return Promise.all(claimedRows.map(([seq, row]) => taskRow(cx, ts, seq, row)));
+  return taskRows(cx, fence.instanceId, s.own.value.ts, claimedRows);
 }

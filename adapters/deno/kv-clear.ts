@@ -23,11 +23,11 @@ export async function clearTasks(cx: KvContext, fence: Fence): Promise<void> {
     if (res.ok) break;
     await refresh(cx, s);
   }
-  await sweep(cx);
+  await deleteLeftSpaces(cx);
 }
 
-/** Deletes the task spaces clearTasks left (its own, and any an interrupted one left before). */
-async function sweep(cx: KvContext): Promise<void> {
+/** Deletes the task spaces clearTasks and sweepRetained left (their own, and any an interrupted one left before). */
+export async function deleteLeftSpaces(cx: KvContext): Promise<void> {
   const { kv, k } = cx;
   for await (const g of kv.list({ prefix: k.allGc() })) {
     const ts = g.key[g.key.length - 1] as number;

@@ -21,13 +21,14 @@ const PER_GET = Math.floor(GET_MANY / 3);
 /** The record as DenoKvStore hands it out, its spilled fields read back. */
 async function record(cx: KvContext, id: string, f: FenceValue, v: InstValue, l: LeaseValue | null): Promise<InstanceRecord> {
   const k = cx.k;
-  const [settings, params, result, progress] = await Promise.all([
+  const [settings, params, result, progress, errors] = await Promise.all([
     load(cx.kv, k.instPart(id, "settings"), v.settings),
     load(cx.kv, k.instPart(id, "params"), v.params),
     load(cx.kv, k.instPart(id, "result"), v.result),
     load(cx.kv, k.instPart(id, "progress"), v.progress),
+    v.errors === undefined ? undefined : load(cx.kv, k.instPart(id, "errors"), v.errors),
   ]);
-  return decodeInstance(id, f, leaseOf(f, l), v, { settings, params, result, progress });
+  return decodeInstance(id, f, leaseOf(f, l), v, { settings, params, result, progress, errors });
 }
 
 /**
@@ -173,19 +174,25 @@ export async function updateInstance(cx: KvContext, fence: Fence, patch: Instanc
     const old = e.value!;
     const pre: Deno.KvMutation[] = [];
     const post: Deno.KvMutation[] = [];
-    const replace = (field: "result" | "progress", text: string | undefined): Val => {
+    const replace = <F extends "result" | "progress" | "errors">(field: F, text: string | undefined): InstValue[F] => {
       if (text === undefined) return old[field];
       const base = k.instPart(id, field);
       const next = spill(base, text);
       pre.push(...next.sets);
-      post.push(...drop(base, old[field]));
+      const had = old[field];
+      if (had !== undefined) post.push(...drop(base, had));
       return next.val;
     };
-    const next = patchedInstance(old, p, replace("result", p.result), replace("progress", p.progress));
+    const next = patchedInstance(old, p, replace("result", p.result), replace("progress", p.progress), replace("errors", p.errors));
     const muts: Deno.KvMutation[] = [{ type: "set", key: e.key, value: next }];
     if (next.status !== old.status) {
       muts.push({ type: "delete", key: k.status(old.status, old.createdAt, old.order) });
       muts.push({ type: "set", key: k.status(next.status, old.createdAt, old.order), value: id });
+    }
+    const wasRetained = old.retainUntil ?? null;
+    if (next.retainUntil !== wasRetained) {
+      if (wasRetained !== null) muts.push({ type: "delete", key: k.retain(wasRetained, old.order) });
+      if (next.retainUntil != null) muts.push({ type: "set", key: k.retain(next.retainUntil, old.order), value: id });
     }
     const unit: Unit = { checks: [{ key: e.key, versionstamp: e.versionstamp }], muts, pre, post };
     if (await commitUnits(kv, s.own, [unit]) === 1) return;

@@ -1,9 +1,10 @@
-/** DenoKvStore's task reads: countByStatus, maxSeq, getTask and the pages of results. */
-import { byNameThenStatus, decodeResult } from "../../src/store/kv-rows.ts";
+/** DenoKvStore's task reads: countByStatus, maxSeq, getTask, listTasks and the pages of results. */
+import type { CheckedTaskQuery } from "../../src/store/input.ts";
+import { byNameThenStatus, decodeResult, matchesQuery } from "../../src/store/kv-rows.ts";
 import type { ResultRow, StatusCount, TaskRow, TaskStatusCode } from "../../src/store/task-store.ts";
 import { utf8Bytes } from "./kv-atomic.ts";
-import { type Row, taskRow } from "./kv-row-writes.ts";
-import { ID_BYTES, type KvContext, tsOf } from "./kv-session.ts";
+import { type Row, taskRows } from "./kv-row-writes.ts";
+import { ID_BYTES, type KvContext, STEP, tsOf } from "./kv-session.ts";
 import { load } from "./kv-values.ts";
 
 /** countByStatus. */
@@ -37,7 +38,26 @@ export async function getTask(cx: KvContext, instanceId: string, taskId: string)
   const seq = (await cx.kv.get<number>(cx.k.tid(ts, taskId))).value;
   if (seq === null) return null;
   const row = (await cx.kv.get<Row>(cx.k.row(ts, seq))).value;
-  return row === null ? null : taskRow(cx, ts, seq, row);
+  return row === null ? null : (await taskRows(cx, instanceId, ts, [[seq, row]]))[0]!;
+}
+
+/**
+ * listTasks: walks the rows from seq afterSeq + 1 in pages of at most STEP
+ * (the limit's size when smaller) and keeps the matching ones: the rows held
+ * at once are one page and the answer.
+ */
+export async function listTasks(cx: KvContext, instanceId: string, q: CheckedTaskQuery): Promise<TaskRow[]> {
+  const ts = await tsOf(cx, instanceId);
+  if (ts === null) return [];
+  const picked: [number, Row][] = [];
+  const filtered = q.status !== undefined || q.name !== undefined;
+  const batchSize = filtered ? STEP : Math.min(q.limit, STEP);
+  for await (const e of cx.kv.list<Row>({ prefix: cx.k.rows(ts), start: cx.k.row(ts, q.afterSeq + 1) }, { batchSize })) {
+    if (!matchesQuery(e.value, q.status, q.name)) continue;
+    picked.push([e.key[e.key.length - 1] as number, e.value]);
+    if (picked.length === q.limit) break;
+  }
+  return taskRows(cx, instanceId, ts, picked);
 }
 
 /** Reads page after page by key, each page one list call, so rows changed meanwhile never repeat or shift a page. */

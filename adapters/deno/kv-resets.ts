@@ -1,12 +1,13 @@
 /**
  * DenoKvStore's failover writes, by the rules of src/store/row-rules.ts:
  * resetWorkerTasks (a dead worker's tasks, found by its in-flight entries),
- * failUnfinished (kill) and resetForResume (a restarted or new owner).
+ * failUnfinished (kill), resetForResume (a restarted or new owner) and
+ * retryFailed (a finished instance run again).
  */
 import type { JsonValue } from "../../src/protocol/messages.ts";
 import { checkReset, encodeJson, expectBoolean, expectString } from "../../src/store/input.ts";
 import { stateOf } from "../../src/store/kv-rows.ts";
-import { killed, resumed, workerReset } from "../../src/store/row-rules.ts";
+import { killed, resumed, retried, workerReset } from "../../src/store/row-rules.ts";
 import type { Fence } from "../../src/store/task-store.ts";
 import { utf8Bytes } from "./kv-atomic.ts";
 import { type Change, type Row, rewrite, scan } from "./kv-row-writes.ts";
@@ -48,4 +49,10 @@ export async function resetForResume(cx: KvContext, fence: Fence, failover: bool
   expectBoolean("failover", failover);
   const text = encodeJson("result", result);
   await scan(cx, s, (row) => resumed(stateOf(row), failover, text));
+}
+
+/** retryFailed. */
+export async function retryFailed(cx: KvContext, fence: Fence): Promise<number> {
+  const s = await session(cx, fence);
+  return scan(cx, s, (row) => retried(stateOf(row)));
 }

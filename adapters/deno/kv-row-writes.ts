@@ -4,7 +4,9 @@
  * (one Unit, so they land in one atomic), and the loops that apply a change
  * to given rows or to every row, redoing their rest after a conflict.
  */
-import { countId, decodeTask, entryMoves, stateOf, type StoredInstance, type StoredRow, withState } from "../../src/store/kv-rows.ts";
+import {
+  countId, decodeTask, entryMoves, needsCreatedAt, stateOf, type StoredInstance, type StoredRow, withState,
+} from "../../src/store/kv-rows.ts";
 import type { RowChange } from "../../src/store/row-rules.ts";
 import type { TaskRow } from "../../src/store/task-store.ts";
 import { commitUnits, GET_MANY, type Sum, type Unit } from "./kv-atomic.ts";
@@ -139,11 +141,25 @@ export async function readRows(cx: KvContext, ts: number, seqs: readonly number[
   return out;
 }
 
-/** The task as DenoKvStore hands it out, its spilled body and result read back. */
-export async function taskRow(cx: KvContext, ts: number, seq: number, row: Row): Promise<TaskRow> {
+/**
+ * The task as DenoKvStore hands it out, its spilled body and result read
+ * back; `createdAt` (the instance's) stands in for a missing updatedAt.
+ */
+export async function taskRow(cx: KvContext, ts: number, seq: number, row: Row, createdAt: number): Promise<TaskRow> {
   const [body, result] = await Promise.all([
     load(cx.kv, cx.k.rowPart(ts, seq, "b"), row.b),
     load(cx.kv, cx.k.rowPart(ts, seq, "r"), row.r),
   ]);
-  return decodeTask(seq, row, body, result);
+  return decodeTask(seq, row, body, result, createdAt);
+}
+
+/**
+ * The tasks as DenoKvStore hands them out; the instance's createdAt is read
+ * only when a row was written before updatedAt was kept.
+ */
+export async function taskRows(cx: KvContext, instanceId: string, ts: number, rows: readonly (readonly [number, Row])[]): Promise<TaskRow[]> {
+  const createdAt = needsCreatedAt(rows.map(([, row]) => row))
+    ? (await cx.kv.get<InstValue>(cx.k.inst(instanceId))).value?.createdAt ?? 0
+    : 0;
+  return Promise.all(rows.map(([seq, row]) => taskRow(cx, ts, seq, row, createdAt)));
 }

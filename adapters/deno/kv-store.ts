@@ -5,8 +5,9 @@
  * kv-values.ts. This file opens and closes; each method is in the file named
  * after it: kv-instances.ts (records and leases), kv-insert.ts,
  * kv-updates.ts (updateStatuses, setStatus), kv-resets.ts
- * (resetWorkerTasks, failUnfinished, resetForResume), kv-claim.ts,
- * kv-reads.ts (counts, maxSeq, getTask, results), kv-clear.ts.
+ * (resetWorkerTasks, failUnfinished, resetForResume, retryFailed), kv-claim.ts,
+ * kv-reads.ts (counts, maxSeq, getTask, listTasks, results), kv-clear.ts,
+ * kv-sweep.ts (sweepRetained).
  *
  * Concurrency: every write checks the instance's fence entry in each atomic,
  * so a deposed owner's token never writes (FencedError). Task writes also
@@ -24,11 +25,11 @@ import { expectInt } from "../../src/errors/validate.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../src/protocol/messages.ts";
 import {
-  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, expectString, requireLease,
+  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkSweep, checkTaskQuery, expectString, requireLease,
 } from "../../src/store/input.ts";
 import type {
   Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../src/store/task-store.ts";
 import { claimInit } from "./kv-claim.ts";
 import { clearTasks } from "./kv-clear.ts";
@@ -37,9 +38,10 @@ import {
   acquireInstance, createInstance, expiredInstances, getInstance, listInstances, renewLeases, updateInstance,
 } from "./kv-instances.ts";
 import { DenoKvKeys } from "./kv-keys.ts";
-import { countByStatus, getTask, maxSeq, resultPages } from "./kv-reads.ts";
-import { failUnfinished, resetForResume, resetWorkerTasks } from "./kv-resets.ts";
+import { countByStatus, getTask, listTasks, maxSeq, resultPages } from "./kv-reads.ts";
+import { failUnfinished, resetForResume, resetWorkerTasks, retryFailed } from "./kv-resets.ts";
 import { checkId, type KvContext } from "./kv-session.ts";
+import { sweepRetained } from "./kv-sweep.ts";
 import { setStatus, updateStatuses } from "./kv-updates.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -128,8 +130,8 @@ export class DenoKvStore implements TaskStore {
     return updateStatuses(this.#cx, fence, updates);
   }
 
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
-    return setStatus(this.#cx, fence, seqs, status, worker);
+  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
+    return setStatus(this.#cx, fence, seqs, status, worker, at);
   }
 
   async resetWorkerTasks(
@@ -144,6 +146,10 @@ export class DenoKvStore implements TaskStore {
 
   async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
     return resetForResume(this.#cx, fence, failover, result);
+  }
+
+  async retryFailed(fence: Fence): Promise<number> {
+    return retryFailed(this.#cx, fence);
   }
 
   async claimInit(fence: Fence, limit: number): Promise<TaskRow[]> {
@@ -162,6 +168,10 @@ export class DenoKvStore implements TaskStore {
     return getTask(this.#cx, instanceId, taskId);
   }
 
+  async listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]> {
+    return listTasks(this.#cx, instanceId, checkTaskQuery(q));
+  }
+
   /** @param pageSize rows read at a time. @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
@@ -170,6 +180,11 @@ export class DenoKvStore implements TaskStore {
 
   async clearTasks(fence: Fence): Promise<void> {
     return clearTasks(this.#cx, fence);
+  }
+
+  async sweepRetained(now: number, limit?: number): Promise<number> {
+    const q = checkSweep(now, limit);
+    return sweepRetained(this.#cx, q.now, q.limit);
   }
 
   async close(): Promise<void> {

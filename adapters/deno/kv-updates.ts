@@ -1,5 +1,5 @@
 /** DenoKvStore's status writes: updateStatuses and setStatus (the dispatch mark). */
-import { checkedUpdate, type CheckedUpdate, checkSeqs, checkStatus, checkWorker } from "../../src/store/input.ts";
+import { checkAt, checkedUpdate, type CheckedUpdate, checkSeqs, checkStatus, checkWorker } from "../../src/store/input.ts";
 import { stateOf } from "../../src/store/kv-rows.ts";
 import { lastUpdateOfEachSeq, marked, updated } from "../../src/store/row-rules.ts";
 import type { Fence, StatusUpdate, TaskStatusCode } from "../../src/store/task-store.ts";
@@ -19,11 +19,14 @@ export async function updateStatuses(cx: KvContext, fence: Fence, updates: reado
 }
 
 /** setStatus. */
-export async function setStatus(cx: KvContext, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
+export async function setStatus(
+  cx: KvContext, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at: number | undefined,
+): Promise<void> {
   const s = await session(cx, fence);
   checkStatus("status", status);
   checkWorker("worker", worker);
   if (worker !== null) checkId("worker", worker);
   checkSeqs(seqs);
-  await rewrite(cx, s, seqs, (row) => marked(stateOf(row), status, worker));
+  const when = checkAt(at);
+  await rewrite(cx, s, seqs, (row) => marked(stateOf(row), status, worker, when));
 }

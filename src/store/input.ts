@@ -13,7 +13,10 @@ import { FAILED, INIT } from "../../core-as/shared/constants.ts";
 import { expectInt } from "../errors/validate.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import type { JsonValue } from "../protocol/messages.ts";
-import type { Fence, InstancePatch, InstanceStatus, LeaseTerms, NewInstance, NewTask, StatusUpdate, TaskStatusCode } from "./task-store.ts";
+import { checkErrorSummaries, checkTaskError } from "./task-error.ts";
+import type {
+  Fence, InstancePatch, InstanceStatus, LeaseTerms, NewInstance, NewTask, StatusUpdate, TaskError, TaskQuery, TaskStatusCode,
+} from "./task-store.ts";
 
 /** Every instance status, in the order messages list them. */
 export const INSTANCE_STATUSES: readonly InstanceStatus[] = ["RUNNING", "SUCCESS", "FAILED"];
@@ -103,6 +106,8 @@ export interface CheckedInstance {
   settings: string;
   params: string;
   createdAt: number;
+  /** When the first run started: createdAt unless told. */
+  startedAt: number;
   serialNum: number;
   owner: string;
 }
@@ -115,6 +120,7 @@ export function checkNewInstance(instance: NewInstance, owner: string): CheckedI
     settings: encodeJson("settings", instance.settings),
     params: encodeJson("params", instance.params),
     createdAt: expectInt("createdAt", instance.createdAt, 0),
+    startedAt: expectInt("startedAt", instance.startedAt ?? instance.createdAt, 0),
     serialNum: expectInt("serialNum", instance.serialNum, 0),
     owner: expectString("owner", owner),
   };
@@ -135,6 +141,16 @@ export interface CheckedPatch {
   serialNum?: number;
   finishedAt?: number | null;
   progress?: string;
+  failedCount?: number;
+  /** The summaries as JSON text, at most MAX_INSTANCE_ERRORS, messages bounded. */
+  errors?: string;
+  startedAt?: number | null;
+  retainUntil?: number | null;
+}
+
+/** A clock time in ms (an integer >= 0) or null; else throws naming `field`. */
+function timeOrNull(field: string, value: unknown): number | null {
+  return value === null ? null : expectInt(field, value, 0);
 }
 
 /** Checks the patch of `updateInstance`. */
@@ -150,6 +166,10 @@ export function checkPatch(patch: InstancePatch): CheckedPatch {
     throw new ValidationError("progress", "an object or null", patch.progress);
   }
   if (patch.progress !== undefined) out.progress = encodeJson("progress", patch.progress);
+  if (patch.failedCount !== undefined) out.failedCount = expectInt("failedCount", patch.failedCount, 0);
+  if (patch.errors !== undefined) out.errors = JSON.stringify(checkErrorSummaries("errors", patch.errors));
+  if (patch.startedAt !== undefined) out.startedAt = timeOrNull("startedAt", patch.startedAt);
+  if (patch.retainUntil !== undefined) out.retainUntil = timeOrNull("retainUntil", patch.retainUntil);
   return out;
 }
 
@@ -165,6 +185,7 @@ export function checkNewTask(i: number, t: NewTask, maxSeq = Number.MAX_SAFE_INT
   }
   if (typeof t.name !== "string") expectString(`tasks[${i}].name`, t.name, false);
   if (typeof t.queued !== "boolean") expectBoolean(`tasks[${i}].queued`, t.queued);
+  if (t.at !== undefined && !isSeq(t.at)) expectInt(`tasks[${i}].at`, t.at, 0);
   const body = jsonText(t.body);
   if (body === undefined) throw new ValidationError(`tasks[${i}].body`, "a JSON value", t.body);
   return body;
@@ -183,27 +204,52 @@ export interface CheckedTask {
   name: string;
   body: string;
   queued: boolean;
+  /** Its updatedAt: `at`, or 0. */
+  at: number;
 }
 
 /** Checks task `i` as `checkNewTask` does and copies it: later changes to the caller's object do not reach the store. */
 export function checkedTask(i: number, t: NewTask, maxSeq = Number.MAX_SAFE_INTEGER): CheckedTask {
   const body = checkNewTask(i, t, maxSeq);
-  return { seq: t.seq, taskId: t.taskId, parentId: t.parentId, name: t.name, body, queued: t.queued };
+  return { seq: t.seq, taskId: t.taskId, parentId: t.parentId, name: t.name, body, queued: t.queued, at: t.at ?? 0 };
 }
 
 /**
  * Checks update `i` of an `updateStatuses` batch (its attempt at most
- * `maxAttempt`) and returns its result as JSON text, undefined when none is given.
+ * `maxAttempt`), its `at` included, and returns its result as JSON text,
+ * undefined when none is given. Its failure fields are checkUpdateFailure's.
  */
 export function checkUpdate(i: number, u: StatusUpdate, maxAttempt = Number.MAX_SAFE_INTEGER): string | undefined {
   if (!isSeq(u.seq)) checkSeq(`updates[${i}].seq`, u.seq);
   if (!isStatus(u.status)) checkStatus(`updates[${i}].status`, u.status);
   if (!isSeq(u.attempt) || u.attempt > maxAttempt) expectInt(`updates[${i}].attempt`, u.attempt, 0, maxAttempt);
   if (!isWorker(u.worker)) checkWorker(`updates[${i}].worker`, u.worker);
+  if (u.at !== undefined && !isSeq(u.at)) expectInt(`updates[${i}].at`, u.at, 0);
   if (u.result === undefined) return undefined;
   const result = jsonText(u.result);
   if (result === undefined) throw new ValidationError(`updates[${i}].result`, "a JSON value", u.result);
   return result;
+}
+
+/** The failure fields of a status update, checked, the error bounded; only the fields given are present. */
+export interface UpdateFailure {
+  failures?: number;
+  notBefore?: number | null;
+  error?: TaskError | null;
+}
+
+/**
+ * Checks the failure fields of update `i` (failures at most `maxFailures`);
+ * undefined when it gives none, as most updates do, at the cost of three
+ * comparisons.
+ */
+export function checkUpdateFailure(i: number, u: StatusUpdate, maxFailures = Number.MAX_SAFE_INTEGER): UpdateFailure | undefined {
+  if (u.failures === undefined && u.notBefore === undefined && u.error === undefined) return undefined;
+  const out: UpdateFailure = {};
+  if (u.failures !== undefined) out.failures = expectInt(`updates[${i}].failures`, u.failures, 0, maxFailures);
+  if (u.notBefore !== undefined) out.notBefore = timeOrNull(`updates[${i}].notBefore`, u.notBefore);
+  if (u.error !== undefined) out.error = checkTaskError(`updates[${i}].error`, u.error);
+  return out;
 }
 
 /** A status update, checked and copied, its result (when given) as JSON text. */
@@ -213,12 +259,22 @@ export interface CheckedUpdate {
   attempt: number;
   worker: string | null;
   result: string | undefined;
+  /** Its failure fields, undefined when it gives none. */
+  failure: UpdateFailure | undefined;
+  /** Clock ms of the write, undefined when not given (updatedAt stays). */
+  at: number | undefined;
 }
 
-/** Checks update `i` as `checkUpdate` does and copies it. */
+/** Checks update `i` as `checkUpdate` and `checkUpdateFailure` do and copies it. */
 export function checkedUpdate(i: number, u: StatusUpdate, maxAttempt = Number.MAX_SAFE_INTEGER): CheckedUpdate {
   const result = checkUpdate(i, u, maxAttempt);
-  return { seq: u.seq, status: u.status, attempt: u.attempt, worker: u.worker, result };
+  const failure = checkUpdateFailure(i, u);
+  return { seq: u.seq, status: u.status, attempt: u.attempt, worker: u.worker, result, failure, at: u.at };
+}
+
+/** Checks the `at` of `setStatus`: a clock time in ms, or undefined. */
+export function checkAt(at: number | undefined): number | undefined {
+  return at === undefined ? undefined : expectInt("at", at, 0);
 }
 
 /** Checks the seqs of `setStatus`. */
@@ -285,6 +341,33 @@ export function checkFences(fences: readonly Fence[]): Fence[] {
     if (typeof token !== "number" || Number.isNaN(token)) throw new ValidationError(`fences[${i}].token`, "a number", token);
     return { instanceId: expectString(`fences[${i}].instanceId`, f.instanceId), token };
   });
+}
+
+/** The query of `listTasks`, checked: afterSeq -1 when not given. */
+export interface CheckedTaskQuery {
+  status: TaskStatusCode | undefined;
+  name: string | undefined;
+  limit: number;
+  afterSeq: number;
+}
+
+/** Checks the query of `listTasks`. */
+export function checkTaskQuery(q: TaskQuery): CheckedTaskQuery {
+  if (typeof q !== "object" || q === null) throw new ValidationError("q", "an object { limit, status?, name?, afterSeq? }", q);
+  return {
+    status: q.status === undefined ? undefined : checkStatus("status", q.status),
+    name: q.name === undefined ? undefined : expectString("name", q.name, false),
+    limit: expectInt("limit", q.limit, 1),
+    afterSeq: q.afterSeq === undefined ? -1 : expectInt("afterSeq", q.afterSeq, -1),
+  };
+}
+
+/** Instances `sweepRetained` sweeps per call unless told. */
+export const DEFAULT_SWEEP_LIMIT = 100;
+
+/** Checks the arguments of `sweepRetained`. */
+export function checkSweep(now: number, limit: number | undefined): { now: number; limit: number } {
+  return { now: expectInt("now", now, 0), limit: limit === undefined ? DEFAULT_SWEEP_LIMIT : expectInt("limit", limit, 1) };
 }
 
 /** Checks the arguments of `expiredInstances`. */

@@ -10,6 +10,7 @@
  *   ["inst", id]                         → the rest of the record (kv-rows.ts)
  *   ["created", createdAt, order]        → id   (listInstances, newest first by reverse listing)
  *   ["status", status, createdAt, order] → id   (listInstances by status; RUNNING: expiredInstances)
+ *   ["retain", retainUntil, order]       → id   (sweepRetained: while retainUntil is set)
  * Per task space `space`:
  *   ["t", space, seq]                    → the task row (kv-rows.ts)
  *   ["i", space, taskId]                 → seq   (idempotent insert, getTask)
@@ -64,6 +65,16 @@ export class KvKeyScheme<P, S extends KeyPart> {
   /** Prefix of the index entries of one status. */
   allStatus(status: string): (P | KeyPart)[] {
     return [...this.prefix, "status", status];
+  }
+
+  /** Index entry by retainUntil. */
+  retain(until: number, order: number): (P | KeyPart)[] {
+    return [...this.prefix, "retain", until, order];
+  }
+
+  /** Prefix of every index entry by retainUntil. */
+  allRetain(): (P | KeyPart)[] {
+    return [...this.prefix, "retain"];
   }
 
   /** One task row. */

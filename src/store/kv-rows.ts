@@ -6,11 +6,18 @@
  * or the parts it was split into when too big for one value (its loader turns
  * them back into text before decoding). Task rows use one-letter keys: a
  * store holds millions of them.
+ *
+ * Fields added after the first release are optional in the stored shapes: a
+ * row or record written before them decodes with their defaults (failures 0,
+ * no notBefore, no error, updatedAt the instance's createdAt; failedCount 0,
+ * no errors, startedAt null, retainUntil null).
  */
 import { INIT } from "../../core-as/shared/constants.ts";
 import { type CheckedInstance, type CheckedPatch, type CheckedTask, decodeJson, NULL_TEXT } from "./input.ts";
 import { inFlightAt, isClaimable, type RowState } from "./row-rules.ts";
-import type { InstanceRecord, InstanceStatus, ResultRow, StatusCount, TaskRow, TaskStatusCode } from "./task-store.ts";
+import type {
+  InstanceRecord, InstanceStatus, ResultRow, StatusCount, TaskError, TaskErrorSummary, TaskRow, TaskStatusCode,
+} from "./task-store.ts";
 
 /** ["t", space, seq]: one task. */
 export interface StoredRow<V = string> {
@@ -32,6 +39,14 @@ export interface StoredRow<V = string> {
   readonly r: V;
   /** queued: the owner holds it in memory; claimInit skips it */
   readonly q: boolean;
+  /** failures; absent: 0 */
+  readonly f?: number;
+  /** notBefore; absent: null */
+  readonly nb?: number | null;
+  /** error, bounded; absent: null */
+  readonly e?: TaskError | null;
+  /** updatedAt; absent: written before it was kept (the instance's createdAt) */
+  readonly u?: number;
 }
 
 /** ["inst", id]: the record without owner, fence and lease. */
@@ -47,6 +62,14 @@ export interface StoredInstance<V = string> {
   readonly createdAt: number;
   readonly finishedAt: number | null;
   readonly progress: V;
+  /** Absent: 0. */
+  readonly failedCount?: number;
+  /** The summaries as JSON text; absent: []. */
+  readonly errors?: V;
+  /** Absent: null (a record from before it was kept). */
+  readonly startedAt?: number | null;
+  /** Absent: null. */
+  readonly retainUntil?: number | null;
 }
 
 /** ["fence", id]: what both backends keep there (each adds its own fields). */
@@ -55,19 +78,26 @@ export interface StoredFence {
   readonly token: number;
 }
 
-/** The JSON fields of an instance as text. */
-export type InstanceTexts = Pick<StoredInstance<string>, "settings" | "params" | "result" | "progress">;
+/** The JSON fields of an instance as text; `errors` absent for a record written before it was kept. */
+export type InstanceTexts = Pick<StoredInstance<string>, "settings" | "params" | "result" | "progress" | "errors">;
 
-/** A new instance record: RUNNING, no result, not finished, no final counters. */
+/** The JSON text of no errors. */
+export const NO_ERRORS_TEXT = "[]";
+
+/** A new instance record: RUNNING, no result, not finished, no final counters, no failures, nothing retained. */
 export function newInstance<V>(order: number, c: CheckedInstance, settings: V, params: V): StoredInstance<V | string> {
   return {
     order, processor: c.processor, settings, params, status: "RUNNING", result: NULL_TEXT,
     serialNum: c.serialNum, createdAt: c.createdAt, finishedAt: null, progress: NULL_TEXT,
+    failedCount: 0, errors: NO_ERRORS_TEXT, startedAt: c.startedAt, retainUntil: null,
   };
 }
 
-/** The record with `p` applied; `result` and `progress` are the stored values to keep (the old ones when not patched). */
-export function patchedInstance<V>(old: StoredInstance<V>, p: CheckedPatch, result: V, progress: V): StoredInstance<V> {
+/**
+ * The record with `p` applied; `result`, `progress` and `errors` are the
+ * stored values to keep (the old ones when not patched).
+ */
+export function patchedInstance<V>(old: StoredInstance<V>, p: CheckedPatch, result: V, progress: V, errors: V | undefined): StoredInstance<V> {
   return {
     ...old,
     status: p.status ?? old.status,
@@ -75,6 +105,10 @@ export function patchedInstance<V>(old: StoredInstance<V>, p: CheckedPatch, resu
     progress,
     serialNum: p.serialNum ?? old.serialNum,
     finishedAt: p.finishedAt === undefined ? old.finishedAt : p.finishedAt,
+    failedCount: p.failedCount ?? old.failedCount ?? 0,
+    errors,
+    startedAt: p.startedAt === undefined ? old.startedAt ?? null : p.startedAt,
+    retainUntil: p.retainUntil === undefined ? old.retainUntil ?? null : p.retainUntil,
   };
 }
 
@@ -86,35 +120,66 @@ export function decodeInstance(
     instanceId: id, processor: v.processor, settings: decodeJson(text.settings), params: decodeJson(text.params), status: v.status,
     result: decodeJson(text.result), serialNum: v.serialNum, owner: f.owner, fence: f.token, leaseUntil, createdAt: v.createdAt,
     finishedAt: v.finishedAt, progress: decodeJson(text.progress) as InstanceRecord["progress"],
+    failedCount: v.failedCount ?? 0,
+    errors: text.errors === undefined ? [] : JSON.parse(text.errors) as TaskErrorSummary[],
+    startedAt: v.startedAt ?? null,
+    retainUntil: v.retainUntil ?? null,
   };
 }
 
-/** A new task row: INIT, attempt 0, no worker, null result. */
+/** A new task row: INIT, attempt 0, no worker, null result, no failures (absent fields), updatedAt the batch's `at`. */
 export function newRow<V>(t: CheckedTask, body: V): StoredRow<V | string> {
-  return { t: t.taskId, p: t.parentId, n: t.name, b: body, s: INIT, a: 0, w: null, r: NULL_TEXT, q: t.queued };
+  return { t: t.taskId, p: t.parentId, n: t.name, b: body, s: INIT, a: 0, w: null, r: NULL_TEXT, q: t.queued, u: t.at };
 }
 
-/** The fields of a stored row the rules read (row-rules.ts). */
+/** The fields of a stored row the rules read (row-rules.ts), defaults for those it was written without. */
 export function stateOf(row: StoredRow<unknown>): RowState {
-  return { status: row.s, attempt: row.a, worker: row.w, queued: row.q };
+  return {
+    status: row.s, attempt: row.a, worker: row.w, queued: row.q,
+    failures: row.f ?? 0, notBefore: row.nb ?? null, error: row.e ?? null, updatedAt: row.u,
+  };
 }
 
 /** The row in state `next`, its result kept unless `result` is given. */
 export function withState<V>(row: StoredRow<V>, next: RowState, result: V = row.r): StoredRow<V> {
-  return { ...row, s: next.status, a: next.attempt, w: next.worker, q: next.queued, r: result };
+  const out: StoredRow<V> = {
+    ...row, s: next.status, a: next.attempt, w: next.worker, q: next.queued, r: result, f: next.failures, nb: next.notBefore, e: next.error,
+  };
+  return next.updatedAt === undefined ? out : { ...out, u: next.updatedAt };
 }
 
-/** The task as the store hands it out, from its stored row and its body and result as text. */
-export function decodeTask(seq: number, row: StoredRow<unknown>, body: string, result: string): TaskRow {
+/** A copy of a stored error, so no caller reaches the stored one (the memory store, structured clones aside). */
+function errorOf(e: TaskError | null | undefined): TaskError | null {
+  return e == null ? null : e.stack === undefined ? { message: e.message } : { message: e.message, stack: e.stack };
+}
+
+/**
+ * The task as the store hands it out, from its stored row and its body and
+ * result as text; `createdAt` (the instance's) stands in for an updatedAt
+ * the row was written without.
+ */
+export function decodeTask(seq: number, row: StoredRow<unknown>, body: string, result: string, createdAt: number): TaskRow {
   return {
     seq, taskId: row.t, parentId: row.p, name: row.n, body: decodeJson(body),
     status: row.s, attempt: row.a, worker: row.w, result: decodeJson(result),
+    failures: row.f ?? 0, notBefore: row.nb ?? null, error: errorOf(row.e), updatedAt: row.u ?? createdAt,
   };
+}
+
+/** Whether any of `rows` was written before updatedAt was kept: decoding them needs the instance's createdAt. */
+export function needsCreatedAt(rows: Iterable<StoredRow<unknown>>): boolean {
+  for (const row of rows) if (row.u === undefined) return true;
+  return false;
 }
 
 /** The task as reduce sees it, from its stored row and its result as text. */
 export function decodeResult(row: StoredRow<unknown>, result: string): ResultRow {
-  return { taskId: row.t, name: row.n, status: row.s, result: decodeJson(result) };
+  return { taskId: row.t, name: row.n, status: row.s, result: decodeJson(result), error: errorOf(row.e), attempt: row.a };
+}
+
+/** Whether a row matches the filters of `listTasks`. */
+export function matchesQuery(row: StoredRow<unknown>, status: TaskStatusCode | undefined, name: string | undefined): boolean {
+  return (status === undefined || row.s === status) && (name === undefined || row.n === name);
 }
 
 /** What a row's move from `old` to `next` changes in the entries beside it. */

@@ -13,13 +13,14 @@ import { expectInt } from "../errors/validate.ts";
 import type { JsonValue } from "../protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "./errors.ts";
 import {
-  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus, checkUpdate,
-  checkWorker, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT, requireLease,
+  checkAt, checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
+  checkSweep, checkTaskQuery, checkUpdate, checkUpdateFailure, checkWorker, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT,
+  requireLease, type UpdateFailure,
 } from "./input.ts";
 import { MemoryTaskRows, memoryTaskRow } from "./memory-task-rows.ts";
 import type {
   Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+  StatusUpdate, TaskErrorSummary, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "./task-store.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -43,6 +44,11 @@ interface Instance {
   leaseUntil: number | null;
   finishedAt: number | null;
   progress: string;
+  failedCount: number;
+  /** The summaries as JSON text. */
+  errors: string;
+  startedAt: number | null;
+  retainUntil: number | null;
   readonly tasks: MemoryTaskRows;
 }
 
@@ -61,6 +67,10 @@ function record(inst: Instance): InstanceRecord {
     createdAt: inst.createdAt,
     finishedAt: inst.finishedAt,
     progress: decodeJson(inst.progress) as InstanceRecord["progress"],
+    failedCount: inst.failedCount,
+    errors: JSON.parse(inst.errors) as TaskErrorSummary[],
+    startedAt: inst.startedAt,
+    retainUntil: inst.retainUntil,
   };
 }
 
@@ -94,6 +104,10 @@ export class MemoryStore implements TaskStore {
       leaseUntil: terms?.until ?? null,
       finishedAt: null,
       progress: NULL_TEXT,
+      failedCount: 0,
+      errors: "[]",
+      startedAt: c.startedAt,
+      retainUntil: null,
       tasks: new MemoryTaskRows(),
     };
     this.#created++;
@@ -160,6 +174,10 @@ export class MemoryStore implements TaskStore {
     if (p.serialNum !== undefined) inst.serialNum = p.serialNum;
     if (p.finishedAt !== undefined) inst.finishedAt = p.finishedAt;
     if (p.progress !== undefined) inst.progress = p.progress;
+    if (p.failedCount !== undefined) inst.failedCount = p.failedCount;
+    if (p.errors !== undefined) inst.errors = p.errors;
+    if (p.startedAt !== undefined) inst.startedAt = p.startedAt;
+    if (p.retainUntil !== undefined) inst.retainUntil = p.retainUntil;
   }
 
   async insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> {
@@ -169,16 +187,20 @@ export class MemoryStore implements TaskStore {
   async updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> {
     const rows = this.#own(fence).tasks;
     const results: (string | undefined)[] = new Array(updates.length);
-    for (let i = 0; i < updates.length; i++) results[i] = checkUpdate(i, updates[i]!);
-    rows.update(updates, results);
+    const failures: (UpdateFailure | undefined)[] = new Array(updates.length);
+    for (let i = 0; i < updates.length; i++) {
+      results[i] = checkUpdate(i, updates[i]!);
+      failures[i] = checkUpdateFailure(i, updates[i]!);
+    }
+    rows.update(updates, results, failures);
   }
 
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
+  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
     const rows = this.#own(fence).tasks;
     checkStatus("status", status);
     checkWorker("worker", worker);
     checkSeqs(seqs);
-    rows.mark(seqs, status, worker);
+    rows.mark(seqs, status, worker, checkAt(at));
   }
 
   async resetWorkerTasks(
@@ -200,6 +222,10 @@ export class MemoryStore implements TaskStore {
     rows.resetForResume(failover, encodeJson("result", result));
   }
 
+  async retryFailed(fence: Fence): Promise<number> {
+    return this.#own(fence).tasks.retryFailed();
+  }
+
   async claimInit(fence: Fence, limit: number): Promise<TaskRow[]> {
     const rows = this.#own(fence).tasks;
     expectInt("limit", limit, 0);
@@ -219,6 +245,11 @@ export class MemoryStore implements TaskStore {
     return row ? memoryTaskRow(row) : null;
   }
 
+  async listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]> {
+    const query = checkTaskQuery(q);
+    return this.#instances.get(instanceId)?.tasks.list(query) ?? [];
+  }
+
   /** @param pageSize rows read at a time. @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
@@ -227,6 +258,17 @@ export class MemoryStore implements TaskStore {
 
   async clearTasks(fence: Fence): Promise<void> {
     this.#own(fence).tasks.clear();
+  }
+
+  async sweepRetained(now: number, limit?: number): Promise<number> {
+    const q = checkSweep(now, limit);
+    const due = [...this.#instances.values()].filter((i) => i.status !== "RUNNING" && i.retainUntil !== null && i.retainUntil <= q.now);
+    due.sort((a, b) => a.retainUntil! - b.retainUntil! || a.order - b.order);
+    for (const inst of due.slice(0, q.limit)) {
+      inst.tasks.clear();
+      inst.retainUntil = null;
+    }
+    return Math.min(due.length, q.limit);
   }
 
   async close(): Promise<void> {}

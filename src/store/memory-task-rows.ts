@@ -5,10 +5,10 @@
  * JSON fields hold JSON text.
  */
 import { INIT } from "../../core-as/shared/constants.ts";
-import { checkNewTask, type CheckedReset, decodeJson, NULL_TEXT, seqTaken } from "./input.ts";
-import { inFlightAt, isClaimable, killed, resumed, type RowChange, workerReset } from "./row-rules.ts";
+import { checkNewTask, type CheckedReset, type CheckedTaskQuery, decodeJson, NULL_TEXT, seqTaken, type UpdateFailure } from "./input.ts";
+import { inFlightAt, isClaimable, killed, resumed, retried, type RowChange, workerReset } from "./row-rules.ts";
 import { SeqHeap } from "./seq-heap.ts";
-import type { NewTask, ResultRow, StatusCount, StatusUpdate, TaskRow, TaskStatusCode } from "./task-store.ts";
+import type { NewTask, ResultRow, StatusCount, StatusUpdate, TaskError, TaskRow, TaskStatusCode } from "./task-store.ts";
 
 /** One stored task; JSON fields hold JSON text. */
 export interface MemoryRow {
@@ -23,8 +23,18 @@ export interface MemoryRow {
   result: string;
   /** The owner holds it in memory; `claimInit` skips it. */
   queued: boolean;
+  failures: number;
+  notBefore: number | null;
+  /** Bounded already; handed out as copies. */
+  error: TaskError | null;
+  updatedAt: number;
   /** An entry for this row sits in the claimable heap (maybe stale). */
   inHeap: boolean;
+}
+
+/** A copy of a stored error, so no caller reaches the stored one. */
+function errorCopy(e: TaskError | null): TaskError | null {
+  return e === null ? null : e.stack === undefined ? { message: e.message } : { message: e.message, stack: e.stack };
 }
 
 const bySeq = (a: MemoryRow, b: MemoryRow): number => a.seq - b.seq;
@@ -53,6 +63,10 @@ export function memoryTaskRow(row: MemoryRow): TaskRow {
     attempt: row.attempt,
     worker: row.worker,
     result: decodeJson(row.result),
+    failures: row.failures,
+    notBefore: row.notBefore,
+    error: errorCopy(row.error),
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -99,31 +113,67 @@ export class MemoryTaskRows {
       stored[i] = 1;
       fresh.push({
         seq: t.seq, taskId: t.taskId, parentId: t.parentId, name: t.name, body,
-        status: INIT, attempt: 0, worker: null, result: NULL_TEXT, queued: t.queued, inHeap: false,
+        status: INIT, attempt: 0, worker: null, result: NULL_TEXT, queued: t.queued,
+        failures: 0, notBefore: null, error: null, updatedAt: t.at ?? 0, inHeap: false,
       });
     }
     this.#add(fresh);
     return stored;
   }
 
-  /** updateStatuses, checked already: `results[i]` is update i's result as JSON text, undefined when none. */
-  update(updates: readonly StatusUpdate[], results: readonly (string | undefined)[]): void {
+  /**
+   * updateStatuses, checked already: `results[i]` is update i's result as
+   * JSON text, `failures[i]` its failure fields, undefined when none.
+   */
+  update(updates: readonly StatusUpdate[], results: readonly (string | undefined)[], failures: readonly (UpdateFailure | undefined)[]): void {
     for (let i = 0; i < updates.length; i++) {
       const u = updates[i]!;
       const row = this.#bySeq.get(u.seq);
       if (row === undefined) continue;
       row.attempt = u.attempt;
       if (results[i] !== undefined) row.result = results[i]!;
+      const f = failures[i];
+      if (f !== undefined) {
+        if (f.failures !== undefined) row.failures = f.failures;
+        if (f.notBefore !== undefined) row.notBefore = f.notBefore;
+        if (f.error !== undefined) row.error = f.error;
+      }
+      if (u.at !== undefined) row.updatedAt = u.at;
       this.#set(row, u.status, u.worker);
     }
   }
 
   /** setStatus, checked already. */
-  mark(seqs: readonly number[], status: TaskStatusCode, worker: string | null): void {
+  mark(seqs: readonly number[], status: TaskStatusCode, worker: string | null, at: number | undefined): void {
     for (const seq of seqs) {
       const row = this.#bySeq.get(seq);
-      if (row !== undefined) this.#set(row, status, worker);
+      if (row === undefined) continue;
+      if (at !== undefined) row.updatedAt = at;
+      this.#set(row, status, worker);
     }
+  }
+
+  /** retryFailed: every FAILED row back to INIT for another run; returns how many. */
+  retryFailed(): number {
+    let changed = 0;
+    for (const row of this.#rows) {
+      const next = retried(row);
+      if (next === null) continue;
+      this.#apply(row, next);
+      changed++;
+    }
+    return changed;
+  }
+
+  /** listTasks: from the first seq above `q.afterSeq`, the rows that match, until `q.limit` of them. */
+  list(q: CheckedTaskQuery): TaskRow[] {
+    const rows = this.#rows;
+    const out: TaskRow[] = [];
+    for (let i = lowerBound(rows, q.afterSeq + 1); i < rows.length && out.length < q.limit; i++) {
+      const row = rows[i]!;
+      if ((q.status === undefined || row.status === q.status) && (q.name === undefined || row.name === q.name)) out.push(memoryTaskRow(row));
+    }
+    return out;
   }
 
   /** resetWorkerTasks: the rows in flight at `worker`, in seq order, go where `to` says; returns how many. */
@@ -195,7 +245,9 @@ export class MemoryTaskRows {
     const picked = rows.slice(from, from + count);
     return {
       last: picked.length === 0 ? after : picked[picked.length - 1]!.seq,
-      rows: picked.map((row): ResultRow => ({ taskId: row.taskId, name: row.name, status: row.status, result: decodeJson(row.result) })),
+      rows: picked.map((row): ResultRow => ({
+        taskId: row.taskId, name: row.name, status: row.status, result: decodeJson(row.result), error: errorCopy(row.error), attempt: row.attempt,
+      })),
     };
   }
 
@@ -235,6 +287,10 @@ export class MemoryTaskRows {
   #apply(row: MemoryRow, next: RowChange): void {
     row.attempt = next.attempt;
     row.queued = next.queued;
+    row.failures = next.failures;
+    row.notBefore = next.notBefore;
+    row.error = next.error;
+    row.updatedAt = next.updatedAt ?? row.updatedAt;
     if (next.result !== undefined) row.result = next.result;
     this.#set(row, next.status, next.worker);
   }

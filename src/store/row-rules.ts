@@ -2,16 +2,17 @@
  * The row transitions of the TaskStore contract, written once for the
  * backends that apply them row by row in code (memory, Deno KV, IndexedDB):
  * which rows are claimable and which are in flight, and what failover, fail,
- * unqueue, claim and the resume reset make of a row. The SQL backends state
- * the same rules in their statements (`reset-worker-tasks-to-init.sql`, …).
+ * unqueue, claim, the resume reset and a retry make of a row. The SQL
+ * backends state the same rules in their statements
+ * (`reset-worker-tasks-to-init.sql`, `retry-failed.sql`, …).
  *
  * Pure functions over the fields a rule reads; a transition returns the row's
  * whole next state (and its new result as JSON text when that changes), so a
  * backend writes it and keeps its indexes in step from old and new state.
  */
 import { FAILED, INIT, PULLED, RUNNING } from "../../core-as/shared/constants.ts";
-import type { CheckedReset, CheckedUpdate } from "./input.ts";
-import type { TaskStatusCode } from "./task-store.ts";
+import { type CheckedReset, type CheckedUpdate, NULL_TEXT } from "./input.ts";
+import type { TaskError, TaskStatusCode } from "./task-store.ts";
 
 /** The fields of a stored task the rules read and change. */
 export interface RowState {
@@ -20,6 +21,11 @@ export interface RowState {
   readonly worker: string | null;
   /** The owner holds the task in memory; claimInit skips it. */
   readonly queued: boolean;
+  readonly failures: number;
+  readonly notBefore: number | null;
+  readonly error: TaskError | null;
+  /** Clock ms of the last write that gave one; undefined for a row stored before it was kept. */
+  readonly updatedAt: number | undefined;
 }
 
 /** A row's next state; `result` is its new result as JSON text, absent when the result stays. */
@@ -47,35 +53,63 @@ export function inFlightAt(row: Pick<RowState, "status" | "worker">): string | n
   return isInFlight(row.status) ? row.worker : null;
 }
 
-/** Failover: back to INIT for another attempt, no worker, `queued` as the owner says. */
-export function failedOver(row: RowState, queued: boolean): RowChange {
-  return { status: INIT, attempt: row.attempt + 1, worker: null, queued };
+/** `row` with status, attempt, worker and queued as given; the failure fields and updatedAt stay. */
+function moved(row: RowState, status: TaskStatusCode, attempt: number, worker: string | null, queued: boolean): RowChange {
+  return {
+    status, attempt, worker, queued, failures: row.failures, notBefore: row.notBefore, error: row.error, updatedAt: row.updatedAt,
+  };
 }
 
-/** Fail: FAILED with `result` (JSON text); worker, attempt and queued stay. */
+/** Failover: back to INIT for another attempt, no worker, not waiting, `queued` as the owner says; failures and error stay. */
+export function failedOver(row: RowState, queued: boolean): RowChange {
+  return { ...moved(row, INIT, row.attempt + 1, null, queued), notBefore: null };
+}
+
+/** Fail: FAILED with `result` (JSON text); worker, attempt, queued and the failure fields stay. */
 export function failed(row: RowState, result: string): RowChange {
-  return { status: FAILED, attempt: row.attempt, worker: row.worker, queued: row.queued, result };
+  return { ...moved(row, FAILED, row.attempt, row.worker, row.queued), result };
 }
 
 /** Unqueue: claimInit may hand the row out again. */
 export function unqueued(row: RowState): RowChange {
-  return { status: row.status, attempt: row.attempt, worker: row.worker, queued: false };
+  return moved(row, row.status, row.attempt, row.worker, false);
 }
 
 /** Claim: queued, its status staying INIT, so no other claim returns it. */
 export function claimed(row: RowState): RowChange {
-  return { status: row.status, attempt: row.attempt, worker: row.worker, queued: true };
+  return moved(row, row.status, row.attempt, row.worker, true);
 }
 
-/** setStatus (the dispatch mark): status and worker; attempt, result and queued stay. */
-export function marked(row: RowState, status: TaskStatusCode, worker: string | null): RowChange {
-  return { status, attempt: row.attempt, worker, queued: row.queued };
+/** setStatus (the dispatch mark): status and worker, updatedAt when `at` is given; attempt, result, queued and the failure fields stay. */
+export function marked(row: RowState, status: TaskStatusCode, worker: string | null, at?: number): RowChange {
+  const next = moved(row, status, row.attempt, worker, row.queued);
+  return at === undefined ? next : { ...next, updatedAt: at };
 }
 
-/** updateStatuses: status, attempt, worker, and the result when given; queued stays. */
+/** updateStatuses: status, attempt, worker, and each optional field when given; queued stays. */
 export function updated(row: RowState, u: CheckedUpdate): RowChange {
-  const next = { status: u.status, attempt: u.attempt, worker: u.worker, queued: row.queued };
-  return u.result === undefined ? next : { ...next, result: u.result };
+  const f = u.failure;
+  return {
+    status: u.status,
+    attempt: u.attempt,
+    worker: u.worker,
+    queued: row.queued,
+    failures: f?.failures ?? row.failures,
+    notBefore: f?.notBefore === undefined ? row.notBefore : f.notBefore,
+    error: f?.error === undefined ? row.error : f.error,
+    updatedAt: u.at ?? row.updatedAt,
+    ...(u.result === undefined ? {} : { result: u.result }),
+  };
+}
+
+/**
+ * retryFailed: a FAILED row goes back to INIT for another run, attempt + 1,
+ * failures 0, not waiting, no worker, null result, claimable; its last error
+ * stays. Any other row is left (null).
+ */
+export function retried(row: RowState): RowChange | null {
+  if (row.status !== FAILED) return null;
+  return { ...moved(row, INIT, row.attempt + 1, null, false), failures: 0, notBefore: null, result: NULL_TEXT };
 }
 
 /** resetWorkerTasks: a row in flight at `worker` fails over or fails as `to` says; any other row is left (null). */
@@ -100,13 +134,23 @@ export function resumed(row: RowState, failover: boolean, result: string): RowCh
 
 /**
  * One update per seq, as applying a batch in order would leave each row:
- * the last update's status, attempt and worker, and the last result given.
+ * the last update's status, attempt and worker, and of each optional field
+ * (result, failures, notBefore, error, at) the last one given.
  */
 export function lastUpdateOfEachSeq(updates: readonly CheckedUpdate[]): Map<number, CheckedUpdate> {
   const out = new Map<number, CheckedUpdate>();
   for (const u of updates) {
     const had = out.get(u.seq);
-    out.set(u.seq, had === undefined || u.result !== undefined || had.result === undefined ? u : { ...u, result: had.result });
+    out.set(u.seq, had === undefined ? u : merged(had, u));
   }
   return out;
+}
+
+/** `later` applied after `earlier` to one seq. */
+export function merged(earlier: CheckedUpdate, later: CheckedUpdate): CheckedUpdate {
+  const a = earlier.failure;
+  const b = later.failure;
+  // Failure objects hold only the fields given (checkUpdateFailure): the later one's replace just those.
+  const failure = a === undefined ? b : b === undefined ? a : { ...a, ...b };
+  return { ...later, result: later.result ?? earlier.result, failure, at: later.at ?? earlier.at };
 }

@@ -62,6 +62,23 @@ export interface WorkerProgress {
   traceId?: string;
 }
 
+/** A task run's failure as stored: bounded by the store (`boundTaskError`: message 4 KiB, stack 16 KiB of UTF-8). */
+export interface TaskError {
+  message: string;
+  stack?: string;
+}
+
+/** One failed task as the instance record lists it (at most 10 are kept). */
+export interface TaskErrorSummary {
+  taskId: string;
+  name: string;
+  attempt: number;
+  /** The worker it failed at, or null. */
+  worker: string | null;
+  /** Bounded to 4 KiB of UTF-8 by the store. */
+  message: string;
+}
+
 /** Progress of an instance: per task name and per worker (B13). */
 export interface Progress {
   names: Record<string, NameProgress>;
@@ -94,21 +111,26 @@ export interface InstanceRecord {
   finishedAt: number | null;
   /** Final counters, kept after the tasks are cleared (B13, B18). */
   progress: Progress | null;
-  /** Sub-tasks that failed for good in the last run (B25). */
-  failedCount?: number;
-  /** The first of them, at most 10 (B25). */
-  errors?: TaskErrorSummary[];
-  /** When the current cycle or run started (the instance's timeout counts from it, B23). */
-  startedAt?: number | null;
-  /** When retained tasks may be swept; null when none are retained (B25). */
-  retainUntil?: number | null;
+  /** Tasks that failed for good (0 for a new record). */
+  failedCount: number;
+  /** Some of the failed tasks, at most 10 (the store drops the rest); [] for a new record. */
+  errors: TaskErrorSummary[];
+  /** When the current cycle or run started (ms); createdAt unless told, null for records from before it was kept. */
+  startedAt: number | null;
+  /** When the tasks kept after the end may be swept (ms); null: nothing retained, or not finished. */
+  retainUntil: number | null;
 }
 
-/** Fields a new instance starts with. */
-export type NewInstance = Pick<InstanceRecord, "instanceId" | "processor" | "settings" | "params" | "serialNum" | "createdAt">;
+/** Fields a new instance starts with; `startedAt` defaults to `createdAt`. */
+export type NewInstance = Pick<InstanceRecord, "instanceId" | "processor" | "settings" | "params" | "serialNum" | "createdAt"> & {
+  startedAt?: number;
+};
 
 /** Fields an owner may change on its instance. */
-export type InstancePatch = Partial<Pick<InstanceRecord, "status" | "result" | "serialNum" | "finishedAt" | "progress" | "failedCount" | "errors" | "startedAt" | "retainUntil">>;
+export type InstancePatch = Partial<Pick<
+  InstanceRecord,
+  "status" | "result" | "serialNum" | "finishedAt" | "progress" | "failedCount" | "errors" | "startedAt" | "retainUntil"
+>>;
 
 /** A task to store. */
 export interface NewTask {
@@ -124,6 +146,8 @@ export interface NewTask {
    * dispatch); false leaves it for `claimInit` to hand out later.
    */
   queued: boolean;
+  /** Clock ms of this write, stored as `updatedAt`. @default 0 */
+  at?: number;
 }
 
 /** A stored task. */
@@ -138,30 +162,17 @@ export interface TaskRow {
   /** Worker key (`workerId#incarnation`) it was handed to, or null. */
   worker: string | null;
   result: JsonValue;
-  /** Runs that ended in failure. */
-  failures?: number;
-  /** Not dispatched before this clock time (a retry waiting its delay), or null. */
-  notBefore?: number | null;
-  /** The last failure, or null. */
-  error?: TaskError | null;
+  /** Runs of this task that ended in failure (0 for a new row). */
+  failures: number;
+  /** Clock ms before which it must not be dispatched (a retry waiting out its backoff); null: now. */
+  notBefore: number | null;
+  /** Its last failure, or null. */
+  error: TaskError | null;
+  /** Clock ms of the row's last write that gave one; the instance's createdAt for rows stored before it was kept. */
+  updatedAt: number;
 }
 
-/** Why a task's run failed: the thrown message and its stack, or what the processor returned with ok: false. */
-export interface TaskError {
-  message: string;
-  stack?: string;
-}
-
-/** A failed task as the instance record lists it (the first failures of a run). */
-export interface TaskErrorSummary {
-  taskId: string;
-  name: string;
-  attempt: number;
-  worker: string | null;
-  message: string;
-}
-
-/** One task's new status. */
+/** One task's new status. Each optional field is written only when given; absent, the stored value stays. */
 export interface StatusUpdate {
   seq: number;
   status: TaskStatusCode;
@@ -169,13 +180,13 @@ export interface StatusUpdate {
   worker: string | null;
   /** Stored when given (final statuses). */
   result?: JsonValue;
-  /** Runs that ended in failure, stored when given. */
+  /** Runs that ended in failure so far. */
   failures?: number;
-  /** Not dispatched before this clock time (a retry waiting), stored when given. */
+  /** Not to be dispatched before this clock ms; null: now. */
   notBefore?: number | null;
-  /** The last failure, stored when given. */
+  /** The last failure (bounded by the store); null clears it. */
   error?: TaskError | null;
-  /** Clock time of the change, stored when given. */
+  /** Clock ms of this write, stored as `updatedAt`. */
   at?: number;
 }
 
@@ -185,10 +196,21 @@ export interface ResultRow {
   name: string;
   status: TaskStatusCode;
   result: JsonValue;
-  /** Why its last run failed, or null. */
-  error?: TaskError | null;
-  /** The attempt of its last run. */
-  attempt?: number;
+  /** Its last failure, or null. */
+  error: TaskError | null;
+  attempt: number;
+}
+
+/** Which tasks `listTasks` returns: one page in seq order. */
+export interface TaskQuery {
+  /** Only tasks in this status. */
+  status?: TaskStatusCode;
+  /** Only tasks of this name. */
+  name?: string;
+  /** Most tasks returned (an integer >= 1). */
+  limit: number;
+  /** Only tasks whose seq is above this one (the last seq of the page before). @default -1 */
+  afterSeq?: number;
 }
 
 /** Tasks of one name in one status. */
@@ -212,7 +234,9 @@ export interface TaskStore {
    * holds no lease, its lease ran out by `lease.now`, or `owner` holds it
    * already; then the new lease runs until now + leaseMs. Otherwise it
    * throws LeaseHeldError and changes nothing. The check and the change are
-   * one atomic step, so two masters never both take one instance.
+   * one atomic step, so two masters never both take one instance. A finished
+   * (SUCCESS, FAILED) instance is taken the same way: a retry makes it
+   * RUNNING again through updateInstance under the new token.
    */
   acquireInstance(instanceId: string, owner: string, lease?: LeaseTerms): Promise<Fence>;
   /**
@@ -257,26 +281,40 @@ export interface TaskStore {
    * itself stays in its memory). Seqs that are not stored are ignored.
    */
   updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void>;
-  /** Sets the same status and worker on many tasks (the dispatch mark, B3); attempt, result and `queued` stay. */
-  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void>;
+  /**
+   * Sets the same status and worker on many tasks (the dispatch mark, B3),
+   * and `updatedAt` when `at` is given; attempt, result, the failure fields
+   * and `queued` stay.
+   */
+  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void>;
   /**
    * Finishes or fails over the unfinished tasks handed to `worker` (PULLED or
-   * RUNNING): to INIT with attempt + 1, worker null and `queued` as given, or
-   * to FAILED with `result` (worker and attempt kept). Returns how many changed.
+   * RUNNING): to INIT with attempt + 1, worker null, notBefore null and
+   * `queued` as given, or to FAILED with `result` (worker and attempt kept).
+   * Failures and error stay. Returns how many changed.
    */
   resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number>;
   /** Every unfinished task (INIT, PULLED, RUNNING) → FAILED with `result`, worker and attempt kept (kill). Returns how many. */
   failUnfinished(fence: Fence, result: JsonValue): Promise<number>;
   /**
    * Prepares a resumed instance: PULLED/RUNNING tasks go to INIT with
-   * attempt + 1 (failover) or to FAILED with `result`; every INIT task is
-   * marked not queued, so `claimInit` hands it out again.
+   * attempt + 1 and notBefore null (failover) or to FAILED with `result`;
+   * every INIT task is marked not queued, so `claimInit` hands it out again.
+   * Failures and error stay.
    */
   resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void>;
   /**
+   * Every FAILED task of the instance goes back to INIT for another run:
+   * attempt + 1, failures 0, notBefore null, worker null, result null, not
+   * queued (so `claimInit` hands it out); its last error stays for
+   * inspection. Returns how many.
+   */
+  retryFailed(fence: Fence): Promise<number>;
+  /**
    * Atomically claims up to `limit` INIT tasks that are not queued, lowest
    * seq first, marking them queued (their status stays INIT): two claims
-   * never return the same task.
+   * never return the same task. A task's notBefore does not hold it back:
+   * the owner waits it out.
    */
   claimInit(fence: Fence, limit: number): Promise<TaskRow[]>;
   /** Tasks per name and status, omitting empty pairs: rebuilds the counters (X1). */
@@ -286,12 +324,28 @@ export interface TaskStore {
   /** One task by taskId, or null. */
   getTask(instanceId: string, taskId: string): Promise<TaskRow | null>;
   /**
+   * One page of the instance's tasks in seq order: those with seq above
+   * `q.afterSeq`, in `q.status` and named `q.name` when given, at most
+   * `q.limit`. Walks the tasks in seq order and stops at the limit: it never
+   * loads the instance's tasks whole. An unknown instance has none.
+   */
+  listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]>;
+  /**
    * Every task of the instance with its status and result, in seq order,
    * read page by page (`pageSize` rows at a time) so memory stays bounded (X4).
    */
   results(instanceId: string, pageSize?: number): AsyncIterable<ResultRow>;
   /** Deletes the instance's tasks; the record and its final counters stay (B18). */
   clearTasks(fence: Fence): Promise<void>;
+  /**
+   * Deletes the tasks of instances that are not RUNNING and whose
+   * `retainUntil` is set and <= `now`, and sets their retainUntil to null;
+   * at most `limit` instances per call, soonest due first. Not fenced: any
+   * master sharing the store may run it, and two running it at once both
+   * succeed with each instance swept once. Returns how many it swept.
+   * @param limit most instances swept. @default 100
+   */
+  sweepRetained(now: number, limit?: number): Promise<number>;
   /** Releases connections and files. */
   close(): Promise<void>;
 }

@@ -18,6 +18,8 @@ runStoreSuite({
     return store;
   },
   cleanup: async (store) => kvs.get(store)?.close(),
+  // A second store on the same database: another master.
+  openTwin: async (store) => new DenoKvStore(kvs.get(store)!),
 });
 
 const spec = () => ({ instanceId: crypto.randomUUID(), processor: "p", settings: {}, params: null, serialNum: 0, createdAt: 1 });
@@ -154,3 +156,56 @@ Deno.test("deno kv: ids too long for a Deno KV key are refused with ValidationEr
   await store.close();
   await store.close(); // twice is fine
 });
+
+Deno.test("deno kv: rows and records written before the failure fields read with their defaults, and take the new writes", () => withKv(async (kv) => {
+  const store = new DenoKvStore(kv);
+  const s = { ...spec(), createdAt: 1_600_000_000_000 };
+  const fence = await store.createInstance(s, "m");
+  await store.insertTasks(fence, tasks(0, 3));
+  await store.updateStatuses(fence, [{ seq: 1, status: 5, attempt: 2, worker: "w#1", result: "bad" }]);
+  // Rewritten in the shapes stored before: no failure fields, no updatedAt, no record fields.
+  const inst = ["taskmill", "inst", s.instanceId];
+  const { failedCount: _c, errors: _e, startedAt: _s, retainUntil: _r, ...oldRecord } = (await kv.get<Record<string, unknown>>(inst)).value!;
+  await kv.set(inst, oldRecord);
+  for await (const e of kv.list<Record<string, unknown>>({ prefix: ["taskmill", "t"] })) {
+    const { f: _f, nb: _nb, e: _err, u: _u, ...oldRow } = e.value;
+    await kv.set(e.key, oldRow);
+  }
+  const rec = await store.getInstance(s.instanceId);
+  assert.deepEqual([rec?.failedCount, rec?.errors, rec?.startedAt, rec?.retainUntil, rec?.createdAt], [0, [], null, null, s.createdAt]);
+  const defaults = { failures: 0, notBefore: null, error: null, updatedAt: s.createdAt };
+  assert.deepEqual(await store.getTask(s.instanceId, "t-1"), {
+    seq: 1, taskId: "t-1", parentId: null, name: "shard", body: { seq: 1 }, status: 5, attempt: 2, worker: "w#1", result: "bad", ...defaults,
+  });
+  assert.deepEqual((await store.listTasks(s.instanceId, { limit: 5 })).map((t) => t.updatedAt), [s.createdAt, s.createdAt, s.createdAt]);
+  const results = [];
+  for await (const r of store.results(s.instanceId)) results.push([r.attempt, r.error]);
+  assert.deepEqual(results, [[0, null], [2, null], [0, null]]);
+  assert.deepEqual((await store.claimInit(fence, 1)).map((t) => [t.seq, t.updatedAt, t.failures]), [[0, s.createdAt, 0]]);
+  // The new writes land on the old shapes.
+  assert.equal(await store.retryFailed(fence), 1);
+  await store.updateStatuses(fence, [{ seq: 1, status: 5, attempt: 3, worker: "w#1", failures: 1, error: { message: "again" }, at: 7 }]);
+  const t1 = await store.getTask(s.instanceId, "t-1");
+  assert.deepEqual([t1?.attempt, t1?.failures, t1?.error, t1?.updatedAt], [3, 1, { message: "again" }, 7]);
+  await store.updateInstance(fence, { status: "FAILED", errors: [{ taskId: "t-1", name: "shard", attempt: 3, worker: "w#1", message: "again" }], retainUntil: 10 });
+  assert.equal((await store.getInstance(s.instanceId))?.errors.length, 1);
+  assert.equal(await store.sweepRetained(10), 1);
+  assert.equal(await store.maxSeq(s.instanceId), -1);
+}));
+
+Deno.test("deno kv: sweepRetained leaves no key of the swept tasks behind, and a record's errors too big for one value spill and come back whole", () => withKv(async (kv) => {
+  const store = new DenoKvStore(kv);
+  const fence = await store.createInstance(spec(), "m");
+  await store.insertTasks(fence, tasks(0, 1500, (seq) => (seq % 700 === 0 ? "x".repeat(100_000) : { seq })));
+  await store.updateStatuses(fence, [{ seq: 3, status: 5, attempt: 0, worker: "w#1", result: "y".repeat(100_000), error: { message: "m" } }]);
+  // Ten summaries of long task ids and 4 KiB messages: more than one Deno KV value holds.
+  const errors = Array.from({ length: 10 }, (_, i) => ({ taskId: `t-${i}-${"i".repeat(3000)}`, name: "shard", attempt: 0, worker: null, message: "€".repeat(1365) }));
+  await store.updateInstance(fence, { status: "FAILED", errors, retainUntil: 5 });
+  assert.deepEqual((await store.getInstance(fence.instanceId))?.errors, errors);
+  assert.ok(((await kinds(kv)).ib ?? 0) > 0, "the errors spilled");
+  assert.equal(await store.sweepRetained(5), 1);
+  const after = await kinds(kv);
+  for (const kind of ["t", "i", "u", "w", "c", "b", "gc", "retain"]) assert.equal(after[kind], undefined, `${kind} keys left: ${JSON.stringify(after)}`);
+  await store.updateInstance(fence, { errors: [] });
+  assert.equal((await kinds(kv)).ib, undefined);
+}));

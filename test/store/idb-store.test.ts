@@ -1,4 +1,5 @@
 import "fake-indexeddb/auto";
+import { createStore, get, set } from "idb-keyval";
 import { describe, expect, test } from "vitest";
 import { IdbStore } from "../../adapters/browser/idb-store.ts";
 import { FencedError } from "../../src/store/index.ts";
@@ -29,6 +30,7 @@ describe("IdbStore conformance", () => {
       await store.close();
       await deleteDatabase(names.get(store)!);
     },
+    openTwin: async (store) => new IdbStore({ dbName: names.get(store)! }),
   });
 });
 
@@ -79,6 +81,44 @@ describe("IdbStore", () => {
       expect(await again.countByStatus(s.instanceId)).toEqual([{ name: "shard", status: 1, count: 5 }]);
     } finally {
       await again.close();
+      await deleteDatabase(dbName);
+    }
+  });
+
+  test("rows and records written before the failure fields read with their defaults, and take the new writes", async () => {
+    const dbName = `taskmill-test-${crypto.randomUUID()}`;
+    const store = new IdbStore({ dbName });
+    const use = createStore(dbName, "tasks");
+    try {
+      const s = { ...spec(), createdAt: 1_600_000_000_000 };
+      const fence = await store.createInstance(s, "tab");
+      await store.insertTasks(fence, tasks(3));
+      await store.updateStatuses(fence, [{ seq: 1, status: 5, attempt: 2, worker: "w#1", result: "bad" }]);
+      // Rewritten in the shapes stored before: no failure fields, no updatedAt, no record fields.
+      const { failedCount: _c, errors: _e, startedAt: _s, retainUntil: _r, ...oldRecord } = await get(["inst", s.instanceId], use);
+      await set(["inst", s.instanceId], oldRecord, use);
+      for (let seq = 0; seq < 3; seq++) {
+        const { f: _f, nb: _nb, e: _err, u: _u, ...oldRow } = await get(["t", s.instanceId, seq], use);
+        await set(["t", s.instanceId, seq], oldRow, use);
+      }
+      const rec = await store.getInstance(s.instanceId);
+      expect([rec?.failedCount, rec?.errors, rec?.startedAt, rec?.retainUntil]).toEqual([0, [], null, null]);
+      expect(await store.getTask(s.instanceId, "t-1")).toEqual({
+        seq: 1, taskId: "t-1", parentId: null, name: "shard", body: { seq: 1 }, status: 5, attempt: 2, worker: "w#1", result: "bad",
+        failures: 0, notBefore: null, error: null, updatedAt: s.createdAt,
+      });
+      expect((await store.listTasks(s.instanceId, { limit: 5 })).map((t) => t.updatedAt)).toEqual([s.createdAt, s.createdAt, s.createdAt]);
+      expect((await store.claimInit(fence, 1)).map((t) => [t.seq, t.updatedAt, t.failures])).toEqual([[0, s.createdAt, 0]]);
+      expect(await store.retryFailed(fence)).toBe(1);
+      await store.updateStatuses(fence, [{ seq: 1, status: 5, attempt: 3, worker: "w#1", failures: 1, error: { message: "again" }, at: 7 }]);
+      expect(await store.getTask(s.instanceId, "t-1")).toMatchObject({ attempt: 3, failures: 1, error: { message: "again" }, updatedAt: 7 });
+      await store.updateInstance(fence, { status: "FAILED", retainUntil: 10 });
+      expect(await store.sweepRetained(10)).toBe(1);
+      expect(await store.maxSeq(s.instanceId)).toBe(-1);
+    } finally {
+      await store.close();
+      // idb-keyval's own connection, or the deletion would wait for it.
+      (await use("readonly", (os) => os.transaction.db)).close();
       await deleteDatabase(dbName);
     }
   });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import postgres from "postgres";
 import { afterAll, describe, expect, test } from "vitest";
@@ -54,7 +55,7 @@ async function withStores<T>(schema: string, n: number, fn: (...stores: Postgres
 
 describe.skipIf(!url)("PostgresStore conformance", () => {
   const schema = newSchema("suite");
-  runStoreSuite({ test, newStore: () => openPostgresStore(url, { schema }) });
+  runStoreSuite({ test, newStore: () => openPostgresStore(url, { schema }), openTwin: () => openPostgresStore(url, { schema }) });
 });
 
 describe.skipIf(!url)("PostgresStore", () => {
@@ -232,7 +233,7 @@ describe.skipIf(!url)("PostgresStore", () => {
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     try {
       const rows = await sql`select version, name from ${sql(fresh)}.schema_migrations order by version`;
-      expect(rows.map((r) => [r.version, r.name])).toEqual([[1, "0001_schema"], [2, "0002_leases"]]);
+      expect(rows.map((r) => [r.version, r.name])).toEqual([[1, "0001_schema"], [2, "0002_leases"], [3, "0003_failures"]]);
     } finally {
       await sql.end();
     }
@@ -268,6 +269,56 @@ describe.skipIf(!url)("PostgresStore", () => {
     }
   });
 
+  test("a schema of version 2 (before the failure fields) is upgraded on open: old rows read with the new fields' defaults, and take the new writes", async () => {
+    const old = newSchema("v2");
+    const read = (path: string) => readFileSync(new URL(`../../adapters/node/postgres/${path}`, import.meta.url), "utf8");
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await sql.begin(async (tx) => {
+        await tx.unsafe(`CREATE SCHEMA ${old}`);
+        await tx.unsafe(`SET LOCAL search_path TO ${old}`);
+        await tx.unsafe(read("sql/create-migrations-table.sql"));
+        for (const [version, name] of [[1, "0001_schema"], [2, "0002_leases"]] as const) {
+          await tx.unsafe(read(`migrations/${name}.sql`));
+          await tx.unsafe("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [version, name]);
+        }
+        // Rows as version 2 wrote them.
+        const [inst] = await tx.unsafe(`INSERT INTO instances (id, processor, settings, params, status, result, serial_num, owner, fence,
+          created_at, finished_at, progress) VALUES ('old', 'p', '{"a":1}', 'null', 'FAILED', '"x"', 2, 'm', 3, 1600000000000,
+          1600000001000, 'null') RETURNING ikey`);
+        await tx.unsafe(`INSERT INTO tasks (ikey, seq, task_id, parent_id, name, body, status, attempt, worker, result, queued) VALUES
+          ($1, 0, 't-0', 'r', 'shard', '0', 4, 0, 'w#1', '1', false),
+          ($1, 1, 't-1', 'r', 'shard', '1', 5, 2, 'w#1', '"bad"', false),
+          ($1, 2, 't-2', 'r', 'shard', '2', 1, 0, NULL, 'null', false)`, [inst!.ikey]);
+      });
+    } finally {
+      await sql.end();
+    }
+    await withStores(old, 1, async (store) => {
+      expect(await store.getInstance("old")).toEqual({
+        instanceId: "old", processor: "p", settings: { a: 1 }, params: null, status: "FAILED", result: "x", serialNum: 2, owner: "m",
+        fence: 3, leaseUntil: null, createdAt: 1_600_000_000_000, finishedAt: 1_600_000_001_000, progress: null,
+        failedCount: 0, errors: [], startedAt: null, retainUntil: null,
+      });
+      const defaults = { failures: 0, notBefore: null, error: null, updatedAt: 1_600_000_000_000 };
+      expect(await store.getTask("old", "t-1")).toEqual({
+        seq: 1, taskId: "t-1", parentId: "r", name: "shard", body: 1, status: 5, attempt: 2, worker: "w#1", result: "bad", ...defaults,
+      });
+      expect(await store.listTasks("old", { limit: 10 })).toEqual(await Promise.all(["t-0", "t-1", "t-2"].map((t) => store.getTask("old", t))));
+      const results = [];
+      for await (const r of store.results("old")) results.push([r.attempt, r.error]);
+      expect(results).toEqual([[0, null], [2, null], [0, null]]);
+      const fence = { instanceId: "old", token: 3 };
+      expect((await store.claimInit(fence, 10)).map((t) => [t.seq, t.updatedAt, t.failures])).toEqual([[2, 1_600_000_000_000, 0]]);
+      expect(await store.retryFailed(fence)).toBe(1);
+      await store.updateStatuses(fence, [{ seq: 1, status: 5, attempt: 3, worker: "w#1", failures: 1, error: { message: "again" }, at: 7 }]);
+      expect(await store.getTask("old", "t-1")).toMatchObject({ attempt: 3, failures: 1, error: { message: "again" }, updatedAt: 7 });
+      await store.updateInstance(fence, { failedCount: 1, retainUntil: 10 });
+      expect(await store.sweepRetained(10)).toBe(1);
+      expect(await store.maxSeq("old")).toBe(-1);
+    });
+  });
+
   test("a schema migrated by a newer taskmill is refused with SchemaVersionError naming both versions", async () => {
     const newer = newSchema("newer");
     await withStores(newer, 1, async () => undefined);
@@ -279,7 +330,7 @@ describe.skipIf(!url)("PostgresStore", () => {
     }
     const error = await openPostgresStore(url, { schema: newer }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaVersionError);
-    expect((error as Error).message).toMatch(/schema "taskmill_test_\w+_newer" is at version 99, newer than this taskmill knows \(2\)/);
+    expect((error as Error).message).toMatch(/schema "taskmill_test_\w+_newer" is at version 99, newer than this taskmill knows \(3\)/);
   });
 
   test("200,000 tasks in batches of 5,000: stored, claimed, marked, finished and read back in order", async () => {

@@ -39,6 +39,7 @@ describe("SqliteStore conformance", () => {
       rmSync(dirs.get(store)!, { recursive: true, force: true });
       dirs.delete(store);
     },
+    openTwin: async (store) => new SqliteStore((store as SqliteStore).file),
   });
 });
 
@@ -117,6 +118,54 @@ describe("SqliteStore", () => {
     expect(db.prepare("SELECT version FROM taskmill_schema").pluck().all()).toEqual([SCHEMA_VERSION]);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     db.close();
+  });
+
+  test("a file of schema version 2 (before the failure fields) is upgraded on open: old rows read with the new fields' defaults, and take the new writes", async () => {
+    const file = join(tempDir(), "v2.db");
+    const old = new Database(file);
+    for (const m of ["0001_schema.sql", "0002_leases.sql"]) {
+      old.exec(readFileSync(new URL(`../../adapters/node/sqlite/migrations/${m}`, import.meta.url), "utf8"));
+    }
+    old.prepare("UPDATE taskmill_schema SET version = 2").run();
+    // Rows as version 2 wrote them.
+    old.prepare(`INSERT INTO instances (num, instance_id, processor, settings, params, status, result, serial_num, owner, fence, created_at,
+      finished_at, progress, claim_from, lease_until) VALUES (1, 'old', 'p', '{"a":1}', NULL, 'FAILED', '"x"', 2, 'm', 3, 1600000000000,
+      1600000001000, NULL, 0, NULL)`).run();
+    const row = old.prepare(`INSERT INTO tasks (id, inst, task_id, parent_id, name, body, status, attempt, worker, result, queued)
+      VALUES (?, 1, ?, 'r', 'shard', ?, ?, ?, ?, ?, ?)`);
+    row.run(2 ** 32 + 0, "t-0", "0", SUCCESS, 0, W, "1", 0);
+    row.run(2 ** 32 + 1, "t-1", "1", FAILED, 2, W, '"bad"', 0);
+    row.run(2 ** 32 + 2, "t-2", "2", INIT, 0, null, null, 0);
+    old.close();
+
+    const store = new SqliteStore(file);
+    try {
+      const db = new Database(file, { readonly: true });
+      expect(db.prepare("SELECT version FROM taskmill_schema").pluck().get()).toBe(SCHEMA_VERSION);
+      db.close();
+      expect(await store.getInstance("old")).toEqual({
+        instanceId: "old", processor: "p", settings: { a: 1 }, params: null, status: "FAILED", result: "x", serialNum: 2, owner: "m",
+        fence: 3, leaseUntil: null, createdAt: 1_600_000_000_000, finishedAt: 1_600_000_001_000, progress: null,
+        failedCount: 0, errors: [], startedAt: null, retainUntil: null,
+      });
+      const defaults = { failures: 0, notBefore: null, error: null, updatedAt: 1_600_000_000_000 };
+      expect(await store.getTask("old", "t-1")).toEqual({
+        seq: 1, taskId: "t-1", parentId: "r", name: "shard", body: 1, status: FAILED, attempt: 2, worker: W, result: "bad", ...defaults,
+      });
+      expect(await store.listTasks("old", { limit: 10 })).toEqual(await Promise.all(["t-0", "t-1", "t-2"].map((t) => store.getTask("old", t))));
+      expect((await collect(store.results("old"))).map((r) => [r.attempt, r.error])).toEqual([[0, null], [2, null], [0, null]]);
+      const fence = { instanceId: "old", token: 3 };
+      expect((await store.claimInit(fence, 10)).map((t) => [t.seq, t.updatedAt, t.failures])).toEqual([[2, 1_600_000_000_000, 0]]);
+      // The new writes land on the old rows.
+      expect(await store.retryFailed(fence)).toBe(1);
+      await store.updateStatuses(fence, [{ seq: 1, status: FAILED, attempt: 3, worker: W, failures: 1, error: { message: "again" }, at: 7 }]);
+      expect(await store.getTask("old", "t-1")).toMatchObject({ attempt: 3, failures: 1, error: { message: "again" }, updatedAt: 7 });
+      await store.updateInstance(fence, { failedCount: 1, retainUntil: 10 });
+      expect(await store.sweepRetained(10)).toBe(1);
+      expect(await store.maxSeq("old")).toBe(-1);
+    } finally {
+      await store.close();
+    }
   });
 
   test("schema version check: a file from a newer taskmill is refused with an error naming the file and both versions", () => {

@@ -31,7 +31,10 @@ async function cleanup(store: TaskStore): Promise<void> {
 }
 
 suite("ThreadedSqliteStore conformance", () => {
-  runStoreSuite({ test, newStore: open, cleanup });
+  runStoreSuite({
+    test, newStore: open, cleanup,
+    openTwin: (store) => ThreadedSqliteStore.open((store as ThreadedSqliteStore).file, { threadEntry: THREAD }),
+  });
 });
 
 suite("ThreadedSqliteStore", () => {

@@ -26,6 +26,16 @@ export function textArray(values: ArrayLike<string | null>): string {
   return out + "}";
 }
 
+/** `{1,NULL,3}`: integers, null elements as NULL. */
+export function nullableIntArray(values: ArrayLike<number | null | undefined>): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out += (i === 0 ? "" : ",") + (v === null || v === undefined ? "NULL" : v);
+  }
+  return out + "}";
+}
+
 /** `{t,f}`. */
 export function boolArray(values: ArrayLike<boolean>): string {
   let out = "{";

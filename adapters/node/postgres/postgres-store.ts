@@ -19,20 +19,23 @@ import type { JsonValue } from "../../../src/protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../../src/store/errors.ts";
 import type {
   Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import {
-  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs, checkStatus, checkUpdate,
-  checkWorker, decodeJson, encodeJson, expectBoolean, expectString, firstOfEachTaskId, requireLease,
+  checkAt, checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs,
+  checkStatus, checkSweep, checkTaskQuery, checkUpdate, checkUpdateFailure, checkWorker, decodeJson, encodeJson, expectBoolean,
+  expectString, firstOfEachTaskId, requireLease, type UpdateFailure,
 } from "../../../src/store/input.ts";
-import { boolArray, floatArray, intArray, textArray } from "./pg-arrays.ts";
+import { boolArray, floatArray, intArray, nullableIntArray, textArray } from "./pg-arrays.ts";
 import { seqOfKeyViolation, sqlState, violated } from "./sql-errors.ts";
-import { record, taskRow, type FenceRow, type InstanceSqlRow, type ResultSqlRow, type TaskSqlRow } from "./sql-rows.ts";
+import {
+  record, taskError, taskRow, type FenceRow, type InstanceSqlRow, type ResultSqlRow, type TaskSqlRow,
+} from "./sql-rows.ts";
 import type { StatementName, Statements } from "./statements.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
-/** Largest attempt the `integer` column holds. */
+/** Largest attempt (or failures) the `integer` column holds. */
 const MAX_ATTEMPT = 2_147_483_647;
 /** A statement that lost a deadlock is run again this many times: it changed nothing. */
 const DEADLOCK_RETRIES = 3;
@@ -75,7 +78,9 @@ export class PostgresStore implements TaskStore {
     const c = checkNewInstance(instance, owner);
     const terms = checkLease(lease);
     const instanceId = c.instanceId;
-    const params: Param[] = [instanceId, c.processor, c.settings, c.params, c.serialNum, c.createdAt, c.owner, terms?.until ?? null];
+    const params: Param[] = [
+      instanceId, c.processor, c.settings, c.params, c.serialNum, c.createdAt, c.owner, terms?.until ?? null, c.startedAt,
+    ];
     const rows = await this.#run<FenceRow>("create-instance", params);
     if (rows.length === 0) throw new DuplicateInstanceError(instanceId);
     return { instanceId, token: rows[0]!.fence };
@@ -127,7 +132,8 @@ export class PostgresStore implements TaskStore {
     const p = checkPatch(patch);
     const rows = await this.#run<FenceRow>("update-instance", [
       id, tokenOf(fence), p.status ?? null, p.result ?? null, p.serialNum ?? null, p.finishedAt !== undefined,
-      p.finishedAt ?? null, p.progress ?? null,
+      p.finishedAt ?? null, p.progress ?? null, p.failedCount ?? null, p.errors ?? null,
+      p.startedAt !== undefined, p.startedAt ?? null, p.retainUntil !== undefined, p.retainUntil ?? null,
     ]);
     this.#own(fence, rows[0]);
   }
@@ -146,6 +152,7 @@ export class PostgresStore implements TaskStore {
     const names: string[] = new Array(m);
     const texts: string[] = new Array(m);
     const queued: boolean[] = new Array(m);
+    let ats: (number | undefined)[] | null = null;
     for (let k = 0; k < m; k++) {
       const i = sent === null ? k : sent[k]!;
       const t = tasks[i]!;
@@ -155,10 +162,11 @@ export class PostgresStore implements TaskStore {
       names[k] = t.name;
       texts[k] = bodies[i]!;
       queued[k] = t.queued;
+      if (t.at !== undefined) (ats ??= new Array(m))[k] = t.at;
     }
     const params = [
       id, tokenOf(fence), intArray(seqs), textArray(taskIds), textArray(parents), textArray(names), textArray(texts),
-      boolArray(queued),
+      boolArray(queued), ats === null ? null : nullableIntArray(ats),
     ];
     let rows: (FenceRow & { mask: string | null })[];
     for (let attempt = 1; ; attempt++) {
@@ -192,11 +200,16 @@ export class PostgresStore implements TaskStore {
     const id = instanceIdOf(fence);
     const n = updates.length;
     const results: (string | null)[] = new Array(n);
+    let failures: (UpdateFailure | undefined)[] | null = null;
+    let withAt = false;
     const seen = new Set<number>();
     let repeated = false;
     for (let i = 0; i < n; i++) {
       const u = updates[i]!;
       results[i] = checkUpdate(i, u, MAX_ATTEMPT) ?? null;
+      const failure = checkUpdateFailure(i, u, MAX_ATTEMPT);
+      if (failure !== undefined) (failures ??= new Array(n))[i] = failure;
+      if (u.at !== undefined) withAt = true;
       if (!repeated) repeated = seen.size === seen.add(u.seq).size;
     }
     const seqs: number[] = [];
@@ -204,6 +217,8 @@ export class PostgresStore implements TaskStore {
     const attempts: number[] = [];
     const workers: (string | null)[] = [];
     const texts: (string | null)[] = [];
+    const ats: (number | undefined)[] = [];
+    const fails: (UpdateFailure | undefined)[] = [];
     if (!repeated) {
       for (let i = 0; i < n; i++) {
         const u = updates[i]!;
@@ -212,10 +227,12 @@ export class PostgresStore implements TaskStore {
         attempts.push(u.attempt);
         workers.push(u.worker);
         texts.push(results[i]!);
+        if (withAt) ats.push(u.at);
+        if (failures !== null) fails.push(failures[i]);
       }
     } else {
       // One row per seq, as if applied in order: the last update's status,
-      // attempt and worker, the last result given.
+      // attempt and worker, of each optional field the last one given.
       const at = new Map<number, number>();
       for (let i = 0; i < n; i++) {
         const u = updates[i]!;
@@ -224,25 +241,36 @@ export class PostgresStore implements TaskStore {
           at.set(u.seq, k = seqs.length);
           seqs.push(u.seq);
           texts.push(null);
+          ats.push(undefined);
+          fails.push(undefined);
         }
         statuses[k] = u.status;
         attempts[k] = u.attempt;
         workers[k] = u.worker;
         if (results[i] !== null) texts[k] = results[i]!;
+        if (u.at !== undefined) ats[k] = u.at;
+        // Failure objects hold only the fields given: a later one replaces just those.
+        const f = failures?.[i];
+        if (f !== undefined) fails[k] = { ...fails[k], ...f };
       }
     }
-    const rows = await this.#run<FenceRow>("update-statuses", [
+    const params: Param[] = [
       id, tokenOf(fence), intArray(seqs), intArray(statuses), intArray(attempts), textArray(workers), textArray(texts),
-    ]);
+      withAt ? nullableIntArray(ats) : null,
+    ];
+    const rows = failures === null
+      ? await this.#run<FenceRow>("update-statuses", params)
+      : await this.#run<FenceRow>("update-statuses-failures", [...params, ...failureArrays(fails)]);
     this.#own(fence, rows[0]);
   }
 
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
+  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
     const id = instanceIdOf(fence);
     checkStatus("status", status);
     checkWorker("worker", worker);
     checkSeqs(seqs);
-    const rows = await this.#run<FenceRow>("set-status", [id, tokenOf(fence), status, worker, intArray(seqs)]);
+    const when = checkAt(at) ?? null;
+    const rows = await this.#run<FenceRow>("set-status", [id, tokenOf(fence), status, worker, intArray(seqs), when]);
     this.#own(fence, rows[0]);
   }
 
@@ -277,6 +305,13 @@ export class PostgresStore implements TaskStore {
     this.#own(fence, rows[0]);
   }
 
+  async retryFailed(fence: Fence): Promise<number> {
+    const id = instanceIdOf(fence);
+    const rows = await this.#run<FenceRow & { changed: number }>("retry-failed", [id, tokenOf(fence)]);
+    this.#own(fence, rows[0]);
+    return rows[0]!.changed;
+  }
+
   async claimInit(fence: Fence, limit: number): Promise<TaskRow[]> {
     const id = instanceIdOf(fence);
     expectInt("limit", limit, 0);
@@ -306,6 +341,13 @@ export class PostgresStore implements TaskStore {
     return rows.length === 0 ? null : taskRow(rows[0]!);
   }
 
+  async listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]> {
+    const query = checkTaskQuery(q);
+    if (typeof instanceId !== "string") return [];
+    const rows = await this.#run<TaskSqlRow>("list-tasks", [instanceId, query.afterSeq, query.status ?? null, query.name ?? null, query.limit]);
+    return rows.map(taskRow);
+  }
+
   /** @param pageSize rows read at a time. @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
@@ -316,6 +358,12 @@ export class PostgresStore implements TaskStore {
     const id = instanceIdOf(fence);
     const rows = await this.#run<FenceRow>("clear-tasks", [id, tokenOf(fence)]);
     this.#own(fence, rows[0]);
+  }
+
+  async sweepRetained(now: number, limit?: number): Promise<number> {
+    const q = checkSweep(now, limit);
+    const rows = await this.#run<{ swept: number }>("sweep-retained", [q.now, q.limit]);
+    return rows[0]!.swept;
   }
 
   /** Closes the pool, letting running statements finish (for up to 5 s). */
@@ -331,7 +379,12 @@ export class PostgresStore implements TaskStore {
       const rows = await this.#run<ResultSqlRow>("results-page", [instanceId, after, pageSize]);
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.seq;
-      for (const row of rows) yield { taskId: row.task_id, name: row.name, status: row.status, result: decodeJson(row.result) };
+      for (const row of rows) {
+        yield {
+          taskId: row.task_id, name: row.name, status: row.status, result: decodeJson(row.result),
+          error: taskError(row.error_message, row.error_stack), attempt: row.attempt,
+        };
+      }
       if (rows.length < pageSize) return;
     }
   }
@@ -352,4 +405,27 @@ export class PostgresStore implements TaskStore {
     if (row === undefined) throw new UnknownInstanceError(fence.instanceId);
     if (row.fence !== fence.token) throw new FencedError(fence.instanceId, fence.token, row.fence);
   }
+}
+
+/** The failure columns of update-statuses-failures.sql ($9 to $14), one element per row (undefined: none given). */
+function failureArrays(fails: readonly (UpdateFailure | undefined)[]): Param[] {
+  const n = fails.length;
+  const failures: (number | undefined)[] = new Array(n);
+  const setNotBefore: boolean[] = new Array(n);
+  const notBefore: (number | null)[] = new Array(n);
+  const setError: boolean[] = new Array(n);
+  const messages: (string | null)[] = new Array(n);
+  const stacks: (string | null)[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const f = fails[k];
+    failures[k] = f?.failures;
+    setNotBefore[k] = f?.notBefore !== undefined;
+    notBefore[k] = f?.notBefore ?? null;
+    setError[k] = f?.error !== undefined;
+    messages[k] = f?.error?.message ?? null;
+    stacks[k] = f?.error?.stack ?? null;
+  }
+  return [
+    nullableIntArray(failures), boolArray(setNotBefore), nullableIntArray(notBefore), boolArray(setError), textArray(messages), textArray(stacks),
+  ];
 }

@@ -12,9 +12,9 @@ const STATEMENT_NAMES = [
   "lock-migrations", "create-schema", "drop-schema", "migrations-table-exists", "create-migrations-table", "schema-version",
   "record-migration",
   "create-instance", "acquire-instance", "renew-leases", "expired-instances", "get-instance", "list-instances", "update-instance",
-  "insert-tasks", "update-statuses", "set-status", "reset-worker-tasks-to-init", "reset-worker-tasks-to-failed",
-  "fail-unfinished", "reset-for-resume-failover", "reset-for-resume-fail", "claim-init",
-  "count-by-status", "max-seq", "get-task", "results-page", "clear-tasks",
+  "insert-tasks", "update-statuses", "update-statuses-failures", "set-status", "reset-worker-tasks-to-init",
+  "reset-worker-tasks-to-failed", "fail-unfinished", "reset-for-resume-failover", "reset-for-resume-fail", "retry-failed", "claim-init",
+  "count-by-status", "max-seq", "get-task", "list-tasks", "results-page", "clear-tasks", "sweep-retained",
 ] as const;
 
 /** The name of one statement file. */

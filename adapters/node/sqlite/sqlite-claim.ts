@@ -6,9 +6,8 @@
  */
 import { expectInt } from "../../../src/errors/validate.ts";
 import type { Fence, TaskRow } from "../../../src/store/task-store.ts";
-import { fromJson } from "./json-column.ts";
 import type { SqliteDb } from "./sqlite-db.ts";
-import type { ClaimColumns } from "./sqlite-rows.ts";
+import { type RawTaskColumns, rawTaskRow } from "./sqlite-rows.ts";
 import { MAX_SEQ } from "./task-key.ts";
 
 /** claimInit. */
@@ -19,7 +18,7 @@ export function claimInit(db: SqliteDb, fence: Fence, limit: number): TaskRow[] 
     if (limit === 0) return [];
     const from = db.stmt("get-claim-from").pluck().get(keys.num) as number;
     if (from > MAX_SEQ) return [];
-    const found = db.stmt("claim-init").raw().all(keys.id(from), keys.high, limit) as ClaimColumns[];
+    const found = db.stmt("claim-init").raw().all(keys.num, keys.id(from), keys.high, limit) as RawTaskColumns[];
     // Every claimable task from `from` up to the last one read is in `found`: mark that range.
     if (found.length > 0) db.stmt("claim-init-mark").run(keys.id(from), keys.id(found[found.length - 1]![0]));
     const next = found.length === limit ? found[found.length - 1]![0] + 1 : MAX_SEQ + 1;
@@ -27,9 +26,6 @@ export function claimInit(db: SqliteDb, fence: Fence, limit: number): TaskRow[] 
     return found;
   });
   const out: TaskRow[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const [seq, taskId, parentId, name, body, status, attempt, worker, result] = rows[i]!;
-    out[i] = { seq, taskId, parentId, name, body: fromJson(body), status, attempt, worker, result: fromJson(result) };
-  }
+  for (let i = 0; i < rows.length; i++) out[i] = rawTaskRow(rows[i]!);
   return out;
 }

@@ -21,9 +21,9 @@ const STATEMENTS = [
   "list-instances", "list-instances-by-status", "get-instance-num",
   "get-fence", "update-instance", "get-claim-from", "lower-claim-from", "set-claim-from",
   "insert-tasks", "insert-tasks-returning", "get-task-seqs", "set-status", "update-statuses", "update-statuses-with-results",
-  "reset-worker-tasks-to-init", "reset-worker-tasks-to-failed", "fail-unfinished", "reset-for-resume-failover",
-  "reset-for-resume-fail", "reset-for-resume-unqueue", "claim-init", "claim-init-mark", "count-by-status",
-  "max-seq", "get-task", "results-page", "clear-tasks",
+  "update-statuses-failure", "reset-worker-tasks-to-init", "reset-worker-tasks-to-failed", "fail-unfinished", "reset-for-resume-failover",
+  "reset-for-resume-fail", "reset-for-resume-unqueue", "retry-failed", "retry-failed-lowest", "claim-init", "claim-init-mark",
+  "count-by-status", "max-seq", "get-task", "list-tasks", "results-page", "clear-tasks", "sweep-retained-due", "sweep-retained-release",
 ] as const;
 
 /** The name of one statement file. */

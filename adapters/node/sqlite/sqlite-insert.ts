@@ -10,7 +10,7 @@ import { sqlJson } from "./json-column.ts";
 import { ceilPow2, floorPow2, IN_LIST, type SqliteDb } from "./sqlite-db.ts";
 import { MAX_SEQ, type TaskKeys } from "./task-key.ts";
 
-/** Rows per multi-row INSERT (7 parameters each); smaller remainders go by powers of two. */
+/** Rows per multi-row INSERT (8 parameters each); smaller remainders go by powers of two. */
 const INSERT_ROWS = 64;
 
 /** Thrown inside the insert savepoint when a multi-row INSERT skipped a row. */
@@ -56,8 +56,8 @@ function insertRows(
   const n = order === null ? tasks.length : order.length;
   for (let from = 0; from < n;) {
     const rows = floorPow2(Math.min(INSERT_ROWS, n - from));
-    const args = db.argsOf(`insert/${rows}`, rows * 7);
-    for (let j = 0, o = 0; j < rows; j++, o += 7) {
+    const args = db.argsOf(`insert/${rows}`, rows * 8);
+    for (let j = 0, o = 0; j < rows; j++, o += 8) {
       const i = order === null ? from + j : order[from + j]!;
       const t = tasks[i]!;
       args[o] = keys.id(t.seq);
@@ -67,6 +67,7 @@ function insertRows(
       args[o + 4] = t.name;
       args[o + 5] = bodies[i];
       args[o + 6] = t.queued ? 1 : 0;
+      args[o + 7] = t.at ?? 0;
     }
     if (skipped === null) {
       if (db.stmt("insert-tasks", rows).run(args).changes !== rows) throw SKIPPED;

@@ -13,7 +13,9 @@ import { type InstanceColumns, record } from "./sqlite-rows.ts";
 /** createInstance, checked already. */
 export function createInstance(db: SqliteDb, c: CheckedInstance, terms: CheckedLease | null): Fence {
   const instanceId = c.instanceId;
-  const args = [instanceId, c.processor, sqlJson(c.settings), sqlJson(c.params), c.serialNum, c.owner, c.createdAt, terms?.until ?? null];
+  const args = [
+    instanceId, c.processor, sqlJson(c.settings), sqlJson(c.params), c.serialNum, c.owner, c.createdAt, terms?.until ?? null, c.startedAt,
+  ];
   const num = db.write(() => db.stmt("create-instance").pluck().get(args)) as number | undefined;
   if (num === undefined) throw new DuplicateInstanceError(instanceId);
   db.remember(instanceId, num);
@@ -72,6 +74,7 @@ export function updateInstance(db: SqliteDb, fence: Fence, patch: InstancePatch)
   db.write(() => {
     const keys = db.own(fence);
     db.stmt("update-instance").run(
-      ...pair(p.status), ...pair(text(p.result)), ...pair(p.serialNum), ...pair(p.finishedAt), ...pair(text(p.progress)), keys.num);
+      ...pair(p.status), ...pair(text(p.result)), ...pair(p.serialNum), ...pair(p.finishedAt), ...pair(text(p.progress)),
+      ...pair(p.failedCount), ...pair(p.errors), ...pair(p.startedAt), ...pair(p.retainUntil), keys.num);
   });
 }

@@ -1,8 +1,9 @@
 /**
  * SqliteStore's failover writes: resetWorkerTasks (a dead worker's tasks),
- * failUnfinished (kill) and resetForResume (a restarted or new owner). The
- * rules are SQL here (reset-worker-tasks-to-init.sql, …); a write that makes
- * tasks claimable lowers where claimInit starts looking.
+ * failUnfinished (kill), resetForResume (a restarted or new owner) and
+ * retryFailed (a finished instance run again). The rules are SQL here
+ * (reset-worker-tasks-to-init.sql, …); a write that makes tasks claimable
+ * lowers where claimInit starts looking.
  */
 import { INIT } from "../../../core-as/shared/constants.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
@@ -56,5 +57,16 @@ export function resetForResume(db: SqliteDb, fence: Fence, failover: boolean, re
     db.lowerClaimFrom(keys, 0);
     if (failover) db.stmt("reset-for-resume-failover").run(keys.low, keys.high);
     else db.stmt("reset-for-resume-fail").run(text, keys.low, keys.high);
+  });
+}
+
+/** retryFailed: from the lowest FAILED seq on, claimInit looks again. */
+export function retryFailed(db: SqliteDb, fence: Fence): number {
+  return db.write(() => {
+    const keys = db.own(fence);
+    const lowest = db.stmt("retry-failed-lowest").pluck().get(keys.low, keys.high) as number | null;
+    if (lowest === null) return 0;
+    db.lowerClaimFrom(keys, lowest);
+    return db.stmt("retry-failed").run(keys.low, keys.high).changes;
   });
 }

@@ -15,19 +15,20 @@
  * This file opens and closes the database; each method is in the file named
  * after it: sqlite-instances.ts (records and leases), sqlite-insert.ts,
  * sqlite-updates.ts (updateStatuses, setStatus), sqlite-resets.ts
- * (resetWorkerTasks, failUnfinished, resetForResume), sqlite-claim.ts,
- * sqlite-reads.ts (counts, maxSeq, getTask, results), sqlite-clear.ts.
+ * (resetWorkerTasks, failUnfinished, resetForResume, retryFailed),
+ * sqlite-claim.ts, sqlite-reads.ts (counts, maxSeq, getTask, listTasks,
+ * results), sqlite-clear.ts, sqlite-sweep.ts (sweepRetained).
  */
 import Database from "better-sqlite3";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import {
-  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, expectString, requireLease,
+  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkSweep, checkTaskQuery, expectString, requireLease,
 } from "../../../src/store/input.ts";
 import type {
   Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import { guardOpen, migrate } from "./migrate.ts";
 import { claimInit } from "./sqlite-claim.ts";
@@ -39,8 +40,9 @@ import {
   acquireInstance, createInstance, expiredInstances, getInstance, listInstances, renewLeases, updateInstance,
 } from "./sqlite-instances.ts";
 import { SqliteOpenError } from "./sqlite-open-error.ts";
-import { countByStatus, getTask, maxSeq, resultPages } from "./sqlite-reads.ts";
-import { failUnfinished, resetForResume, resetWorkerTasks } from "./sqlite-resets.ts";
+import { countByStatus, getTask, listTasks, maxSeq, resultPages } from "./sqlite-reads.ts";
+import { failUnfinished, resetForResume, resetWorkerTasks, retryFailed } from "./sqlite-resets.ts";
+import { sweepRetained } from "./sqlite-sweep.ts";
 import { setStatus, updateStatuses } from "./sqlite-updates.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -132,8 +134,8 @@ export class SqliteStore implements TaskStore {
     updateStatuses(this.#db, fence, updates);
   }
 
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
-    setStatus(this.#db, fence, seqs, status, worker);
+  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
+    setStatus(this.#db, fence, seqs, status, worker, at);
   }
 
   async resetWorkerTasks(
@@ -148,6 +150,10 @@ export class SqliteStore implements TaskStore {
 
   async resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> {
     resetForResume(this.#db, fence, failover, result);
+  }
+
+  async retryFailed(fence: Fence): Promise<number> {
+    return retryFailed(this.#db, fence);
   }
 
   async claimInit(fence: Fence, limit: number): Promise<TaskRow[]> {
@@ -166,6 +172,10 @@ export class SqliteStore implements TaskStore {
     return getTask(this.#db, instanceId, taskId);
   }
 
+  async listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]> {
+    return listTasks(this.#db, instanceId, checkTaskQuery(q));
+  }
+
   /** @param pageSize rows read at a time. @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
@@ -174,6 +184,11 @@ export class SqliteStore implements TaskStore {
 
   async clearTasks(fence: Fence): Promise<void> {
     clearTasks(this.#db, fence);
+  }
+
+  async sweepRetained(now: number, limit?: number): Promise<number> {
+    const q = checkSweep(now, limit);
+    return sweepRetained(this.#db, q.now, q.limit);
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,14 @@
 /**
  * SqliteStore's status writes: updateStatuses and setStatus (the dispatch
  * mark), set-based: one `UPDATE … WHERE id IN (…)` per group of like updates,
- * CASE updates where each row gets its own result.
+ * CASE updates where each row gets its own result. The failure fields
+ * (failures, notBefore, error) go one row at a time, after the group writes:
+ * only the reports of failed runs carry them, and the rest pay nothing.
  */
 import { INIT } from "../../../core-as/shared/constants.ts";
-import { checkSeq, checkStatus, checkUpdate, checkWorker, isSeq } from "../../../src/store/input.ts";
+import {
+  checkAt, checkSeq, checkStatus, checkUpdate, checkUpdateFailure, checkWorker, isSeq, type UpdateFailure,
+} from "../../../src/store/input.ts";
 import type { Fence, StatusUpdate, TaskStatusCode } from "../../../src/store/task-store.ts";
 import { sqlJson } from "./json-column.ts";
 import { ceilPow2, type SqliteDb } from "./sqlite-db.ts";
@@ -17,12 +21,16 @@ const CASE_ROWS = 64;
 export function updateStatuses(db: SqliteDb, fence: Fence, updates: readonly StatusUpdate[]): void {
   const n = updates.length;
   const results: (string | null | undefined)[] = new Array(n);
+  let failures: (UpdateFailure | undefined)[] | null = null;
   for (let i = 0; i < n; i++) {
-    const result = checkUpdate(i, updates[i]!);
+    const u = updates[i]!;
+    const result = checkUpdate(i, u);
     results[i] = result === undefined ? undefined : sqlJson(result);
+    const failure = checkUpdateFailure(i, u);
+    if (failure !== undefined) (failures ??= new Array(n))[i] = failure;
   }
   if (n === 0) return void db.write(() => db.own(fence));
-  const { list, res } = coalesce(updates, results);
+  const { list, res, fails } = coalesce(updates, results, failures);
   let lowestInit = Infinity;
   for (const u of list) if (u.status === INIT && u.seq < lowestInit) lowestInit = u.seq;
   db.write(() => {
@@ -33,13 +41,17 @@ export function updateStatuses(db: SqliteDb, fence: Fence, updates: readonly Sta
       if (res[group[0]!] === undefined) updateGroup(db, keys, u, group, list);
       else updateGroupWithResults(db, keys, u, group, list, res);
     }
+    if (fails !== null) for (let k = 0; k < list.length; k++) if (fails[k] !== undefined) updateFailure(db, keys, list[k]!.seq, fails[k]!);
   });
 }
 
 /** setStatus. */
-export function setStatus(db: SqliteDb, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): void {
+export function setStatus(
+  db: SqliteDb, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at: number | undefined,
+): void {
   checkStatus("status", status);
   checkWorker("worker", worker);
+  const when = checkAt(at) ?? null;
   let lowest = Infinity;
   for (let i = 0; i < seqs.length; i++) {
     const seq = seqs[i];
@@ -49,13 +61,25 @@ export function setStatus(db: SqliteDb, fence: Fence, seqs: readonly number[], s
   db.write(() => {
     const keys = db.own(fence);
     if (status === INIT && lowest <= MAX_SEQ) db.lowerClaimFrom(keys, lowest);
-    db.inLists("set-status", [status, worker], keys, seqs.length, (i) => seqs[i]!);
+    db.inLists("set-status", [status, worker, when], keys, seqs.length, (i) => seqs[i]!);
   });
 }
 
 /** One group of like updates without results: IN lists. */
 function updateGroup(db: SqliteDb, keys: TaskKeys, u: StatusUpdate, group: readonly number[], list: readonly StatusUpdate[]): void {
-  db.inLists("update-statuses", [u.status, u.attempt, u.worker], keys, group.length, (i) => list[group[i]!]!.seq);
+  db.inLists("update-statuses", [u.status, u.attempt, u.worker, u.at ?? null], keys, group.length, (i) => list[group[i]!]!.seq);
+}
+
+/** The failure fields one update gave, on its row (a seq past MAX_SEQ is never stored). */
+function updateFailure(db: SqliteDb, keys: TaskKeys, seq: number, f: UpdateFailure): void {
+  if (seq > MAX_SEQ) return;
+  const setError = f.error === undefined ? 0 : 1;
+  db.stmt("update-statuses-failure").run(
+    f.failures === undefined ? 0 : 1, f.failures ?? null,
+    f.notBefore === undefined ? 0 : 1, f.notBefore ?? null,
+    setError, f.error?.message ?? null,
+    setError, f.error?.stack ?? null,
+    keys.id(seq));
 }
 
 /** One group of like updates, each with its result: CASE updates of CASE_ROWS rows, padded like IN lists. */
@@ -67,26 +91,28 @@ function updateGroupWithResults(
   let i = 0;
   while (i < count) {
     const size = ceilPow2(Math.min(CASE_ROWS, count - i));
-    const args = db.argsOf(`case/${size}`, 3 + 3 * size);
+    const h = 4; // status, attempt, worker, updated_at
+    const args = db.argsOf(`case/${size}`, h + 3 * size);
     args[0] = u.status;
     args[1] = u.attempt;
     args[2] = u.worker;
+    args[3] = u.at ?? null;
     let filled = 0;
     while (filled < size && i < count) {
       const k = group[i++]!;
       const seq = list[k]!.seq;
       if (seq > MAX_SEQ) continue;
       const id = keys.id(seq);
-      args[3 + 2 * filled] = id;
-      args[4 + 2 * filled] = res[k];
-      args[3 + 2 * size + filled] = id;
+      args[h + 2 * filled] = id;
+      args[h + 1 + 2 * filled] = res[k];
+      args[h + 2 * size + filled] = id;
       filled++;
     }
     if (filled === 0) continue;
     for (let k = filled; k < size; k++) {
-      args[3 + 2 * k] = args[1 + 2 * filled];
-      args[4 + 2 * k] = args[2 + 2 * filled];
-      args[3 + 2 * size + k] = args[2 + 2 * size + filled];
+      args[h + 2 * k] = args[h - 2 + 2 * filled];
+      args[h + 1 + 2 * k] = args[h - 1 + 2 * filled];
+      args[h + 2 * size + k] = args[h - 1 + 2 * size + filled];
     }
     db.stmt("update-statuses-with-results", size).run(args);
   }
@@ -94,12 +120,13 @@ function updateGroupWithResults(
 
 /**
  * One update per seq, as applying them in order would leave it: the last
- * update's status, attempt and worker, and the last result given. Batches
- * in strictly ascending seq order (no repeats possible) pass through.
+ * update's status, attempt and worker, and of each optional field (result,
+ * at, failures, notBefore, error) the last one given. Batches in strictly
+ * ascending seq order (no repeats possible) pass through.
  */
 function coalesce(
-  updates: readonly StatusUpdate[], results: (string | null | undefined)[],
-): { list: readonly StatusUpdate[]; res: (string | null | undefined)[] } {
+  updates: readonly StatusUpdate[], results: (string | null | undefined)[], failures: (UpdateFailure | undefined)[] | null,
+): { list: readonly StatusUpdate[]; res: (string | null | undefined)[]; fails: (UpdateFailure | undefined)[] | null } {
   let ascending = true;
   for (let i = 1; i < updates.length; i++) {
     if (updates[i]!.seq <= updates[i - 1]!.seq) {
@@ -107,10 +134,11 @@ function coalesce(
       break;
     }
   }
-  if (ascending) return { list: updates, res: results };
+  if (ascending) return { list: updates, res: results, fails: failures };
   const at = new Map<number, number>();
   const list: StatusUpdate[] = [];
   const res: (string | null | undefined)[] = [];
+  const fails: (UpdateFailure | undefined)[] | null = failures === null ? null : [];
   for (let i = 0; i < updates.length; i++) {
     const u = updates[i]!;
     const k = at.get(u.seq);
@@ -118,22 +146,27 @@ function coalesce(
       at.set(u.seq, list.length);
       list.push(u);
       res.push(results[i]);
+      fails?.push(failures![i]);
     } else {
-      list[k] = u;
+      const had = list[k]!;
+      list[k] = u.at === undefined && had.at !== undefined ? { ...u, at: had.at } : u;
       if (results[i] !== undefined) res[k] = results[i];
+      // Failure objects hold only the fields given: a later one replaces just those.
+      if (fails !== null && failures![i] !== undefined) fails[k] = { ...fails[k], ...failures![i] };
     }
   }
-  return { list, res };
+  return { list, res, fails };
 }
 
-/** Indexes of `list` grouped by (status, attempt, worker, has a result); one group when all alike (the usual batch). */
+/** Indexes of `list` grouped by (status, attempt, worker, at, has a result); one group when all alike (the usual batch). */
 function groups(list: readonly StatusUpdate[], res: readonly (string | null | undefined)[]): number[][] {
   const first = list[0]!;
   const withResult = res[0] !== undefined;
   let alike = true;
   for (let i = 1; i < list.length; i++) {
     const u = list[i]!;
-    if (u.status !== first.status || u.attempt !== first.attempt || u.worker !== first.worker || (res[i] !== undefined) !== withResult) {
+    if (u.status !== first.status || u.attempt !== first.attempt || u.worker !== first.worker || u.at !== first.at
+      || (res[i] !== undefined) !== withResult) {
       alike = false;
       break;
     }
@@ -142,7 +175,7 @@ function groups(list: readonly StatusUpdate[], res: readonly (string | null | un
   const byKey = new Map<string, number[]>();
   for (let i = 0; i < list.length; i++) {
     const u = list[i]!;
-    const key = `${u.status}|${u.attempt}|${res[i] === undefined ? 0 : 1}|${u.worker === null ? "" : "w" + u.worker}`;
+    const key = `${u.status}|${u.attempt}|${u.at ?? ""}|${res[i] === undefined ? 0 : 1}|${u.worker === null ? "" : "w" + u.worker}`;
     const group = byKey.get(key);
     if (group) group.push(i);
     else byKey.set(key, [i]);

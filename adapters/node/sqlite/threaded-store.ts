@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import type {
   Fence, InstancePatch, LeaseTerms, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import { fromWire, type WireError } from "./wire-errors.ts";
 import { DEFAULT_SQLITE_FILE } from "./sqlite-file.ts";
@@ -110,19 +110,22 @@ export class ThreadedSqliteStore implements TaskStore {
   updateInstance(fence: Fence, patch: InstancePatch): Promise<void> { return this.#call("updateInstance", fence, patch); }
   insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> { return this.#call("insertTasks", fence, tasks); }
   updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> { return this.#call("updateStatuses", fence, updates); }
-  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
-    return this.#call("setStatus", fence, seqs, status, worker);
+  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
+    return this.#call("setStatus", fence, seqs, status, worker, at);
   }
   resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number> {
     return this.#call("resetWorkerTasks", fence, worker, to);
   }
   failUnfinished(fence: Fence, result: JsonValue): Promise<number> { return this.#call("failUnfinished", fence, result); }
   resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> { return this.#call("resetForResume", fence, failover, result); }
+  retryFailed(fence: Fence): Promise<number> { return this.#call("retryFailed", fence); }
   claimInit(fence: Fence, limit: number): Promise<TaskRow[]> { return this.#call("claimInit", fence, limit); }
   countByStatus(instanceId: string): Promise<StatusCount[]> { return this.#call("countByStatus", instanceId); }
   maxSeq(instanceId: string): Promise<number> { return this.#call("maxSeq", instanceId); }
   getTask(instanceId: string, taskId: string): Promise<TaskRow | null> { return this.#call("getTask", instanceId, taskId); }
+  listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]> { return this.#call("listTasks", instanceId, q); }
   clearTasks(fence: Fence): Promise<void> { return this.#call("clearTasks", fence); }
+  sweepRetained(now: number, limit?: number): Promise<number> { return this.#call("sweepRetained", now, limit); }
 
   /** Every task's result in seq order, a page per message, so memory stays bounded (X4). */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {

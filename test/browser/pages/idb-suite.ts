@@ -51,6 +51,7 @@ runStoreSuite({
     await store.close();
     await deleteDatabase(dbNames.get(store)!);
   },
+  openTwin: async (store) => new IdbStore({ dbName: dbNames.get(store)! }),
 });
 
 tests.push({

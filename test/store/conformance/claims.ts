@@ -18,7 +18,7 @@ export function registerClaimTests(test: StoreTest): void {
     assert.deepEqual(first.map((t) => t.seq), [1, 2, 4, 5]);
     assert.deepEqual(first[0], {
       seq: 1, taskId: "t-1", parentId: "t-root", name: "shard", body: { n: 1 },
-      status: INIT, attempt: 0, worker: null, result: null,
+      status: INIT, attempt: 0, worker: null, result: null, failures: 0, notBefore: null, error: null, updatedAt: 0,
     } satisfies TaskRow);
     assert.deepEqual(pick(await store.getTask(id, "t-1")), [INIT, 0, null, null]);
     const rest = await store.claimInit(fence, 1000);

@@ -7,8 +7,19 @@ import assert from "node:assert/strict";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import type { NewInstance, NewTask, StatusCount, TaskRow, TaskStatusCode, TaskStore } from "../../../src/store/task-store.ts";
 
+/** What a test may ask its host for besides its store. */
+export interface StoreTestContext {
+  /**
+   * Opens a second store on the same database as the test's store (another
+   * process, master or tab), closed after the test; null when the backend has
+   * no such thing (memory): tests of races between stores then race calls on
+   * the one store.
+   */
+  readonly twin: (() => Promise<TaskStore>) | null;
+}
+
 /** Registers one test that gets a fresh store, closed after it (runStoreSuite's wrapper). */
-export type StoreTest = (name: string, fn: (store: TaskStore) => Promise<void>) => void;
+export type StoreTest = (name: string, fn: (store: TaskStore, cx: StoreTestContext) => Promise<void>) => void;
 
 export const OWNER_A = "master-a";
 export const OWNER_B = "master-b";

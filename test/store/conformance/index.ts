@@ -13,10 +13,14 @@ import { registerClaimTests } from "./claims.ts";
 import { registerFencingTests } from "./fencing.ts";
 import type { StoreTest } from "./fixtures.ts";
 import { registerInsertTests } from "./inserts.ts";
+import { registerInstanceFieldTests } from "./instance-fields.ts";
 import { registerInstanceTests } from "./instances.ts";
 import { registerLeaseTests } from "./leases.ts";
 import { registerReadTests } from "./reads.ts";
+import { registerRetentionTests } from "./retention.ts";
+import { registerRetryTests } from "./retries.ts";
 import { registerStatusWriteTests } from "./status-writes.ts";
+import { registerTaskPageTests } from "./task-pages.ts";
 import { registerValueTests } from "./values.ts";
 import { registerWorkerResetTests } from "./worker-resets.ts";
 
@@ -28,6 +32,12 @@ export interface StoreSuiteOptions {
   newStore: () => Promise<TaskStore>;
   /** Runs after each test, before its store is closed. */
   cleanup?: (store: TaskStore) => Promise<void>;
+  /**
+   * Opens a second store on the database `store` uses (a second master or
+   * tab); tests of stores racing on one database use it. Without it they
+   * race calls on the one store.
+   */
+  openTwin?: (store: TaskStore) => Promise<TaskStore>;
 }
 
 /** Registers the TaskStore conformance tests with `opts.test`. */
@@ -35,13 +45,24 @@ export function runStoreSuite(opts: StoreSuiteOptions): void {
   const test: StoreTest = (name, fn) => {
     opts.test(name, async () => {
       const store = await opts.newStore();
+      const twins: TaskStore[] = [];
+      const openTwin = opts.openTwin;
+      const twin = openTwin === undefined ? null : async () => {
+        const t = await openTwin(store);
+        twins.push(t);
+        return t;
+      };
       try {
-        await fn(store);
+        await fn(store, { twin });
       } finally {
         try {
-          if (opts.cleanup) await opts.cleanup(store);
+          for (const t of twins) await t.close();
         } finally {
-          await store.close();
+          try {
+            if (opts.cleanup) await opts.cleanup(store);
+          } finally {
+            await store.close();
+          }
         }
       }
     });
@@ -56,4 +77,8 @@ export function runStoreSuite(opts: StoreSuiteOptions): void {
   registerBatchTests(test);
   registerValueTests(test);
   registerFencingTests(test);
+  registerRetryTests(test);
+  registerTaskPageTests(test);
+  registerRetentionTests(test);
+  registerInstanceFieldTests(test);
 }

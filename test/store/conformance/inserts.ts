@@ -10,7 +10,7 @@ import { collect, countMap, newInstance, OWNER_A, pick, range, task, tasks, W1, 
 
 /** Registers the tests of this part of the suite with `test`. */
 export function registerInsertTests(test: StoreTest): void {
-  test("insertTasks stores INIT tasks with attempt 0, no worker and a null result", async (store) => {
+  test("insertTasks stores INIT tasks with attempt 0, no worker, a null result, no failures and updatedAt 0", async (store) => {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const batch = [
       task(0, { name: "ROOT", parentId: null, body: { root: true } }),
@@ -21,7 +21,7 @@ export function registerInsertTests(test: StoreTest): void {
     for (const t of batch) {
       assert.deepEqual(await store.getTask(fence.instanceId, t.taskId), {
         seq: t.seq, taskId: t.taskId, parentId: t.parentId, name: t.name, body: t.body,
-        status: INIT, attempt: 0, worker: null, result: null,
+        status: INIT, attempt: 0, worker: null, result: null, failures: 0, notBefore: null, error: null, updatedAt: 0,
       } satisfies TaskRow);
     }
   });

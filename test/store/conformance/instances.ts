@@ -9,13 +9,17 @@ import { writes } from "./worker-fixture.ts";
 
 /** Registers the tests of this part of the suite with `test`. */
 export function registerInstanceTests(test: StoreTest): void {
-  test("createInstance stores a RUNNING record owned by its creator with fencing token 1", async (store) => {
+  test("createInstance stores a RUNNING record owned by its creator with fencing token 1, started when created, no failures, nothing retained", async (store) => {
     const spec = newInstance({ serialNum: 3, createdAt: 1_700_000_000_123 });
     const fence = await store.createInstance(spec, OWNER_A);
     assert.deepEqual(fence, { instanceId: spec.instanceId, token: 1 });
     assert.deepEqual(await store.getInstance(spec.instanceId), {
       ...spec, status: "RUNNING", result: null, owner: OWNER_A, fence: 1, leaseUntil: null, finishedAt: null, progress: null,
+      failedCount: 0, errors: [], startedAt: spec.createdAt, retainUntil: null,
     } satisfies InstanceRecord);
+    const later = newInstance({ createdAt: 1_700_000_000_000, startedAt: 1_700_000_000_500 });
+    await store.createInstance(later, OWNER_A);
+    assert.equal((await store.getInstance(later.instanceId))?.startedAt, 1_700_000_000_500);
   });
 
   test("createInstance refuses a taken id with DuplicateInstanceError and keeps the first record", async (store) => {
@@ -58,7 +62,7 @@ export function registerInstanceTests(test: StoreTest): void {
       workers: { [W1]: { total: 1, pulled: 0, running: 0, success: 1, failed: 0, traceId: "t-1" } },
     };
     await store.updateInstance(fence, { status: "SUCCESS", result: { sum: 10 }, finishedAt: 1_700_000_009_000, progress });
-    const base = { ...spec, owner: OWNER_A, fence: 1, leaseUntil: null };
+    const base = { ...spec, owner: OWNER_A, fence: 1, leaseUntil: null, failedCount: 0, errors: [], startedAt: spec.createdAt, retainUntil: null };
     assert.deepEqual(await store.getInstance(spec.instanceId), {
       ...base, status: "SUCCESS", result: { sum: 10 }, finishedAt: 1_700_000_009_000, progress,
     });

@@ -107,11 +107,11 @@ export function registerReadTests(test: StoreTest): void {
       { seq: 20, status: RUNNING, attempt: 0, worker: W1 },
     ]);
     const expected: ResultRow[] = range(0, 50).map((seq) => ({
-      taskId: `t-${seq}`, name: "shard", status: INIT, result: null,
+      taskId: `t-${seq}`, name: "shard", status: INIT, result: null, error: null, attempt: 0,
     }));
-    expected[3] = { taskId: "t-3", name: "shard", status: SUCCESS, result: { r: 3 } };
-    expected[49] = { taskId: "t-49", name: "shard", status: FAILED, result: "bad" };
-    expected[20] = { taskId: "t-20", name: "shard", status: RUNNING, result: null };
+    expected[3] = { taskId: "t-3", name: "shard", status: SUCCESS, result: { r: 3 }, error: null, attempt: 0 };
+    expected[49] = { taskId: "t-49", name: "shard", status: FAILED, result: "bad", error: null, attempt: 1 };
+    expected[20] = { taskId: "t-20", name: "shard", status: RUNNING, result: null, error: null, attempt: 0 };
     for (const pageSize of [7, 10, 1, 49, 50, 51, undefined]) {
       assert.deepEqual(await collect(store.results(id, pageSize)), expected, `pageSize ${pageSize}`);
     }

@@ -58,6 +58,7 @@ export async function snapshot(store: TaskStore, id: string) {
     counts: sortCounts(await store.countByStatus(id)),
     maxSeq: await store.maxSeq(id),
     results: await collect(store.results(id, 5)),
+    listed: await store.listTasks(id, { limit: 100 }),
   };
 }
 
@@ -75,5 +76,13 @@ export function writes(fence: Fence): Array<[string, (store: TaskStore) => Promi
     ["resetForResume without failover", (s) => s.resetForResume(fence, false, "stale")],
     ["claimInit", (s) => s.claimInit(fence, 100)],
     ["clearTasks", (s) => s.clearTasks(fence)],
+    ["retryFailed", (s) => s.retryFailed(fence)],
+    ["updateStatuses with failure fields", (s) => s.updateStatuses(fence, [
+      { seq: 4, status: INIT, attempt: 2, worker: null, failures: 3, notBefore: 9, error: { message: "stale" }, at: 9 },
+    ])],
+    ["setStatus with at", (s) => s.setStatus(fence, [0], PULLED, W1, 9)],
+    ["updateInstance of the failure fields", (s) => s.updateInstance(fence, {
+      failedCount: 9, errors: [{ taskId: "t-4", name: "shard", attempt: 1, worker: W1, message: "stale" }], startedAt: 9, retainUntil: 9,
+    })],
   ];
 }

@@ -1,7 +1,8 @@
 -- insertTasks: stores a batch of instance $1 as INIT, attempt 0, no worker,
 -- null result, when $2 is its fencing token. Columns come as arrays, one
 -- element per task: $3 seq, $4 task id (no repeats), $5 parent id, $6 name,
--- $7 body (JSON text), $8 queued. A task whose task id is stored already is
+-- $7 body (JSON text), $8 queued, $9 updated_at (NULL, or a NULL element:
+-- 0). A task whose task id is stored already is
 -- skipped; a seq held by another task id fails the statement (tasks_pkey).
 -- Stored task ids are looked up first (one index probe per task; OFFSET 0
 -- keeps it a probe, never a hash of the whole instance): ~10 % cheaper than
@@ -17,10 +18,10 @@
 WITH inst AS (
   SELECT ikey, fence FROM instances WHERE id = $1::text FOR KEY SHARE
 ), stored AS (
-  INSERT INTO tasks (ikey, seq, task_id, parent_id, name, body, queued)
-  SELECT inst.ikey, u.seq, u.task_id, u.parent_id, u.name, u.body, u.queued
-  FROM inst, unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
-    AS u(seq, task_id, parent_id, name, body, queued)
+  INSERT INTO tasks (ikey, seq, task_id, parent_id, name, body, queued, updated_at)
+  SELECT inst.ikey, u.seq, u.task_id, u.parent_id, u.name, u.body, u.queued, coalesce(u.updated_at, 0)
+  FROM inst, unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::bigint[])
+    AS u(seq, task_id, parent_id, name, body, queued, updated_at)
   WHERE inst.fence = $2::float8
     AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.ikey = inst.ikey AND x.task_id = u.task_id OFFSET 0)
   RETURNING task_id

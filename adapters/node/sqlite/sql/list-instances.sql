@@ -1,4 +1,5 @@
 -- Lists instance records newest first: by created_at, then creation order.
 -- Parameters: limit (-1 for no limit).
-SELECT num, instance_id, processor, settings, params, status, result, serial_num, owner, fence, lease_until, created_at, finished_at, progress
+SELECT num, instance_id, processor, settings, params, status, result, serial_num, owner, fence, lease_until, created_at, finished_at, progress,
+  failed_count, errors, started_at, retain_until
 FROM instances ORDER BY created_at DESC, num DESC LIMIT ?
