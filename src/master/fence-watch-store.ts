@@ -10,7 +10,7 @@ import type { JsonValue } from "../protocol/messages.ts";
 import { FencedError } from "../store/errors.ts";
 import type {
   Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskRow, TaskStatusCode, TaskStore,
+  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../store/task-store.ts";
 
 /** Wraps `store`; `onFenced` hears of every write refused for a stale token. */
@@ -42,9 +42,12 @@ export class FenceWatchStore implements TaskStore {
   updateInstance(fence: Fence, patch: InstancePatch): Promise<void> { return this.#w(this.#s.updateInstance(fence, patch)); }
   insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> { return this.#w(this.#s.insertTasks(fence, tasks)); }
   updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> { return this.#w(this.#s.updateStatuses(fence, updates)); }
-  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null): Promise<void> {
-    return this.#w(this.#s.setStatus(fence, seqs, status, worker));
+  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
+    return this.#w(this.#s.setStatus(fence, seqs, status, worker, at));
   }
+  retryFailed(fence: Fence): Promise<number> { return this.#w(this.#s.retryFailed(fence)); }
+  listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]> { return this.#s.listTasks(instanceId, q); }
+  sweepRetained(now: number, limit?: number): Promise<number> { return this.#s.sweepRetained(now, limit); }
   resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number> {
     return this.#w(this.#s.resetWorkerTasks(fence, worker, to));
   }

@@ -10,88 +10,22 @@ import type { Transport } from "../protocol/transport.ts";
 import type { Fence, InstanceRecord, TaskStore } from "../store/task-store.ts";
 import { FencedError } from "../store/errors.ts";
 import { processorKind } from "../processor/define.ts";
-import type { ProcessorMap } from "../processor/types.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { expectInt } from "../errors/validate.ts";
-import { resolveSettings, type JobSettings, type ResolvedSettings } from "./settings.ts";
+import { resolveSettings, type ResolvedSettings } from "./settings.ts";
+import { view, type InstanceView, type MasterEvent, type MasterOptions, type MasterWorker, type Submission } from "./master-types.ts";
+
+export type { InstanceView, MasterEvent, MasterOptions, MasterWorker, Submission } from "./master-types.ts";
 import { WorkerRegistry } from "./worker-registry.ts";
 import { WorkerDesk } from "./worker-desk.ts";
-import { MapTaskMaster, type InstanceHost, type InstanceProgress, type OwnWorker, type ProgressListener } from "./instance/index.ts";
+import { checkTaskQuery, readTaskPage, type TaskPage, type TaskPageQuery } from "./task-pages.ts";
+import { checkRerun } from "./rerun.ts";
+import { RetentionSweep } from "./retention-sweep.ts";
+import { MapTaskMaster, type InstanceHost, type InstanceProgress, type ProgressListener } from "./instance/index.ts";
 import { UnknownProcessorError } from "./errors.ts";
-import { resolveLeaseSettings, type LeaseOptions, type LeaseSettings } from "./lease-settings.ts";
+import { resolveLeaseSettings, type LeaseSettings } from "./lease-settings.ts";
 import { LeaseKeeper } from "./lease-keeper.ts";
 import { FenceWatchStore } from "./fence-watch-store.ts";
-
-/** Something a master did that an operator may want in its log (the CLI prints each as a JSON line). */
-export type MasterEvent =
-  | { event: "instance-deposed"; instanceId: string; reason: string }
-  | { event: "write-fenced"; instanceId: string; token: number; current: number }
-  | { event: "instance-taken-over"; instanceId: string; from: string; token: number };
-
-/**
- * The master's own in-process worker, as the master uses it: it joins the
- * master, runs ROOT, reduce and postProcess, and its processors are the ones
- * jobs may name. taskmill's `Worker` is one.
- */
-export interface MasterWorker extends OwnWorker {
-  /** The processors this worker (and so this master) can run, by name. */
-  readonly processors: ProcessorMap;
-  /** Registers with the master at `address`. */
-  join(address: string): Promise<void>;
-}
-
-/** Options of a master. */
-export interface MasterOptions {
-  store: TaskStore;
-  transport: Transport;
-  clock: Clock;
-  /** Where workers reach this master. */
-  address: string;
-  /** The master's own worker (in this process): runs ROOT and reduce; its processors are the ones jobs may name. */
-  ownWorker: MasterWorker;
-  /** Identifies this master as an owner of instances. @default address */
-  masterId?: string;
-  /** Free CPU/memory of this machine (map back-pressure, B2). @default unknown */
-  loadProbe?: LoadProbe;
-  /** Timeout of requests to workers, ms. @default 30000 */
-  requestTimeoutMs?: number;
-  /** Core engine. @default "wasm" */
-  engine?: CoreEngine;
-  /**
-   * Share the store with other masters (X3): instances are held through
-   * leases renewed on an interval, and instances whose lease ran out are
-   * taken over. `true` takes the default timing. Every master on one store
-   * must share it, with the same timing, and a unique `masterId`.
-   * @default false (the master runs alone: at start it takes every RUNNING instance)
-   */
-  shared?: boolean | LeaseOptions;
-  /** Receives what the master did that an operator may want to know (depositions, takeovers). @default ignored */
-  log?: (e: MasterEvent) => void;
-}
-
-/** What a user submits. */
-export interface Submission {
-  /** Name of a processor loaded on the master. */
-  processor: string;
-  settings?: JobSettings;
-  params?: JsonValue;
-  /** Optional id; a UUID by default. */
-  instanceId?: string;
-}
-
-/** A view of an instance: live while running, else from the store. */
-export interface InstanceView {
-  instanceId: string;
-  processor: string;
-  status: InstanceRecord["status"];
-  result: JsonValue;
-  serialNum: number;
-  createdAt: number;
-  finishedAt: number | null;
-  progress: Pick<InstanceProgress, "names" | "workers"> | null;
-  /** The master that owns it (its id: by default its address). */
-  owner?: string;
-}
 
 /** A master: submit, watch and kill instances; workers talk to it through the transport. */
 export class Master {
@@ -120,6 +54,7 @@ export class Master {
   readonly #registry: WorkerRegistry;
   readonly #instances = new Map<string, MapTaskMaster>();
   readonly #finished = new Map<string, Array<(v: InstanceView) => void>>();
+  readonly #sweep: RetentionSweep;
   #unserve: (() => void) | null = null;
   #started = false;
   #closed = false;
@@ -148,6 +83,8 @@ export class Master {
     this.#leases = shared === false ? null : new LeaseKeeper(this.#leaseHost(), resolveLeaseSettings(shared));
     this.#registry = new WorkerRegistry(o.ownWorker.workerId);
     this.#instanceHost = this.#hostForInstances(o.loadProbe ?? unknownLoad, o.engine ?? "wasm");
+    this.#sweep = new RetentionSweep(this.#store, this.#clock, expectInt("sweepMs", o.sweepMs ?? 60_000, 1),
+      (e) => this.#log({ event: "sweep-failed", error: e instanceof Error ? e.message : String(e) }));
   }
 
   /**
@@ -164,12 +101,14 @@ export class Master {
     await this.#ownWorker.join(this.address);
     await this.#resumeAll();
     this.#leases?.start();
+    this.#sweep.start();
   }
 
   /** Stops serving and drops every instance from memory without writing (its store state stays). */
   close(): void {
     this.#closed = true;
     this.#leases?.stop();
+    this.#sweep.stop();
     this.#unserve?.();
     this.#unserve = null;
     for (const i of this.#instances.values()) i.close();
@@ -370,6 +309,47 @@ export class Master {
     });
   }
 
+  /**
+   * B25: a page of the instance's tasks, in task order, filtered by status
+   * and name; a running instance's rows show its live state. Null when the
+   * instance is unknown; a bad query throws a ValidationError.
+   */
+  async tasks(instanceId: string, q: TaskPageQuery = {}): Promise<TaskPage | null> {
+    checkTaskQuery(q);
+    if (!(await this.#store.getInstance(instanceId))) return null;
+    const live = this.#instances.get(instanceId);
+    return readTaskPage(this.#store, instanceId, q, live ? (rows) => live.overlay(rows) : null);
+  }
+
+  /**
+   * B26: runs a FAILED instance again over its failed tasks: they go back to
+   * INIT with a fresh retry budget, the instance is RUNNING again under a new
+   * serialNum on this master, its succeeded tasks kept, and reduce runs over
+   * every result at the end. Null when the instance is unknown; throws
+   * RetryRefusedError (RUNNING, SUCCESS, recurring, tasks not kept) or
+   * UnknownProcessorError (processor not loaded here).
+   */
+  async retryFailed(instanceId: string): Promise<InstanceView | null> {
+    if (!this.#started) throw new Error("master not started: call start() first");
+    const rec = await this.#store.getInstance(instanceId);
+    if (!rec) return null;
+    checkRerun(rec);
+    const processor = this.#ownWorker.processors[rec.processor];
+    if (!processor || !processorKind(processor)) throw new UnknownProcessorError(rec.processor, Object.keys(this.#ownWorker.processors));
+    const settings = resolveSettings(rec.settings);
+    const fence = await this.#store.acquireInstance(instanceId, this.masterId, this.#leases?.terms());
+    await this.#store.retryFailed(fence);
+    const now = this.#clock.now();
+    const serialNum = rec.serialNum + 1;
+    await this.#store.updateInstance(fence, {
+      status: "RUNNING", result: null, finishedAt: null, serialNum, startedAt: now, retainUntil: null, failedCount: 0, errors: [],
+    });
+    const inst = new MapTaskMaster(this.#instanceHost, { ...rec, status: "RUNNING", serialNum, startedAt: now, fence: fence.token }, settings, processor, fence);
+    this.#instances.set(instanceId, inst);
+    await inst.resume();
+    return this.get(instanceId);
+  }
+
   /** B17: kills an instance. Returns false when it is not running here. */
   async kill(instanceId: string, reason = "killed by user"): Promise<boolean> {
     const i = this.#instances.get(instanceId);
@@ -447,11 +427,4 @@ export class Master {
     await inst.resume();
   }
 
-}
-
-function view(r: InstanceRecord): InstanceView {
-  return {
-    instanceId: r.instanceId, processor: r.processor, status: r.status, result: r.result, serialNum: r.serialNum,
-    createdAt: r.createdAt, finishedAt: r.finishedAt, progress: r.progress, owner: r.owner,
-  };
 }

@@ -2,7 +2,7 @@ import { MAX_TABLE_CAPACITY, ROUTE_ROUND_ROBIN, ROUTE_WORKER_LOAD } from "../../
 import { createCore, type Core } from "../../core/index.ts";
 import type { InstanceSpec, JsonValue } from "../../protocol/messages.ts";
 import type { Clock } from "../../runtime/clock.ts";
-import type { Fence, Progress } from "../../store/task-store.ts";
+import type { Fence, Progress, TaskRow } from "../../store/task-store.ts";
 import { settingsRate, type ResolvedSettings } from "../settings.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
 import { BatchSender } from "./batch-sender.ts";
@@ -234,6 +234,21 @@ export class Cycle {
   /** B12: every task final and nothing in flight. */
   allFinal(): boolean {
     return allFinal(this.core, this.names.list.length, this.intake.reserved);
+  }
+
+  /**
+   * B25: store rows with this cycle's live state laid over them — status
+   * (RUNNING lives in memory only), attempt and worker of the tasks in memory.
+   */
+  overlay(rows: readonly TaskRow[]): TaskRow[] {
+    const t = this.core.table, bySeq = new Map<number, number>();
+    for (const h of t.scan(-1)) bySeq.set(this.slots.seqOf(h), h);
+    return rows.map((r) => {
+      const h = bySeq.get(r.seq);
+      if (h === undefined || this.slots.taskIdOf(h) !== r.taskId) return r;
+      const idx = t.workerOf(h);
+      return { ...r, status: t.status(h) as TaskRow["status"], attempt: t.attemptOf(h), worker: idx >= 0 ? this.workers.at(idx).key : null };
+    });
   }
 
   /** Counters per task name and per worker now (B13). */

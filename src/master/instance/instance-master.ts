@@ -8,7 +8,7 @@ import type { InstanceSpec, JsonValue, MapBatch, Pull, TaskReport } from "../../
 import { refuse, type MapReply, type PullReply, type Refusal } from "../../protocol/replies.ts";
 import type { TimerId } from "../../runtime/clock.ts";
 import { FencedError } from "../../store/errors.ts";
-import type { Fence, InstanceRecord } from "../../store/task-store.ts";
+import type { Fence, InstanceRecord, TaskRow } from "../../store/task-store.ts";
 import type { Processor } from "../../processor/types.ts";
 import type { ResolvedSettings } from "../settings.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
@@ -407,6 +407,11 @@ export class MapTaskMaster {
   }
 
   // ---- progress (B13) ----
+
+  /** Store rows with the live state of the current cycle laid over them (B25); as they are when no cycle runs. */
+  overlay(rows: readonly TaskRow[]): TaskRow[] {
+    return hasLiveCycle(this.#mode) ? this.#cycle.overlay(rows) : [...rows];
+  }
 
   /** Counters per task name and per worker, now. */
   progress(): InstanceProgress {

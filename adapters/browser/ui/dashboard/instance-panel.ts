@@ -109,6 +109,9 @@ export class InstancePanel {
       createdAt: e.createdAt ?? this.#view?.createdAt ?? Date.now(),
       finishedAt: e.finishedAt ?? this.#view?.finishedAt ?? null,
       progress,
+      failedCount: e.failedCount ?? this.#view?.failedCount ?? 0,
+      errors: e.errors ?? this.#view?.errors ?? [],
+      retainUntil: e.retainUntil ?? this.#view?.retainUntil ?? null,
     };
     this.#view = v;
     this.el.dataset.instance = v.instanceId;
