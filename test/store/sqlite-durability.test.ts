@@ -174,4 +174,39 @@ describe("X3 master restart on SQLite (real processes)", () => {
     expect(await after.maxSeq(id)).toBe(-1);
     await after.close();
   });
+
+  it("B21: a retry waiting its delay when the master is SIGKILLed survives: the restarted master runs it once the stored delay has passed", { timeout: 90_000 }, async () => {
+    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first (npm test does)`);
+    const dir = mkdtempSync(join(tmpdir(), "taskmill-durable-"));
+    dirs.push(dir);
+    const db = join(dir, "taskmill.db");
+
+    // First life: T0 fails its first run; the master stores its retry, due 3 s later, and is killed before.
+    const first = start(["--db", db, "--submit-flaky"]);
+    const id = (await first.line("submitted", (l) => l.event === "submitted")).instanceId as string;
+    const failedRun = await first.line("T0's first run", (l) => l.event === "run" && l.taskId === "r.0.0");
+    await first.line("every other T done", (l) => l.event === "progress" && ((l.names as Record<string, NameProgress>).T?.success ?? 0) === 19);
+    first.proc.kill("SIGKILL");
+    expect((await first.exited()).signal).toBe("SIGKILL");
+
+    // The file holds the wait: T0 is INIT, one failure, its error, and the time it may run again.
+    const seen = new SqliteStore(db);
+    const t0 = await seen.getTask(id, "r.0.0");
+    expect(t0).toMatchObject({ status: 1, failures: 1, error: { message: "T0 fails its first run" } });
+    expect(t0!.notBefore).toBeGreaterThanOrEqual((failedRun.at as number) + 3000 - 50);
+    await seen.close();
+
+    // Second life: T0 runs again — not before the stored time — and the job succeeds with exact counters.
+    const second = start(["--db", db]);
+    expect((await second.line("ready", (l) => l.event === "ready")).resumed).toEqual([id]);
+    const rerun = await second.line("T0's second run", (l) => l.event === "run" && l.taskId === "r.0.0");
+    expect(rerun.at as number).toBeGreaterThanOrEqual(t0!.notBefore!);
+    const done = await second.line("done", (l) => l.event === "done");
+    const view = done.view as InstanceView;
+    expect(view.status).toBe("SUCCESS");
+    expect(view.result).toEqual({ sum: 190, ok: 20 });
+    expect(view.progress!.names.T).toEqual({ total: 20, init: 0, pulled: 0, running: 0, success: 20, failed: 0 });
+    // T0 ran twice in all: its failed first run, then once more.
+    expect([...first.lines, ...second.lines].filter((l) => l.event === "run" && l.taskId === "r.0.0")).toHaveLength(2);
+  });
 });
