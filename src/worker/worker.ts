@@ -10,12 +10,12 @@ import type {
 } from "../protocol/messages.ts";
 import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
 import { TransportError, type Transport } from "../protocol/transport.ts";
-import type { ProcessorMap, ReduceContext, TaskContext } from "../processor/types.ts";
+import type { ProcessorMap, TaskContext } from "../processor/types.ts";
 import type { ResultRow } from "../store/task-store.ts";
 import { processorKind } from "../processor/define.ts";
 import { ReportBuffer } from "./report-buffer.ts";
 import { message, thrown, toOutcome, type Outcome } from "./outcome.ts";
-import { taskResults } from "./task-results.ts";
+import { runPostProcess, runReduce } from "./end-of-instance.ts";
 import { timedOutMessage } from "../runtime/duration-text.ts";
 import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
@@ -495,21 +495,12 @@ export class Worker {
   // ---- run on the master's own worker ----
 
   /** Runs `reduce` of a MapReduce processor (the master's own worker, B16). */
-  async reduce(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): Promise<Outcome> {
-    const p = this.#o.processors[spec.processor];
-    if (!p || processorKind(p) !== "mapreduce") return { status: "FAILED", result: `processor ${spec.processor} has no reduce` };
-    const ctx: ReduceContext = { instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results: taskResults(results), signal };
-    try {
-      return toOutcome(await (p as { reduce(c: ReduceContext): unknown }).reduce(ctx), "reduce", this.#o.maxResultBytes);
-    } catch (e) {
-      return { status: "FAILED", result: message(e), error: thrown(e) };
-    }
+  reduce(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): Promise<Outcome> {
+    return runReduce(this.#o.processors, this.#o.maxResultBytes, spec, status, results, signal);
   }
 
   /** Runs `postProcess` of a Map processor, if it has one (B16). */
-  async postProcess(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): Promise<void> {
-    const p = this.#o.processors[spec.processor] as { postProcess?: (c: ReduceContext) => unknown } | undefined;
-    if (!p?.postProcess) return;
-    await p.postProcess({ instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results: taskResults(results), signal });
+  postProcess(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): Promise<void> {
+    return runPostProcess(this.#o.processors, spec, status, results, signal);
   }
 }
