@@ -307,7 +307,7 @@ export interface TaskStore {
    * Every FAILED task of the instance goes back to INIT for another run:
    * attempt + 1, failures 0, notBefore null, worker null, result null, not
    * queued (so `claimInit` hands it out); its last error stays for
-   * inspection. Returns how many.
+   * inspection, and its updatedAt (no clock time is given). Returns how many.
    */
   retryFailed(fence: Fence): Promise<number>;
   /**

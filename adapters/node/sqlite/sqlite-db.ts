@@ -22,7 +22,7 @@ const STATEMENTS = [
   "get-fence", "update-instance", "get-claim-from", "lower-claim-from", "set-claim-from",
   "insert-tasks", "insert-tasks-returning", "get-task-seqs", "set-status", "update-statuses", "update-statuses-with-results",
   "update-statuses-failure", "reset-worker-tasks-to-init", "reset-worker-tasks-to-failed", "fail-unfinished", "reset-for-resume-failover",
-  "reset-for-resume-fail", "reset-for-resume-unqueue", "retry-failed", "retry-failed-lowest", "claim-init", "claim-init-mark",
+  "reset-for-resume-fail", "reset-for-resume-unqueue", "retry-failed", "retry-failed-lowest", "claim-init", "claim-init-failures", "claim-init-mark",
   "count-by-status", "max-seq", "get-task", "list-tasks", "results-page", "clear-tasks", "sweep-retained-due", "sweep-retained-release",
 ] as const;
 

@@ -45,7 +45,7 @@ export interface TaskColumns {
   updated_at: number;
 }
 
-/** A task as claim-init.sql and list-tasks.sql read it in raw mode: the columns of TaskColumns in order. */
+/** A task as list-tasks.sql reads it in raw mode: the columns of TaskColumns in order. */
 export type RawTaskColumns = [
   number, string, string | null, string, string | null, TaskStatusCode, number, string | null, string | null,
   number, number | null, string | null, string | null, number,
@@ -98,7 +98,7 @@ export function taskRow(r: TaskColumns): TaskRow {
   };
 }
 
-/** The task of a raw row (claim-init.sql, list-tasks.sql). */
+/** The task of a raw row (list-tasks.sql). */
 export function rawTaskRow(r: RawTaskColumns): TaskRow {
   const [seq, taskId, parentId, name, body, status, attempt, worker, result, failures, notBefore, message, stack, updatedAt] = r;
   return {
