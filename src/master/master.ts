@@ -19,7 +19,7 @@ export type { InstanceView, MasterEvent, MasterOptions, MasterWorker, Submission
 import { WorkerRegistry } from "./worker-registry.ts";
 import { WorkerDesk } from "./worker-desk.ts";
 import { checkTaskQuery, readTaskPage, type TaskPage, type TaskPageQuery } from "./task-pages.ts";
-import { checkRerun } from "./rerun.ts";
+import { checkRerun, RetryRefusedError } from "./rerun.ts";
 import { RetentionSweep } from "./retention-sweep.ts";
 import { MapTaskMaster, type InstanceHost, type InstanceProgress, type ProgressListener } from "./instance/index.ts";
 import { UnknownProcessorError } from "./errors.ts";
@@ -338,12 +338,17 @@ export class Master {
     if (!processor || !processorKind(processor)) throw new UnknownProcessorError(rec.processor, Object.keys(this.#ownWorker.processors));
     const settings = resolveSettings(rec.settings);
     const fence = await this.#store.acquireInstance(instanceId, this.masterId, this.#leases?.terms());
-    await this.#store.retryFailed(fence);
     const now = this.#clock.now();
     const serialNum = rec.serialNum + 1;
+    // RUNNING first: from then on no sweep touches its tasks. One that ran before may have taken them.
     await this.#store.updateInstance(fence, {
       status: "RUNNING", result: null, finishedAt: null, serialNum, startedAt: now, retainUntil: null, failedCount: 0, errors: [],
     });
+    if ((await this.#store.countByStatus(instanceId)).length === 0) {
+      await this.#store.updateInstance(fence, { status: "FAILED", result: rec.result, finishedAt: rec.finishedAt, serialNum: rec.serialNum });
+      throw new RetryRefusedError(`instance ${instanceId} no longer has its tasks: they were swept once retainFor had passed`);
+    }
+    await this.#store.retryFailed(fence);
     const inst = new MapTaskMaster(this.#instanceHost, { ...rec, status: "RUNNING", serialNum, startedAt: now, fence: fence.token }, settings, processor, fence);
     this.#instances.set(instanceId, inst);
     await inst.resume();

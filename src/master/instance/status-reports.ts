@@ -75,7 +75,8 @@ export class StatusReports {
       attempts[i] = r.attempt;
       statuses[i] = statusCode(r.status);
       seqs[i] = h.slots.seqOf(r.handle);
-      names[i] = h.core.table.nameOf(r.handle);
+      // The name of a failed task, read while its handle is live (a final report frees it); listed on the instance (B25).
+      if (statuses[i] === FAILED) names[i] = h.core.table.nameOf(r.handle);
     }
     const codes = new Int32Array(n);
     const applied = h.core.table.report(handles, attempts, new Int32Array(n).fill(idx), statuses, n, codes);
