@@ -9,10 +9,12 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 export const CLI = `${root}dist/adapters/node/cli.js`;
 /** The built test processors. */
 export const CHAOS_PROCESSORS = `${root}dist/test/fixtures/chaos-processors.js`;
+/** The built processor module written as a third party would, whose tasks fail, hang or are flaky on purpose. */
+export const FLAKY_PROCESSORS = `${root}dist/test/fixtures/flaky-processors.js`;
 
 /** Throws a clear message when the build is missing (npm test builds first). */
 export function requireBuild(): void {
-  for (const f of [CLI, CHAOS_PROCESSORS]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first (npm test does)`);
+  for (const f of [CLI, CHAOS_PROCESSORS, FLAKY_PROCESSORS]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first (npm test does)`);
 }
 
 /** A running taskmill process. */

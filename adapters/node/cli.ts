@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `taskmill` command: master, worker, submit, status, demo.
+ * The `taskmill` command: master, worker, submit, status, tasks, retry, demo.
  */
 import { parseArgs } from "node:util";
 import { runMaster } from "./commands/master.ts";
 import { runWorker } from "./commands/worker.ts";
 import { submit, status } from "./commands/submit.ts";
+import { tasks } from "./commands/tasks.ts";
+import { retry } from "./commands/retry.ts";
 import { demo } from "./commands/demo.ts";
 import { resolveLeaseSettings } from "../../src/master/lease-settings.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
@@ -18,7 +20,9 @@ Commands:
   master   run a master: the HTTP API, the worker protocol, its own worker
   worker   run a worker that joins a master
   submit   submit an instance of a processor (and wait for it)
-  status   show one instance or the newest ones
+  status   show one instance or the newest ones (with their failed tasks' first errors)
+  tasks    list an instance's tasks, page by page, with their errors
+  retry    run a FAILED instance again over its failed tasks (and wait for it)
   demo     count the primes below one million on a local cluster (what npm start runs)
 
 Run 'taskmill <command> --help' for a command's options.
@@ -72,7 +76,8 @@ Several masters on one store (PostgreSQL):
   --processor NAME    a processor the master has loaded
   --settings JSON     job settings, e.g. '{"pageSize":500,"dispatchMode":"pull"}'
   --params JSON       the instance's params
-  --wait              show live progress per task name, then the status and result;
+  --wait              show live progress per task name, then the status and result,
+                      and the failed tasks' count and first errors when some failed;
                       the exit code is 0 only on SUCCESS
   --token T           bearer token (or TASKMILL_TOKEN)`,
     options: { master: { type: "string" }, processor: { type: "string" }, settings: { type: "string" }, params: { type: "string" }, wait: { type: "boolean" }, token: { type: "string" } },
@@ -80,8 +85,42 @@ Several masters on one store (PostgreSQL):
   status: {
     help: `Usage: taskmill status [ID] --master URL [--token T]
 
-  Without ID, lists the newest instances; with ID, prints that instance with its progress.`,
+  Without ID, lists the newest instances, each with the count and first errors of its
+  tasks that failed for good; with ID, prints that instance as JSON (its progress,
+  failedCount, errors: task id, name, attempt, worker, message).`,
     options: { master: { type: "string" }, token: { type: "string" } },
+  },
+  tasks: {
+    help: `Usage: taskmill tasks --master URL --instance ID [--status S] [--name N] [--limit N] [--cursor C | --all] [--token T]
+
+  Prints an instance's tasks in task order, one per line: id, status, name, attempt,
+  worker, failed runs and the error of its last failed run. A running instance shows
+  its live state. Failed tasks are kept after the end (job setting retainTasks).
+  --master URL        the master, e.g. http://127.0.0.1:7070
+  --instance ID       the instance
+  --status S          only tasks in this status: INIT, PULLED, RUNNING, SUCCESS or FAILED
+  --name N            only tasks of this name
+  --limit N           tasks per page, 1 to 1000 (default 100)
+  --cursor C          the page after the one that printed "more: --cursor C" (on stderr)
+  --all               every page, not just one
+  --token T           bearer token (or TASKMILL_TOKEN)`,
+    options: {
+      master: { type: "string" }, instance: { type: "string" }, status: { type: "string" }, name: { type: "string" }, limit: { type: "string" },
+      cursor: { type: "string" }, all: { type: "boolean" }, token: { type: "string" },
+    },
+  },
+  retry: {
+    help: `Usage: taskmill retry --master URL --instance ID [--wait] [--token T]
+
+  Runs a FAILED instance again over its failed tasks: they get a fresh retry budget,
+  its succeeded tasks are kept, reduce reads every result at the end, and the instance
+  runs on this master under a new serialNum. Refused (exit 1, with the reason) when it
+  is RUNNING, ended SUCCESS, is recurring, or its tasks are no longer kept.
+  --master URL        the master, e.g. http://127.0.0.1:7070
+  --instance ID       the FAILED instance
+  --wait              follow it as submit --wait does; the exit code is 0 only on SUCCESS
+  --token T           bearer token (or TASKMILL_TOKEN)`,
+    options: { master: { type: "string" }, instance: { type: "string" }, wait: { type: "boolean" }, token: { type: "string" } },
   },
   demo: {
     help: `Usage: taskmill demo [--n N] [--chunk C] [--workers W] [--store URL] [--in-process]
@@ -207,6 +246,19 @@ async function main(argv: string[]): Promise<number> {
         });
       case "status":
         return await status({ master: required("master", v.master as string | undefined), id: parsed.positionals[0], token });
+      case "tasks":
+        if (v.all === true && v.cursor !== undefined) throw new UsageError("--all and --cursor do not go together");
+        return await tasks({
+          master: required("master", v.master as string | undefined), instance: required("instance", v.instance as string | undefined),
+          status: v.status as string | undefined, name: v.name as string | undefined,
+          limit: v.limit === undefined ? undefined : int("limit", v.limit as string, 100), cursor: v.cursor as string | undefined,
+          all: v.all === true, token,
+        });
+      case "retry":
+        return await retry({
+          master: required("master", v.master as string | undefined), instance: required("instance", v.instance as string | undefined),
+          wait: v.wait === true, token,
+        });
       case "demo":
         return await demo({
           n: int("n", v.n as string | undefined, 1_000_000, 2), chunk: int("chunk", v.chunk as string | undefined, 10),

@@ -6,3 +6,5 @@ export { REFUSAL_STATUS } from "./status.ts";
 export { openApiDocument } from "./openapi.ts";
 export { metricsText } from "./metrics.ts";
 export { hostMaster, type HostMasterOptions } from "./host-master.ts";
+export { taskRoutes, TasksQuery, RetryBody } from "./task-routes.ts";
+export { InstanceViewSchema, TaskPageSchema, TaskViewSchema } from "./view-schemas.ts";

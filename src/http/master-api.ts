@@ -1,6 +1,7 @@
 /**
  * The master's API for users: submit, list, read, watch (Server-Sent Events)
- * and kill instances, kill a task; health, Prometheus metrics and the
+ * and kill instances, kill a task, page through an instance's tasks and
+ * retry a failed one's (task-routes.ts); health, Prometheus metrics and the
  * OpenAPI document. A shared master (X3) answers for every instance of the
  * store and forwards to the owner what only the owner can do (forward.ts).
  */
@@ -18,6 +19,7 @@ import { onError } from "./endpoint-app.ts";
 import { metricsText } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 import { forward, ownerUrl, unreachable } from "./forward.ts";
+import { taskRoutes } from "./task-routes.ts";
 
 /** Body of POST /api/instances. */
 export const SubmitBody = z.object({
@@ -137,6 +139,7 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
       const killed = await master.killTask(id, taskId, c.req.valid("json").reason ?? "killed by user");
       return killed ? c.json({ killed: true }, 200) : errorResponse(c, 404, `no unfinished task ${taskId} in instance ${id}`, "taskId");
     })
+    .route("/", taskRoutes(master, relay))
     .get("/health", (c) => c.json({ ok: true, running: master.running().length, workers: master.workerCount() }, 200))
     .get("/metrics", (c) => c.text(metricsText(master), 200, { "content-type": "text/plain; version=0.0.4" }))
     .get("/openapi.json", (c) => c.json(openApiDocument(), 200));

@@ -5,6 +5,9 @@
 import { z } from "zod";
 import { Register, Heartbeat, ReportBatch, MapBatch, Pull, StartBatch, NotifyPull, KillTask, KillInstance, DestroyPool } from "../protocol/messages.ts";
 import { MESSAGE_ROUTES } from "./routes.ts";
+import { InstanceViewSchema, TaskPageSchema } from "./view-schemas.ts";
+import { RetryBody } from "./task-routes.ts";
+import { DEFAULT_PAGE, MAX_PAGE } from "../master/task-pages.ts";
 
 const error = { type: "object", properties: { error: { type: "string" }, field: { type: "string" } }, required: ["error"] };
 
@@ -21,6 +24,24 @@ function responses(ok: string) {
   };
 }
 
+/** A JSON answer whose schema is one of the document's components. */
+function answer(description: string, component: string) {
+  return { description, content: { "application/json": { schema: { $ref: `#/components/schemas/${component}` } } } };
+}
+
+const errorAnswer = (description: string) => ({ description, content: { "application/json": { schema: error } } });
+
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+
+/** GET /api/instances/{id}/tasks: the query, with the master's own bounds (task-pages.ts). */
+const taskParams = [
+  idParam,
+  { name: "status", in: "query", schema: { type: "string", enum: ["INIT", "PULLED", "RUNNING", "SUCCESS", "FAILED"] }, description: "only tasks in this status" },
+  { name: "name", in: "query", schema: { type: "string", minLength: 1, maxLength: 256 }, description: "only tasks of this name" },
+  { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE }, description: "tasks per page" },
+  { name: "cursor", in: "query", schema: { type: "string" }, description: "the cursor of the page before (opaque); absent for the first" },
+];
+
 let cached: unknown;
 
 /** The document (built once). */
@@ -34,7 +55,26 @@ export function openApiDocument(): unknown {
       },
       get: { summary: "List instances, newest first (?status=RUNNING|SUCCESS|FAILED&limit=N)", responses: responses("{instances}") },
     },
-    "/api/instances/{id}": { get: { summary: "One instance: status, result, progress", responses: { ...responses("the instance"), "404": { description: "unknown instance" } } } },
+    "/api/instances/{id}": { get: { summary: "One instance: status, result, progress, failed tasks and their first errors", parameters: [idParam], responses: { ...responses("the instance"), "200": answer("the instance", "InstanceView"), "404": errorAnswer("unknown instance") } } },
+    "/api/instances/{id}/tasks": {
+      get: {
+        summary: "A page of the instance's tasks in task order, with their error (a running instance on another master: its owner's live state, else the stored state)",
+        parameters: taskParams,
+        responses: { ...responses("a page"), "200": answer("a page of tasks and the cursor of the next (null at the end)", "TaskPage"), "404": errorAnswer("unknown instance") },
+      },
+    },
+    "/api/instances/{id}/retry": {
+      post: {
+        summary: "Run a FAILED instance again over its failed tasks (its succeeded tasks kept); taken by the master asked",
+        parameters: [idParam], requestBody: body(RetryBody),
+        responses: {
+          ...responses("the instance, RUNNING under a new serialNum"), "200": answer("the instance, RUNNING under a new serialNum", "InstanceView"),
+          "404": errorAnswer("unknown instance"),
+          "409": errorAnswer("refused: RUNNING, SUCCESS, recurring, tasks no longer kept (says which retainTasks/retainFor keeps them), or processor not loaded here"),
+          "503": errorAnswer("shared masters: the master it ended on still holds its lease (Retry-After says how long)"),
+        },
+      },
+    },
     "/api/instances/{id}/events": { get: { summary: "Progress as Server-Sent Events (event: progress, then done)", responses: { "200": { description: "text/event-stream" }, "404": { description: "unknown instance" } } } },
     "/api/instances/{id}/kill": { post: { summary: "Kill an instance", requestBody: body(z.object({ reason: z.string().optional() })), responses: { ...responses("{killed: true}"), "404": { description: "unknown instance" } } } },
     "/api/instances/{id}/tasks/{taskId}/kill": { post: { summary: "Kill one task", requestBody: body(z.object({ reason: z.string().optional() })), responses: { ...responses("{killed: true}"), "404": { description: "unknown instance or task" } } } },
@@ -61,7 +101,14 @@ export function openApiDocument(): unknown {
   cached = {
     openapi: "3.1.0",
     info: { title: "taskmill master", version: "0.1.0", description: "Submit and watch Map/MapReduce instances; the worker protocol. Every route requires `Authorization: Bearer <token>` when the master has a token." },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } }, "x-worker-endpoints": components },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: {
+        InstanceView: z.toJSONSchema(InstanceViewSchema, { io: "output", unrepresentable: "any" }),
+        TaskPage: z.toJSONSchema(TaskPageSchema, { io: "output", unrepresentable: "any" }),
+      },
+      "x-worker-endpoints": components,
+    },
     security: [{ bearer: [] }],
     paths,
   };

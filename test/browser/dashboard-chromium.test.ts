@@ -2,8 +2,9 @@
  * The master's dashboard end to end: a real Node master (SQLite, bearer
  * token) and one worker process, the dashboard at the master's / in headless
  * Chromium. The page asks for the token, lists the instances, follows one
- * running instance's live progress to SUCCESS and kills another. Screenshots
- * go to test-artifacts/ (gitignored).
+ * running instance's live progress to SUCCESS and kills another, lists a
+ * FAILED one's failed tasks page by page and retries them. Screenshots go to
+ * test-artifacts/ (gitignored).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,8 +25,18 @@ const AUTH = { authorization: `Bearer ${TOKEN}`, "content-type": "application/js
 /** Tasks go to the worker process only, progress is pushed five times a second. */
 const SETTINGS = { execOnMaster: false, progressMs: 200, heartbeatMs: 200, consumerSize: 8, pageSize: 16 };
 
-async function submit(url: string, params: { n: number; ms: number }): Promise<string> {
-  const res = await fetch(`${url}/api/instances`, { method: "POST", headers: AUTH, body: JSON.stringify({ processor: "slowSum", params, settings: SETTINGS }) });
+/** Waits until the instance has ended; returns its view. */
+async function ended(url: string, id: string): Promise<{ status: string; failedCount: number }> {
+  for (let t = 0; t < 300; t++) {
+    const v = await (await fetch(`${url}/api/instances/${id}`, { headers: AUTH })).json() as { status: string; failedCount: number };
+    if (v.status !== "RUNNING") return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`instance ${id} still RUNNING after 30 s`);
+}
+
+async function submit(url: string, params: { n: number; ms: number; fail?: number }, processor = "slowSum", settings: Record<string, unknown> = {}): Promise<string> {
+  const res = await fetch(`${url}/api/instances`, { method: "POST", headers: AUTH, body: JSON.stringify({ processor, params, settings: { ...SETTINGS, ...settings } }) });
   const body = await res.json() as { instanceId: string; error?: string };
   if (res.status !== 201) throw new Error(`submit: ${res.status} ${body.error}`);
   return body.instanceId;
@@ -143,6 +154,50 @@ describe.skipIf(!chromium.ok)("the dashboard at the master's / in headless Chrom
     expect(String(view.result)).toMatch(/^killed: killed from the dashboard/);
     // The only console errors allowed are the 401s that made the page ask for the token.
     expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  test("B25/B26: a FAILED instance's panel shows its failed count and first errors, lists its failed tasks page by page (more), and Retry failed runs them again to SUCCESS; without kept tasks there is no retry", { timeout: 30_000 }, async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 1000 } });
+    const errors = collectPageErrors(page);
+    await page.addInitScript((t) => sessionStorage.setItem("taskmill.token", t), TOKEN);
+    // 80 tasks; the 60 first fail their first run: more failed tasks than one page of the list (50).
+    const c = await submit(url, { n: 80, ms: 5, fail: 60 }, "failingSum");
+    expect(await ended(url, c)).toMatchObject({ status: "FAILED", failedCount: 60 });
+    await page.goto(`${url}/#instance=${c}`);
+    await page.waitForSelector(`#panel[data-instance="${c}"][data-status="FAILED"] #failures:not([hidden])`, { timeout: 10_000 });
+    expect(await page.textContent("#failed-count")).toBe("60 tasks failed for good");
+    expect(await page.$$eval("#first-errors li", (li) => li.length)).toBe(10);
+    expect(await page.textContent("#first-errors li")).toMatch(/^r\.0\.\d+ · T · attempt 0 · w1#\d+: T \d+ failed on its first run$/);
+    await page.waitForSelector('#failures[data-listed="50"]', { timeout: 5_000 });
+    expect(await page.isVisible("#failed-more")).toBe(true);
+    await page.click("#failed-more");
+    await page.waitForSelector('#failures[data-listed="60"]', { timeout: 5_000 });
+    expect(await page.isVisible("#failed-more")).toBe(false);
+    const rows = await page.$$eval("#failed-tasks tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 60 }, (_, i) => `r.0.${i}`)); // task order, each once
+    expect(rows[7]).toEqual(["r.0.7", "T", "0", expect.stringMatching(/^w1#\d+$/), "1", "T 7 failed on its first run"]);
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-failed.png"), fullPage: true });
+
+    // Retry failed: the 60 run again (attempt 1) and succeed; the panel follows the instance live to SUCCESS.
+    expect(await page.isVisible("#retry-failed")).toBe(true);
+    await page.click("#retry-failed");
+    await page.waitForSelector(`#panel[data-instance="${c}"][data-status="SUCCESS"]`, { timeout: 15_000 });
+    expect(JSON.parse(await page.textContent("#panel-result") ?? "null")).toEqual({ sum: (80 * 79) / 2, count: 80 });
+    expect(await page.isHidden("#failures")).toBe(true);
+    const view = await (await fetch(`${url}/api/instances/${c}`, { headers: AUTH })).json() as { serialNum: number; failedCount: number };
+    expect([view.serialNum, view.failedCount]).toEqual([2, 0]);
+
+    // Tasks not kept (retainTasks "none"): the failures show, with no list and no retry.
+    const d = await submit(url, { n: 4, ms: 5, fail: 1 }, "failingSum", { retainTasks: "none" });
+    expect(await ended(url, d)).toMatchObject({ status: "FAILED", failedCount: 1 });
+    await page.goto(`${url}/#instance=${d}`);
+    await page.waitForSelector(`#panel[data-instance="${d}"][data-status="FAILED"] #failures:not([hidden])`, { timeout: 10_000 });
+    expect(await page.textContent("#failed-count")).toBe("1 task failed for good");
+    expect(await page.isHidden("#retry-failed")).toBe(true);
+    expect(await page.textContent("#failed-note")).toMatch(/not kept/);
+    expect(await page.$$eval("#failed-tasks tbody tr", (trs) => trs.length)).toBe(0);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

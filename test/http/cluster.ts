@@ -2,6 +2,7 @@
 // own port: the fixture of the HTTP transport tests.
 import { HttpTransport, masterApi } from "../../src/http/index.ts";
 import { Master, Worker, RealClock, MemoryStore } from "../../src/index.ts";
+import type { ProcessorMap } from "../../src/processor/types.ts";
 import { serveApp, freePort, type Served } from "../../adapters/node/serve.ts";
 import { sumSquares } from "../master/processors.ts";
 
@@ -13,18 +14,23 @@ export interface HttpClusterOptions {
   token?: string;
   /** The fetch every transport sends with. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** What the master and workers run. @default { sumSquares } */
+  processors?: ProcessorMap;
+  /** How often the master sweeps tasks kept past their retainFor, ms. @default the master's */
+  sweepMs?: number;
 }
 
-/** Starts a master (memory store, processor `sumSquares`) and `workers` workers; `stop()` ends them all. */
+/** Starts a master (memory store, processor `sumSquares` unless told) and `workers` workers; `stop()` ends them all. */
 export async function startHttpCluster(o: HttpClusterOptions) {
   const { token, fetch } = o;
   const clock = new RealClock();
-  const processors = { sumSquares };
+  const processors = o.processors ?? { sumSquares };
+  const store = new MemoryStore();
   const mport = await freePort();
   const base = `http://127.0.0.1:${mport}`;
   const mt = new HttpTransport(base, { token, timeoutMs: 5000, fetch });
   const own = new Worker({ workerId: "own", address: `${base}/worker`, transport: mt, clock, processors });
-  const master = new Master({ store: new MemoryStore(), transport: mt, clock, address: base, ownWorker: own, requestTimeoutMs: 5000 });
+  const master = new Master({ store, transport: mt, clock, address: base, ownWorker: own, requestTimeoutMs: 5000, sweepMs: o.sweepMs });
   mt.app.route("/", masterApi(master, { token }));
   const served: Served[] = [await serveApp(mt.app, mport)];
   await master.start();
@@ -42,5 +48,5 @@ export async function startHttpCluster(o: HttpClusterOptions) {
     for (const w of workers) w.close();
     for (const s of served) await s.close();
   };
-  return { base, master, transport: mt, workers, token, stop };
+  return { base, master, store, transport: mt, workers, token, stop };
 }

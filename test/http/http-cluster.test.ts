@@ -53,7 +53,11 @@ describe("HTTP transport", () => {
 
   it("with a token, every route needs it: 401 and nothing changes", async () => {
     const { base, master } = await httpCluster(1, "s3cret");
-    for (const [method, path] of [["POST", "/api/instances"], ["GET", "/api/instances"], ["GET", "/metrics"], ["POST", "/workers/register"], ["POST", "/worker/tasks/start"]] as const) {
+    const routes = [
+      ["POST", "/api/instances"], ["GET", "/api/instances"], ["GET", "/api/instances/x/tasks"], ["POST", "/api/instances/x/retry"],
+      ["GET", "/metrics"], ["POST", "/workers/register"], ["POST", "/worker/tasks/start"],
+    ] as const;
+    for (const [method, path] of routes) {
       const res = await fetch(base + path, { method, headers: { "content-type": "application/json", authorization: "Bearer nope" }, body: method === "POST" ? "{}" : undefined });
       expect(res.status, path).toBe(401);
       expect((await res.json() as { error: string }).error).toMatch(/bearer token/);
@@ -95,7 +99,21 @@ describe("HTTP transport", () => {
     expect(metrics).toMatch(/^taskmill_workers 2$/m);
     const doc = await (await fetch(`${base}/openapi.json`)).json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/instances", "/workers/report", "/workers/map"]));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/instances", "/api/instances/{id}/tasks", "/api/instances/{id}/retry", "/workers/report", "/workers/map"]));
+    // B25/B26: the new routes' answers are described by the same schemas tests parse real answers with.
+    const { paths, components } = doc as unknown as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string; schema: Record<string, unknown> }>; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const tasks = paths["/api/instances/{id}/tasks"]!.get!;
+    expect(tasks.parameters!.map((p) => p.name)).toEqual(["id", "status", "name", "limit", "cursor"]);
+    expect(tasks.parameters!.find((p) => p.name === "limit")!.schema).toEqual({ type: "integer", minimum: 1, maximum: 1000, default: 100 });
+    expect(tasks.responses["200"]!.content!["application/json"]!.schema).toEqual({ $ref: "#/components/schemas/TaskPage" });
+    expect(Object.keys(tasks.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "404"]));
+    const retry = paths["/api/instances/{id}/retry"]!.post!;
+    expect(retry.responses["200"]!.content!["application/json"]!.schema).toEqual({ $ref: "#/components/schemas/InstanceView" });
+    expect(Object.keys(retry.responses)).toEqual(expect.arrayContaining(["200", "404", "409"]));
+    expect(Object.keys(components.schemas.InstanceView!.properties)).toEqual(expect.arrayContaining(["failedCount", "errors", "retainUntil"]));
   });
 
   it("streams progress as Server-Sent Events until done", async () => {

@@ -1,9 +1,10 @@
 // X3: the API of shared masters over real HTTP in this process. Any master
-// lists every instance; what only the owner can do is forwarded to it.
+// lists every instance; what only the owner can do is forwarded to it — and
+// a retry (B26) is taken by the master asked.
 import { describe, it, expect, afterEach } from "vitest";
 import { HttpTransport, hostMaster } from "../../src/http/index.ts";
 import { FORWARDED_HEADER } from "../../src/http/forward.ts";
-import { RealClock, MemoryStore, Worker, type Master } from "../../src/index.ts";
+import { RealClock, MemoryStore, Worker, defineMap, type Master } from "../../src/index.ts";
 import { unknownLoad } from "../../src/runtime/load-probe.ts";
 import type { TaskStore } from "../../src/store/task-store.ts";
 import { serveApp, freePort, type Served } from "../../adapters/node/serve.ts";
@@ -15,15 +16,32 @@ const AUTH = { authorization: `Bearer ${TOKEN}`, "content-type": "application/js
 /** Long leases: nothing is taken over while a test runs. */
 const SHARED = { leaseMs: 60_000, renewMs: 1000, takeoverMs: 1000 };
 
+/** WAIT tasks hold until the gate opens: an instance with tasks RUNNING on a worker for as long as a test needs. */
+let openGate: () => void = () => undefined;
+let gate = new Promise<void>((r) => { openGate = r; });
+/** `gated`: ROOT maps params.n WAIT tasks, each waits for the gate; with params.fail every WAIT fails. */
+const gated = defineMap<{ n: number; fail?: boolean }>({
+  async process(ctx) {
+    if (ctx.isRoot) {
+      await ctx.map(Array.from({ length: ctx.params.n }, (_, i) => i), "WAIT");
+      return { ok: true };
+    }
+    await gate;
+    if (ctx.params.fail) throw new Error(`WAIT ${String(ctx.body)} fails`);
+    return { ok: true, result: ctx.body };
+  },
+});
+const PROCESSORS = { sumSquares, gated };
+
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f(); });
 
-async function sharedMaster(store: TaskStore): Promise<{ base: string; master: Master }> {
+async function sharedMaster(store: TaskStore, lease = SHARED): Promise<{ base: string; master: Master }> {
   const port = await freePort();
   const transport = new HttpTransport(`http://127.0.0.1:${port}`, { token: TOKEN, timeoutMs: 5000 });
   const { master, own } = hostMaster({
-    store, transport, clock: new RealClock(), processors: { sumSquares }, loadProbe: unknownLoad, ownWorkerId: `own-${port}`,
-    token: TOKEN, shared: SHARED,
+    store, transport, clock: new RealClock(), processors: PROCESSORS, loadProbe: unknownLoad, ownWorkerId: `own-${port}`,
+    token: TOKEN, shared: lease,
   });
   const served: Served = await serveApp(transport.app, port);
   await master.start();
@@ -32,13 +50,13 @@ async function sharedMaster(store: TaskStore): Promise<{ base: string; master: M
 }
 
 /** Two shared masters on one store and a worker serving both. */
-async function pair() {
+async function pair(lease = SHARED) {
   const store = new MemoryStore();
-  const a = await sharedMaster(store);
-  const b = await sharedMaster(store);
+  const a = await sharedMaster(store, lease);
+  const b = await sharedMaster(store, lease);
   const port = await freePort();
   const wt = new HttpTransport(`http://127.0.0.1:${port}`, { token: TOKEN, timeoutMs: 5000 });
-  const w = new Worker({ workerId: "w1", address: wt.baseUrl, transport: wt, clock: new RealClock(), processors: { sumSquares }, heartbeatMs: 200 });
+  const w = new Worker({ workerId: "w1", address: wt.baseUrl, transport: wt, clock: new RealClock(), processors: PROCESSORS, heartbeatMs: 200 });
   const served = await serveApp(wt.app, port);
   await w.join(a.base);
   await w.join(b.base);
@@ -119,5 +137,65 @@ describe("X3 shared masters' API", () => {
     expect((await res.json() as { error: string }).error).toBe(`instance ${id} is not running on this master`);
     expect(a.master.running()).toEqual([id]);
     await a.master.kill(id);
+  });
+
+  it("X3/B25: another master's running instance's tasks come from its owner, with their live state (RUNNING, the worker)", async () => {
+    const { a, b } = await pair();
+    gate = new Promise<void>((r) => { openGate = r; });
+    const res = await fetch(`${a.base}/api/instances`, { method: "POST", headers: AUTH, body: JSON.stringify({ processor: "gated", params: { n: 3 }, settings: { execOnMaster: false } }) });
+    const id = (await res.json() as { instanceId: string }).instanceId;
+    const running = async () => {
+      const r = await fetch(`${b.base}/api/instances/${id}/tasks?status=RUNNING`, { headers: AUTH });
+      expect([r.status, r.headers.get(FORWARDED_HEADER)]).toEqual([200, a.base]);
+      return (await r.json() as { tasks: Array<{ taskId: string; status: string; worker: string | null }> }).tasks;
+    };
+    let tasks = await running();
+    for (let t = 0; tasks.length < 3 && t < 200; t++) {
+      await new Promise((r) => setTimeout(r, 20));
+      tasks = await running();
+    }
+    expect(tasks.map((t) => [t.taskId, t.status])).toEqual([["r.0.0", "RUNNING"], ["r.0.1", "RUNNING"], ["r.0.2", "RUNNING"]]);
+    expect(tasks.every((t) => /^w1#\d+$/.test(t.worker ?? ""))).toBe(true);
+    openGate();
+    expect((await a.master.waitFor(id)).status).toBe("SUCCESS");
+  });
+
+  it("X3/B25: an owner out of reach: the tasks come from this master's store, in their stored state", async () => {
+    const { store, b } = await pair();
+    const gone = `http://127.0.0.1:${await freePort()}`;
+    const fence = await store.createInstance(
+      { instanceId: "orphan-tasks", processor: "sumSquares", settings: {}, params: { n: 1, ranges: 1 }, serialNum: 1, createdAt: Date.now() },
+      gone, { now: Date.now(), leaseMs: 60_000 });
+    await store.insertTasks(fence, [{ seq: 0, taskId: "r", parentId: null, name: "ROOT", body: null, queued: false }]);
+    await store.setStatus(fence, [0], 2, "w9#1");
+    const res = await fetch(`${b.base}/api/instances/orphan-tasks/tasks`, { headers: AUTH });
+    expect([res.status, res.headers.get(FORWARDED_HEADER)]).toEqual([200, null]);
+    const page = await res.json() as { tasks: Array<{ taskId: string; status: string; worker: string | null }>; cursor: string | null };
+    expect(page.cursor).toBeNull();
+    expect(page.tasks.map((t) => [t.taskId, t.status, t.worker])).toEqual([["r", "PULLED", "w9#1"]]);
+  });
+
+  it("X3/B26: a FAILED instance retried through another master runs there: the master asked takes it once the lease of the one it ended on runs out (503 and Retry-After until then), nothing is forwarded", async () => {
+    const { store, a, b } = await pair({ leaseMs: 1500, renewMs: 300, takeoverMs: 300 });
+    openGate();
+    const res = await fetch(`${a.base}/api/instances`, { method: "POST", headers: AUTH, body: JSON.stringify({ processor: "gated", params: { n: 2, fail: true }, settings: { execOnMaster: false } }) });
+    const id = (await res.json() as { instanceId: string }).instanceId;
+    expect((await a.master.waitFor(id)).status).toBe("FAILED");
+    const ended = (await store.getInstance(id))!;
+    expect(ended.owner).toBe(a.base);
+    const retry = () => fetch(`${b.base}/api/instances/${id}/retry`, { method: "POST", headers: AUTH, body: "{}" });
+    // A's lease on it, renewed every 300 ms while it ran, still has about a second to run.
+    const held = await retry();
+    expect([held.status, held.headers.get(FORWARDED_HEADER)]).toEqual([503, null]);
+    expect(held.headers.get("retry-after")).toMatch(/^[12]$/);
+    expect((await held.json() as { error: string }).error).toMatch(new RegExp(`^instance ${id} is held by ${a.base} for \\d+ ms more \\(its lease\\); retry then, or through ${a.base}$`));
+    await new Promise((r) => setTimeout(r, Math.max(0, (ended.leaseUntil ?? 0) - Date.now() + 50)));
+    const retried = await retry();
+    expect([retried.status, retried.headers.get(FORWARDED_HEADER)]).toEqual([200, null]);
+    expect(await retried.json()).toMatchObject({ instanceId: id, serialNum: 2, owner: b.base });
+    const v = await b.master.waitFor(id);
+    expect([v.status, v.serialNum, v.failedCount]).toEqual(["FAILED", 2, 2]);
+    expect((await store.getInstance(id))?.owner).toBe(b.base);
+    expect(a.master.running()).toEqual([]);
   });
 });

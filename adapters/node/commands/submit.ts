@@ -1,6 +1,6 @@
-import { masterClient, readEvents } from "../client.ts";
-import { ProgressBars } from "../progress-bars.ts";
-import type { InstanceProgress } from "../../../src/master/index.ts";
+import { masterClient } from "../client.ts";
+import { failureLines } from "../failure-lines.ts";
+import { follow } from "./follow.ts";
 import type { InstanceView } from "../../../src/master/master.ts";
 
 /** Options of `taskmill submit`. */
@@ -25,40 +25,14 @@ export async function submit(o: SubmitOptions): Promise<number> {
   const id = body.instanceId;
   console.log(JSON.stringify({ event: "submitted", instanceId: id }));
   if (!o.wait) return 0;
-  const bars = new ProgressBars();
-  let final: InstanceView | null = null;
-  const headers: Record<string, string> = o.token ? { authorization: `Bearer ${o.token}` } : {};
-  const t0 = performance.now();
-  // A stream can end early when the instance changes masters (its owner died and another took it
-  // over, X3): the view then still says RUNNING, and the stream is opened again, from wherever it runs now.
-  for (;;) {
-    try {
-      const events = await fetch(`${o.master}/api/instances/${encodeURIComponent(id)}/events`, { headers });
-      await readEvents(events, (event, data) => {
-        const p = JSON.parse(data) as InstanceProgress & InstanceView;
-        if (event === "done") final = p;
-        const names = p.names ?? p.progress?.names;
-        if (names) bars.render({ ...p, names, workers: p.workers ?? p.progress?.workers ?? {} });
-      });
-    } catch {
-      // The stream was cut (the owner it was forwarded from died): the view below says what now.
-    }
-    if (final && (final as InstanceView).status !== "RUNNING") break;
-    const r = await client.api.instances[":id"].$get({ param: { id } });
-    final = await r.json() as unknown as InstanceView;
-    if (r.status !== 200 || (final as InstanceView).status !== "RUNNING") break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  const v = final as unknown as InstanceView;
-  const seconds = (performance.now() - t0) / 1000;
-  const tasks = v.progress ? Object.values(v.progress.names).reduce((a, n) => a + n.total, 0) : 0;
-  console.log(`status: ${v.status}`);
-  console.log(`result: ${JSON.stringify(v.result)}`);
-  console.log(`tasks:  ${tasks} in ${seconds.toFixed(2)} s`);
-  return v.status === "SUCCESS" ? 0 : 1;
+  return follow({ master: o.master, id, token: o.token });
 }
 
-/** Prints one instance, or the newest instances. */
+/**
+ * Prints one instance (its view as JSON: failedCount and errors included),
+ * or the newest instances, one line each, with the failures of those whose
+ * tasks failed for good indented below.
+ */
 export async function status(o: { master: string; id?: string; token?: string }): Promise<number> {
   const client = masterClient(o.master, o.token);
   if (o.id) {
@@ -79,6 +53,7 @@ export async function status(o: { master: string; id?: string; token?: string })
   }
   for (const i of body.instances ?? []) {
     console.log(`${i.instanceId}  ${i.status.padEnd(7)}  ${i.processor}  serial ${i.serialNum}  ${JSON.stringify(i.result)?.slice(0, 60) ?? ""}`);
+    for (const line of failureLines(i)) console.log(`  ${line}`);
   }
   return r.status === 200 ? 0 : 1;
 }

@@ -1,10 +1,11 @@
 /**
  * The dashboard's client of the master's user API (same origin): JSON calls
- * and the instance event stream, with the bearer token (kept in
+ * (instances, their tasks page by page, kill, retry) and the instance event stream, with the bearer token (kept in
  * sessionStorage) on every request. A 401 is an AuthError so the page can ask
  * for the token.
  */
 import type { InstanceView } from "../../../../src/master/master.ts";
+import type { TaskPage } from "../../../../src/master/task-pages.ts";
 import { readSse, type SseEvent } from "./sse.ts";
 
 const TOKEN_KEY = "taskmill.token";
@@ -61,6 +62,21 @@ export class Api {
   /** Kills one unfinished task of a running instance. */
   async killTask(id: string, taskId: string, reason: string): Promise<void> {
     await this.#json(`/api/instances/${encodeURIComponent(id)}/tasks/${encodeURIComponent(taskId)}/kill`, post({ reason }));
+  }
+
+  /** A page of an instance's tasks in task order (B25); `cursor` is the page before's, absent for the first. */
+  tasks(id: string, q: { status?: string; name?: string; limit?: number; cursor?: string | null }): Promise<TaskPage> {
+    const params = new URLSearchParams();
+    if (q.status) params.set("status", q.status);
+    if (q.name) params.set("name", q.name);
+    if (q.limit !== undefined) params.set("limit", String(q.limit));
+    if (q.cursor) params.set("cursor", q.cursor);
+    return this.#json<TaskPage>(`/api/instances/${encodeURIComponent(id)}/tasks?${params}`);
+  }
+
+  /** Runs a FAILED instance again over its failed tasks (B26); resolves with it RUNNING. */
+  retry(id: string): Promise<InstanceView> {
+    return this.#json<InstanceView>(`/api/instances/${encodeURIComponent(id)}/retry`, post({}));
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
  * The selected instance: its header (status, processor, times, result),
- * kill buttons (the instance, one task by id), and while it runs live
- * progress from its event stream — bars per task name and per worker, a
- * throughput chart and % done per task name.
+ * kill buttons (the instance, one task by id), once it has ended its failed
+ * tasks with their errors and "Retry failed" (failed-tasks.ts), and while it
+ * runs live progress from its event stream — bars per task name and per
+ * worker, a throughput chart and % done per task name.
  */
 import { h, replace } from "../components/el.ts";
 import { dateTime, duration, int } from "../components/format.ts";
@@ -13,6 +14,7 @@ import type { InstanceView } from "../../../../src/master/master.ts";
 import type { Progress } from "../../../../src/store/task-store.ts";
 import { AuthError, type Api } from "./api.ts";
 import { resultText } from "./format-result.ts";
+import { FailedTasks } from "./failed-tasks.ts";
 
 /** How long to wait before reopening a stream that ended while the instance still ran. */
 const RECONNECT_MS = 1000;
@@ -36,17 +38,22 @@ export class InstancePanel {
   readonly percent = new TimeChart({ title: "Done per task name", unit: "% done", height: 180, yRange: [0, 100] });
   readonly nameBars = new ProgressBars("Per task name", "no tasks yet");
   readonly workerBars = new ProgressBars("Per worker", "no worker has had a task yet");
-  readonly el = h("section", { id: "panel", class: "card panel", hidden: true },
-    this.#head, this.#actions, this.#message, this.#live,
-    h("div", { class: "bars" }, this.nameBars.el, this.workerBars.el),
-    h("div", { class: "charts" }, this.throughput.el, this.percent.el));
+  /** Failed tasks and "Retry failed" of an ended instance (made in the constructor: it needs the api). */
+  readonly failures: FailedTasks;
+  readonly el: HTMLElement;
 
   #view: InstanceView | null = null;
   #abort: AbortController | null = null;
   #last: { at: number; success: number; failed: number } | null = null;
 
   /** @param onChange called when the instance's status changes (to refresh the list); onAuth on a 401. */
-  constructor(readonly api: Api, readonly onChange: () => void, readonly onAuth: () => void) {}
+  constructor(readonly api: Api, readonly onChange: () => void, readonly onAuth: () => void) {
+    this.failures = new FailedTasks(api, (v) => void this.#retried(v), (e) => this.#fail(e));
+    this.el = h("section", { id: "panel", class: "card panel", hidden: true },
+      this.#head, this.#actions, this.#message, this.failures.el, this.#live,
+      h("div", { class: "bars" }, this.nameBars.el, this.workerBars.el),
+      h("div", { class: "charts" }, this.throughput.el, this.percent.el));
+  }
 
   /** The instance shown, if any. */
   get instanceId(): string | null {
@@ -63,6 +70,7 @@ export class InstancePanel {
     this.percent.clear();
     this.nameBars.update([]);
     this.workerBars.update([]);
+    this.failures.show(null);
     this.#say("");
     this.el.hidden = id === null;
     if (id === null) return;
@@ -117,6 +125,7 @@ export class InstancePanel {
     this.el.dataset.instance = v.instanceId;
     this.el.dataset.status = v.status;
     this.#renderHead(v);
+    this.failures.show(v);
     if (progress) {
       this.nameBars.update(namesToRows(progress.names));
       this.workerBars.update(workersToRows(progress.workers));
@@ -166,6 +175,13 @@ export class InstancePanel {
         h("span", { class: "muted" }, ` · created ${dateTime(v.createdAt)} · ${v.finishedAt === null ? "running for" : "took"} ${duration(end - v.createdAt)}${v.serialNum > 1 ? ` · cycle ${v.serialNum}` : ""}`)),
       h("p", {}, h("span", { class: "muted" }, "result: "), h("span", { id: "panel-result", class: "mono" }, resultText(v, 400))));
     this.#actions.hidden = v.status !== "RUNNING";
+  }
+
+  /** The master took a retry (B26): the instance runs again, so it is followed live from the start. */
+  async #retried(v: InstanceView): Promise<void> {
+    this.onChange();
+    await this.open(v.instanceId);
+    this.#say(`retrying its failed tasks (cycle ${v.serialNum})`);
   }
 
   async #kill(): Promise<void> {

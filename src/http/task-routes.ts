@@ -1,0 +1,83 @@
+/**
+ * The user API's routes over an instance's tasks: reading them page by page
+ * (B25) and running a FAILED instance again over its failed ones (B26).
+ * Mounted by masterApi, behind its token and body limit.
+ */
+import { Hono } from "hono";
+import { zValidator } from "@hono/zod-validator";
+import { z } from "zod";
+import type { Master } from "../master/master.ts";
+import { checkTaskQuery, type TaskPageQuery } from "../master/task-pages.ts";
+import { RetryRefusedError } from "../master/rerun.ts";
+import { UnknownProcessorError } from "../master/errors.ts";
+import { ValidationError } from "../errors/validation-error.ts";
+import { LeaseHeldError } from "../store/errors.ts";
+import { errorResponse, zodHook } from "./errors.ts";
+import { forward, ownerUrl } from "./forward.ts";
+
+/**
+ * Query of GET /api/instances/:id/tasks, as strings: the rules (status
+ * names, 1-1,000 tasks a page, cursors) are the master's (task-pages.ts),
+ * so a bad value is refused there, naming the field.
+ */
+export const TasksQuery = z.object({
+  status: z.string().optional(),
+  name: z.string().optional(),
+  limit: z.string().optional(),
+  cursor: z.string().optional(),
+});
+/** Body of POST /api/instances/:id/retry: nothing to say yet, but JSON. */
+export const RetryBody = z.object({});
+
+/** The query as the master takes it: a limit of digits becomes a number; anything else stays for the check to refuse. */
+function taskQuery(q: z.infer<typeof TasksQuery>): TaskPageQuery {
+  const out: TaskPageQuery = {};
+  if (q.status !== undefined) out.status = q.status;
+  if (q.name !== undefined) out.name = q.name;
+  if (q.cursor !== undefined) out.cursor = q.cursor;
+  if (q.limit !== undefined) out.limit = (/^\d{1,9}$/.test(q.limit) ? Number(q.limit) : q.limit) as number;
+  return out;
+}
+
+/** The tasks and retry routes of `master`; `relay` is how requests are forwarded to an instance's owner. */
+export function taskRoutes(master: Master, relay: { timeoutMs: number; fetch?: typeof fetch }) {
+  return new Hono()
+    .get("/api/instances/:id/tasks", zValidator("query", TasksQuery, zodHook), async (c) => {
+      const id = c.req.param("id");
+      const q = taskQuery(c.req.valid("query"));
+      try {
+        checkTaskQuery(q);
+        // A running instance's live state (RUNNING, the worker) lives with its owner; out of reach,
+        // this master's store answers with the stored state.
+        const owner = await ownerUrl(master, id, c);
+        if (owner) {
+          const r = await forward(c, master, owner, relay).catch(() => null);
+          if (r?.status === 200) return r;
+        }
+        const page = await master.tasks(id, q);
+        return page ? c.json(page, 200) : errorResponse(c, 404, `unknown instance: ${id}`, "id");
+      } catch (e) {
+        if (e instanceof ValidationError) return errorResponse(c, 400, e.message, e.field);
+        throw e;
+      }
+    })
+    .post("/api/instances/:id/retry", zValidator("json", RetryBody, zodHook), async (c) => {
+      // Not forwarded: a FAILED instance has no owner running it, so the master asked takes it.
+      const id = c.req.param("id");
+      try {
+        const v = await master.retryFailed(id);
+        return v ? c.json(v, 200) : errorResponse(c, 404, `unknown instance: ${id}`, "id");
+      } catch (e) {
+        if (e instanceof RetryRefusedError) return errorResponse(c, 409, e.message, "id");
+        if (e instanceof UnknownProcessorError) return errorResponse(c, 409, e.message, "processor");
+        if (e instanceof LeaseHeldError) {
+          // Shared masters (X3): the master it ended on (or one retrying it right now) holds its lease
+          // a while longer; once that runs out any master may take it, and its holder may at once.
+          const ms = Math.max(0, e.until - Date.now());
+          c.header("Retry-After", String(Math.max(1, Math.ceil(ms / 1000))));
+          return errorResponse(c, 503, `instance ${id} is held by ${e.owner} for ${ms} ms more (its lease); retry then, or through ${e.owner}`, "id");
+        }
+        throw e;
+      }
+    });
+}
