@@ -157,7 +157,7 @@ describe.skipIf(!chromium.ok)("the dashboard at the master's / in headless Chrom
     await page.close();
   });
 
-  test("B25/B26: a FAILED instance's panel shows its failed count and first errors, lists its failed tasks page by page (more), and Retry failed runs them again to SUCCESS; without kept tasks there is no retry", { timeout: 30_000 }, async () => {
+  test("B25/B26: a FAILED instance's panel shows its failed count and first errors, lists its failed tasks page by page (more), and Retry failed runs them again to SUCCESS; without kept tasks there is no retry; followed live, the list appears once it has ended", { timeout: 30_000 }, async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 1000 } });
     const errors = collectPageErrors(page);
     await page.addInitScript((t) => sessionStorage.setItem("taskmill.token", t), TOKEN);
@@ -197,6 +197,15 @@ describe.skipIf(!chromium.ok)("the dashboard at the master's / in headless Chrom
     expect(await page.isHidden("#retry-failed")).toBe(true);
     expect(await page.textContent("#failed-note")).toMatch(/not kept/);
     expect(await page.$$eval("#failed-tasks tbody tr", (trs) => trs.length)).toBe(0);
+
+    // Followed live while it runs, then FAILED: the list appears once the instance has ended.
+    const e = await submit(url, { n: 40, ms: 100, fail: 5 }, "failingSum");
+    await page.goto(`${url}/#instance=${e}`);
+    await page.waitForSelector(`#panel[data-instance="${e}"][data-status="RUNNING"]`, { timeout: 5_000 });
+    expect(await page.isHidden("#failures")).toBe(true);
+    await page.waitForSelector(`#panel[data-instance="${e}"][data-status="FAILED"] #failures[data-listed="5"]`, { timeout: 15_000 });
+    expect(await page.textContent("#failed-count")).toBe("5 tasks failed for good");
+    expect(await page.isVisible("#retry-failed")).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -64,6 +64,7 @@ describe("fuzz", () => {
       ["/api/instances", { processor: "noop", params: { n: 3, ranges: 1 } }],
       [`/api/instances/${instanceId}/kill`, { reason: "x" }],
       [`/api/instances/${instanceId}/tasks/r/kill`, {}],
+      [`/api/instances/${instanceId}/retry`, {}],
     ];
     let requests = 0;
     const statuses = new Map<number, number>();
@@ -93,6 +94,24 @@ describe("fuzz", () => {
     void master.waitFor(id).then((v) => { done = v; });
     await clock.until(() => done !== undefined);
     expect(done!.result).toEqual({ sum: sumOfSquares(100), count: 100 });
+    master.close();
+    own.close();
+  });
+
+  it("≥ 1,000 random queries to the tasks route: a page, or 400 naming the field; never a 5xx", { timeout: 60_000 }, async () => {
+    const { t, master, own } = setup();
+    await master.start();
+    const instanceId = await master.submit({ processor: "sumSquares", params: { n: 10, ranges: 2 }, settings: { dispatchSpeed: "1/h" } });
+    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("FAILED", "SUCCESS", "1", "1000", "1001", "0", "-1", "s0", "s-1", "s99999999999999999", "ROOT", ""), fc.integer().map(String));
+    const query = fc.dictionary(fc.constantFrom("status", "name", "limit", "cursor", "other"), value, { maxKeys: 5 });
+    let pages = 0;
+    await fc.assert(fc.asyncProperty(query, async (q) => {
+      const res = await t.app.request(`${BASE}/api/instances/${instanceId}/tasks?${new URLSearchParams(q)}`);
+      const body = await res.json() as { tasks?: unknown[]; field?: string };
+      expect([200, 400], JSON.stringify(q)).toContain(res.status);
+      if (res.status === 200) { pages++; expect(Array.isArray(body.tasks)).toBe(true); } else expect(["status", "name", "limit", "cursor"]).toContain(body.field);
+    }), { numRuns: 1000 });
+    expect(pages).toBeGreaterThan(0);
     master.close();
     own.close();
   });

@@ -30,7 +30,11 @@ export class FailedTasks {
         this.#body)),
     this.#note, this.#more);
 
-  /** What the list shows: instance, cycle and status; a new one reads the list again. */
+  /**
+   * What the section shows: instance, cycle, status and what the record says of failures; any
+   * change reads the list again (a last progress push may say FAILED before the final view
+   * brings the failed count and retainUntil).
+   */
   #shown = "";
   /** The instance whose tasks are listed, and where its next page starts (null: no more). */
   #id: string | null = null;
@@ -46,7 +50,7 @@ export class FailedTasks {
 
   /** Shows the failures of `v` (null hides the section); the list is read once the instance has ended. */
   show(v: InstanceView | null): void {
-    const key = v ? `${v.instanceId}#${v.serialNum}#${v.status}` : "";
+    const key = v ? JSON.stringify([v.instanceId, v.serialNum, v.status, v.failedCount, v.retainUntil, v.errors.length]) : "";
     if (key === this.#shown) return;
     this.#shown = key;
     this.#generation++;
