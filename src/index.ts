@@ -3,9 +3,9 @@
  * @module
  */
 export * from "./processor/index.ts";
-export { Master, type MasterOptions, type MasterEvent, type LeaseOptions, type Submission, type InstanceView, type InstanceProgress, type JobSettings, DEFAULT_SETTINGS, resolveSettings, UnknownProcessorError } from "./master/index.ts";
+export { Master, type MasterOptions, type MasterEvent, type LeaseOptions, type Submission, type InstanceView, type InstanceProgress, type JobSettings, DEFAULT_SETTINGS, resolveSettings, UnknownProcessorError, RetryRefusedError, type TaskPage, type TaskPageQuery, type TaskView } from "./master/index.ts";
 export { Worker, type WorkerOptions } from "./worker/index.ts";
-export type { TaskStore, InstanceRecord, TaskRow, ResultRow, Fence } from "./store/task-store.ts";
+export type { TaskStore, InstanceRecord, TaskRow, ResultRow, Fence, TaskError, TaskErrorSummary } from "./store/task-store.ts";
 export { FencedError, LeaseHeldError } from "./store/errors.ts";
 export { RealClock, ManualClock, type Clock } from "./runtime/clock.ts";
 export { unknownLoad, FixedLoad, type LoadProbe, type Load } from "./runtime/load-probe.ts";

@@ -168,7 +168,10 @@ export class Master {
       currentWorker: (workerId) => this.#registry.current(workerId),
       onCycleEnd: (fence, final) => {
         const i = this.#instances.get(fence.instanceId);
-        if (i?.fence === fence && final) this.#forget(i);
+        if (i?.fence !== fence || !final) return;
+        // Shared: an ended instance's lease ends with it, so any master may take it for a retry (B26) at once.
+        if (!this.#leases) return this.#forget(i);
+        void this.#store.renewLeases(this.masterId, [fence], this.#leases.terms(0)).catch(() => undefined).finally(() => this.#forget(i));
       },
       onDeposed: (fence, reason) => {
         const i = this.#instances.get(fence.instanceId);

@@ -175,7 +175,7 @@ describe("X3 shared masters' API", () => {
     expect(page.tasks.map((t) => [t.taskId, t.status, t.worker])).toEqual([["r", "PULLED", "w9#1"]]);
   });
 
-  it("X3/B26: a FAILED instance retried through another master runs there: the master asked takes it once the lease of the one it ended on runs out (503 and Retry-After until then), nothing is forwarded", async () => {
+  it("X3/B26: a FAILED instance retried through another master runs there at once: its lease ended with it; nothing is forwarded", async () => {
     const { store, a, b } = await pair({ leaseMs: 1500, renewMs: 300, takeoverMs: 300 });
     openGate();
     const res = await fetch(`${a.base}/api/instances`, { method: "POST", headers: AUTH, body: JSON.stringify({ processor: "gated", params: { n: 2, fail: true }, settings: { execOnMaster: false } }) });
@@ -183,13 +183,8 @@ describe("X3 shared masters' API", () => {
     expect((await a.master.waitFor(id)).status).toBe("FAILED");
     const ended = (await store.getInstance(id))!;
     expect(ended.owner).toBe(a.base);
+    expect(ended.leaseUntil ?? 0).toBeLessThanOrEqual(Date.now());
     const retry = () => fetch(`${b.base}/api/instances/${id}/retry`, { method: "POST", headers: AUTH, body: "{}" });
-    // A's lease on it, renewed every 300 ms while it ran, still has about a second to run.
-    const held = await retry();
-    expect([held.status, held.headers.get(FORWARDED_HEADER)]).toEqual([503, null]);
-    expect(held.headers.get("retry-after")).toMatch(/^[12]$/);
-    expect((await held.json() as { error: string }).error).toMatch(new RegExp(`^instance ${id} is held by ${a.base} for \\d+ ms more \\(its lease\\); retry then, or through ${a.base}$`));
-    await new Promise((r) => setTimeout(r, Math.max(0, (ended.leaseUntil ?? 0) - Date.now() + 50)));
     const retried = await retry();
     expect([retried.status, retried.headers.get(FORWARDED_HEADER)]).toEqual([200, null]);
     expect(await retried.json()).toMatchObject({ instanceId: id, serialNum: 2, owner: b.base });
