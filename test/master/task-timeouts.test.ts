@@ -79,4 +79,25 @@ describe("B23 instance timeout", () => {
     expect(v.progress!.names.CHILD).toMatchObject({ total: 4, failed: 4 });
     c.close();
   });
+
+  it("B23: the timeout bounds reduce too: a reduce still running then is aborted and the instance fails \"timed out after 2s\"", async () => {
+    let aborted: unknown = null;
+    const slowReduce = defineMapReduce({
+      async process(ctx) {
+        if (ctx.isRoot) await ctx.map([1, 2, 3], "T");
+        return { ok: true, result: 1 };
+      },
+      async reduce(ctx) {
+        ctx.signal.addEventListener("abort", () => { aborted = ctx.signal.reason; });
+        return new Promise(() => undefined); // never returns, not even when aborted
+      },
+    });
+    const c = await new Cluster({ processors: { slowReduce } }).start();
+    const id = await c.master.submit({ processor: "slowReduce", settings: { timeout: "2s" } });
+    const v = await c.finish(id);
+    expect([v.status, v.result, v.finishedAt! - v.createdAt]).toEqual(["FAILED", "timed out after 2s", 2000]);
+    expect(aborted).toBe("timed out after 2s");
+    expect(v.progress!.names.T).toMatchObject({ total: 3, success: 3 });
+    c.close();
+  });
 });

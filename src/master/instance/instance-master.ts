@@ -16,7 +16,7 @@ import { decideOutcome, failureCounts, retains } from "./completion.ts";
 import { allowedFailures } from "../settings.ts";
 import { timedOutMessage } from "../../runtime/duration-text.ts";
 import { Cycle } from "./cycle.ts";
-import type { InstanceHost } from "./host.ts";
+import type { InstanceHost, ReduceOutcome } from "./host.ts";
 import { failEverything, killTask } from "./kill.ts";
 import { hasLiveCycle, nextMode, takesWork, type InstanceMode } from "./mode.ts";
 import type { InstanceProgress, ProgressListener } from "./progress.ts";
@@ -48,6 +48,10 @@ export class MapTaskMaster {
   /** Why the instance was killed or failed to start: no further cycle runs. */
   #killed: string | null = null;
   #cycleTimer: TimerId | undefined;
+  /** The instance's timeout (B23), while armed. */
+  #timeoutTimer: TimerId | undefined;
+  /** Ends a reduce or postProcess the instance's timeout cut short (B23), while one runs. */
+  #expire: ((why: string) => void) | null = null;
   /** When the current cycle started: its timeout counts from it (B23); stored, so a restart keeps it. */
   #startedAt: number;
 
@@ -164,15 +168,31 @@ export class MapTaskMaster {
     cycle.begin();
   }
 
-  /** B23: the instance (this cycle of a recurring one) is killed `timeout` after it started — a restart does not reset it. */
+  /**
+   * B23: the instance (this cycle of a recurring one) is killed `timeout`
+   * after it started — a restart does not reset it. The timer is the
+   * instance's, not the cycle's: it bounds reduce too, which runs after the
+   * cycle stopped taking work.
+   */
   #armTimeout(cycle: Cycle): void {
-    const limit = this.settings.timeout;
+    const limit = this.settings.timeout, clock = this.#host.clock;
+    this.#disarmTimeout();
     if (limit === null) return;
-    const left = Math.max(0, this.#startedAt + limit - this.#host.clock.now());
-    cycle.timers.once("instance-timeout", left, () => {
-      this.#killed ??= timedOutMessage(limit);
-      void this.#abort(timedOutMessage(limit));
-    });
+    const left = Math.max(0, this.#startedAt + limit - clock.now());
+    this.#timeoutTimer = clock.setTimeout(() => {
+      this.#timeoutTimer = undefined;
+      const why = timedOutMessage(limit);
+      this.#killed ??= why;
+      if (this.#mode === "finishing") {
+        cycle.cancel(why);
+        this.#expire?.(why);
+      } else void this.#abort(why);
+    }, left);
+  }
+
+  #disarmTimeout(): void {
+    if (this.#timeoutTimer !== undefined) this.#host.clock.clearTimeout(this.#timeoutTimer);
+    this.#timeoutTimer = undefined;
   }
 
   #failStart(e: unknown): void {
@@ -188,6 +208,7 @@ export class MapTaskMaster {
   close(): void {
     if (this.#mode === "closed") return;
     this.#setMode("closed");
+    this.#disarmTimeout();
     if (this.#cycleTimer !== undefined) this.#host.clock.clearTimeout(this.#cycleTimer);
     this.#cycle?.cancel("master closed");
   }
@@ -291,11 +312,14 @@ export class MapTaskMaster {
     if (this.#isClosed()) return;
     // X2: a result the store refused would be missing from reduce and from the store: the instance fails.
     if (cycle.writes.failure !== null) return this.#finalize("FAILED", `persistence failed: ${message(cycle.writes.failure)}`, true);
-    const decided = await decideOutcome({
+    // B23: a reduce still running when the instance's timeout passes is aborted, and the instance fails then.
+    const expired = new Promise<ReduceOutcome>((resolve) => { this.#expire = (why) => resolve({ status: "FAILED", result: why }); });
+    const decided = await Promise.race([decideOutcome({
       cycle, processor: this.#processor, runReduceIfFail: this.settings.runReduceIfFail, ownWorker: this.#host.ownWorker,
       allowed: (subTasks) => allowedFailures(this.settings, subTasks),
       spec: this.#spec(), results: this.#host.store.results(this.instanceId),
-    });
+    }), expired]);
+    this.#expire = null;
     if (this.#isClosed()) return;
     const { status, result } = decided;
     await this.#finalize(status, result, true);
@@ -334,6 +358,7 @@ export class MapTaskMaster {
     }
     if (this.#isClosed()) return;
     this.#emitProgress();
+    this.#disarmTimeout();
     if (again) {
       this.#setMode("between-cycles");
       const wait = Math.max(0, cycle.startedAt + (s.every ?? 0) - this.#host.clock.now());
