@@ -43,6 +43,13 @@ describe("B14 liveness and B15 worker shutdown", () => {
     const v = await c.finish(id);
     expect(v.status).toBe("FAILED");
     expect(v.progress!.names.CHILD!.failed).toBe(held);
+    // B25: each is listed with why, and kept with its worker and error.
+    expect(v.failedCount).toBe(held);
+    expect(v.errors).toHaveLength(Math.min(10, held));
+    for (const e of v.errors) expect(e).toMatchObject({ name: "CHILD", worker: expect.stringMatching(/^w1#/), message: expect.stringMatching(/^worker w1 missed the liveness timeout/) });
+    const failed = (await c.master.tasks(id, { status: "FAILED" }))!.tasks;
+    expect(failed).toHaveLength(held);
+    for (const t of failed) expect(t).toMatchObject({ worker: expect.stringMatching(/^w1#/), error: { message: expect.stringMatching(/^worker w1 missed/) } });
     c.close();
   });
 

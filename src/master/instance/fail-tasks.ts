@@ -30,7 +30,7 @@ export function failTasks(c: FailContext, handles: Uint32Array, reason: string, 
   for (const h of handles) {
     if (t.status(h) === 0) continue;
     const idx = t.workerOf(h), worker = idx >= 0 ? c.workers.at(idx).key : null;
-    updates.push({ seq: c.slots.seqOf(h), status: FAILED, attempt: t.attemptOf(h), worker: null, result: reason, error, at });
+    updates.push({ seq: c.slots.seqOf(h), status: FAILED, attempt: t.attemptOf(h), worker, result: reason, error, at });
     c.failures.add({ taskId: c.slots.taskIdOf(h), name: c.names.nameOf(t.nameOf(h)), attempt: t.attemptOf(h), worker, message: error.message });
   }
   t.fail(handles, handles.length);

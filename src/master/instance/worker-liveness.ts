@@ -1,9 +1,10 @@
-import { FAILED, INIT } from "../../../core-as/shared/constants.ts";
+import { INIT } from "../../../core-as/shared/constants.ts";
 import type { Core } from "../../core/index.ts";
 import type { Transport } from "../../protocol/transport.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
 import type { DispatchQueue } from "./dispatch-queue.ts";
+import { failTasks, type FailContext } from "./fail-tasks.ts";
 import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
 import type { WorkerTable } from "./worker-table.ts";
@@ -15,7 +16,7 @@ export interface LivenessSettings {
 }
 
 /** What worker liveness needs of its cycle. */
-export interface WorkerLivenessHost {
+export interface WorkerLivenessHost extends FailContext {
   readonly instanceId: string;
   readonly core: Core;
   readonly slots: TaskSlots;
@@ -98,9 +99,8 @@ export class WorkerLiveness {
         h.writes.resetWorker(w.key, { status: INIT, queued: true });
         h.queue.requeue(handles);
       } else {
-        for (const x of handles) h.slots.release(x);
-        t.fail(handles, handles.length);
-        h.writes.resetWorker(w.key, { status: FAILED, result: reason });
+        // Failover off: they fail for good, each with the reason as its error, listed on the instance (B25).
+        failTasks(h, handles, reason);
       }
     }
     h.lost(idx);
