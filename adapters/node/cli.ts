@@ -41,6 +41,8 @@ const COMMANDS = {
   --processors MODULE ES module whose named exports are processors; jobs may only name these
   --slots N           tasks the master's own worker runs at once (default 64)
   --max-body-bytes N  largest request body accepted (default 16777216); larger → 413
+  --allow-origin URL  a web origin besides the master's own whose pages may change state
+                      through the API (repeat it for more); other sites' requests get 403
 
 Several masters on one store (PostgreSQL):
   --shared            hold instances through leases; take over those whose owner died
@@ -53,6 +55,7 @@ Several masters on one store (PostgreSQL):
       port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, "store-thread": { type: "boolean" }, token: { type: "string" }, processors: { type: "string" },
       slots: { type: "string" }, "max-body-bytes": { type: "string" }, shared: { type: "boolean" }, "lease-ms": { type: "string" },
       "renew-ms": { type: "string" }, "takeover-ms": { type: "string" }, advertise: { type: "string" },
+      "allow-origin": { type: "string", multiple: true },
     },
   },
   worker: {
@@ -188,6 +191,16 @@ function urls(name: string, v: unknown): string[] {
   return [...new Set(list)];
 }
 
+/** --allow-origin values: web origins, scheme://host[:port] exactly as a browser sends them. */
+function origins(v: string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return urls("allow-origin", v).map((u) => {
+    const origin = new URL(u).origin;
+    if (origin !== u.replace(/\/+$/, "")) throw new UsageError(`--allow-origin: Expected an origin like https://ops.example.com (no path), got ${JSON.stringify(u)}`);
+    return origin;
+  });
+}
+
 function required(name: string, v: string | undefined): string {
   if (v === undefined || v === "") throw new UsageError(`--${name} is required`);
   return v;
@@ -226,6 +239,7 @@ async function main(argv: string[]): Promise<number> {
           storeThread: v["store-thread"] === true, slots: int("slots", v.slots as string | undefined, 64),
           maxBodyBytes: int("max-body-bytes", v["max-body-bytes"] as string | undefined, 16 * 2 ** 20, 1024),
           shared: shared(v), advertise: v.advertise === undefined ? undefined : urls("advertise", v.advertise)[0],
+          allowOrigins: origins(v["allow-origin"] as string[] | undefined),
         });
         return untilSignal(m.stop);
       }

@@ -17,6 +17,7 @@ import type { Reply } from "../protocol/replies.ts";
 import { MESSAGE_ROUTES } from "./routes.ts";
 import { REFUSAL_STATUS } from "./status.ts";
 import { errorResponse, zodHook } from "./errors.ts";
+import { jsonOnly, sameOrigin } from "./cross-site.ts";
 import { bearer } from "./auth.ts";
 
 /** Options of an endpoint app. */
@@ -38,6 +39,9 @@ export function replyResponse(c: { json: (b: unknown, s: number) => Response; he
 function guarded(o: EndpointOptions) {
   const max = o.maxBodyBytes ?? 16 * 2 ** 20;
   return new Hono()
+    // Workers and masters send JSON and no Origin; a web page can do neither (H1, H2).
+    .use("*", sameOrigin("none"))
+    .use("*", jsonOnly())
     .use("*", bearer(o.token))
     .use("*", bodyLimit({ maxSize: max, onError: (c) => errorResponse(c, 413, `request body larger than ${max} bytes`) }));
 }

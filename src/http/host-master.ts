@@ -36,6 +36,8 @@ export interface HostMasterOptions {
   shared?: boolean | LeaseOptions;
   /** Hears depositions and takeovers. @default ignored */
   log?: (e: MasterEvent) => void;
+  /** Origins besides the master's own whose pages may use the API (H2). @default none */
+  allowOrigins?: readonly string[];
 }
 
 /** The wired master and its own worker (call `master.start()` once the server listens). */
@@ -50,6 +52,6 @@ export function hostMaster(o: HostMasterOptions): { master: Master; own: Worker 
     shared: o.shared, log: o.log,
   });
   if (o.pages) o.transport.app.route("/", o.pages);
-  o.transport.app.route("/", masterApi(master, { token: o.token, maxBodyBytes: o.maxBodyBytes }));
+  o.transport.app.route("/", masterApi(master, { token: o.token, maxBodyBytes: o.maxBodyBytes, allowOrigins: o.allowOrigins }));
   return { master, own };
 }

@@ -12,6 +12,7 @@ import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
 import type { Master } from "../master/master.ts";
 import { ValidationError } from "../errors/validation-error.ts";
+import { jsonOnly, sameOrigin } from "./cross-site.ts";
 import { Json } from "../protocol/messages.ts";
 import { errorResponse, zodHook } from "./errors.ts";
 import { bearer } from "./auth.ts";
@@ -44,6 +45,8 @@ export interface MasterApiOptions {
   maxBodyBytes?: number;
   /** The fetch that forwards requests to an instance's owner (shared masters). @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Origins besides the master's own whose pages may change state through the API (H2). @default none */
+  allowOrigins?: readonly string[];
 }
 
 /** The user API of `master`, as a Hono app. */
@@ -61,6 +64,8 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
     }
   };
   const app = new Hono()
+    .use("*", sameOrigin(o.allowOrigins ?? []))
+    .use("*", jsonOnly())
     .use("*", bearer(o.token))
     .use("*", bodyLimit({ maxSize: max, onError: (c) => errorResponse(c, 413, `request body larger than ${max} bytes`) }))
     .post("/api/instances", zValidator("json", SubmitBody, zodHook), async (c) => {

@@ -10,6 +10,8 @@ import { sumSquares } from "../master/processors.ts";
 export interface HttpClusterOptions {
   /** Worker endpoints besides the master's own worker. */
   workers: number;
+  /** Origins besides the master's own the API takes state changes from. @default none */
+  allowOrigins?: readonly string[];
   /** Bearer token on every side. @default none */
   token?: string;
   /** The fetch every transport sends with. @default globalThis.fetch */
@@ -31,7 +33,7 @@ export async function startHttpCluster(o: HttpClusterOptions) {
   const mt = new HttpTransport(base, { token, timeoutMs: 5000, fetch });
   const own = new Worker({ workerId: "own", address: `${base}/worker`, transport: mt, clock, processors });
   const master = new Master({ store, transport: mt, clock, address: base, ownWorker: own, requestTimeoutMs: 5000, sweepMs: o.sweepMs });
-  mt.app.route("/", masterApi(master, { token }));
+  mt.app.route("/", masterApi(master, { token, allowOrigins: o.allowOrigins }));
   const served: Served[] = [await serveApp(mt.app, mport)];
   await master.start();
   const workers: Worker[] = [];

@@ -28,6 +28,8 @@ export interface MasterCommandOptions {
   slots?: number;
   /** Largest request body, bytes; larger → 413. @default 16 MiB */
   maxBodyBytes?: number;
+  /** Web origins besides the master's own whose pages may change state through the API (H2). @default none */
+  allowOrigins?: readonly string[];
   /**
    * Share the store with other masters: instances held through leases with
    * this timing (`true`: the defaults). @default false
@@ -56,7 +58,7 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   // The pages first: they need no token (the dashboard asks for it); the API after them keeps its bearer check.
   const { master, own } = hostMaster({
     store, transport, clock: new RealClock(), processors, loadProbe: nodeLoad, ownWorkerId: `master@${o.host}:${port}`,
-    slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(),
+    slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(), allowOrigins: o.allowOrigins,
     shared: o.shared, log: (e) => console.log(JSON.stringify(e)),
   });
   const server = await serveApp(transport.app, port, o.host);
