@@ -7,6 +7,13 @@
 import { Hono, type Context } from "hono";
 import { simUiDir, staticFiles, type StaticFile } from "./sim-ui.ts";
 
+/**
+ * H3: no other site may frame the pages (their buttons kill and retry
+ * instances: a framing page could trick a click), nor change their base URL,
+ * embed plugins or post their forms elsewhere.
+ */
+export const PAGE_CSP = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'";
+
 /** Where bundle-ui.mjs puts the dashboard inside dist/ui. */
 const DASHBOARD = "/dashboard";
 
@@ -17,7 +24,9 @@ const DASHBOARD = "/dashboard";
  */
 export function staticRoutes(files: readonly StaticFile[], prefix = ""): Hono {
   const app = new Hono();
-  const serve = (f: StaticFile) => (c: Context) => c.body(f.body as Uint8Array<ArrayBuffer>, 200, { "content-type": f.contentType, "cache-control": "no-cache" });
+  const serve = (f: StaticFile) => (c: Context) => c.body(f.body as Uint8Array<ArrayBuffer>, 200, {
+    "content-type": f.contentType, "cache-control": "no-cache", "content-security-policy": PAGE_CSP,
+  });
   for (const f of files) app.get(prefix + f.path, serve(f));
   const index = files.find((f) => f.path === "/index.html");
   if (index) app.get(`${prefix}/`, serve(index));

@@ -88,13 +88,14 @@ describe.skipIf(!chromium.ok)("the dashboard at the master's / in headless Chrom
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test("D1: the pages need no token but the API does; /sim redirects to the harness", async () => {
+  test("D1: the pages need no token but the API does, and no other site may frame them (H3); /sim redirects to the harness", async () => {
     expect((await fetch(`${url}/`)).status).toBe(200);
     expect((await fetch(`${url}/dashboard.js`)).headers.get("content-type")).toMatch(/javascript/);
     const sim = await fetch(`${url}/sim`, { redirect: "manual" });
     expect(sim.status).toBe(301);
     expect(new URL(sim.headers.get("location")!, url).pathname).toBe("/sim/");
     expect((await fetch(`${url}/sim/`)).status).toBe(200);
+    for (const page of ["/", "/sim/"]) expect((await fetch(`${url}${page}`)).headers.get("content-security-policy"), page).toContain("frame-ancestors 'none'");
     for (const path of ["/api/instances", "/health", "/metrics", "/openapi.json"]) expect((await fetch(`${url}${path}`)).status, path).toBe(401);
     expect((await fetch(`${url}/health`, { headers: AUTH })).status).toBe(200);
   });
