@@ -12,6 +12,7 @@ import type { Clock, TimerId } from "../runtime/clock.ts";
 import { LeaseHeldError, UnknownInstanceError } from "../store/errors.ts";
 import type { Fence, InstanceRecord, LeaseTerms, TaskStore } from "../store/task-store.ts";
 import type { LeaseSettings } from "./lease-settings.ts";
+import { errorMessage } from "../errors/error-message.ts";
 
 /** What the keeper needs from its master. */
 export interface LeaseKeeperHost {
@@ -29,10 +30,6 @@ export interface LeaseKeeperHost {
   lost(fences: readonly Fence[], reason: string): void;
   /** Runs an instance this master just acquired: counters from the store, workers' tasks failed over. */
   adopt(record: InstanceRecord, fence: Fence): Promise<void>;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** Renews a master's leases and takes over expired ones, each on its own interval. */
@@ -91,7 +88,7 @@ export class LeaseKeeper {
       renewed = await this.#host.store.renewLeases(this.#host.masterId, fences, terms);
     } catch (e) {
       if (this.#host.clock.now() >= this.#heldUntil) {
-        this.#host.lost(this.#host.held(), `could not renew leases for ${this.settings.leaseMs} ms: ${message(e)}`);
+        this.#host.lost(this.#host.held(), `could not renew leases for ${this.settings.leaseMs} ms: ${errorMessage(e)}`);
       }
       return;
     }

@@ -26,6 +26,7 @@ import { UnknownProcessorError } from "./errors.ts";
 import { resolveLeaseSettings, type LeaseSettings } from "./lease-settings.ts";
 import { LeaseKeeper } from "./lease-keeper.ts";
 import { FenceWatchStore } from "./fence-watch-store.ts";
+import { errorMessage } from "../errors/error-message.ts";
 
 /** A master: submit, watch and kill instances; workers talk to it through the transport. */
 export class Master {
@@ -84,7 +85,7 @@ export class Master {
     this.#registry = new WorkerRegistry(o.ownWorker.workerId);
     this.#instanceHost = this.#hostForInstances(o.loadProbe ?? unknownLoad, o.engine ?? "wasm");
     this.#sweep = new RetentionSweep(this.#store, this.#clock, expectInt("sweepMs", o.sweepMs ?? 60_000, 1),
-      (e) => this.#log({ event: "sweep-failed", error: e instanceof Error ? e.message : String(e) }));
+      (e) => this.#log({ event: "sweep-failed", error: errorMessage(e) }));
   }
 
   /**

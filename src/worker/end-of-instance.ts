@@ -6,7 +6,8 @@ import type { InstanceSpec } from "../protocol/messages.ts";
 import { processorKind } from "../processor/define.ts";
 import type { ProcessorMap, ReduceContext } from "../processor/types.ts";
 import type { ResultRow } from "../store/task-store.ts";
-import { message, thrown, toOutcome, type Outcome } from "./outcome.ts";
+import { thrown, toOutcome, type Outcome } from "./outcome.ts";
+import { errorMessage } from "../errors/error-message.ts";
 import { taskResults } from "./task-results.ts";
 
 function context(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): ReduceContext {
@@ -23,7 +24,7 @@ export async function runReduce(
   try {
     return toOutcome(await (p as { reduce(c: ReduceContext): unknown }).reduce(context(spec, status, results, signal)), "reduce", maxResultBytes);
   } catch (e) {
-    return { status: "FAILED", result: message(e), error: thrown(e) };
+    return { status: "FAILED", result: errorMessage(e), error: thrown(e) };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { JsonValue } from "../protocol/messages.ts";
 import type { ProcessResult } from "../processor/types.ts";
 import type { TaskError } from "../store/task-store.ts";
+import { errorMessage } from "../errors/error-message.ts";
 
 /** What a task's run (or a reduce) ended with. */
 export interface Outcome {
@@ -15,14 +16,9 @@ const MESSAGE_CHARS = 4096, STACK_CHARS = 16_384;
 
 /** The error of a run that threw `e`: its message and stack, cut to what the master keeps. */
 export function thrown(e: unknown): TaskError {
-  const error: TaskError = { message: message(e).slice(0, MESSAGE_CHARS) };
+  const error: TaskError = { message: errorMessage(e).slice(0, MESSAGE_CHARS) };
   if (e instanceof Error && typeof e.stack === "string") error.stack = e.stack.slice(0, STACK_CHARS);
   return error;
-}
-
-/** The message of a thrown value. */
-export function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /**
@@ -45,7 +41,7 @@ export function toOutcome(r: unknown, what: string, maxResultBytes: number): Out
   try {
     json = JSON.stringify(result);
   } catch (e) {
-    return { status: "FAILED", result: `result is not JSON: ${message(e)}` };
+    return { status: "FAILED", result: `result is not JSON: ${errorMessage(e)}` };
   }
   // UTF-8 takes at most 3 bytes per UTF-16 unit: only long results need encoding to measure.
   const text = json ?? "null";

@@ -14,7 +14,8 @@ import type { ProcessorMap, TaskContext } from "../processor/types.ts";
 import type { ResultRow } from "../store/task-store.ts";
 import { processorKind } from "../processor/define.ts";
 import { ReportBuffer } from "./report-buffer.ts";
-import { message, thrown, toOutcome, type Outcome } from "./outcome.ts";
+import { thrown, toOutcome, type Outcome } from "./outcome.ts";
+import { errorMessage } from "../errors/error-message.ts";
 import { runPostProcess, runReduce } from "./end-of-instance.ts";
 import { timedOutMessage } from "../runtime/duration-text.ts";
 import { Pool, TaskRun } from "./pool.ts";
@@ -379,7 +380,7 @@ export class Worker {
     try {
       return toOutcome(await processor.process(ctx), "process", this.#o.maxResultBytes);
     } catch (e) {
-      return { status: "FAILED", result: message(e), error: thrown(e) };
+      return { status: "FAILED", result: errorMessage(e), error: thrown(e) };
     } finally {
       if (timer !== undefined) clock.clearTimeout(timer);
     }

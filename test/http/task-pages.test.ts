@@ -2,11 +2,10 @@
 // page by page through the store, in task order, each task once, with the
 // error of a failed one; a bad query is refused naming the field.
 import { describe, it, expect, afterAll, beforeAll } from "vitest";
-import v8 from "node:v8";
-import vm from "node:vm";
 import { startHttpCluster } from "./cluster.ts";
 import { defineMap } from "../../src/index.ts";
 import { TaskPageSchema } from "../../src/http/view-schemas.ts";
+import { heapAfterGc } from "../heap.ts";
 
 /** Leaves: the root maps them in calls of 1000, so leaf k·1000 + i is task r.k.i. */
 const N = 100_000;
@@ -25,15 +24,6 @@ const leaves = defineMap<{ n: number }>({
     return { ok: true, result: ctx.body };
   },
 });
-
-/** Heap in use after a full collection. */
-function heapAfterGc(): number {
-  v8.setFlagsFromString("--expose-gc");
-  const gc = vm.runInNewContext("gc") as () => void;
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 type Page = { tasks: Array<{ taskId: string; name: string; status: string; attempt: number; worker: string | null; failures: number; error?: { message: string }; result?: unknown }>; cursor: string | null };
 

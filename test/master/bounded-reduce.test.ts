@@ -1,20 +1,10 @@
 // Bounded reduce (X4): reduce streams results from the store, so the master's heap does
 // not grow with the number of results read.
 import { describe, it, expect } from "vitest";
-import v8 from "node:v8";
-import vm from "node:vm";
 import { Cluster } from "./harness.ts";
 import { defineMapReduce } from "../../src/index.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
-
-/** Heap in use after a full collection. */
-function heapAfterGc(): number {
-  v8.setFlagsFromString("--expose-gc");
-  const gc = vm.runInNewContext("gc") as () => void;
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
+import { heapAfterGc } from "../heap.ts";
 
 describe("X4 bounded reduce", () => {
   it("X4: reduce streams 200,000 results from the store; the master's heap does not grow with the results read", { timeout: 180_000 }, async () => {

@@ -1,7 +1,7 @@
 import { INIT, T_OK } from "../../../core-as/shared/constants.ts";
 import type { Core } from "../../core/index.ts";
 import type { InstanceSpec, TaskSpec } from "../../protocol/messages.ts";
-import { TransportError, type Transport } from "../../protocol/transport.ts";
+import type { Transport } from "../../protocol/transport.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { StatusUpdate } from "../../store/task-store.ts";
 import type { DispatchQueue } from "./dispatch-queue.ts";
@@ -11,6 +11,7 @@ import type { TaskNames } from "./task-names.ts";
 import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
 import type { WorkerTable } from "./worker-table.ts";
+import { errorMessage } from "../../errors/error-message.ts";
 
 /** What the batch sender needs of its cycle. */
 export interface BatchSenderHost {
@@ -104,8 +105,7 @@ export class BatchSender {
       }
     }, (e: unknown) => {
       if (!h.isCurrent()) return;
-      const why = e instanceof TransportError ? e.message : e instanceof Error ? e.message : String(e);
-      this.#unanswered(idx, stillHere(), `dispatch to ${w.workerId} failed: ${why}`, isRoot);
+      this.#unanswered(idx, stillHere(), `dispatch to ${w.workerId} failed: ${errorMessage(e)}`, isRoot);
     }).finally(() => {
       if (!h.isCurrent()) return;
       this.#land(flight);

@@ -8,6 +8,7 @@ import type { Processor } from "../../processor/types.ts";
 import type { Cycle } from "./cycle.ts";
 import type { OwnWorker, ReduceOutcome } from "./host.ts";
 import { REDUCE, ROOT } from "./task-names.ts";
+import { errorMessage } from "../../errors/error-message.ts";
 
 /** How ROOT ended (row 0): a failed ROOT's result is the instance's (B12). */
 export interface RootOutcome {
@@ -116,7 +117,7 @@ export async function decideOutcome(o: OutcomeInput): Promise<ReduceOutcome> {
   try {
     await o.ownWorker.postProcess(o.spec, status, o.results, signal);
   } catch (e) {
-    return { status: "FAILED", result: `postProcess failed: ${e instanceof Error ? e.message : String(e)}` };
+    return { status: "FAILED", result: `postProcess failed: ${errorMessage(e)}` };
   }
   return { status, result };
 }

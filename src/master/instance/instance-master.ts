@@ -22,10 +22,7 @@ import { hasLiveCycle, nextMode, takesWork, type InstanceMode } from "./mode.ts"
 import type { InstanceProgress, ProgressListener } from "./progress.ts";
 import { restoreCounters } from "./resume.ts";
 import { ROOT } from "./task-names.ts";
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { errorMessage } from "../../errors/error-message.ts";
 
 /** One instance's master. */
 export class MapTaskMaster {
@@ -199,9 +196,9 @@ export class MapTaskMaster {
     if (e instanceof FencedError) return this.#depose(e);
     if (this.#mode !== "starting") return;
     // A recurring job ends here too: another cycle would fail alike, and the store must say FAILED as memory does.
-    this.#killed ??= `failed to start: ${message(e)}`;
+    this.#killed ??= `failed to start: ${errorMessage(e)}`;
     this.#setMode("finishing");
-    void this.#finalize("FAILED", `failed to start: ${message(e)}`, false);
+    void this.#finalize("FAILED", `failed to start: ${errorMessage(e)}`, false);
   }
 
   /** Stops everything without writing (the master is closing, or was deposed). */
@@ -223,7 +220,7 @@ export class MapTaskMaster {
     if (e instanceof FencedError) return this.#depose(e);
     // B11: a write that failed three times fails the instance — now, or when it finishes (X2: the
     // outcome of a finishing instance is decided after its writes drained, so it sees the failure).
-    void this.#abort(`persistence failed: ${message(e)}`);
+    void this.#abort(`persistence failed: ${errorMessage(e)}`);
   }
 
   #spec(): InstanceSpec {
@@ -311,7 +308,7 @@ export class MapTaskMaster {
     } catch { /* reported through writeFailed */ }
     if (this.#isClosed()) return;
     // X2: a result the store refused would be missing from reduce and from the store: the instance fails.
-    if (cycle.writes.failure !== null) return this.#finalize("FAILED", `persistence failed: ${message(cycle.writes.failure)}`, true);
+    if (cycle.writes.failure !== null) return this.#finalize("FAILED", `persistence failed: ${errorMessage(cycle.writes.failure)}`, true);
     // B23: a reduce still running when the instance's timeout passes is aborted, and the instance fails then.
     const expired = new Promise<ReduceOutcome>((resolve) => { this.#expire = (why) => resolve({ status: "FAILED", result: why }); });
     const decided = await Promise.race([decideOutcome({
@@ -339,7 +336,7 @@ export class MapTaskMaster {
       if (cycle.writes.failure !== null && status === "SUCCESS") {
         // X2: a write refused while the outcome was being decided: the data is not all there.
         status = "FAILED";
-        result = this.#result = `persistence failed: ${message(cycle.writes.failure)}`;
+        result = this.#result = `persistence failed: ${errorMessage(cycle.writes.failure)}`;
         if (!again) this.#status = status;
       }
       const now = this.#host.clock.now();
@@ -354,7 +351,7 @@ export class MapTaskMaster {
     } catch (e) {
       if (e instanceof FencedError) return this.#depose(e);
       this.#status = "FAILED";
-      this.#result = `persistence failed: ${message(e)}`;
+      this.#result = `persistence failed: ${errorMessage(e)}`;
     }
     if (this.#isClosed()) return;
     this.#emitProgress();

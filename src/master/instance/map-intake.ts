@@ -10,6 +10,7 @@ import { MAX_NAMES, ROOT, type TaskNames } from "./task-names.ts";
 import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
 import type { WorkerTable } from "./worker-table.ts";
+import { errorMessage } from "../../errors/error-message.ts";
 
 /** Queue fill ratio at which map tells processors to slow down (B2). */
 const SLOW_DOWN_FILL = 0.8;
@@ -124,7 +125,7 @@ export class MapIntake {
     try {
       mask = await h.writes.insert(tasks);
     } catch (e) {
-      return refuse("busy", `could not store the batch: ${e instanceof Error ? e.message : String(e)}`);
+      return refuse("busy", `could not store the batch: ${errorMessage(e)}`);
     } finally {
       this.#reserved -= inMemory;
     }
