@@ -5,9 +5,10 @@ import type { RefusalCode } from "../protocol/replies.ts";
  * (410) says the addressed worker incarnation no longer runs: the master
  * fails its tasks over as after a network error (B9), unlike a rejection (422).
  */
-export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 404 | 409 | 410 | 413 | 422 | 429>> = {
+export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429>> = {
   bad_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   unregistered: 409,
   too_large: 413,

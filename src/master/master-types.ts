@@ -28,8 +28,11 @@ export type MasterEvent =
 export interface MasterWorker extends OwnWorker {
   /** The processors this worker (and so this master) can run, by name. */
   readonly processors: ProcessorMap;
-  /** Registers with the master at `address`. */
-  join(address: string): Promise<void>;
+  /**
+   * Registers with the master at `address`. `ownKey` is the master's proof that this is its
+   * own worker: the registration carries it, since only it may register under its id (H17).
+   */
+  join(address: string, options?: { ownKey?: string }): Promise<void>;
 }
 
 /** Options of a master. */

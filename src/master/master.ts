@@ -27,6 +27,7 @@ import { resolveLeaseSettings, type LeaseSettings } from "./lease-settings.ts";
 import { LeaseKeeper } from "./lease-keeper.ts";
 import { FenceWatchStore } from "./fence-watch-store.ts";
 import { errorMessage } from "../errors/error-message.ts";
+import { randomKey } from "../runtime/random-key.ts";
 
 /** A master: submit, watch and kill instances; workers talk to it through the transport. */
 export class Master {
@@ -53,6 +54,10 @@ export class Master {
   /** Instances whose first refused write was logged (one line each, not one per write). */
   readonly #fencedLogged = new Set<string>();
   readonly #registry: WorkerRegistry;
+  /** Carried by every message to workers; they refuse one without it (H16). Made with the master, never shown. */
+  readonly #credential = randomKey();
+  /** Handed to the own worker only: registering under its id takes it (H17). */
+  readonly #ownKey = randomKey();
   readonly #instances = new Map<string, MapTaskMaster>();
   readonly #finished = new Map<string, Array<(v: InstanceView) => void>>();
   readonly #sweep: RetentionSweep;
@@ -82,7 +87,7 @@ export class Master {
       this.#log({ event: "write-fenced", instanceId: e.instanceId, token: e.token, current: e.current });
     });
     this.#leases = shared === false ? null : new LeaseKeeper(this.#leaseHost(), resolveLeaseSettings(shared));
-    this.#registry = new WorkerRegistry(o.ownWorker.workerId);
+    this.#registry = new WorkerRegistry(o.ownWorker.workerId, this.#ownKey);
     this.#instanceHost = this.#hostForInstances(o.loadProbe ?? unknownLoad, o.engine ?? "wasm");
     this.#sweep = new RetentionSweep(this.#store, this.#clock, expectInt("sweepMs", o.sweepMs ?? 60_000, 1),
       (e) => this.#log({ event: "sweep-failed", error: errorMessage(e) }));
@@ -97,9 +102,9 @@ export class Master {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    const desk = new WorkerDesk(this.#registry, this.#clock, this.#instances);
+    const desk = new WorkerDesk(this.#registry, this.#clock, this.#instances, this.#credential);
     this.#unserve = this.#transport.serve(this.address, "master", (m) => desk.handle(m));
-    await this.#ownWorker.join(this.address);
+    await this.#ownWorker.join(this.address, { ownKey: this.#ownKey });
     await this.#resumeAll();
     this.#leases?.start();
     this.#sweep.start();
@@ -164,7 +169,7 @@ export class Master {
   #hostForInstances(loadProbe: LoadProbe, engine: CoreEngine): InstanceHost {
     return {
       store: this.#store, transport: this.#transport, clock: this.#clock, loadProbe, engine,
-      address: this.address, ownWorker: this.#ownWorker, requestTimeoutMs: this.requestTimeoutMs,
+      address: this.address, credential: this.#credential, ownWorker: this.#ownWorker, requestTimeoutMs: this.requestTimeoutMs,
       workers: () => this.#registry.all(),
       currentWorker: (workerId) => this.#registry.current(workerId),
       onCycleEnd: (fence, final) => {

@@ -6,28 +6,37 @@ import type { WorkerInfo, WorkerRegistry } from "./worker-registry.ts";
 
 /**
  * Answers workers' messages to a master (register, heartbeat, report, map,
- * pull): each names a registered incarnation (B15: an old one gets
- * `unregistered` and registers again) and reaches the instances it concerns.
+ * pull): each names a registered incarnation with its secret (B15, H14: an
+ * old one, or a wrong secret, gets `unregistered` and registers again) and
+ * reaches the instances it concerns.
  */
 export class WorkerDesk {
   readonly #registry: WorkerRegistry;
   readonly #clock: Clock;
   readonly #instances: ReadonlyMap<string, MapTaskMaster>;
+  /** The master's credential, handed to each worker that registers (H16). */
+  readonly #credential: string;
 
-  /** @param instances the master's running instances, by id (read as they change) */
-  constructor(registry: WorkerRegistry, clock: Clock, instances: ReadonlyMap<string, MapTaskMaster>) {
+  /**
+   * @param instances the master's running instances, by id (read as they change)
+   * @param credential the master's credential, carried by its messages to workers
+   */
+  constructor(registry: WorkerRegistry, clock: Clock, instances: ReadonlyMap<string, MapTaskMaster>, credential: string) {
     this.#registry = registry;
     this.#clock = clock;
     this.#instances = instances;
+    this.#credential = credential;
   }
 
   /** Answers one message. */
   async handle(m: MasterMessage): Promise<Reply> {
     if (m.type === "register") {
-      const { info, replaced } = this.#registry.register(m, this.#clock.now());
+      // H17: the master's own worker id gives ROOT and reduce; only the in-process own worker may take it.
+      if (!this.#registry.admits(m)) return refuse("forbidden", `workerId: ${m.workerId} is this master's own worker; it cannot register from outside`, "workerId");
+      const { info, secret, replaced } = this.#registry.register(m, this.#clock.now());
       if (replaced) for (const i of this.#instances.values()) i.workerGone(replaced, `worker ${replaced.workerId} registered again`);
       for (const i of this.#instances.values()) i.addWorker(info);
-      return { ok: true, incarnation: info.incarnation };
+      return { ok: true, incarnation: info.incarnation, secret, credential: this.#credential };
     }
     const w = this.#registry.lookup(m.worker);
     if (!w) return unregistered(m.worker);
@@ -71,8 +80,9 @@ export class WorkerDesk {
   }
 }
 
+/** Also a wrong secret's answer (H14): a guesser learns nothing about which incarnations exist. */
 function unregistered(ref: WorkerRef): Reply {
-  return refuse("unregistered", `worker ${ref.workerId} incarnation ${ref.incarnation} is not registered`, "worker");
+  return refuse("unregistered", `worker ${ref.workerId} incarnation ${ref.incarnation} is not registered (or not with this secret)`, "worker");
 }
 
 function notFound(instanceId: string): Reply {

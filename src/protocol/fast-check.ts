@@ -35,7 +35,18 @@ function isFraction(v: unknown): boolean {
   return v === null || (typeof v === "number" && v >= 0 && v <= 1);
 }
 
+/** zod's `key` (a secret or a credential): a string of 16-128 units. */
+function isKey(v: unknown): boolean {
+  return typeof v === "string" && v.length >= 16 && v.length <= 128;
+}
+
+/** A worker's identity with its secret (H13). */
 function isWorkerRef(v: unknown): boolean {
+  return isObj(v) && keysWithin(v, 3, 3) && isId(v.workerId) && isCount(v.incarnation) && isKey(v.secret);
+}
+
+/** The incarnation a master addresses (no secret). */
+function isAddressee(v: unknown): boolean {
   return isObj(v) && keysWithin(v, 2, 2) && isId(v.workerId) && isCount(v.incarnation);
 }
 
@@ -97,7 +108,8 @@ const CHECKS: Partial<Record<Message["type"], (v: Obj) => boolean>> = {
   map: (v) => keysWithin(v, 11, 11) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.parentTaskId)
     && isCount(v.parentHandle) && isCount(v.parentAttempt) && isCount(v.mapCall) && isId(v.taskName) && isId(v.key) && every(v.bodies, isDefined),
   pull: (v) => keysWithin(v, 5, 5) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isCount(v.max) && (v.max as number) >= 1,
-  start: (v) => keysWithin(v, 5, 5) && isId(v.master) && isInstanceSpec(v.instance) && isWorkerRef(v.worker) && every(v.tasks, isTaskSpec),
+  start: (v) => keysWithin(v, 6, 6) && isId(v.master) && isKey(v.credential) && isInstanceSpec(v.instance) && isAddressee(v.worker)
+    && every(v.tasks, isTaskSpec),
 };
 
 /**

@@ -28,9 +28,20 @@ export const LoadReport = z.object({
 });
 export type LoadReport = z.infer<typeof LoadReport>;
 
-/** A worker's identity: id, and the incarnation the master gave it at registration. */
-export const WorkerRef = z.object({ workerId: id, incarnation: count });
+/** A random key (a secret or a credential, H13, H16): 32 hex digits as made, any 16-128 characters accepted. */
+const key = z.string().min(16).max(128);
+
+/**
+ * A worker's identity as it proves it to a master: id, and the incarnation and its secret the
+ * master gave it at registration (H13). The secret is what counts: incarnation numbers are
+ * visible in the API, the secret never is.
+ */
+export const WorkerRef = z.object({ workerId: id, incarnation: count, secret: key });
 export type WorkerRef = z.infer<typeof WorkerRef>;
+
+/** The worker incarnation a master addresses (no secret: the master proves itself with its credential instead). */
+export const Addressee = z.object({ workerId: id, incarnation: count });
+export type Addressee = z.infer<typeof Addressee>;
 
 /** What a task is to run, as sent to a worker. */
 export const TaskSpec = z.object({
@@ -61,22 +72,30 @@ export const InstanceSpec = z.object({
 export type InstanceSpec = z.infer<typeof InstanceSpec>;
 
 // ---- master → worker ----
+// Each names its sender (`master`, the address the worker registered with) and carries that master's
+// credential from the register reply: a worker refuses a message whose credential is not its master's (H16).
 
 /** Push dispatch: run these tasks (B3). Acknowledged on acceptance. */
-export const StartBatch = z.object({ type: z.literal("start"), master: id, instance: InstanceSpec, worker: WorkerRef, tasks: z.array(TaskSpec) });
+export const StartBatch = z.object({ type: z.literal("start"), master: id, credential: key, instance: InstanceSpec, worker: Addressee, tasks: z.array(TaskSpec) });
 /** Pull mode: pull tasks of this instance from the master (B4). */
-export const NotifyPull = z.object({ type: z.literal("notifyPull"), master: id, instance: InstanceSpec, worker: WorkerRef, pageSize: z.number().int().min(1) });
+export const NotifyPull = z.object({ type: z.literal("notifyPull"), master: id, credential: key, instance: InstanceSpec, worker: Addressee, pageSize: z.number().int().min(1) });
 /** Abort one task (B17). */
-export const KillTask = z.object({ type: z.literal("killTask"), instanceId: id, taskId: id, reason: z.string() });
+export const KillTask = z.object({ type: z.literal("killTask"), master: id, credential: key, instanceId: id, taskId: id, reason: z.string() });
 /** Abort every task of an instance (B17). */
-export const KillInstance = z.object({ type: z.literal("killInstance"), instanceId: id, reason: z.string() });
+export const KillInstance = z.object({ type: z.literal("killInstance"), master: id, credential: key, instanceId: id, reason: z.string() });
 /** Free the instance's resources on the worker (B18). */
-export const DestroyPool = z.object({ type: z.literal("destroyPool"), instanceId: id });
+export const DestroyPool = z.object({ type: z.literal("destroyPool"), master: id, credential: key, instanceId: id });
 
 // ---- worker → master ----
 
-/** Join the fleet; the reply carries a new incarnation. */
-export const Register = z.object({ type: z.literal("register"), workerId: id, address: id, slots: z.number().int().min(1), load: LoadReport });
+/**
+ * Join the fleet; the reply carries a new incarnation, its secret and the master's credential.
+ * `ownKey`: the key the master handed its own in-process worker; registering under the
+ * master's own worker id takes it (H17), any other worker sends none.
+ */
+export const Register = z.object({
+  type: z.literal("register"), workerId: id, address: id, slots: z.number().int().min(1), load: LoadReport, ownKey: key.optional(),
+});
 /** Liveness and load; lists the instances the worker holds a pool for (B14). */
 export const Heartbeat = z.object({ type: z.literal("heartbeat"), worker: WorkerRef, load: LoadReport, instances: z.array(id) });
 /** One task's status change. */

@@ -2,14 +2,14 @@
  * Replies. A handler answers with `{ ok: true, ... }` or a refusal
  * `{ ok: false, code, error, field? }`; the HTTP transport maps codes to
  * status codes (bad_request 400, not_found 404, unregistered 409, rejected
- * 422, busy 429, too_large 413). Network failures are not replies: the
+ * 422, busy 429, too_large 413, forbidden 403). Network failures are not replies: the
  * transport throws a TransportError.
  */
 import { z } from "zod";
 import { TaskSpec } from "./messages.ts";
 
 /** Why a request was refused. */
-export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized"]);
+export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized", "forbidden"]);
 export type RefusalCode = z.infer<typeof RefusalCode>;
 
 /** A refusal. */
@@ -27,8 +27,11 @@ const ok = <T extends z.ZodRawShape>(shape: T) => z.union([z.object({ ok: z.lite
 
 /** start: how many tasks the worker accepted. */
 export const StartReply = ok({ accepted: z.number().int().min(0) });
-/** register: the incarnation the worker now has. */
-export const RegisterReply = ok({ incarnation: z.number().int().min(0) });
+/**
+ * register: the incarnation the worker now has, its secret (every later message of the worker
+ * carries it, H13) and the master's credential (every message of the master carries it, H16).
+ */
+export const RegisterReply = ok({ incarnation: z.number().int().min(0), secret: z.string().min(16).max(128), credential: z.string().min(16).max(128) });
 /** report: how many reports were applied and how many refused (stale, duplicate...). */
 export const ReportReply = ok({ applied: z.number().int().min(0), refused: z.number().int().min(0) });
 /** map: rows stored now (duplicates are not), and the back-pressure hint. */

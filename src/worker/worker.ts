@@ -6,7 +6,7 @@
 import type { Clock } from "../runtime/clock.ts";
 import { unknownLoad, type LoadProbe } from "../runtime/load-probe.ts";
 import type {
-  InstanceSpec, JsonValue, LoadReport, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
+  Addressee, InstanceSpec, JsonValue, LoadReport, Register, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
 } from "../protocol/messages.ts";
 import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
 import { TransportError, type Transport } from "../protocol/transport.ts";
@@ -22,6 +22,7 @@ import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
 import { ValidationError } from "../errors/validation-error.ts";
+import { sameKey } from "../runtime/random-key.ts";
 
 /** Options of a worker. */
 export interface WorkerOptions {
@@ -55,6 +56,12 @@ export interface WorkerOptions {
 interface Link {
   address: string;
   incarnation: number;
+  /** The incarnation's secret: every message to this master carries it (H13). Empty until registered. */
+  secret: string;
+  /** This master's credential: its messages must carry it (H16). Empty until registered. */
+  credential: string;
+  /** The key a master hands its own in-process worker, sent with each registration (H17). */
+  ownKey: string | undefined;
   reports: ReportBuffer;
   flushing: boolean;
   flushScheduled: boolean;
@@ -112,10 +119,16 @@ export class Worker {
     return n;
   }
 
-  /** Registers with a master and starts heartbeats to it. */
-  async join(master: string): Promise<void> {
+  /**
+   * Registers with a master and starts heartbeats to it. `ownKey`: given by a master to its
+   * own in-process worker, the proof that lets it register under the master's own worker id (H17).
+   */
+  async join(master: string, options: { ownKey?: string } = {}): Promise<void> {
     if (this.#links.has(master)) return;
-    const link: Link = { address: master, incarnation: -1, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null };
+    const link: Link = {
+      address: master, incarnation: -1, secret: "", credential: "", ownKey: options.ownKey,
+      reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null,
+    };
     this.#links.set(master, link);
     await this.#register(link);
     this.#scheduleHeartbeat(link);
@@ -147,10 +160,15 @@ export class Worker {
       for (;;) {
         if (this.#closed) return;
         try {
-          const r = await this.#o.transport.request(link.address, {
-            type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load(),
-          }, { timeoutMs: this.#o.requestTimeoutMs });
-          if (r.ok) { link.incarnation = r.incarnation; return; }
+          const msg: Register = { type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load() };
+          if (link.ownKey !== undefined) msg.ownKey = link.ownKey;
+          const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
+          if (r.ok) {
+            link.incarnation = r.incarnation;
+            link.secret = r.secret;
+            link.credential = r.credential;
+            return;
+          }
           throw new Error(`master ${link.address} refused registration: ${r.error}`);
         } catch (e) {
           if (!(e instanceof TransportError)) throw e;
@@ -162,7 +180,7 @@ export class Worker {
   }
 
   #ref(link: Link): WorkerRef {
-    return { workerId: this.workerId, incarnation: link.incarnation };
+    return { workerId: this.workerId, incarnation: link.incarnation, secret: link.secret };
   }
 
   #sleep(ms: number): Promise<void> {
@@ -191,13 +209,17 @@ export class Worker {
 
   async #handle(m: WorkerMessage): Promise<Reply> {
     if (this.#closed) return refuse("not_running", "worker is stopping");
-    if (m.type === "start" || m.type === "notifyPull") {
-      // Addressed to an incarnation we are still being given: wait for the registration's reply.
-      const link = this.#links.get(m.master);
-      if (link?.registering && link.incarnation !== m.worker.incarnation) {
-        await link.registering.catch(() => undefined);
-        if (this.#closed) return refuse("not_running", "worker is stopping");
-      }
+    const link = this.#links.get(m.master);
+    if ((m.type === "start" || m.type === "notifyPull") && link?.registering
+      && (link.incarnation !== m.worker.incarnation || !sameKey(link.credential, m.credential))) {
+      // Addressed to an incarnation we are still being given (by a master whose credential may be
+      // new, as after its restart): wait for the registration's reply.
+      await link.registering.catch(() => undefined);
+      if (this.#closed) return refuse("not_running", "worker is stopping");
+    }
+    // H16: only a master this worker registered with, under the address it registered with, commands it.
+    if (!link || !sameKey(link.credential, m.credential)) {
+      return refuse("forbidden", `credential: not the credential of ${m.master} as this worker registered with it`, "credential");
     }
     switch (m.type) {
       case "start": return this.#start(m);
@@ -224,7 +246,7 @@ export class Worker {
   }
 
   /** The pool for an instance cycle, or a refusal when the master addresses an old incarnation. */
-  #poolFor(master: string, spec: InstanceSpec, ref: WorkerRef): Pool | Refusal {
+  #poolFor(master: string, spec: InstanceSpec, ref: Addressee): Pool | Refusal {
     const link = this.#links.get(master);
     if (!link || link.incarnation !== ref.incarnation || ref.workerId !== this.workerId) {
       return refuse("not_running", `worker ${this.workerId} is not incarnation ${ref.incarnation} for ${master}`);

@@ -12,7 +12,7 @@ import { sumOfSquares, sumSquares } from "../master/processors.ts";
 
 const clock = new RealClock();
 const heartbeat = (workerId = "w1"): Message => ({
-  type: "heartbeat", worker: { workerId, incarnation: 1 }, load: { freeSlots: 2, cpuFree: null, memFree: null }, instances: [],
+  type: "heartbeat", worker: { workerId, incarnation: 1, secret: "0123456789abcdef0123456789abcdef" }, load: { freeSlots: 2, cpuFree: null, memFree: null }, instances: [],
 });
 
 let cleanups: Array<() => void> = [];
@@ -49,7 +49,7 @@ describe("PortTransport", () => {
   test("P2: a malformed message is refused with bad_request naming the field; the handler never sees it", async () => {
     let calls = 0;
     const { worker } = pair(async () => { calls++; return { ok: true }; });
-    const bad = { ...heartbeat(), worker: { workerId: "", incarnation: 1 } } as Message;
+    const bad = { ...heartbeat(), worker: { workerId: "", incarnation: 1, secret: "0123456789abcdef0123456789abcdef" } } as Message;
     const reply = await worker.request("master", bad);
     expect(reply).toMatchObject({ ok: false, code: "bad_request", field: "worker.workerId" });
     expect(calls).toBe(0);
@@ -60,7 +60,7 @@ describe("PortTransport", () => {
     await expect(worker.request("elsewhere", heartbeat())).rejects.toMatchObject({ name: "TransportError", failure: "refused" });
     // "w9" routed through the same port, but nobody serves it on the worker side.
     page.connect("w9", ch.port1);
-    await expect(page.request("w9", { type: "destroyPool", instanceId: "i" })).rejects.toMatchObject({ failure: "refused" });
+    await expect(page.request("w9", { type: "destroyPool", master: "master", credential: "0123456789abcdef0123456789abcdef", instanceId: "i" })).rejects.toMatchObject({ failure: "refused" });
   });
 
   test("P4: a handler that throws is a server error", async () => {
@@ -86,12 +86,12 @@ describe("PortTransport", () => {
     page.connect("w1", ch.port1);
     ch.port2.start(); // nobody answers on the far side
     cleanups.push(() => ch.port2.close());
-    const waiting = page.request("w1", { type: "destroyPool", instanceId: "i" }, { timeoutMs: 10_000 });
+    const waiting = page.request("w1", { type: "destroyPool", master: "master", credential: "0123456789abcdef0123456789abcdef", instanceId: "i" }, { timeoutMs: 10_000 });
     const t0 = Date.now();
     page.disconnect("w1");
     await expect(waiting).rejects.toMatchObject({ failure: "refused" });
     expect(Date.now() - t0).toBeLessThan(1000);
-    await expect(page.request("w1", { type: "destroyPool", instanceId: "i" })).rejects.toMatchObject({ failure: "refused" });
+    await expect(page.request("w1", { type: "destroyPool", master: "master", credential: "0123456789abcdef0123456789abcdef", instanceId: "i" })).rejects.toMatchObject({ failure: "refused" });
   });
 
   test("P7: a master and two workers that share only MessagePorts run a two-level MapReduce to SUCCESS with exact counters", async () => {

@@ -4,12 +4,14 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import {
-  MasterMessage, WorkerMessage, ReportBatch, TaskReport, MapBatch, Pull, StartBatch, InstanceSpec, TaskSpec, WorkerRef, LoadReport, type Message,
+  MasterMessage, WorkerMessage, ReportBatch, TaskReport, MapBatch, Pull, StartBatch, InstanceSpec, TaskSpec, WorkerRef, Addressee, LoadReport, type Message,
 } from "../../src/protocol/messages.ts";
 import { fastCheck } from "../../src/protocol/fast-check.ts";
 import { parseMessage } from "../../src/protocol/validate.ts";
 
-const worker = { workerId: "w1@h:1", incarnation: 3 };
+const worker = { workerId: "w1@h:1", incarnation: 3, secret: "0123456789abcdef0123456789abcdef" };
+/** A master addresses an incarnation without its secret. */
+const addressee = { workerId: "w1@h:1", incarnation: 3 };
 const load = { freeSlots: 4, cpuFree: 0.5, memFree: null };
 const instance = { instanceId: "i-1", serialNum: 1, processor: "p", params: { a: 1 }, consumerSize: 2, fence: 3, taskTimeout: 5000 };
 /** One valid message of each hot type, with every optional field somewhere. */
@@ -23,7 +25,7 @@ const VALID: Record<"report" | "map" | "pull" | "start", Message> = {
   ] },
   map: { type: "map", worker, instanceId: "i-1", serialNum: 1, parentTaskId: "r", parentHandle: 0, parentAttempt: 0, mapCall: 2, taskName: "LEAF", bodies: [1, "two", null, { three: 3 }], key: "r:0:2" },
   pull: { type: "pull", worker, instanceId: "i-1", serialNum: 1, max: 100 },
-  start: { type: "start", master: "http://m:1", instance, worker, tasks: [{ handle: 5, taskId: "r.0.0", name: "LEAF", body: [1, 2], attempt: 1 }] },
+  start: { type: "start", master: "http://m:1", credential: "fedcba9876543210fedcba9876543210", instance, worker: addressee, tasks: [{ handle: 5, taskId: "r.0.0", name: "LEAF", body: [1, 2], attempt: 1 }] },
 };
 /** A start batch from a master that sends no fencing token (it is optional). */
 const START_WITHOUT_FENCE = { ...VALID.start, instance: { instanceId: "i-1", serialNum: 1, processor: "p", params: null, consumerSize: 2 } };
@@ -83,10 +85,11 @@ describe("fast checks of the hot messages", () => {
     expect(fields(TaskReport)).toEqual(["attempt", "error", "handle", "instanceId", "result", "serialNum", "status", "taskId", "traceId"]);
     expect(fields(MapBatch)).toEqual(["bodies", "instanceId", "key", "mapCall", "parentAttempt", "parentHandle", "parentTaskId", "serialNum", "taskName", "type", "worker"]);
     expect(fields(Pull)).toEqual(["instanceId", "max", "serialNum", "type", "worker"]);
-    expect(fields(StartBatch)).toEqual(["instance", "master", "tasks", "type", "worker"]);
+    expect(fields(StartBatch)).toEqual(["credential", "instance", "master", "tasks", "type", "worker"]);
     expect(fields(InstanceSpec)).toEqual(["consumerSize", "fence", "instanceId", "params", "processor", "serialNum", "taskTimeout"]);
     expect(fields(TaskSpec)).toEqual(["attempt", "body", "handle", "name", "taskId"]);
-    expect(fields(WorkerRef)).toEqual(["incarnation", "workerId"]);
+    expect(fields(WorkerRef)).toEqual(["incarnation", "secret", "workerId"]);
+    expect(fields(Addressee)).toEqual(["incarnation", "workerId"]);
     expect(fields(LoadReport)).toEqual(["cpuFree", "freeSlots", "memFree"]);
   });
 

@@ -58,6 +58,6 @@ describe("nodeHttpFetch", () => {
     expect(v.status).toBe("SUCCESS");
     expect(v.result).toEqual({ sum: sumOfSquares(300), count: 300 });
     const nobody = `http://127.0.0.1:${await freePort()}`;
-    await expect(mt.request(nobody, { type: "destroyPool", instanceId: "x" })).rejects.toBeInstanceOf(TransportError);
+    await expect(mt.request(nobody, { type: "destroyPool", master: mt.baseUrl, credential: "0123456789abcdef0123456789abcdef", instanceId: "x" })).rejects.toBeInstanceOf(TransportError);
   });
 });

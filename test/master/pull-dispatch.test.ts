@@ -4,6 +4,7 @@ import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 import { recordRequests } from "./recording.ts";
+import { refOf } from "./identities.ts";
 
 describe("B4 pull dispatch", () => {
   it("B4: a pull returns at most pageSize tasks and none past globalConsumerSize", async () => {
@@ -30,10 +31,11 @@ describe("B4 pull dispatch", () => {
   it("B4: a pull with a stale serialNum gets nothing", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1 }).start();
+    const rec = recordRequests(c.network);
     const id = await c.master.submit({ processor: "job", params: { n: 5 }, settings: { dispatchMode: "pull" } });
     await c.clock.advance(1);
     const w = c.workers[0]!;
-    const reply = await c.network.request("master", { type: "pull", worker: { workerId: w.workerId, incarnation: 2 }, instanceId: id, serialNum: 0, max: 5 });
+    const reply = await c.network.request("master", { type: "pull", worker: refOf(rec, w.workerId)!, instanceId: id, serialNum: 0, max: 5 });
     expect(reply.ok).toBe(false);
     gate.releaseAll();
     await c.finish(id);

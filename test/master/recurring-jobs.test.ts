@@ -4,6 +4,7 @@ import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { sumSquares, Gate, gated } from "./processors.ts";
 import { recordRequests } from "./recording.ts";
+import { refOf } from "./identities.ts";
 import { defineMapReduce } from "../../src/index.ts";
 
 describe("B20 recurring jobs", () => {
@@ -37,7 +38,7 @@ describe("B20 recurring jobs", () => {
     await c.clock.until(() => c.master.progress(id)?.serialNum === 2 && gate.waiting.length === 2);
     const inc = Number(Object.keys(c.master.progress(id)!.workers).find((k) => k.startsWith("w1"))?.split("#")[1] ?? 0);
     const r = await c.network.request("master", {
-      type: "report", worker: { workerId: "w1", incarnation: inc || 1 }, load: { freeSlots: 1, cpuFree: null, memFree: null },
+      type: "report", worker: { ...refOf(rec, "w1")!, incarnation: inc || 1 }, load: { freeSlots: 1, cpuFree: null, memFree: null },
       reports: first.map((t) => ({ instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: 0, status: "FAILED" as const })),
     });
     expect(r).toMatchObject({ ok: true, applied: 0, refused: 2 });

@@ -5,6 +5,7 @@ import { Cluster } from "./harness.ts";
 import { sumSquares, sumOfSquares, Gate, gated } from "./processors.ts";
 import { instrumentStore } from "./recording.ts";
 import { startGated } from "./start-gated.ts";
+import { forged, refOf } from "./identities.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import type { TaskReport } from "../../src/protocol/messages.ts";
 
@@ -12,20 +13,20 @@ describe("B11 status reports", () => {
   it("B11: reports for another attempt, a finished task, a stale serialNum or another worker are not applied", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 2 }).start();
-    const { id, tasks } = await startGated(c, 4);
+    const { id, tasks, rec } = await startGated(c, 4);
     const t = tasks[0]!;
     const owner = c.workers.find((w) => w.address === t.to)!;
     const other = c.workers.find((w) => w.address !== t.to)!;
     const base = { instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt };
     const send = (w: typeof owner, inc: number, reports: TaskReport[]) =>
-      c.network.request("master", { type: "report", worker: { workerId: w.workerId, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports });
+      c.network.request("master", { type: "report", worker: { ...refOf(rec, w.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports });
     const incOf = async (w: typeof owner) => (await c.store.getTask(id, t.taskId))!.worker!.startsWith(w.workerId) ? Number((await c.store.getTask(id, t.taskId))!.worker!.split("#")[1]) : -1;
     const inc = await incOf(owner);
     expect(inc).toBeGreaterThan(0);
     const r1 = await send(owner, inc, [{ ...base, attempt: 7, status: "SUCCESS" }, { ...base, serialNum: 0, status: "SUCCESS" }]);
     expect(r1).toMatchObject({ ok: true, applied: 0, refused: 2 });
     const otherInc = Number(Object.keys(c.master.progress(id)!.workers).find((k) => k.startsWith(other.workerId))?.split("#")[1] ?? 0);
-    if (otherInc) expect(await send(other, otherInc, [{ ...base, status: "SUCCESS" }])).toMatchObject({ applied: 0, refused: 1 });
+    if (otherInc && refOf(rec, other.workerId)) expect(await send(other, otherInc, [{ ...base, status: "SUCCESS" }])).toMatchObject({ applied: 0, refused: 1 });
     // Within a batch a final report wins over RUNNING.
     const r2 = await send(owner, inc, [{ ...base, status: "SUCCESS", result: "first" }, { ...base, status: "RUNNING" }]);
     expect(r2).toMatchObject({ ok: true, applied: 1 });
@@ -44,7 +45,7 @@ describe("B11 status reports", () => {
   it("B11: an unregistered worker gets 409 (unregistered), re-registers and sends again", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1 }).start();
-    const r = await c.network.request("master", { type: "report", worker: { workerId: "ghost", incarnation: 99 }, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: [] });
+    const r = await c.network.request("master", { type: "report", worker: forged({ workerId: "ghost", incarnation: 99 }), load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: [] });
     expect(r).toMatchObject({ ok: false, code: "unregistered" });
     c.close();
   });

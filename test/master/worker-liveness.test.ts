@@ -5,6 +5,7 @@ import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 import { startGated } from "./start-gated.ts";
+import { credentialOf, refOf } from "./identities.ts";
 
 describe("B14 liveness and B15 worker shutdown", () => {
   it("B14/B15: a worker that misses the liveness timeout is dead; failover sends its unfinished tasks to INIT (attempt + 1)", async () => {
@@ -56,16 +57,18 @@ describe("B14 liveness and B15 worker shutdown", () => {
   it("B15: a worker that comes back is a new incarnation; reports from the old one are not applied", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 2 }).start();
-    const { id, tasks } = await startGated(c, 6);
+    const { id, tasks, rec } = await startGated(c, 6);
     const w = c.workers[0]!;
     const mine = tasks.filter((t) => t.to === w.address);
+    const oldRef = refOf(rec, w.workerId)!;
     const oldKey = Object.keys(c.master.progress(id)!.workers).find((k) => k.startsWith(w.workerId))!;
     const oldInc = Number(oldKey.split("#")[1]);
     // Same worker id registers again (a restarted process).
     const reg = await c.network.request("master", { type: "register", workerId: w.workerId, address: "w1-new", slots: 5, load: { freeSlots: 5, cpuFree: null, memFree: null } });
     expect(reg.ok && reg.incarnation).toBeGreaterThan(oldInc);
+    expect(oldRef.incarnation).toBe(oldInc);
     const r = await c.network.request("master", {
-      type: "report", worker: { workerId: w.workerId, incarnation: oldInc }, load: { freeSlots: 1, cpuFree: null, memFree: null },
+      type: "report", worker: oldRef, load: { freeSlots: 1, cpuFree: null, memFree: null },
       reports: mine.map((t) => ({ instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt, status: "SUCCESS" as const })),
     });
     expect(r).toMatchObject({ ok: false, code: "unregistered" });
@@ -82,12 +85,12 @@ describe("B14 liveness and B15 worker shutdown", () => {
   it("B14: a worker whose heartbeats no longer list the instance while it holds tasks is shut down for it", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 2 }).start();
-    const { id, tasks } = await startGated(c, 6, { heartbeatMs: 500 });
+    const { id, tasks, rec } = await startGated(c, 6, { heartbeatMs: 500 });
     const w = c.workers[0]!;
     const held = tasks.filter((t) => t.to === w.address);
     expect(held.length).toBeGreaterThan(0);
     // The worker loses its pool (as after a destroyPool it did not expect).
-    await c.network.request(w.address, { type: "destroyPool", instanceId: id });
+    await c.network.request(w.address, { type: "destroyPool", ...credentialOf(rec), instanceId: id });
     await c.clock.advance(2500);
     expect((await c.store.getTask(id, held[0]!.taskId))!.attempt).toBe(1);
     gate.open();

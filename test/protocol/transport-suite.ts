@@ -54,7 +54,7 @@ type NetTest = (name: string, fn: (net: TransportNetwork) => Promise<void>) => v
 /** A message of each type with one field made invalid, and the field the refusal must name. */
 const MALFORMED: Array<[Message["type"], unknown, string]> = [
   ["register", { ...SAMPLE_MESSAGES.register, slots: 0 }, "slots"],
-  ["heartbeat", { ...SAMPLE_MESSAGES.heartbeat, worker: { workerId: "", incarnation: 1 } }, "worker.workerId"],
+  ["heartbeat", { ...SAMPLE_MESSAGES.heartbeat, worker: { ...SAMPLE_MESSAGES.heartbeat.worker, workerId: "" } }, "worker.workerId"],
   ["report", { ...SAMPLE_MESSAGES.report, reports: [SAMPLE_MESSAGES.report.reports[0], { ...SAMPLE_MESSAGES.report.reports[1], status: "DONE" }] }, "reports.1.status"],
   ["map", { ...SAMPLE_MESSAGES.map, bodies: undefined }, "bodies"],
   ["pull", { ...SAMPLE_MESSAGES.pull, max: 0 }, "max"],
@@ -243,7 +243,8 @@ export function runTransportSuite(opts: TransportSuiteOptions): void {
       net.sender.request(address, { ...SAMPLE_MESSAGES.register, workerId: `w-${i}` }));
     await within(allArrived.promise, 5000, `${n} requests reaching the handler`);
     // Answered last to first, each with the number in its own worker id.
-    for (const w of [...waiting].reverse()) w.answer({ ok: true, incarnation: Number(w.workerId.slice(2)) });
-    assert.deepEqual(await Promise.all(replies), Array.from({ length: n }, (_, i) => ({ ok: true, incarnation: i })));
+    const keys = { secret: "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d", credential: "c0ffee00c0ffee00c0ffee00c0ffee00" };
+    for (const w of [...waiting].reverse()) w.answer({ ok: true, incarnation: Number(w.workerId.slice(2)), ...keys });
+    assert.deepEqual(await Promise.all(replies), Array.from({ length: n }, (_, i) => ({ ok: true, incarnation: i, ...keys })));
   });
 }

@@ -26,6 +26,8 @@ export interface BatchSenderHost {
   readonly clock: Clock;
   /** The master's address, named in every start batch. */
   readonly address: string;
+  /** The master's credential, carried by every start batch (H16). */
+  readonly credential: string;
   readonly requestTimeoutMs: number;
   readonly settings: { readonly dispatchMode: "push" | "pull"; readonly failover: boolean };
   spec(): InstanceSpec;
@@ -94,11 +96,12 @@ export class BatchSender {
     const attempts = tasks.map((x) => x.attempt);
     const stillHere = () => Uint32Array.from(ok.filter((x, i) => t.workerOf(x) === idx && t.attemptOf(x) === attempts[i]));
     h.transport.request(w.address, {
-      type: "start", master: h.address, instance: h.spec(), worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
+      type: "start", master: h.address, credential: h.credential, instance: h.spec(), worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
     }, { timeoutMs: h.requestTimeoutMs }).then((reply) => {
       if (!h.isCurrent()) return;
       if (reply.ok) h.workers.answered(idx, h.clock.now() - sentAt);
-      else if (reply.code === "not_running" || reply.code === "unregistered") {
+      // forbidden: the worker does not hold this master's credential (H16) — it does not know us as its master.
+      else if (reply.code === "not_running" || reply.code === "unregistered" || reply.code === "forbidden") {
         this.#unanswered(idx, stillHere(), `worker ${w.workerId} is not running: ${reply.error}`, isRoot);
       } else {
         this.#refused(idx, stillHere(), `worker ${w.workerId} rejected the batch: ${reply.error}`, isRoot);

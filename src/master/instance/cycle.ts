@@ -107,7 +107,7 @@ export class Cycle {
     const active = () => o.isCurrent(this) && o.running();
     const env = {
       core: this.core, slots: this.slots, names: this.names, workers: this.workers, queue: this.queue, writes: this.writes,
-      failures: this.failures, timers: this.timers, clock: host.clock, transport: host.transport, address: host.address,
+      failures: this.failures, timers: this.timers, clock: host.clock, transport: host.transport, address: host.address, credential: host.credential,
       requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId,
       spec: () => o.spec(), failInstance: (reason: string) => o.failInstance(reason),
       pump: () => this.pump(), waitForToken: () => this.#waitForToken(),
@@ -217,7 +217,9 @@ export class Cycle {
     const w = this.workers.at(t.workerOf(h));
     const taskId = this.slots.taskIdOf(h);
     const error = { message: timedOutMessage(o.settings.taskTimeout!) };
-    host.transport.request(w.address, { type: "killTask", instanceId: o.instanceId, taskId, reason: error.message }, { timeoutMs: host.requestTimeoutMs })
+    host.transport.request(w.address, {
+      type: "killTask", master: host.address, credential: host.credential, instanceId: o.instanceId, taskId, reason: error.message,
+    }, { timeoutMs: host.requestTimeoutMs })
       .catch(() => undefined);
     if (this.retries.canRetry(h)) this.retries.retry(h, error);
     else failTasks(this, Uint32Array.of(h), error.message, error);

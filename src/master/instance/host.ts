@@ -45,6 +45,8 @@ export interface InstanceHost {
   readonly loadProbe: LoadProbe;
   /** The master's address, where workers send reports and maps. */
   readonly address: string;
+  /** The master's credential: every message to a worker carries it (H16). */
+  readonly credential: string;
   readonly ownWorker: OwnWorker;
   /** Timeout of requests to workers, ms. */
   readonly requestTimeoutMs: number;

@@ -399,7 +399,7 @@ export class MapTaskMaster {
 
   #killEnv() {
     const h = this.#host;
-    return { instanceId: this.instanceId, store: h.store, transport: h.transport, requestTimeoutMs: h.requestTimeoutMs };
+    return { instanceId: this.instanceId, store: h.store, transport: h.transport, requestTimeoutMs: h.requestTimeoutMs, address: h.address, credential: h.credential };
   }
 
   /** B17: kills the instance: running tasks aborted, unfinished ones FAILED, instance FAILED. */

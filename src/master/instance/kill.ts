@@ -10,6 +10,9 @@ export interface KillEnv {
   readonly store: Pick<InstanceStore, "getTask">;
   readonly transport: Transport;
   readonly requestTimeoutMs: number;
+  /** The master's address and credential, named in every kill (H16). */
+  readonly address: string;
+  readonly credential: string;
 }
 
 /**
@@ -27,7 +30,7 @@ export function failEverything(cycle: Cycle, env: KillEnv, reason: string): void
     if (init > 0) c.counters.move(i, INIT, FAILED, init);
   }
   for (const w of cycle.workers.all()) {
-    env.transport.request(w.address, { type: "killInstance", instanceId: env.instanceId, reason }, { timeoutMs: env.requestTimeoutMs })
+    env.transport.request(w.address, { type: "killInstance", master: env.address, credential: env.credential, instanceId: env.instanceId, reason }, { timeoutMs: env.requestTimeoutMs })
       .catch(() => undefined);
   }
 }
@@ -45,7 +48,7 @@ export async function killTask(cycle: Cycle, env: KillEnv, taskId: string, reaso
       failTasks(cycle, Uint32Array.of(h), `killed: ${reason}`);
     } else {
       const w = cycle.workers.at(t.workerOf(h));
-      await env.transport.request(w.address, { type: "killTask", instanceId: env.instanceId, taskId, reason }, { timeoutMs: env.requestTimeoutMs })
+      await env.transport.request(w.address, { type: "killTask", master: env.address, credential: env.credential, instanceId: env.instanceId, taskId, reason }, { timeoutMs: env.requestTimeoutMs })
         .catch(() => undefined);
     }
     return true;

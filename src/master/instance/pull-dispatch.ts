@@ -25,6 +25,8 @@ export interface PullDispatchHost {
   readonly clock: Clock;
   readonly transport: Transport;
   readonly address: string;
+  /** The master's credential, carried by every pull notice (H16). */
+  readonly credential: string;
   readonly requestTimeoutMs: number;
   readonly settings: PullSettings;
   readonly names: TaskNames;
@@ -67,7 +69,7 @@ export class PullDispatch {
     const h = this.#h, w = h.workers.at(idx);
     if (!h.workers.isValid(idx) || (!h.settings.execOnMaster && w.isMaster && h.workers.otherValid())) return;
     h.transport.request(w.address, {
-      type: "notifyPull", master: h.address, instance: h.spec(), worker: { workerId: w.workerId, incarnation: w.incarnation }, pageSize: h.settings.pageSize,
+      type: "notifyPull", master: h.address, credential: h.credential, instance: h.spec(), worker: { workerId: w.workerId, incarnation: w.incarnation }, pageSize: h.settings.pageSize,
     }, { timeoutMs: h.requestTimeoutMs }).then((reply) => {
       if (!reply.ok) h.failInstance(`worker ${w.workerId} refused to pull: ${reply.error}`);
       else h.workers.answered(idx);

@@ -26,6 +26,9 @@ export interface WorkerLivenessHost extends FailContext {
   readonly clock: Clock;
   readonly transport: Transport;
   readonly requestTimeoutMs: number;
+  /** The master's address and credential, named in every destroyPool (H16). */
+  readonly address: string;
+  readonly credential: string;
   readonly settings: LivenessSettings;
   /** The registry's current incarnation of a worker id. */
   currentWorker(workerId: string): WorkerInfo | undefined;
@@ -109,7 +112,7 @@ export class WorkerLiveness {
   /** Asks a worker to drop its pool for this instance (nothing it reports could count). */
   destroyPoolOn(w: WorkerInfo): void {
     const h = this.#h;
-    h.transport.request(w.address, { type: "destroyPool", instanceId: h.instanceId }, { timeoutMs: h.requestTimeoutMs })
+    h.transport.request(w.address, { type: "destroyPool", master: h.address, credential: h.credential, instanceId: h.instanceId }, { timeoutMs: h.requestTimeoutMs })
       .catch(() => undefined);
   }
 }
