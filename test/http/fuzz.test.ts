@@ -20,9 +20,30 @@ function setup() {
   return { clock, t, master, own };
 }
 
+/** Who the fuzzer speaks as: a worker registered through the API (its secret, H13) and the master's credential (H16). */
+interface Ident {
+  worker: { workerId: string; incarnation: number; secret: string };
+  credential: string;
+}
+
+/**
+ * Registers the fuzzer's own worker (again: fuzzed registrations may have replaced it), so the
+ * mutated messages reach past the identity checks into the handlers.
+ */
+async function registerIdent(t: HttpTransport): Promise<Ident> {
+  const load = { freeSlots: 1, cpuFree: 0.5, memFree: 0.5 };
+  const res = await t.app.request(`${BASE}/workers/register`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type: "register", workerId: "fz-ident", address: "http://127.0.0.1:1/fz-ident", slots: 2, load }),
+  });
+  const r = await res.json() as { incarnation: number; secret: string; credential: string };
+  return { worker: { workerId: "fz-ident", incarnation: r.incarnation, secret: r.secret }, credential: r.credential };
+}
+
 /** A valid message of each type, to mutate. */
-function validMessages(instanceId: string): Record<string, unknown> {
-  const worker = { workerId: "own", incarnation: 1 };
+function validMessages(instanceId: string, ident: Ident): Record<string, unknown> {
+  const { worker, credential } = ident;
+  const addressee = { workerId: "own", incarnation: 1 };
   const load = { freeSlots: 1, cpuFree: 0.5, memFree: 0.5 };
   const instance = { instanceId, serialNum: 1, processor: "sumSquares", params: null, consumerSize: 2 };
   return {
@@ -31,11 +52,11 @@ function validMessages(instanceId: string): Record<string, unknown> {
     report: { type: "report", worker, load, reports: [{ instanceId, serialNum: 1, handle: 0, taskId: "r", attempt: 0, status: "SUCCESS", result: 1 }] },
     map: { type: "map", worker, instanceId, serialNum: 1, parentTaskId: "r", parentHandle: 0, parentAttempt: 0, mapCall: 0, taskName: "X", bodies: [1, 2], key: "k" },
     pull: { type: "pull", worker, instanceId, serialNum: 1, max: 3 },
-    start: { type: "start", master: BASE, instance, worker, tasks: [{ handle: 5, taskId: "z", name: "NUM", body: 3, attempt: 0 }] },
-    notifyPull: { type: "notifyPull", master: BASE, instance, worker, pageSize: 2 },
-    killTask: { type: "killTask", instanceId, taskId: "z", reason: "fuzz" },
-    killInstance: { type: "killInstance", instanceId: "other", reason: "fuzz" },
-    destroyPool: { type: "destroyPool", instanceId: "other" },
+    start: { type: "start", master: BASE, credential, instance, worker: addressee, tasks: [{ handle: 5, taskId: "z", name: "NUM", body: 3, attempt: 0 }] },
+    notifyPull: { type: "notifyPull", master: BASE, credential, instance, worker: addressee, pageSize: 2 },
+    killTask: { type: "killTask", master: BASE, credential, instanceId, taskId: "z", reason: "fuzz" },
+    killInstance: { type: "killInstance", master: BASE, credential, instanceId: "other", reason: "fuzz" },
+    destroyPool: { type: "destroyPool", master: BASE, credential, instanceId: "other" },
   };
 }
 
@@ -58,17 +79,21 @@ describe("fuzz", () => {
     const { clock, t, master, own } = setup();
     await master.start();
     const instanceId = await master.submit({ processor: "sumSquares", params: { n: 10, ranges: 2 }, settings: { dispatchSpeed: "1/h" } });
-    const valid = validMessages(instanceId);
-    const routes: Array<[string, unknown]> = [
-      ...Object.entries(MESSAGE_ROUTES).map(([type, path]) => [(["start", "notifyPull", "killTask", "killInstance", "destroyPool"].includes(type) ? "/worker" : "") + path, valid[type]] as [string, unknown]),
-      ["/api/instances", { processor: "noop", params: { n: 3, ranges: 1 } }],
-      [`/api/instances/${instanceId}/kill`, { reason: "x" }],
-      [`/api/instances/${instanceId}/tasks/r/kill`, {}],
-      [`/api/instances/${instanceId}/retry`, {}],
+    // Each route's valid message is made when its turn comes, with an identity registered just then.
+    const routes: Array<[string, () => Promise<unknown>]> = [
+      ...Object.entries(MESSAGE_ROUTES).map(([type, path]) => [
+        (["start", "notifyPull", "killTask", "killInstance", "destroyPool"].includes(type) ? "/worker" : "") + path,
+        async () => validMessages(instanceId, await registerIdent(t))[type],
+      ] as [string, () => Promise<unknown>]),
+      ["/api/instances", async () => ({ processor: "noop", params: { n: 3, ranges: 1 } })],
+      [`/api/instances/${instanceId}/kill`, async () => ({ reason: "x" })],
+      [`/api/instances/${instanceId}/tasks/r/kill`, async () => ({})],
+      [`/api/instances/${instanceId}/retry`, async () => ({})],
     ];
     let requests = 0;
     const statuses = new Map<number, number>();
-    for (const [path, base] of routes) {
+    for (const [path, make] of routes) {
+      const base = await make();
       await fc.assert(fc.asyncProperty(
         fc.oneof(
           { weight: 3, arbitrary: mutate(base).map((v) => JSON.stringify(v)) },

@@ -84,7 +84,7 @@ describe("HTTP transport", () => {
     expect((await fetch(`${base}/api/instances/unknown-id`)).status).toBe(404);
     expect((await post("/api/instances/unknown-id/kill", "{}")).status).toBe(404);
     expect(await postStatus(`${base}/api/instances`, JSON.stringify({ processor: "sumSquares", params: "x".repeat(2 * 2 ** 20) }))).toBe(413);
-    r = await post("/workers/report", JSON.stringify({ type: "report", worker: { workerId: "ghost", incarnation: 1 }, load: { freeSlots: 0, cpuFree: null, memFree: null }, reports: [] }));
+    r = await post("/workers/report", JSON.stringify({ type: "report", worker: { workerId: "ghost", incarnation: 1, secret: "0123456789abcdef0123456789abcdef" }, load: { freeSlots: 0, cpuFree: null, memFree: null }, reports: [] }));
     expect(r.status).toBe(409);
     r = await post("/workers/map", JSON.stringify({ type: "map" }));
     expect(r.status).toBe(400);
@@ -175,7 +175,7 @@ describe("HTTP transport: local requests", () => {
     t.serve("http://127.0.0.1:7998", "master", async () => {
       const end = performance.now() + busyMs;
       while (performance.now() < end) { /* the store's synchronous work */ }
-      return { ok: true, incarnation: 1 };
+      return { ok: true, incarnation: 1, secret: "0123456789abcdef0123456789abcdef", credential: "0123456789abcdef0123456789abcdef" };
     });
     let timerRanAfter = -1;
     let sent = 0;
