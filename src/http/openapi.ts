@@ -82,15 +82,15 @@ export function openApiDocument(): unknown {
     "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text/plain; version=0.0.4" } } } },
   };
   const worker: Array<[keyof typeof MESSAGE_ROUTES, z.ZodType, string]> = [
-    ["register", Register, "Worker: register (reply: incarnation)"],
+    ["register", Register, "Worker: register (reply: incarnation, its secret and the master's credential; 403 for the master's own worker id)"],
     ["heartbeat", Heartbeat, "Worker: heartbeat with load and the instances it runs"],
-    ["report", ReportBatch, "Worker: a batch of task status reports (409: re-register)"],
+    ["report", ReportBatch, "Worker: a batch of task status reports (409: re-register; also for a wrong secret)"],
     ["map", MapBatch, "Worker: store a batch of child tasks (429 + Retry-After: slow down)"],
     ["pull", Pull, "Worker: pull tasks (pull mode)"],
   ];
   for (const [type, schema, summary] of worker) paths[MESSAGE_ROUTES[type]] = { post: { summary, requestBody: body(schema), responses: responses("ok") } };
   const workerApp: Array<[keyof typeof MESSAGE_ROUTES, z.ZodType, string]> = [
-    ["start", StartBatch, "Worker app: accept a batch of tasks"],
+    ["start", StartBatch, "Worker app: accept a batch of tasks (403 without the master's credential)"],
     ["notifyPull", NotifyPull, "Worker app: start pulling an instance's tasks"],
     ["killTask", KillTask, "Worker app: kill a task"],
     ["killInstance", KillInstance, "Worker app: kill an instance's tasks"],

@@ -42,16 +42,12 @@ function master(address: string, store: TaskStore, network: InProcessNetwork, cl
   return { master: m, own };
 }
 
-function finished(m: Master, id: string): () => InstanceView | undefined {
+/** Runs the clock until `m` has ended instance `id`; returns it. */
+async function toTheEnd(m: Master, clock: ManualClock, id: string): Promise<InstanceView> {
   let done: InstanceView | undefined;
   void m.waitFor(id).then((v) => { done = v; });
-  return () => done;
-}
-
-function expectExact(v: InstanceView): void {
-  expect(v.status).toBe("SUCCESS");
-  expect(v.result).toEqual({ sum: sumOfSquares(N), count: N });
-  expect(v.progress!.names.NUM).toEqual({ total: N, init: 0, pulled: 0, running: 0, success: N, failed: 0 });
+  await clock.until(() => done !== undefined);
+  return done!;
 }
 
 describe("H18-H19 a worker's masters", () => {
@@ -71,9 +67,7 @@ describe("H18-H19 a worker's masters", () => {
     // Both masters run a job on it at once.
     const idA = await a.master.submit({ processor: "sumSquares", params: { n: N, ranges: 6 }, settings: SETTINGS });
     const idB = await b.master.submit({ processor: "sumSquares", params: { n: 300, ranges: 3 }, settings: SETTINGS });
-    const doneB = finished(b.master, idB);
-    await clock.until(() => doneB() !== undefined);
-    expect(doneB()!.result).toEqual({ sum: sumOfSquares(300), count: 300 });
+    expect((await toTheEnd(b.master, clock, idB)).result).toEqual({ sum: sumOfSquares(300), count: 300 });
     const fromA = rec.starts("w1-addr", "master-a"), fromB = rec.starts("w1-addr", "master-b");
     expect(fromA.length).toBeGreaterThan(0);
     expect(fromB.length).toBeGreaterThan(0);
@@ -95,13 +89,13 @@ describe("H18-H19 a worker's masters", () => {
     network.fault("master-a", "refused");
     await clock.until(() => b.master.running().includes(idA));
     const before = rec.starts("w1-addr", "master-b").length;
-    const doneA = finished(b.master, idA);
-    await clock.until(() => doneA() !== undefined);
-    expectExact(doneA()!);
+    const doneA = await toTheEnd(b.master, clock, idA);
+    expect(doneA.result).toEqual({ sum: sumOfSquares(N), count: N });
+    expect(doneA.progress!.names.NUM).toMatchObject({ total: N, success: N, failed: 0 });
     const takenOver = rec.starts("w1-addr", "master-b").slice(before).filter((s) => s.msg.instance.instanceId === idA);
     expect(takenOver.length).toBeGreaterThan(0);
     for (const s of takenOver) expect(s.reply).toMatchObject({ ok: true });
-    expect(perWorker(doneA()!.progress!).w1).toBeGreaterThan(0);
+    expect(perWorker(doneA.progress!).w1).toBeGreaterThan(0);
     b.master.close();
     b.own.close();
     w.close();
@@ -117,8 +111,7 @@ describe("H18-H19 a worker's masters", () => {
     const w = new Worker({ workerId: "w1", address: "w1-addr", transport: network, clock, processors: { sumSquares }, slots: 5, heartbeatMs: 500 });
     await w.join("master");
     const id1 = await first.master.submit({ processor: "sumSquares", params: { n: 100, ranges: 2 }, settings: SETTINGS });
-    const done1 = finished(first.master, id1);
-    await clock.until(() => done1() !== undefined);
+    await toTheEnd(first.master, clock, id1);
     const oldCredential = rec.starts("w1-addr", "master")[0]!.msg.credential;
 
     // The master process restarts at the same address: a new Master, a new credential.
@@ -130,16 +123,15 @@ describe("H18-H19 a worker's masters", () => {
     await clock.until(() => registered() === 2);
     const before = rec.starts("w1-addr", "master").length;
     const id2 = await second.master.submit({ processor: "sumSquares", params: { n: 100, ranges: 2 }, settings: SETTINGS });
-    const done2 = finished(second.master, id2);
-    await clock.until(() => done2() !== undefined);
-    expect(done2()!.result).toEqual({ sum: sumOfSquares(100), count: 100 });
+    const done2 = await toTheEnd(second.master, clock, id2);
+    expect(done2.result).toEqual({ sum: sumOfSquares(100), count: 100 });
     const after = rec.starts("w1-addr", "master").slice(before);
     expect(after.length).toBeGreaterThan(0);
     for (const s of after) {
       expect(s.msg.credential).not.toBe(oldCredential);
       expect(s.reply).toMatchObject({ ok: true });
     }
-    expect(perWorker(done2()!.progress!).w1).toBeGreaterThan(0);
+    expect(perWorker(done2.progress!).w1).toBeGreaterThan(0);
     // The old master's credential, under the same address, no longer commands the worker.
     const r = await network.request("w1-addr", { type: "destroyPool", master: "master", credential: oldCredential, instanceId: id2 });
     expect(r).toMatchObject({ ok: false, code: "forbidden" });
