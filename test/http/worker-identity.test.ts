@@ -57,7 +57,8 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
 async function running(c: Awaited<ReturnType<typeof cluster>>, n: number) {
   // Every task row kept past the end, so a test can read the results that count.
   const id = await c.master.submit({ processor: "job", params: { n }, settings: { execOnMaster: false, retainTasks: "all" } });
-  await until(() => c.gate.waiting.filter((t) => t !== "r").length === n, `${n} CHILD tasks running`);
+  // Running on the worker and reported RUNNING: from then on nothing moves until the gate opens.
+  await until(() => c.gate.waiting.filter((t) => t !== "r").length === n && c.master.progress(id)?.names.CHILD?.running === n, `${n} CHILD tasks running`);
   const page = (await c.master.tasks(id, { name: "CHILD" }))!;
   return { id, tasks: page.tasks };
 }
