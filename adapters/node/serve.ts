@@ -1,6 +1,6 @@
 import { serve as nodeServe, type ServerType } from "@hono/node-server";
 import type { Server } from "node:http";
-import { behindHostCheck, type FetchHandler } from "../../src/http/host-check.ts";
+import { guardHost, type FetchHandler } from "../../src/http/host-names.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { expectInt } from "../../src/errors/validate.ts";
 
@@ -55,7 +55,7 @@ export function serverLimits(o: ServeOptions = {}) {
  */
 export function serveApp(app: FetchHandler, port: number, hostname = "127.0.0.1", o: ServeOptions = {}): Promise<Served> {
   const limits = serverLimits(o);
-  const front = behindHostCheck(app, { bind: hostname, advertise: o.advertise, allow: o.allowHosts });
+  const front = guardHost(app, { bind: hostname, advertise: o.advertise, allow: o.allowHosts });
   return new Promise((resolve, reject) => {
     let server: ServerType;
     const onError = (e: Error) => reject(e);

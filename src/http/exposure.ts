@@ -5,7 +5,7 @@
  * twice (`--host` elsewhere and `--insecure`).
  */
 import { ValidationError } from "../errors/validation-error.ts";
-import { bareHost } from "./host-check.ts";
+import { bareHost } from "./host-names.ts";
 
 /** Whether `host` (a bind address or name) is this machine only: 127.0.0.0/8, ::1, localhost. */
 export function isLoopback(host: string): boolean {

@@ -6,7 +6,8 @@ import { request } from "node:http";
 import { Hono } from "hono";
 import { startHttpCluster } from "./cluster.ts";
 import { serveApp, freePort } from "../../adapters/node/serve.ts";
-import { hostCheck, hostServed, servedHostNames } from "../../src/http/host-check.ts";
+import { hostCheck } from "../../src/http/host-check.ts";
+import { hostServed, servedHostNames } from "../../src/http/host-names.ts";
 
 /** A request with a Host header of our choosing (fetch does not let one set it). */
 function raw(port: number, path: string, host: string | null, o: { method?: string; body?: string } = {}): Promise<{ status: number; body: string }> {
