@@ -9,14 +9,20 @@
  */
 import { runMaster } from "./commands/master.ts";
 import { runWorker } from "./commands/worker.ts";
+import { resolveToken } from "../../src/http/token-source.ts";
+import { ValidationError } from "../../src/errors/validation-error.ts";
 
 const HELP = `taskmill on Deno
 
 Usage:
-  cli.ts master [--port P] [--host H] [--store memory|kv:PATH] [--processors MODULE] [--token T] [--slots N] [--max-body-bytes N]
-  cli.ts worker --master URL --processors MODULE [--port P] [--host H] [--id ID] [--slots N] [--heartbeat-ms MS] [--token T]
+  cli.ts master [--port P] [--host H] [--store memory|kv:PATH] [--processors MODULE] [--token-file PATH] [--slots N] [--max-body-bytes N]
+                [--allow-origin URL ...] [--allow-host NAME ...] [--insecure] [--max-instances N] [--max-event-streams N]
+  cli.ts worker --master URL --processors MODULE [--port P] [--host H] [--id ID] [--slots N] [--heartbeat-ms MS] [--token-file PATH]
+                [--allow-host NAME ...] [--insecure]
 
   --port P            port to listen on (master default 7070, worker default 0; 0 picks a free one)
+  --host H            address to listen on (default 127.0.0.1); without a token only a loopback
+                      address, unless --insecure (then with a loud warning)
   --store S           memory (default) or kv:PATH: Deno KV in a file (--unstable-kv, on in adapters/deno/deno.json;
                       "kv:" alone is Deno's default database)
   --slots N           tasks run at once (master's own worker default 64, worker default 8)
@@ -25,13 +31,25 @@ Usage:
   --id ID             (worker) worker id (default hostname:port)
   --heartbeat-ms MS   (worker) heartbeat interval (default 1000)
   --max-body-bytes N  (master) largest request body accepted (default 16777216)
-  --token T           bearer token on every route and request (or TASKMILL_TOKEN with --allow-env)`;
+  --allow-origin URL  (master) a web origin besides the master's own whose pages may change state (repeatable)
+  --allow-host NAME   a host name requests may carry besides --host and loopback (repeatable); others get 421
+  --max-instances N   (master) instances running at once at most (default 1000); a submit past it gets 429
+  --max-event-streams N (master) event streams open at once at most (default 1000)
+  --token-file PATH   bearer token on every route and request, read from this file (needs --allow-read
+                      of it), or TASKMILL_TOKEN with --allow-env; --token T also works, but ps shows it
+  --insecure          listen on a non-loopback --host without a token`;
 
 /** Options that take a value, per command. */
 const OPTIONS = {
-  master: ["port", "host", "store", "processors", "token", "slots", "max-body-bytes"],
-  worker: ["master", "processors", "port", "host", "id", "slots", "heartbeat-ms", "token"],
+  master: [
+    "port", "host", "store", "processors", "token", "token-file", "slots", "max-body-bytes", "allow-origin", "allow-host", "max-instances", "max-event-streams",
+  ],
+  worker: ["master", "processors", "port", "host", "id", "slots", "heartbeat-ms", "token", "token-file", "allow-host"],
 } as const;
+/** Options that may be given more than once (each value kept). */
+const REPEATED = new Set(["allow-origin", "allow-host"]);
+/** Options that take no value. */
+const FLAGS = new Set(["insecure"]);
 
 /** A CLI mistake: printed with the help, exit code 2. */
 class UsageError extends Error {}
@@ -48,19 +66,62 @@ function required(name: string, v: string | undefined): string {
   return v;
 }
 
+/** Parsed options: the last value of each, every value of the repeated ones, and the flags given. */
+interface Parsed {
+  v: Record<string, string | undefined>;
+  all: Record<string, string[]>;
+  flags: Set<string>;
+}
+
 /** `--name value` and `--name=value` pairs of `cmd`'s options (no node:util, so the adapter needs no @types/node). */
-function parse(cmd: keyof typeof OPTIONS, args: string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
+function parse(cmd: keyof typeof OPTIONS, args: string[]): Parsed {
+  const out: Parsed = { v: {}, all: {}, flags: new Set() };
   for (let i = 0; i < args.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(args[i]!);
     if (!m) throw new UsageError(`unexpected argument ${JSON.stringify(args[i])}`);
     const name = m[1]!;
+    if (FLAGS.has(name)) {
+      if (m[2] !== undefined) throw new UsageError(`--${name} takes no value`);
+      out.flags.add(name);
+      continue;
+    }
     if (!(OPTIONS[cmd] as readonly string[]).includes(name)) throw new UsageError(`unknown option --${name}`);
     const value = m[2] ?? args[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    out[name] = value;
+    out.v[name] = value;
+    if (REPEATED.has(name)) (out.all[name] ??= []).push(...value.split(",").map((x) => x.trim()).filter((x) => x !== ""));
   }
   return out;
+}
+
+/** --allow-origin values: origins exactly as a browser sends them (H2). */
+function origins(list: string[] = []): string[] {
+  return list.map((u) => {
+    let origin: string;
+    try { origin = new URL(u).origin; } catch { origin = "null"; }
+    if (!/^https?:\/\//.test(u) || origin !== u.replace(/\/+$/, "")) throw new UsageError(`--allow-origin: Expected an origin like https://ops.example.com (no path), got ${JSON.stringify(u)}`);
+    return origin;
+  });
+}
+
+/** --allow-host values: bare host names (H4). */
+function hostNames(list: string[] = []): string[] {
+  for (const h of list) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)$/.test(h)) throw new UsageError(`--allow-host: Expected a host name like jobs.example.com (no scheme, port or path), got ${JSON.stringify(h)}`);
+  }
+  return list;
+}
+
+/** The token of --token-file, --token or TASKMILL_TOKEN (H6); a bad source is a usage mistake naming its flag. */
+function token(v: Record<string, string | undefined>): string | undefined {
+  try {
+    const t = resolveToken({ flag: v.token, file: v["token-file"], env: envToken(), readFile: (path) => Deno.readTextFileSync(path) });
+    if (t.warning) console.error(t.warning);
+    return t.token;
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new UsageError(`--${e.message}`);
+  }
 }
 
 /** TASKMILL_TOKEN when env access is granted (never prompting). */
@@ -86,19 +147,23 @@ async function main(argv: string[]): Promise<number> {
   if (cmd !== "master" && cmd !== "worker") { console.error(`taskmill: unknown command "${cmd}" (Expected master or worker)\n\n${HELP}`); return 2; }
   if (rest.includes("--help") || rest.includes("-h")) { console.log(HELP); return 0; }
   try {
-    const v = parse(cmd, rest);
-    const token = v.token ?? envToken();
+    const { v, all, flags } = parse(cmd, rest);
     const host = v.host ?? "127.0.0.1";
+    const insecure = flags.has("insecure");
+    const allowHosts = hostNames(all["allow-host"]);
     if (cmd === "master") {
       const m = await runMaster({
-        port: int("port", v.port, 7070, 0), host, store: v.store ?? "memory", token, processors: v.processors,
+        port: int("port", v.port, 7070, 0), host, store: v.store ?? "memory", token: token(v), processors: v.processors,
         slots: int("slots", v.slots, 64), maxBodyBytes: int("max-body-bytes", v["max-body-bytes"], 16 * 2 ** 20, 1024),
+        allowOrigins: origins(all["allow-origin"]), allowHosts, insecure,
+        maxRunningInstances: int("max-instances", v["max-instances"], 1000), maxEventStreams: int("max-event-streams", v["max-event-streams"], 1000),
       });
       return await untilSignal(m.stop);
     }
     const stop = await runWorker({
       master: required("master", v.master), processors: required("processors", v.processors), slots: int("slots", v.slots, 8),
-      port: int("port", v.port, 0, 0), host, id: v.id, token, heartbeatMs: int("heartbeat-ms", v["heartbeat-ms"], 1000),
+      port: int("port", v.port, 0, 0), host, id: v.id, token: token(v), heartbeatMs: int("heartbeat-ms", v["heartbeat-ms"], 1000),
+      allowHosts, insecure,
     });
     return await untilSignal(stop);
   } catch (e) {

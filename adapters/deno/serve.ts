@@ -1,3 +1,5 @@
+import { guardHost } from "../../src/http/host-names.ts";
+
 /** What Deno.serve needs of an app: a Hono app, or any object with a fetch handler. */
 export interface FetchApp {
   fetch(request: Request): Response | Promise<Response>;
@@ -13,14 +15,24 @@ export interface Served {
   close(): Promise<void>;
 }
 
+/** Names a request's Host may carry besides loopback and the bind address (H4). */
+export interface ServedNames {
+  /** The URL others reach this process at. @default none */
+  advertise?: string;
+  /** More host names (`--allow-host`). @default none */
+  allowHosts?: readonly string[];
+}
+
 /**
- * Serves a Hono app with Deno.serve (port 0 picks a free port), without
- * Deno's "Listening on" line so stdout stays the CLI's JSON events. A port
- * in use rejects (AddrInUse).
+ * Serves a Hono app with Deno.serve (port 0 picks a free port), behind the
+ * Host check (H4), without Deno's "Listening on" line so stdout stays the
+ * CLI's JSON events. A port in use rejects (AddrInUse). Deno's server keeps
+ * its own connection deadlines (H10 is Node's).
  * @example const s = await serveApp(app, 0); console.log(s.url); await s.close();
  */
-export async function serveApp(app: FetchApp, port: number, hostname = "127.0.0.1", graceMs = 2000): Promise<Served> {
-  const server = Deno.serve({ port, hostname, onListen: () => {} }, (req) => app.fetch(req));
+export async function serveApp(app: FetchApp, port: number, hostname = "127.0.0.1", graceMs = 2000, names: ServedNames = {}): Promise<Served> {
+  const front = guardHost(app, { bind: hostname, advertise: names.advertise, allow: names.allowHosts });
+  const server = Deno.serve({ port, hostname, onListen: () => {} }, (req) => front.fetch(req));
   const bound = (server.addr as Deno.NetAddr).port;
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   return {

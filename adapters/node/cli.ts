@@ -3,6 +3,7 @@
  * The `taskmill` command: master, worker, submit, status, tasks, retry, demo.
  */
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import { runMaster } from "./commands/master.ts";
 import { runWorker } from "./commands/worker.ts";
 import { submit, status } from "./commands/submit.ts";
@@ -11,6 +12,7 @@ import { retry } from "./commands/retry.ts";
 import { demo } from "./commands/demo.ts";
 import { resolveLeaseSettings } from "../../src/master/lease-settings.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
+import { resolveToken } from "../../src/http/token-source.ts";
 
 const HELP = `taskmill — a distributed Map/MapReduce job master
 
@@ -26,23 +28,32 @@ Commands:
   demo     count the primes below one million on a local cluster (what npm start runs)
 
 Run 'taskmill <command> --help' for a command's options.
-The token may also come from TASKMILL_TOKEN.`;
+The token may come from --token-file PATH or TASKMILL_TOKEN (--token T works, but ps shows it).`;
 
 const COMMANDS = {
   master: {
-    help: `Usage: taskmill master [--port P] [--host H] [--store URL] [--token T] [--processors MODULE]
+    help: `Usage: taskmill master [--port P] [--host H] [--store URL] [--token-file PATH] [--processors MODULE]
                       [--shared [--lease-ms MS] [--renew-ms MS] [--takeover-ms MS]] [--advertise URL]
 
   --port P            port to listen on (default 7070; 0 picks a free one)
-  --host H            address to listen on (default 127.0.0.1)
+  --host H            address to listen on (default 127.0.0.1); without a token only a
+                      loopback address, unless --insecure
   --store URL         sqlite:FILE (default sqlite:taskmill.db), postgres://user@host:port/db, or memory
   --store-thread      run the SQLite store on a thread of its own (worth it with cores to spare)
-  --token T           require "Authorization: Bearer T" on every route (or TASKMILL_TOKEN)
+  --token-file PATH   require "Authorization: Bearer <the file's token>" on every route
+                      (or TASKMILL_TOKEN; --token T also works, but ps shows it)
+  --insecure          listen on a non-loopback --host without a token (anyone who reaches it
+                      can run code here: only on a network you trust)
   --processors MODULE ES module whose named exports are processors; jobs may only name these
   --slots N           tasks the master's own worker runs at once (default 64)
   --max-body-bytes N  largest request body accepted (default 16777216); larger → 413
   --allow-origin URL  a web origin besides the master's own whose pages may change state
                       through the API (repeat it for more); other sites' requests get 403
+  --allow-host NAME   a host name this master is reached by besides --host, --advertise and
+                      loopback (repeat it for more), e.g. behind a proxy; others get 421
+  --max-instances N   instances running at once at most (default 1000); a submit past it gets 429
+  --max-event-streams N  event streams open at once at most (default 1000); more get 429
+  --max-connections N connections open at once at most (default 10000); keep it below ulimit -n
 
 Several masters on one store (PostgreSQL):
   --shared            hold instances through leases; take over those whose owner died
@@ -55,25 +66,34 @@ Several masters on one store (PostgreSQL):
       port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, "store-thread": { type: "boolean" }, token: { type: "string" }, processors: { type: "string" },
       slots: { type: "string" }, "max-body-bytes": { type: "string" }, shared: { type: "boolean" }, "lease-ms": { type: "string" },
       "renew-ms": { type: "string" }, "takeover-ms": { type: "string" }, advertise: { type: "string" },
-      "allow-origin": { type: "string", multiple: true },
+      "allow-origin": { type: "string", multiple: true }, "allow-host": { type: "string", multiple: true }, insecure: { type: "boolean" },
+      "token-file": { type: "string" }, "max-instances": { type: "string" }, "max-event-streams": { type: "string" }, "max-connections": { type: "string" },
     },
   },
   worker: {
-    help: `Usage: taskmill worker --master URL [--master URL ...] --processors MODULE [--slots N] [--port P] [--host H] [--id ID] [--token T]
+    help: `Usage: taskmill worker --master URL [--master URL ...] --processors MODULE [--slots N] [--port P] [--host H] [--id ID] [--token-file PATH]
 
   --master URL        a master to join, e.g. http://127.0.0.1:7070; repeat it (or give a
                       comma-separated list) to serve several masters sharing one store
   --processors MODULE ES module whose named exports are processors
   --slots N           tasks run at once, a hint for the master (default 8)
   --port P            port of this worker's endpoint (default 0: a free one)
-  --host H            address to listen on (default 127.0.0.1)
+  --host H            address to listen on (default 127.0.0.1); without a token only a
+                      loopback address, unless --insecure
   --id ID             worker id (default host:port)
   --heartbeat-ms MS   heartbeat interval (default 1000); keep it below the jobs' livenessTimeoutMs
-  --token T           bearer token (or TASKMILL_TOKEN)`,
-    options: { master: { type: "string", multiple: true }, processors: { type: "string" }, slots: { type: "string" }, port: { type: "string" }, host: { type: "string" }, id: { type: "string" }, "heartbeat-ms": { type: "string" }, token: { type: "string" } },
+  --token-file PATH   read the bearer token from this file (or set TASKMILL_TOKEN; --token T
+                      also works, but every user of the machine sees it in ps)
+  --insecure          listen on a non-loopback --host without a token
+  --allow-host NAME   a host name masters reach this worker by besides --host and loopback`,
+    options: {
+      master: { type: "string", multiple: true }, processors: { type: "string" }, slots: { type: "string" }, port: { type: "string" }, host: { type: "string" },
+      id: { type: "string" }, "heartbeat-ms": { type: "string" }, token: { type: "string" }, "token-file": { type: "string" }, insecure: { type: "boolean" },
+      "allow-host": { type: "string", multiple: true },
+    },
   },
   submit: {
-    help: `Usage: taskmill submit --master URL --processor NAME [--settings JSON] [--params JSON] [--wait] [--token T]
+    help: `Usage: taskmill submit --master URL --processor NAME [--settings JSON] [--params JSON] [--wait] [--token-file PATH]
 
   --master URL        the master, e.g. http://127.0.0.1:7070
   --processor NAME    a processor the master has loaded
@@ -82,19 +102,22 @@ Several masters on one store (PostgreSQL):
   --wait              show live progress per task name, then the status and result,
                       and the failed tasks' count and first errors when some failed;
                       the exit code is 0 only on SUCCESS
-  --token T           bearer token (or TASKMILL_TOKEN)`,
-    options: { master: { type: "string" }, processor: { type: "string" }, settings: { type: "string" }, params: { type: "string" }, wait: { type: "boolean" }, token: { type: "string" } },
+  --token-file PATH   read the bearer token from this file (or set TASKMILL_TOKEN; --token T
+                      also works, but every user of the machine sees it in ps)`,
+    options: { master: { type: "string" }, processor: { type: "string" }, settings: { type: "string" }, params: { type: "string" }, wait: { type: "boolean" }, token: { type: "string" }, "token-file": { type: "string" } },
   },
   status: {
-    help: `Usage: taskmill status [ID] --master URL [--token T]
+    help: `Usage: taskmill status [ID] --master URL [--token-file PATH]
 
   Without ID, lists the newest instances, each with the count and first errors of its
   tasks that failed for good; with ID, prints that instance as JSON (its progress,
-  failedCount, errors: task id, name, attempt, worker, message).`,
-    options: { master: { type: "string" }, token: { type: "string" } },
+  failedCount, errors: task id, name, attempt, worker, message).
+  --token-file PATH   read the bearer token from this file (or set TASKMILL_TOKEN; --token T
+                      also works, but every user of the machine sees it in ps)`,
+    options: { master: { type: "string" }, token: { type: "string" }, "token-file": { type: "string" } },
   },
   tasks: {
-    help: `Usage: taskmill tasks --master URL --instance ID [--status S] [--name N] [--limit N] [--cursor C | --all] [--token T]
+    help: `Usage: taskmill tasks --master URL --instance ID [--status S] [--name N] [--limit N] [--cursor C | --all] [--token-file PATH]
 
   Prints an instance's tasks in task order, one per line: id, status, name, attempt,
   worker, failed runs and the error of its last failed run. A running instance shows
@@ -106,14 +129,15 @@ Several masters on one store (PostgreSQL):
   --limit N           tasks per page, 1 to 1000 (default 100)
   --cursor C          the page after the one that printed "more: --cursor C" (on stderr)
   --all               every page, not just one
-  --token T           bearer token (or TASKMILL_TOKEN)`,
+  --token-file PATH   read the bearer token from this file (or set TASKMILL_TOKEN; --token T
+                      also works, but every user of the machine sees it in ps)`,
     options: {
       master: { type: "string" }, instance: { type: "string" }, status: { type: "string" }, name: { type: "string" }, limit: { type: "string" },
-      cursor: { type: "string" }, all: { type: "boolean" }, token: { type: "string" },
+      cursor: { type: "string" }, all: { type: "boolean" }, token: { type: "string" }, "token-file": { type: "string" },
     },
   },
   retry: {
-    help: `Usage: taskmill retry --master URL --instance ID [--wait] [--token T]
+    help: `Usage: taskmill retry --master URL --instance ID [--wait] [--token-file PATH]
 
   Runs a FAILED instance again over its failed tasks: they get a fresh retry budget,
   its succeeded tasks are kept, reduce reads every result at the end, and the instance
@@ -122,8 +146,9 @@ Several masters on one store (PostgreSQL):
   --master URL        the master, e.g. http://127.0.0.1:7070
   --instance ID       the FAILED instance
   --wait              follow it as submit --wait does; the exit code is 0 only on SUCCESS
-  --token T           bearer token (or TASKMILL_TOKEN)`,
-    options: { master: { type: "string" }, instance: { type: "string" }, wait: { type: "boolean" }, token: { type: "string" } },
+  --token-file PATH   read the bearer token from this file (or set TASKMILL_TOKEN; --token T
+                      also works, but every user of the machine sees it in ps)`,
+    options: { master: { type: "string" }, instance: { type: "string" }, wait: { type: "boolean" }, token: { type: "string" }, "token-file": { type: "string" } },
   },
   demo: {
     help: `Usage: taskmill demo [--n N] [--chunk C] [--workers W] [--store URL] [--in-process]
@@ -201,6 +226,29 @@ function origins(v: string[] | undefined): string[] {
   });
 }
 
+/** --allow-host values: bare host names (no scheme, path or port). */
+function hostNames(v: string[] | undefined): string[] {
+  return (v ?? []).flatMap((x) => x.split(",")).map((x) => x.trim()).filter((x) => x !== "").map((h) => {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)$/.test(h)) throw new UsageError(`--allow-host: Expected a host name like jobs.example.com (no scheme, port or path), got ${JSON.stringify(h)}`);
+    return h;
+  });
+}
+
+/** The token of --token-file, --token or TASKMILL_TOKEN (H6); a bad source is a usage mistake naming its flag. */
+function token(v: Record<string, unknown>): string | undefined {
+  try {
+    const t = resolveToken({
+      flag: v.token as string | undefined, file: v["token-file"] as string | undefined, env: process.env.TASKMILL_TOKEN,
+      readFile: (path) => readFileSync(path, "utf8"),
+    });
+    if (t.warning) console.error(t.warning);
+    return t.token;
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new UsageError(`--${e.message}`);
+  }
+}
+
 function required(name: string, v: string | undefined): string {
   if (v === undefined || v === "") throw new UsageError(`--${name} is required`);
   return v;
@@ -229,17 +277,19 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const v = parsed.values as Record<string, string | undefined> & Record<string, boolean | undefined>;
-  const token = (v.token as string | undefined) ?? process.env.TASKMILL_TOKEN;
   try {
     switch (cmd as Command) {
       case "master": {
         const m = await runMaster({
           port: int("port", v.port as string | undefined, 7070, 0), host: (v.host as string | undefined) ?? "127.0.0.1",
-          store: (v.store as string | undefined) ?? "sqlite:taskmill.db", token, processors: v.processors as string | undefined,
+          store: (v.store as string | undefined) ?? "sqlite:taskmill.db", token: token(v), processors: v.processors as string | undefined,
           storeThread: v["store-thread"] === true, slots: int("slots", v.slots as string | undefined, 64),
           maxBodyBytes: int("max-body-bytes", v["max-body-bytes"] as string | undefined, 16 * 2 ** 20, 1024),
           shared: shared(v), advertise: v.advertise === undefined ? undefined : urls("advertise", v.advertise)[0],
-          allowOrigins: origins(v["allow-origin"] as string[] | undefined),
+          allowOrigins: origins(v["allow-origin"] as string[] | undefined), allowHosts: hostNames(v["allow-host"] as string[] | undefined),
+          insecure: v.insecure === true, maxRunningInstances: int("max-instances", v["max-instances"] as string | undefined, 1000),
+          maxEventStreams: int("max-event-streams", v["max-event-streams"] as string | undefined, 1000),
+          maxConnections: int("max-connections", v["max-connections"] as string | undefined, 10_000),
         });
         return untilSignal(m.stop);
       }
@@ -247,8 +297,9 @@ async function main(argv: string[]): Promise<number> {
         const stop = await runWorker({
           masters: urls("master", parsed.values.master), processors: required("processors", v.processors as string | undefined),
           slots: int("slots", v.slots as string | undefined, 8), port: int("port", v.port as string | undefined, 0, 0),
-          host: (v.host as string | undefined) ?? "127.0.0.1", id: v.id as string | undefined, token,
+          host: (v.host as string | undefined) ?? "127.0.0.1", id: v.id as string | undefined, token: token(v),
           heartbeatMs: int("heartbeat-ms", v["heartbeat-ms"] as string | undefined, 1000),
+          insecure: v.insecure === true, allowHosts: hostNames(v["allow-host"] as string[] | undefined),
         });
         return untilSignal(stop);
       }
@@ -256,22 +307,22 @@ async function main(argv: string[]): Promise<number> {
         return await submit({
           master: required("master", v.master as string | undefined), processor: required("processor", v.processor as string | undefined),
           settings: json("settings", v.settings as string | undefined) as Record<string, unknown> | undefined,
-          params: json("params", v.params as string | undefined), wait: v.wait === true, token,
+          params: json("params", v.params as string | undefined), wait: v.wait === true, token: token(v),
         });
       case "status":
-        return await status({ master: required("master", v.master as string | undefined), id: parsed.positionals[0], token });
+        return await status({ master: required("master", v.master as string | undefined), id: parsed.positionals[0], token: token(v) });
       case "tasks":
         if (v.all === true && v.cursor !== undefined) throw new UsageError("--all and --cursor do not go together");
         return await tasks({
           master: required("master", v.master as string | undefined), instance: required("instance", v.instance as string | undefined),
           status: v.status as string | undefined, name: v.name as string | undefined,
           limit: v.limit === undefined ? undefined : int("limit", v.limit as string, 100), cursor: v.cursor as string | undefined,
-          all: v.all === true, token,
+          all: v.all === true, token: token(v),
         });
       case "retry":
         return await retry({
           master: required("master", v.master as string | undefined), instance: required("instance", v.instance as string | undefined),
-          wait: v.wait === true, token,
+          wait: v.wait === true, token: token(v),
         });
       case "demo":
         return await demo({

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { issuePath } from "../protocol/validate.ts";
+import type { TooManyInstancesError } from "../master/errors.ts";
 
 /** The JSON body of every HTTP error: what went wrong and, when one field is to blame, which. */
 export interface ErrorBody {
@@ -20,4 +21,10 @@ export function zodHook(result: { success: boolean; error?: { issues: ReadonlyAr
   const issue = result.error!.issues[0]!;
   const field = issuePath(issue.path);
   return errorResponse(c, 400, `${field}: ${issue.message}`, field);
+}
+
+/** H7: a start refused for the master's cap on running instances: 429 with Retry-After. */
+export function tooMany(c: Context, e: TooManyInstancesError): Response {
+  c.header("Retry-After", String(Math.ceil(e.retryAfterMs / 1000)));
+  return errorResponse(c, 429, e.message, "maxRunningInstances");
 }

@@ -38,6 +38,10 @@ export interface HostMasterOptions {
   log?: (e: MasterEvent) => void;
   /** Origins besides the master's own whose pages may use the API (H2). @default none */
   allowOrigins?: readonly string[];
+  /** Instances running at once at most (H7); a submit past it gets 429. @default 1000 */
+  maxRunningInstances?: number;
+  /** Event streams open at once at most (H8); one more gets 429. @default 1000 */
+  maxEventStreams?: number;
 }
 
 /** The wired master and its own worker (call `master.start()` once the server listens). */
@@ -49,9 +53,11 @@ export function hostMaster(o: HostMasterOptions): { master: Master; own: Worker 
   });
   const master = new Master({
     store: o.store, transport: o.transport, clock: o.clock, address: base, ownWorker: own, loadProbe: o.loadProbe,
-    shared: o.shared, log: o.log,
+    shared: o.shared, log: o.log, maxRunningInstances: o.maxRunningInstances,
   });
   if (o.pages) o.transport.app.route("/", o.pages);
-  o.transport.app.route("/", masterApi(master, { token: o.token, maxBodyBytes: o.maxBodyBytes, allowOrigins: o.allowOrigins }));
+  o.transport.app.route("/", masterApi(master, {
+    token: o.token, maxBodyBytes: o.maxBodyBytes, allowOrigins: o.allowOrigins, maxEventStreams: o.maxEventStreams, clock: o.clock,
+  }));
   return { master, own };
 }

@@ -8,3 +8,7 @@ export { metricsText } from "./metrics.ts";
 export { hostMaster, type HostMasterOptions } from "./host-master.ts";
 export { taskRoutes, TasksQuery, RetryBody } from "./task-routes.ts";
 export { InstanceViewSchema, TaskPageSchema, TaskViewSchema } from "./view-schemas.ts";
+export { hostCheck } from "./host-check.ts";
+export { guardHost, servedHostNames, hostServed, type ServedHosts, type FetchHandler } from "./host-names.ts";
+export { exposure, isLoopback, type Exposure } from "./exposure.ts";
+export { resolveToken, type TokenSources, type ResolvedToken } from "./token-source.ts";

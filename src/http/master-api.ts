@@ -7,20 +7,21 @@
  */
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { streamSSE } from "hono/streaming";
 import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
 import type { Master } from "../master/master.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { jsonOnly, sameOrigin } from "./cross-site.ts";
 import { Json } from "../protocol/messages.ts";
-import { errorResponse, zodHook } from "./errors.ts";
+import { errorResponse, tooMany, zodHook } from "./errors.ts";
 import { bearer } from "./auth.ts";
 import { onError } from "./endpoint-app.ts";
 import { metricsText } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 import { forward, ownerUrl, unreachable } from "./forward.ts";
 import { taskRoutes } from "./task-routes.ts";
+import { eventRoutes, type EventStreamOptions } from "./event-routes.ts";
+import { TooManyInstancesError } from "../master/errors.ts";
 
 /** Body of POST /api/instances. */
 export const SubmitBody = z.object({
@@ -37,8 +38,8 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
 });
 
-/** Options of the user API. */
-export interface MasterApiOptions {
+/** Options of the user API (with those of its event streams, H8). */
+export interface MasterApiOptions extends EventStreamOptions {
   /** Bearer token required on every route. @default none */
   token?: string;
   /** Largest request body, bytes. @default 1 MiB */
@@ -80,6 +81,7 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
       } catch (e) {
         if (e instanceof ValidationError) return errorResponse(c, 400, e.message, e.field);
         if (e instanceof Error && e.name === "DuplicateInstanceError") return errorResponse(c, 409, e.message, "instanceId");
+        if (e instanceof TooManyInstancesError) return tooMany(c, e);
         throw e;
       }
     })
@@ -99,35 +101,6 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
       const v = await master.get(c.req.param("id"));
       return v ? c.json(v, 200) : errorResponse(c, 404, `unknown instance: ${c.req.param("id")}`, "id");
     })
-    .get("/api/instances/:id/events", async (c) => {
-      const id = c.req.param("id");
-      const owner = await ownerUrl(master, id, c);
-      if (owner) {
-        const r = await forward(c, master, owner, relay).catch(() => null);
-        if (r?.status === 200) return r;
-      }
-      const first = await master.get(id);
-      if (!first) return errorResponse(c, 404, `unknown instance: ${id}`, "id");
-      return streamSSE(c, async (stream) => {
-        await stream.writeSSE({ event: "progress", data: JSON.stringify(first) });
-        if (first.status !== "RUNNING") return;
-        const queue: string[] = [];
-        let wake: (() => void) | null = null;
-        const stop = master.watch(id, (p) => { queue.push(JSON.stringify(p)); wake?.(); });
-        const done = master.waitFor(id).then((v) => { queue.push(JSON.stringify(v)); return v; });
-        let finished = false;
-        void done.then(() => { finished = true; wake?.(); });
-        stream.onAbort(() => { finished = true; wake?.(); });
-        while (!stream.aborted) {
-          while (queue.length) await stream.writeSSE({ event: "progress", data: queue.shift()! });
-          if (finished) break;
-          await new Promise<void>((r) => { wake = r; });
-          wake = null;
-        }
-        stop();
-        if (!stream.aborted) await stream.writeSSE({ event: "done", data: JSON.stringify(await done) });
-      });
-    })
     .post("/api/instances/:id/kill", zValidator("json", KillBody, zodHook), async (c) => {
       const id = c.req.param("id");
       const owner = await ownerUrl(master, id, c);
@@ -144,6 +117,7 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
       const killed = await master.killTask(id, taskId, c.req.valid("json").reason ?? "killed by user");
       return killed ? c.json({ killed: true }, 200) : errorResponse(c, 404, `no unfinished task ${taskId} in instance ${id}`, "taskId");
     })
+    .route("/", eventRoutes(master, relay, o))
     .route("/", taskRoutes(master, relay))
     .get("/health", (c) => c.json({ ok: true, running: master.running().length, workers: master.workerCount() }, 200))
     .get("/metrics", (c) => c.text(metricsText(master), 200, { "content-type": "text/plain; version=0.0.4" }))

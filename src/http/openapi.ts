@@ -21,6 +21,7 @@ function responses(ok: string) {
     "400": { description: "invalid request: names the field", content: { "application/json": { schema: error } } },
     "401": { description: "missing or wrong bearer token" },
     "413": { description: "request body too large" },
+    "421": { description: "the Host header is not a name this server answers to (H4): names host", content: { "application/json": { schema: error } } },
   };
 }
 
@@ -51,7 +52,10 @@ export function openApiDocument(): unknown {
     "/api/instances": {
       post: {
         summary: "Submit an instance of a processor", requestBody: body(z.object({ processor: z.string(), settings: z.record(z.string(), z.unknown()).optional(), params: z.unknown().optional(), instanceId: z.string().optional() })),
-        responses: { ...responses("created"), "201": { description: "created: {instanceId}" } },
+        responses: {
+          ...responses("created"), "201": { description: "created: {instanceId}" },
+          "429": errorAnswer("the master runs its cap of instances (--max-instances); Retry-After says when to try again"),
+        },
       },
       get: { summary: "List instances, newest first (?status=RUNNING|SUCCESS|FAILED&limit=N)", responses: responses("{instances}") },
     },
@@ -71,11 +75,20 @@ export function openApiDocument(): unknown {
           ...responses("the instance, RUNNING under a new serialNum"), "200": answer("the instance, RUNNING under a new serialNum", "InstanceView"),
           "404": errorAnswer("unknown instance"),
           "409": errorAnswer("refused: RUNNING, SUCCESS, recurring, tasks no longer kept (says which retainTasks/retainFor keeps them), or processor not loaded here"),
+          "429": errorAnswer("the master runs its cap of instances (--max-instances); Retry-After says when to try again"),
           "503": errorAnswer("shared masters: the master it ended on still holds its lease (Retry-After says how long)"),
         },
       },
     },
-    "/api/instances/{id}/events": { get: { summary: "Progress as Server-Sent Events (event: progress, then done)", responses: { "200": { description: "text/event-stream" }, "404": { description: "unknown instance" } } } },
+    "/api/instances/{id}/events": {
+      get: {
+        summary: "Progress as Server-Sent Events (event: progress, then done; a `: keepalive` comment every 15 s)",
+        responses: {
+          "200": { description: "text/event-stream" }, "404": { description: "unknown instance" },
+          "429": errorAnswer("the master serves its cap of event streams (maxEventStreams); Retry-After says when to try again"),
+        },
+      },
+    },
     "/api/instances/{id}/kill": { post: { summary: "Kill an instance", requestBody: body(z.object({ reason: z.string().optional() })), responses: { ...responses("{killed: true}"), "404": { description: "unknown instance" } } } },
     "/api/instances/{id}/tasks/{taskId}/kill": { post: { summary: "Kill one task", requestBody: body(z.object({ reason: z.string().optional() })), responses: { ...responses("{killed: true}"), "404": { description: "unknown instance or task" } } } },
     "/health": { get: { summary: "Liveness", responses: { "200": { description: "{ok, running, workers}" } } } },

@@ -9,10 +9,10 @@ import { z } from "zod";
 import type { Master } from "../master/master.ts";
 import { checkTaskQuery, type TaskPageQuery } from "../master/task-pages.ts";
 import { RetryRefusedError } from "../master/rerun.ts";
-import { UnknownProcessorError } from "../master/errors.ts";
+import { TooManyInstancesError, UnknownProcessorError } from "../master/errors.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { LeaseHeldError } from "../store/errors.ts";
-import { errorResponse, zodHook } from "./errors.ts";
+import { errorResponse, tooMany, zodHook } from "./errors.ts";
 import { forward, ownerUrl } from "./forward.ts";
 
 /**
@@ -69,6 +69,7 @@ export function taskRoutes(master: Master, relay: { timeoutMs: number; fetch?: t
         return v ? c.json(v, 200) : errorResponse(c, 404, `unknown instance: ${id}`, "id");
       } catch (e) {
         if (e instanceof RetryRefusedError) return errorResponse(c, 409, e.message, "id");
+        if (e instanceof TooManyInstancesError) return tooMany(c, e);
         if (e instanceof UnknownProcessorError) return errorResponse(c, 409, e.message, "processor");
         if (e instanceof LeaseHeldError) {
           // Shared masters (X3): the master it ended on (or one retrying it right now) holds its lease

@@ -6,3 +6,16 @@ export class UnknownProcessorError extends ValidationError {
     super("processor", `a loaded processor (${loaded.length ? loaded.join(", ") : "none loaded"})`, processor);
   }
 }
+
+/**
+ * H7: the master already runs its cap of instances (`maxRunningInstances`,
+ * `--max-instances`); the HTTP API answers 429 with Retry-After. Nothing was created.
+ */
+export class TooManyInstancesError extends Error {
+  override readonly name = "TooManyInstancesError";
+  /** When a client may try again: a guess, as no one knows when an instance ends. */
+  readonly retryAfterMs = 5000;
+  constructor(readonly max: number) {
+    super(`maxRunningInstances: Expected fewer than ${max} instances running on this master (its cap, --max-instances), got ${max}; submit again once one ends`);
+  }
+}

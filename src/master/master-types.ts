@@ -64,6 +64,13 @@ export interface MasterOptions {
   log?: (e: MasterEvent) => void;
   /** How often tasks kept past their retainFor are swept from the store, ms (B25). @default 60000 */
   sweepMs?: number;
+  /**
+   * H7: instances running at once at most. A submit or retry past it throws
+   * TooManyInstancesError (HTTP 429 with Retry-After); instances resumed at
+   * start or taken over are never refused, but count.
+   * @default 1000
+   */
+  maxRunningInstances?: number;
 }
 
 /** What a user submits. */

@@ -10,6 +10,7 @@ import type { Transport } from "../protocol/transport.ts";
 import type { Fence, InstanceRecord, TaskStore } from "../store/task-store.ts";
 import { FencedError } from "../store/errors.ts";
 import { processorKind } from "../processor/define.ts";
+import type { ProcessorMap } from "../processor/types.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { expectInt } from "../errors/validate.ts";
 import { resolveSettings, type ResolvedSettings } from "./settings.ts";
@@ -28,6 +29,7 @@ import { LeaseKeeper } from "./lease-keeper.ts";
 import { FenceWatchStore } from "./fence-watch-store.ts";
 import { errorMessage } from "../errors/error-message.ts";
 import { randomKey } from "../runtime/random-key.ts";
+import { RunningCap } from "./running-cap.ts";
 
 /** A master: submit, watch and kill instances; workers talk to it through the transport. */
 export class Master {
@@ -61,6 +63,8 @@ export class Master {
   readonly #instances = new Map<string, MapTaskMaster>();
   readonly #finished = new Map<string, Array<(v: InstanceView) => void>>();
   readonly #sweep: RetentionSweep;
+  /** H7: instances started at a user's request stop at this cap; resumed and taken-over ones count. */
+  readonly #cap: RunningCap;
   #unserve: (() => void) | null = null;
   #started = false;
   #closed = false;
@@ -88,6 +92,7 @@ export class Master {
     });
     this.#leases = shared === false ? null : new LeaseKeeper(this.#leaseHost(), resolveLeaseSettings(shared));
     this.#registry = new WorkerRegistry(o.ownWorker.workerId, this.#ownKey);
+    this.#cap = new RunningCap(o.maxRunningInstances ?? 1000);
     this.#instanceHost = this.#hostForInstances(o.loadProbe ?? unknownLoad, o.engine ?? "wasm");
     this.#sweep = new RetentionSweep(this.#store, this.#clock, expectInt("sweepMs", o.sweepMs ?? 60_000, 1),
       (e) => this.#log({ event: "sweep-failed", error: errorMessage(e) }));
@@ -258,14 +263,20 @@ export class Master {
     if (typeof instanceId !== "string" || !/^[\w.:-]{1,128}$/.test(instanceId)) {
       throw new ValidationError("instanceId", "1-128 letters, digits, '_', '-', '.' or ':'", instanceId);
     }
-    const now = this.#clock.now();
-    const fence = await this.#store.createInstance({
-      instanceId, processor: s.processor, settings: settings as unknown as JsonValue, params, serialNum: 1, createdAt: now,
-    }, this.masterId, this.#leases?.terms());
-    const record = (await this.#store.getInstance(instanceId))!;
-    const inst = new MapTaskMaster(this.#instanceHost, record, settings, processor, fence);
-    this.#instances.set(instanceId, inst);
-    await inst.start();
+    const admitted = this.#cap.admit(this.#instances.size);
+    try {
+      const now = this.#clock.now();
+      const fence = await this.#store.createInstance({
+        instanceId, processor: s.processor, settings: settings as unknown as JsonValue, params, serialNum: 1, createdAt: now,
+      }, this.masterId, this.#leases?.terms());
+      const record = (await this.#store.getInstance(instanceId))!;
+      const inst = new MapTaskMaster(this.#instanceHost, record, settings, processor, fence);
+      this.#instances.set(instanceId, inst);
+      admitted();
+      await inst.start();
+    } finally {
+      admitted();
+    }
     return instanceId;
   }
 
@@ -300,22 +311,43 @@ export class Master {
    * Resolves with the instance once it is final (SUCCESS or FAILED). Alone,
    * an instance not running here resolves as it is now; shared, one running
    * on another master is read from the store on the takeover interval until
-   * it ends (or runs here).
+   * it ends (or runs here). Aborting `signal` rejects with its reason and
+   * forgets the waiter at once (H9): a client that leaves leaves nothing behind.
    */
-  async waitFor(instanceId: string): Promise<InstanceView> {
+  async waitFor(instanceId: string, o: { signal?: AbortSignal } = {}): Promise<InstanceView> {
+    const { signal } = o;
     let v = await this.get(instanceId);
     if (!v) throw new ValidationError("instanceId", "a known instance", instanceId);
     while (v.status === "RUNNING" && !this.#instances.has(instanceId) && this.#leases && !this.#closed) {
+      signal?.throwIfAborted();
       const ms = this.#leases.settings.takeoverMs;
       await new Promise<void>((r) => this.#clock.setTimeout(r, ms));
       v = (await this.get(instanceId))!;
     }
     if (v.status !== "RUNNING" || !this.#instances.has(instanceId)) return v;
-    return new Promise((resolve) => {
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
       const list = this.#finished.get(instanceId) ?? [];
-      list.push(resolve);
+      const done = (x: InstanceView) => { signal?.removeEventListener("abort", leave); resolve(x); };
+      const leave = () => {
+        const now = this.#finished.get(instanceId);
+        const at = now?.indexOf(done) ?? -1;
+        if (at >= 0) now!.splice(at, 1);
+        if (now?.length === 0) this.#finished.delete(instanceId);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener("abort", leave, { once: true });
+      list.push(done);
       this.#finished.set(instanceId, list);
     });
+  }
+
+  /** H9: completion waiters and progress listeners held now, over every instance (each client that leaves takes its own). */
+  listenerCounts(): { waiters: number; watchers: number } {
+    let waiters = 0, watchers = 0;
+    for (const l of this.#finished.values()) waiters += l.length;
+    for (const i of this.#instances.values()) watchers += i.watcherCount;
+    return { waiters, watchers };
   }
 
   /**
@@ -346,6 +378,17 @@ export class Master {
     const processor = this.#ownWorker.processors[rec.processor];
     if (!processor || !processorKind(processor)) throw new UnknownProcessorError(rec.processor, Object.keys(this.#ownWorker.processors));
     const settings = resolveSettings(rec.settings);
+    const admitted = this.#cap.admit(this.#instances.size);
+    try {
+      return await this.#rerun(rec, processor, settings);
+    } finally {
+      admitted();
+    }
+  }
+
+  /** B26's rerun of a FAILED instance once admitted under the cap (H7). */
+  async #rerun(rec: InstanceRecord, processor: NonNullable<ProcessorMap[string]>, settings: ResolvedSettings): Promise<InstanceView | null> {
+    const instanceId = rec.instanceId;
     const fence = await this.#store.acquireInstance(instanceId, this.masterId, this.#leases?.terms());
     const now = this.#clock.now();
     const serialNum = rec.serialNum + 1;

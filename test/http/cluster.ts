@@ -1,9 +1,9 @@
 // A master and its workers over real HTTP in this test process, each on its
 // own port: the fixture of the HTTP transport tests.
-import { HttpTransport, masterApi } from "../../src/http/index.ts";
+import { HttpTransport, masterApi, type MasterApiOptions } from "../../src/http/index.ts";
 import { Master, Worker, RealClock, MemoryStore } from "../../src/index.ts";
 import type { ProcessorMap } from "../../src/processor/types.ts";
-import { serveApp, freePort, type Served } from "../../adapters/node/serve.ts";
+import { serveApp, freePort, type Served, type ServeOptions } from "../../adapters/node/serve.ts";
 import { sumSquares } from "../master/processors.ts";
 
 /** How to start one. */
@@ -20,6 +20,12 @@ export interface HttpClusterOptions {
   processors?: ProcessorMap;
   /** How often the master sweeps tasks kept past their retainFor, ms. @default the master's */
   sweepMs?: number;
+  /** The master's cap on running instances (H7). @default the master's */
+  maxRunningInstances?: number;
+  /** More options of the user API (event streams, H8). @default none */
+  api?: Omit<MasterApiOptions, "token" | "allowOrigins">;
+  /** How the master's server treats connections (H10). @default serveApp's */
+  serve?: ServeOptions;
 }
 
 /** Starts a master (memory store, processor `sumSquares` unless told) and `workers` workers; `stop()` ends them all. */
@@ -32,9 +38,9 @@ export async function startHttpCluster(o: HttpClusterOptions) {
   const base = `http://127.0.0.1:${mport}`;
   const mt = new HttpTransport(base, { token, timeoutMs: 5000, fetch });
   const own = new Worker({ workerId: "own", address: `${base}/worker`, transport: mt, clock, processors });
-  const master = new Master({ store, transport: mt, clock, address: base, ownWorker: own, requestTimeoutMs: 5000, sweepMs: o.sweepMs });
-  mt.app.route("/", masterApi(master, { token, allowOrigins: o.allowOrigins }));
-  const served: Served[] = [await serveApp(mt.app, mport)];
+  const master = new Master({ store, transport: mt, clock, address: base, ownWorker: own, requestTimeoutMs: 5000, sweepMs: o.sweepMs, maxRunningInstances: o.maxRunningInstances });
+  mt.app.route("/", masterApi(master, { ...o.api, token, allowOrigins: o.allowOrigins }));
+  const served: Served[] = [await serveApp(mt.app, mport, "127.0.0.1", o.serve)];
   await master.start();
   const workers: Worker[] = [];
   for (let i = 0; i < o.workers; i++) {

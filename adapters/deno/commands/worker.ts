@@ -1,4 +1,4 @@
-import { HttpTransport } from "../../../src/http/index.ts";
+import { HttpTransport, exposure } from "../../../src/http/index.ts";
 import { Worker, RealClock } from "../../../src/index.ts";
 import { denoLoad } from "../load-probe.ts";
 import { serveApp, lateApp } from "../serve.ts";
@@ -19,6 +19,10 @@ export interface WorkerCommandOptions {
   id?: string;
   token?: string;
   heartbeatMs?: number;
+  /** Listen on a non-loopback host without a token, with a warning (H5). @default false */
+  insecure?: boolean;
+  /** Host names besides --host and loopback that masters' requests may carry (H4). @default none */
+  allowHosts?: readonly string[];
 }
 
 /** This machine's name when allowed (never prompting), else `fallback`. */
@@ -32,9 +36,12 @@ function machineName(fallback: string): string {
 
 /** Starts a worker on Deno: serves its endpoint over HTTP and joins the master. Resolves with a stop function. */
 export async function runWorker(o: WorkerCommandOptions): Promise<() => Promise<void>> {
+  // H5: a worker's endpoint runs what a start batch names: no token, no network.
+  const { notice } = exposure({ host: o.host, token: o.token, insecure: o.insecure ?? false, what: "worker" });
   const processors = await loadProcessors(o.processors);
   const late = lateApp();
-  const server = await serveApp(late, o.port, o.host);
+  const server = await serveApp(late, o.port, o.host, undefined, { allowHosts: o.allowHosts });
+  if (notice) console.error(notice);
   const transport = new HttpTransport(server.url, { token: o.token });
   late.app = transport.app;
   const workerId = o.id ?? `${machineName(o.host)}:${server.port}`;

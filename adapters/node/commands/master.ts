@@ -1,4 +1,4 @@
-import { HttpTransport, hostMaster } from "../../../src/http/index.ts";
+import { HttpTransport, hostMaster, exposure } from "../../../src/http/index.ts";
 import { nodeHttpFetch } from "../http-fetch.ts";
 import { RealClock, type LeaseOptions, type Master } from "../../../src/index.ts";
 import type { TaskStore } from "../../../src/store/task-store.ts";
@@ -37,6 +37,16 @@ export interface MasterCommandOptions {
   shared?: boolean | LeaseOptions;
   /** The URL workers and other masters reach this master at; also its owner id in the store. @default http://HOST:PORT */
   advertise?: string;
+  /** Host names besides --host, --advertise and loopback that requests may carry (H4). @default none */
+  allowHosts?: readonly string[];
+  /** Listen on a non-loopback host without a token, with a warning (H5). @default false */
+  insecure?: boolean;
+  /** Instances running at once at most (H7). @default 1000 */
+  maxRunningInstances?: number;
+  /** Event streams open at once at most (H8). @default 1000 */
+  maxEventStreams?: number;
+  /** Connections open at once at most (H10). @default 10000 */
+  maxConnections?: number;
 }
 
 /** A running master process. */
@@ -49,6 +59,8 @@ export interface RunningMaster {
 
 /** Starts a master: opens the store, serves the API and the worker protocol, resumes running instances. */
 export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster> {
+  // H5: before anything opens: a master no one may reach unchecked does not start at all.
+  const { notice } = exposure({ host: o.host, token: o.token, insecure: o.insecure ?? false, what: "master" });
   const processors: ProcessorMap = o.processors ? await loadProcessors(o.processors) : {};
   const store = await openStore(o.store, { sqliteThread: o.storeThread ?? false });
   const port = o.port || await freePort();
@@ -59,9 +71,10 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const { master, own } = hostMaster({
     store, transport, clock: new RealClock(), processors, loadProbe: nodeLoad, ownWorkerId: `master@${o.host}:${port}`,
     slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(), allowOrigins: o.allowOrigins,
-    shared: o.shared, log: (e) => console.log(JSON.stringify(e)),
+    shared: o.shared, log: (e) => console.log(JSON.stringify(e)), maxRunningInstances: o.maxRunningInstances, maxEventStreams: o.maxEventStreams,
   });
-  const server = await serveApp(transport.app, port, o.host);
+  const server = await serveApp(transport.app, port, o.host, { advertise: o.advertise, allowHosts: o.allowHosts, maxConnections: o.maxConnections });
+  if (notice) console.error(notice);
   await master.start();
   const leases = master.leaseSettings;
   console.log(JSON.stringify({

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { nodeHttpFetch } from "../http-fetch.ts";
-import { HttpTransport } from "../../../src/http/index.ts";
+import { HttpTransport, exposure } from "../../../src/http/index.ts";
 import { Worker, RealClock } from "../../../src/index.ts";
 import { nodeLoad } from "../load-probe.ts";
 import { serveApp, freePort } from "../serve.ts";
@@ -21,14 +21,21 @@ export interface WorkerCommandOptions {
   id?: string;
   token?: string;
   heartbeatMs?: number;
+  /** Listen on a non-loopback host without a token, with a warning (H5). @default false */
+  insecure?: boolean;
+  /** Host names besides --host and loopback that masters' requests may carry (H4). @default none */
+  allowHosts?: readonly string[];
 }
 
 /** Starts a worker: serves its endpoint over HTTP and joins every master given. Resolves with a stop function. */
 export async function runWorker(o: WorkerCommandOptions): Promise<() => Promise<void>> {
+  // H5: a worker's endpoint runs what a start batch names: no token, no network.
+  const { notice } = exposure({ host: o.host, token: o.token, insecure: o.insecure ?? false, what: "worker" });
   const processors = await loadProcessors(o.processors);
   const port = o.port || await freePort();
-  const transport = new HttpTransport(`http://${o.host}:${port}`, { token: o.token, fetch: nodeHttpFetch });
-  const server = await serveApp(transport.app, port, o.host);
+  const transport = new HttpTransport(`http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`, { token: o.token, fetch: nodeHttpFetch });
+  const server = await serveApp(transport.app, port, o.host, { allowHosts: o.allowHosts });
+  if (notice) console.error(notice);
   const workerId = o.id ?? `${hostname()}:${server.port}`;
   const worker = new Worker({
     workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots, loadProbe: nodeLoad, heartbeatMs: o.heartbeatMs ?? 1000,

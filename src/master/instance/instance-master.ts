@@ -447,6 +447,11 @@ export class MapTaskMaster {
     return () => this.#listeners.delete(fn);
   }
 
+  /** Progress listeners subscribed now (H9: each event stream removes its own when its client leaves). */
+  get watcherCount(): number {
+    return this.#listeners.size;
+  }
+
   #emitProgress(): void {
     if (this.#listeners.size === 0) return;
     const p = this.progress();
