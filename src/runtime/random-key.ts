@@ -18,9 +18,10 @@ export function randomKey(): string {
 /**
  * Whether two keys are equal, in time that does not depend on where they
  * first differ: a guesser learns nothing from how fast a wrong key is refused.
+ * An empty key (one not received yet) equals nothing, not even another empty one.
  */
 export function sameKey(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  if (a === undefined || b === undefined || a.length === 0 || a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
