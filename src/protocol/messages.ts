@@ -75,8 +75,22 @@ export const DestroyPool = z.object({ type: z.literal("destroyPool"), instanceId
 
 // ---- worker → master ----
 
-/** Join the fleet; the reply carries a new incarnation. */
-export const Register = z.object({ type: z.literal("register"), workerId: id, address: id, slots: z.number().int().min(1), load: LoadReport });
+/** Most held tasks a registration lists (B28): a worker holding more lists these, and the rest fail over. */
+export const MAX_HELD = 100_000;
+
+/** A task a worker still holds — queued, running, or reported without an answer yet (B28). */
+export const HeldTask = z.object({ instanceId: id, taskId: id, attempt: count });
+export type HeldTask = z.infer<typeof HeldTask>;
+
+/**
+ * Join the fleet; the reply carries a new incarnation. A worker that finds
+ * its master restarted lists the tasks it still holds (`held`, at most
+ * MAX_HELD): the master gives them to the new incarnation (B28).
+ */
+export const Register = z.object({
+  type: z.literal("register"), workerId: id, address: id, slots: z.number().int().min(1), load: LoadReport,
+  held: z.array(HeldTask).max(MAX_HELD).optional(),
+});
 /** Liveness and load; lists the instances the worker holds a pool for (B14). */
 export const Heartbeat = z.object({ type: z.literal("heartbeat"), worker: WorkerRef, load: LoadReport, instances: z.array(id) });
 /** One task's status change. */

@@ -21,6 +21,7 @@ import { timedOutMessage } from "../runtime/duration-text.ts";
 import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
+import { heldTasks } from "./held-tasks.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 
 /** Options of a worker. */
@@ -147,8 +148,11 @@ export class Worker {
       for (;;) {
         if (this.#closed) return;
         try {
+          // B28: coming back to a master (it restarted, or superseded us), list what we still hold for it.
+          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), link.reports, link.address);
           const r = await this.#o.transport.request(link.address, {
             type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load(),
+            ...(held.length > 0 ? { held } : {}),
           }, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) { link.incarnation = r.incarnation; return; }
           throw new Error(`master ${link.address} refused registration: ${r.error}`);
@@ -163,6 +167,29 @@ export class Worker {
 
   #ref(link: Link): WorkerRef {
     return { workerId: this.workerId, incarnation: link.incarnation };
+  }
+
+  /**
+   * The master refused incarnation `sent` (B28: `unregistered`, it restarted;
+   * B30: `superseded`, it declared us dead or another registration replaced
+   * us). Registers again at once — once per incarnation, however many
+   * requests were refused — after dropping, when superseded, everything
+   * still queued or unreported for that master: none of it could count.
+   */
+  async #refusedAs(link: Link, sent: number, code: "unregistered" | "superseded"): Promise<void> {
+    if (sent !== link.incarnation) return void await link.registering?.catch(() => undefined);
+    if (code === "superseded") this.#dropWork(link, "superseded by the master");
+    await this.#register(link);
+  }
+
+  /** B30: closes this master's pools (queued tasks dropped, running ones aborted, unreported) and its waiting reports. */
+  #dropWork(link: Link, reason: string): void {
+    for (const [id, p] of this.#pools) {
+      if (p.master !== link.address) continue;
+      this.#closePool(p, reason);
+      this.#pools.delete(id);
+    }
+    link.reports.clear();
   }
 
   #sleep(ms: number): Promise<void> {
@@ -180,8 +207,9 @@ export class Worker {
     if (link.registering) return;
     const instances = [...this.#pools.values()].filter((p) => p.master === link.address).map((p) => p.spec.instanceId);
     try {
+      const sent = link.incarnation;
       const r = await this.#o.transport.request(link.address, { type: "heartbeat", worker: this.#ref(link), load: this.#load(), instances }, { timeoutMs: this.#o.requestTimeoutMs });
-      if (!r.ok && r.code === "unregistered") await this.#register(link);
+      if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(link, sent, r.code);
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
     }
@@ -279,6 +307,7 @@ export class Worker {
         continue;
       }
       try {
+        const sent = link.incarnation;
         const r = await this.#o.transport.request(p.master, {
           type: "pull", worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, max: Math.min(free, pageSize),
         }, { timeoutMs: this.#o.requestTimeoutMs });
@@ -286,8 +315,8 @@ export class Worker {
           if (p.closed.signal.aborted) break;
           p.waiting.pushAll(r.tasks);
           this.#drain(p);
-        } else if (r.code === "unregistered") {
-          await this.#register(link);
+        } else if (r.code === "unregistered" || r.code === "superseded") {
+          await this.#refusedAs(link, sent, r.code);
         } else {
           // Not found, stale cycle, not pulling: this pool's pull is over.
           break;
@@ -401,10 +430,15 @@ export class Worker {
       if (signal.aborted) throw new Error(`map aborted: ${String(signal.reason)}`);
       try {
         msg.worker = this.#ref(link);
+        const sent = link.incarnation;
         const r = await this.#o.transport.request(p.master, msg, { timeoutMs: this.#o.requestTimeoutMs });
         if (r.ok) return r.slowDown;
         if (r.code === "busy") { await this.#sleep(r.retryAfterMs ?? this.#o.retryMs); continue; }
-        if (r.code === "unregistered") { await this.#register(link); continue; }
+        if (r.code === "unregistered") { await this.#refusedAs(link, sent, r.code); continue; }
+        if (r.code === "superseded") {
+          await this.#refusedAs(link, sent, r.code);
+          throw new Error(`map refused: ${r.error}`);
+        }
         throw new Error(`map refused: ${r.error}`);
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
@@ -446,12 +480,17 @@ export class Worker {
         if (link.reports.size === 0) continue;
         const batch = link.reports.take(this.#o.maxReportBatch, maxBytes);
         try {
+          const sent = link.incarnation;
           const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) {
             maxBytes = this.#o.maxReportBytes;
           } else if (r.code === "unregistered") {
+            // B28: the reports go again once registered: the master adopts their tasks first.
             link.reports.restore(batch);
-            await this.#register(link);
+            await this.#refusedAs(link, sent, r.code);
+          } else if (r.code === "superseded") {
+            // B30: the batch is dropped with the rest of the superseded incarnation's work.
+            await this.#refusedAs(link, sent, r.code);
           } else if (r.code === "too_large") {
             // Over the master's body limit: send smaller batches; a single report that is
             // still too large fails its own task, not the batch (docs/behaviour.md, B11).
