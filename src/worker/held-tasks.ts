@@ -5,12 +5,18 @@
  * running them again elsewhere. Bounded by MAX_HELD: past it, the rest are
  * left out and fail over on the master.
  */
-import { MAX_HELD, type HeldTask } from "../protocol/messages.ts";
+import { MAX_HELD, type HeldTask, type TaskReport } from "../protocol/messages.ts";
 import type { Pool } from "./pool.ts";
 import type { ReportBuffer } from "./report-buffer.ts";
 
-/** The tasks held for master `master`: its pools' waiting and running tasks, and the reports waiting to go to it. */
-export function heldTasks(pools: Iterable<Pool>, reports: ReportBuffer, master: string, cap = MAX_HELD): HeldTask[] {
+/**
+ * The tasks held for master `master`: the reports waiting to go to it or on
+ * their way (a batch sent and not answered yet), and its pools' running and
+ * waiting tasks.
+ */
+export function heldTasks(
+  pools: Iterable<Pool>, reports: ReadonlyArray<ReportBuffer | readonly TaskReport[]>, master: string, cap = MAX_HELD,
+): HeldTask[] {
   const out: HeldTask[] = [];
   const seen = new Set<string>();
   const add = (instanceId: string, taskId: string, attempt: number) => {
@@ -20,7 +26,7 @@ export function heldTasks(pools: Iterable<Pool>, reports: ReportBuffer, master: 
     seen.add(k);
     out.push({ instanceId, taskId, attempt });
   };
-  reports.forEach((r) => add(r.instanceId, r.taskId, r.attempt));
+  for (const list of reports) list.forEach((r) => add(r.instanceId, r.taskId, r.attempt));
   for (const p of pools) {
     if (p.master !== master || p.closed.signal.aborted) continue;
     const id = p.spec.instanceId;

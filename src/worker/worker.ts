@@ -61,6 +61,8 @@ interface Link {
   flushScheduled: boolean;
   heartbeat: number | undefined;
   registering: Promise<void> | null;
+  /** The report batch on its way, not yet answered: a registration lists its tasks as held too (B28). */
+  sending: readonly TaskReport[];
 }
 
 /** Microtask turns a flush waits before taking its batch: enough for an async `process` that returns at once. */
@@ -116,7 +118,7 @@ export class Worker {
   /** Registers with a master and starts heartbeats to it. */
   async join(master: string): Promise<void> {
     if (this.#links.has(master)) return;
-    const link: Link = { address: master, incarnation: -1, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null };
+    const link: Link = { address: master, incarnation: -1, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [] };
     this.#links.set(master, link);
     await this.#register(link);
     this.#scheduleHeartbeat(link);
@@ -149,7 +151,7 @@ export class Worker {
         if (this.#closed) return;
         try {
           // B28: coming back to a master (it restarted, or superseded us), list what we still hold for it.
-          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), link.reports, link.address);
+          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), [link.reports, link.sending], link.address);
           const r = await this.#o.transport.request(link.address, {
             type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load(),
             ...(held.length > 0 ? { held } : {}),
@@ -479,9 +481,11 @@ export class Worker {
         this.#reportRunning(link);
         if (link.reports.size === 0) continue;
         const batch = link.reports.take(this.#o.maxReportBatch, maxBytes);
+        link.sending = batch;
         try {
           const sent = link.incarnation;
-          const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs });
+          const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs })
+            .finally(() => { link.sending = []; });
           if (r.ok) {
             maxBytes = this.#o.maxReportBytes;
           } else if (r.code === "unregistered") {
