@@ -15,7 +15,7 @@
  * idb-updates.ts (updateStatuses, setStatus), idb-resets.ts
  * (resetWorkerTasks, failUnfinished, resetForResume, retryFailed),
  * idb-claim.ts, idb-reads.ts (counts, maxSeq, getTask, listTasks, results),
- * idb-clear.ts.
+ * idb-clear.ts, idb-dispatches.ts (dispatch records, B27).
  *
  * Web-standard only: runs in a browser page or worker (and under Node with
  * fake-indexeddb in tests).
@@ -28,9 +28,11 @@ import {
   checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkSweep, checkTaskQuery, expectString, requireLease,
 } from "../../src/store/input.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../src/store/task-store.ts";
+import { checkDispatchPage, packDispatch, packDispatches } from "../../src/store/dispatch-records.ts";
+import { listDispatches, recordDispatch, replaceDispatches } from "./idb-dispatches.ts";
 import { claimInit } from "./idb-claim.ts";
 import { clearTasks } from "./idb-clear.ts";
 import { insertTasks } from "./idb-insert.ts";
@@ -175,6 +177,23 @@ export class IdbStore implements TaskStore {
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
     return this.#pages(instanceId, pageSize);
+  }
+
+  async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {
+    const p = packDispatch(record);
+    if (p === null) return;
+    return this.#tx("readwrite", (os) => recordDispatch(os, fence, p));
+  }
+
+  async listDispatches(instanceId: string, afterId: number, limit: number): Promise<StoredDispatch[]> {
+    const q = checkDispatchPage(afterId, limit);
+    if (typeof instanceId !== "string") return [];
+    return this.#tx("readonly", (os) => listDispatches(os, instanceId, q.afterId, q.limit));
+  }
+
+  async replaceDispatches(fence: Fence, records: readonly DispatchRecord[]): Promise<void> {
+    const packed = packDispatches(records);
+    return this.#tx("readwrite", (os) => replaceDispatches(os, fence, packed));
   }
 
   async clearTasks(fence: Fence): Promise<void> {

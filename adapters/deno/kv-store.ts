@@ -7,7 +7,7 @@
  * kv-updates.ts (updateStatuses, setStatus), kv-resets.ts
  * (resetWorkerTasks, failUnfinished, resetForResume, retryFailed), kv-claim.ts,
  * kv-reads.ts (counts, maxSeq, getTask, listTasks, results), kv-clear.ts,
- * kv-sweep.ts (sweepRetained).
+ * kv-sweep.ts (sweepRetained), kv-dispatches.ts (dispatch records, B27).
  *
  * Concurrency: every write checks the instance's fence entry in each atomic,
  * so a deposed owner's token never writes (FencedError). Task writes also
@@ -28,9 +28,11 @@ import {
   checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkSweep, checkTaskQuery, expectString, requireLease,
 } from "../../src/store/input.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../src/store/task-store.ts";
+import { checkDispatchPage, packDispatch, packDispatches } from "../../src/store/dispatch-records.ts";
+import { listDispatches, recordDispatch, replaceDispatches } from "./kv-dispatches.ts";
 import { claimInit } from "./kv-claim.ts";
 import { clearTasks } from "./kv-clear.ts";
 import { insertTasks } from "./kv-insert.ts";
@@ -176,6 +178,20 @@ export class DenoKvStore implements TaskStore {
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
     return resultPages(this.#cx, instanceId, pageSize);
+  }
+
+  async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {
+    const p = packDispatch(record);
+    if (p !== null) await recordDispatch(this.#cx, fence, p);
+  }
+
+  async listDispatches(instanceId: string, afterId: number, limit: number): Promise<StoredDispatch[]> {
+    const q = checkDispatchPage(afterId, limit);
+    return listDispatches(this.#cx, instanceId, q.afterId, q.limit);
+  }
+
+  async replaceDispatches(fence: Fence, records: readonly DispatchRecord[]): Promise<void> {
+    return replaceDispatches(this.#cx, fence, packDispatches(records));
   }
 
   async clearTasks(fence: Fence): Promise<void> {

@@ -15,6 +15,9 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 403 | 404 
   rejected: 422,
   busy: 429,
   not_running: 410,
+  // B30: the worker's incarnation was superseded (declared dead, or its id registered again): it drops
+  // what it still queues for this master. After not_running, so a bodiless 410 still reads as not_running.
+  superseded: 410,
 };
 
 /** The refusal code of an HTTP status (for replies that lost their body). */

@@ -9,8 +9,8 @@
 import type { JsonValue } from "../protocol/messages.ts";
 import { FencedError } from "../store/errors.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../store/task-store.ts";
 
 /** Wraps `store`; `onFenced` hears of every write refused for a stale token. */
@@ -58,6 +58,11 @@ export class FenceWatchStore implements TaskStore {
   maxSeq(instanceId: string): Promise<number> { return this.#s.maxSeq(instanceId); }
   getTask(instanceId: string, taskId: string): Promise<TaskRow | null> { return this.#s.getTask(instanceId, taskId); }
   results(instanceId: string, pageSize?: number): AsyncIterable<ResultRow> { return this.#s.results(instanceId, pageSize); }
+  recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> { return this.#w(this.#s.recordDispatch(fence, record)); }
+  listDispatches(instanceId: string, afterId: number, limit: number): Promise<StoredDispatch[]> {
+    return this.#s.listDispatches(instanceId, afterId, limit);
+  }
+  replaceDispatches(fence: Fence, records: readonly DispatchRecord[]): Promise<void> { return this.#w(this.#s.replaceDispatches(fence, records)); }
   clearTasks(fence: Fence): Promise<void> { return this.#w(this.#s.clearTasks(fence)); }
   close(): Promise<void> { return this.#s.close(); }
 }

@@ -177,6 +177,7 @@ export class Master {
       address: this.address, credential: this.#credential, ownWorker: this.#ownWorker, requestTimeoutMs: this.requestTimeoutMs,
       workers: () => this.#registry.all(),
       currentWorker: (workerId) => this.#registry.current(workerId),
+      declareDead: (w) => this.#registry.remove(w),
       onCycleEnd: (fence, final) => {
         const i = this.#instances.get(fence.instanceId);
         if (i?.fence !== fence || !final) return;

@@ -6,9 +6,11 @@ import type { WorkerInfo, WorkerRegistry } from "./worker-registry.ts";
 
 /**
  * Answers workers' messages to a master (register, heartbeat, report, map,
- * pull): each names a registered incarnation with its secret (B15, H14: an
- * old one, or a wrong secret, gets `unregistered` and registers again) and
- * reaches the instances it concerns.
+ * pull): each names a registered incarnation with its secret (B15: one this
+ * master never gave — it restarted since — or a wrong secret, H14, gets
+ * `unregistered` and registers again, listing the tasks it holds, B28; one it
+ * replaced or declared dead gets `superseded`, B30) and reaches the instances
+ * it concerns.
  */
 export class WorkerDesk {
   readonly #registry: WorkerRegistry;
@@ -38,8 +40,10 @@ export class WorkerDesk {
       for (const i of this.#instances.values()) i.addWorker(info);
       return { ok: true, incarnation: info.incarnation, secret, credential: this.#credential };
     }
-    const w = this.#registry.lookup(m.worker);
-    if (!w) return unregistered(m.worker);
+    const standing = this.#registry.standing(m.worker);
+    if (standing.kind === "superseded") return superseded(m.worker);
+    if (standing.kind === "unknown") return unregistered(m.worker);
+    const w = standing.info;
     w.lastSeen = this.#clock.now();
     switch (m.type) {
       case "heartbeat":
@@ -83,6 +87,10 @@ export class WorkerDesk {
 /** Also a wrong secret's answer (H14): a guesser learns nothing about which incarnations exist. */
 function unregistered(ref: WorkerRef): Reply {
   return refuse("unregistered", `worker ${ref.workerId} incarnation ${ref.incarnation} is not registered (or not with this secret)`, "worker");
+}
+
+function superseded(ref: WorkerRef): Reply {
+  return refuse("superseded", `worker ${ref.workerId} incarnation ${ref.incarnation} was superseded: it was declared dead or registered again`, "worker");
 }
 
 function notFound(instanceId: string): Reply {

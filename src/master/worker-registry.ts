@@ -1,4 +1,4 @@
-import type { LoadReport, Register, WorkerRef } from "../protocol/messages.ts";
+import type { HeldTask, LoadReport, Register, WorkerRef } from "../protocol/messages.ts";
 import { randomKey, sameKey } from "../runtime/random-key.ts";
 
 /** What the master knows of one registered worker incarnation. */
@@ -14,13 +14,28 @@ export interface WorkerInfo {
   lastSeen: number;
   /** The master's own in-process worker. */
   isMaster: boolean;
+  /**
+   * B28: the tasks the worker said it still holds when it registered, by
+   * instance id then task id → attempt; a resumed instance takes its entry
+   * (and deletes it) when it adopts them.
+   */
+  held?: Map<string, Map<string, number>>;
 }
+
+/** How a message's incarnation stands: current, superseded by this master (B30), or unknown (B15). */
+export type Standing = { kind: "current"; info: WorkerInfo } | { kind: "superseded" } | { kind: "unknown" };
+
+/** Superseded incarnations remembered per worker id: enough to answer a paused worker's next messages. */
+const SUPERSEDED_KEPT = 8;
+/** Worker ids whose superseded incarnations are remembered (memory stays bounded). */
+const SUPERSEDED_IDS = 10_000;
 
 /**
  * Registered workers. Each registration gives a new incarnation (B15) and a
- * secret (H13): a worker that comes back is a new incarnation, and messages
- * from the old one — or naming an incarnation without its secret — are
- * refused as unregistered.
+ * secret (H13): a worker that comes back is a new incarnation. Messages from
+ * an incarnation this master replaced or declared dead are answered
+ * `superseded` (B30); from one it never gave (a master restarted since), or
+ * naming an incarnation without its secret (H14), `unregistered`.
  */
 export class WorkerRegistry {
   readonly #byId = new Map<string, WorkerInfo>();
@@ -29,6 +44,8 @@ export class WorkerRegistry {
    * progress views and logs, and a secret must never reach them (H13).
    */
   readonly #secrets = new WeakMap<WorkerInfo, string>();
+  /** workerId → its last superseded incarnations. */
+  readonly #superseded = new Map<string, number[]>();
   #nextIncarnation = 1;
 
   /**
@@ -49,24 +66,33 @@ export class WorkerRegistry {
   /** Records a registration; returns the new incarnation's info, its secret, and the one it replaces, if any. */
   register(m: Register, now: number): { info: WorkerInfo; secret: string; replaced: WorkerInfo | undefined } {
     const replaced = this.#byId.get(m.workerId);
+    if (replaced) this.#supersede(replaced);
     const incarnation = this.#nextIncarnation++;
     const info: WorkerInfo = {
       workerId: m.workerId, incarnation, key: `${m.workerId}#${incarnation}`, address: m.address,
       slots: m.slots, load: m.load, lastSeen: now, isMaster: m.workerId === this.masterWorkerId,
     };
     const secret = randomKey();
+    if (m.held !== undefined && m.held.length > 0) info.held = heldByInstance(m.held);
     this.#byId.set(m.workerId, info);
     this.#secrets.set(info, secret);
     return { info, secret, replaced };
   }
 
   /**
-   * The current incarnation named by `ref`, or undefined: unregistered, stale, or
+   * The current incarnation named by `ref`, or undefined: unregistered, stale, superseded, or
    * without its secret (H14: a wrong secret is answered as an unknown incarnation).
    */
   lookup(ref: WorkerRef): WorkerInfo | undefined {
     const w = this.#byId.get(ref.workerId);
     return w && w.incarnation === ref.incarnation && sameKey(ref.secret, this.#secrets.get(w)) ? w : undefined;
+  }
+
+  /** How the incarnation `ref` names stands with this master. */
+  standing(ref: WorkerRef): Standing {
+    const info = this.lookup(ref);
+    if (info) return { kind: "current", info };
+    return this.#superseded.get(ref.workerId)?.includes(ref.incarnation) ? { kind: "superseded" } : { kind: "unknown" };
   }
 
   /** The current incarnation of a worker id. */
@@ -79,8 +105,29 @@ export class WorkerRegistry {
     return [...this.#byId.values()];
   }
 
-  /** Forgets a worker (declared dead); it must register again. */
+  /** Forgets a worker (declared dead); it must register again, and its messages meanwhile are superseded (B30). */
   remove(info: WorkerInfo): void {
-    if (this.#byId.get(info.workerId) === info) this.#byId.delete(info.workerId);
+    if (this.#byId.get(info.workerId) !== info) return;
+    this.#byId.delete(info.workerId);
+    this.#supersede(info);
   }
+
+  #supersede(info: WorkerInfo): void {
+    const list = this.#superseded.get(info.workerId) ?? [];
+    if (list.length === 0 && this.#superseded.size >= SUPERSEDED_IDS) this.#superseded.delete(this.#superseded.keys().next().value!);
+    list.push(info.incarnation);
+    if (list.length > SUPERSEDED_KEPT) list.shift();
+    this.#superseded.set(info.workerId, list);
+  }
+}
+
+/** A registration's held list by instance, then task id → attempt. */
+function heldByInstance(held: readonly HeldTask[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const t of held) {
+    let m = out.get(t.instanceId);
+    if (!m) out.set(t.instanceId, m = new Map());
+    m.set(t.taskId, t.attempt);
+  }
+  return out;
 }

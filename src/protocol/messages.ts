@@ -88,13 +88,23 @@ export const DestroyPool = z.object({ type: z.literal("destroyPool"), master: id
 
 // ---- worker → master ----
 
+/** Most held tasks a registration lists (B28): a worker holding more lists these, and the rest fail over. */
+export const MAX_HELD = 100_000;
+
+/** A task a worker still holds — queued, running, or reported without an answer yet (B28). */
+export const HeldTask = z.object({ instanceId: id, taskId: id, attempt: count });
+export type HeldTask = z.infer<typeof HeldTask>;
+
 /**
  * Join the fleet; the reply carries a new incarnation, its secret and the master's credential.
  * `ownKey`: the key the master handed its own in-process worker; registering under the
- * master's own worker id takes it (H17), any other worker sends none.
+ * master's own worker id takes it (H17), any other worker sends none. A worker that finds
+ * its master restarted lists the tasks it still holds (`held`, at most MAX_HELD): the
+ * master gives them to the new incarnation (B28).
  */
 export const Register = z.object({
   type: z.literal("register"), workerId: id, address: id, slots: z.number().int().min(1), load: LoadReport, ownKey: key.optional(),
+  held: z.array(HeldTask).max(MAX_HELD).optional(),
 });
 /** Liveness and load; lists the instances the worker holds a pool for (B14). */
 export const Heartbeat = z.object({ type: z.literal("heartbeat"), worker: WorkerRef, load: LoadReport, instances: z.array(id) });

@@ -2,14 +2,14 @@
  * Replies. A handler answers with `{ ok: true, ... }` or a refusal
  * `{ ok: false, code, error, field? }`; the HTTP transport maps codes to
  * status codes (bad_request 400, not_found 404, unregistered 409, rejected
- * 422, busy 429, too_large 413, forbidden 403). Network failures are not replies: the
+ * 422, busy 429, too_large 413, forbidden 403, superseded 410: B30). Network failures are not replies: the
  * transport throws a TransportError.
  */
 import { z } from "zod";
 import { TaskSpec } from "./messages.ts";
 
 /** Why a request was refused. */
-export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized", "forbidden"]);
+export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized", "forbidden", "superseded"]);
 export type RefusalCode = z.infer<typeof RefusalCode>;
 
 /** A refusal. */

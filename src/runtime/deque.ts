@@ -47,6 +47,11 @@ export class Deque<T> {
     return undefined;
   }
 
+  /** Calls `fn` with each item, front first, leaving the queue as it is. */
+  forEach(fn: (item: T) => void): void {
+    for (let i = this.#head; i < this.#items.length; i++) fn(this.#items[i]!);
+  }
+
   /** Removes and returns every item. */
   drain(): T[] {
     const out = this.#items.slice(this.#head);

@@ -17,6 +17,8 @@
  *   ["u", space, seq]                    → 1     (claimable: claimInit takes the lowest)
  *   ["w", space, worker, seq]            → 1     (in flight at worker: resetWorkerTasks)
  *   ["c", space, name, status]           → count (countByStatus)
+ *   ["d", space, 0]                      → last dispatch record id handed out (B27)
+ *   ["d", space, id]                     → a dispatch record, packed (dispatch-records.ts)
  * Global:
  *   ["meta"]                             → last creation order handed out
  */
@@ -25,7 +27,7 @@
 export type KeyPart = string | number;
 
 /** The first part of each kind of key in a task space. */
-const SPACE_KINDS = ["t", "i", "u", "w", "c"] as const;
+const SPACE_KINDS = ["t", "i", "u", "w", "c", "d"] as const;
 
 /** Keys of the shared scheme under `prefix`; `S` is what names a task space. */
 export class KvKeyScheme<P, S extends KeyPart> {
@@ -120,6 +122,16 @@ export class KvKeyScheme<P, S extends KeyPart> {
   /** Prefix of every counter of a space. */
   cnts(space: S): (P | KeyPart)[] {
     return [...this.prefix, "c", space];
+  }
+
+  /** A dispatch record (id >= 1), or the last id handed out (id 0). */
+  disp(space: S, id: number): (P | KeyPart)[] {
+    return [...this.prefix, "d", space, id];
+  }
+
+  /** Prefix of the dispatch records of a space (and its id counter). */
+  disps(space: S): (P | KeyPart)[] {
+    return [...this.prefix, "d", space];
   }
 
   /** Every prefix of a task space: deleting them clears it. */

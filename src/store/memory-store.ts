@@ -18,9 +18,11 @@ import {
   requireLease, type UpdateFailure,
 } from "./input.ts";
 import { MemoryTaskRows, memoryTaskRow } from "./memory-task-rows.ts";
+import { MemoryDispatches } from "./memory-dispatches.ts";
+import { checkDispatchPage, packDispatch, packDispatches } from "./dispatch-records.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskErrorSummary, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskErrorSummary, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "./task-store.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -50,6 +52,8 @@ interface Instance {
   startedAt: number | null;
   retainUntil: number | null;
   readonly tasks: MemoryTaskRows;
+  /** Its dispatch records (B27). */
+  readonly dispatches: MemoryDispatches;
 }
 
 function record(inst: Instance): InstanceRecord {
@@ -109,6 +113,7 @@ export class MemoryStore implements TaskStore {
       startedAt: c.startedAt,
       retainUntil: null,
       tasks: new MemoryTaskRows(),
+      dispatches: new MemoryDispatches(),
     };
     this.#created++;
     this.#instances.set(instanceId, inst);
@@ -256,8 +261,28 @@ export class MemoryStore implements TaskStore {
     return this.#pages(instanceId, pageSize);
   }
 
+  async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {
+    const inst = this.#own(fence);
+    const p = packDispatch(record);
+    if (p !== null) inst.dispatches.add(p);
+  }
+
+  async listDispatches(instanceId: string, afterId: number, limit: number): Promise<StoredDispatch[]> {
+    const q = checkDispatchPage(afterId, limit);
+    return this.#instances.get(instanceId)?.dispatches.page(q.afterId, q.limit) ?? [];
+  }
+
+  async replaceDispatches(fence: Fence, records: readonly DispatchRecord[]): Promise<void> {
+    const inst = this.#own(fence);
+    const packed = packDispatches(records);
+    inst.dispatches.clear();
+    for (const p of packed) inst.dispatches.add(p);
+  }
+
   async clearTasks(fence: Fence): Promise<void> {
-    this.#own(fence).tasks.clear();
+    const inst = this.#own(fence);
+    inst.tasks.clear();
+    inst.dispatches.clear();
   }
 
   async sweepRetained(now: number, limit?: number): Promise<number> {

@@ -220,6 +220,27 @@ export interface StatusCount {
   count: number;
 }
 
+/**
+ * One dispatched batch (B27): which worker incarnation was handed which tasks
+ * at which attempt — a push start batch or a pull reply, stored as one write.
+ * A restarted or taking-over master reads them to keep those assignments (X3).
+ */
+export interface DispatchRecord {
+  /** The worker's id, stable across its incarnations: a returning worker is matched by it. */
+  workerId: string;
+  /** The worker key (`workerId#incarnation`) the batch went to. */
+  worker: string;
+  /** Row numbers of the batch's tasks (at most MAX_DISPATCH_TASKS). */
+  seqs: number[];
+  /** `attempts[i]` is the attempt `seqs[i]` was handed out at; as long as `seqs`. */
+  attempts: number[];
+}
+
+/** A stored dispatch record with its id: ids grow in the order records were written, per instance. */
+export interface StoredDispatch extends DispatchRecord {
+  id: number;
+}
+
 /** Persistence of instances and their tasks. All batch methods are one transaction or statement. */
 export interface TaskStore {
   /** Backend name, e.g. "memory", "sqlite". */
@@ -335,7 +356,23 @@ export interface TaskStore {
    * read page by page (`pageSize` rows at a time) so memory stays bounded (X4).
    */
   results(instanceId: string, pageSize?: number): AsyncIterable<ResultRow>;
-  /** Deletes the instance's tasks; the record and its final counters stay (B18). */
+  /**
+   * B27: stores one dispatched batch as one write (a row with packed arrays).
+   * An empty batch stores nothing.
+   */
+  recordDispatch(fence: Fence, record: DispatchRecord): Promise<void>;
+  /**
+   * B27: the instance's dispatch records with id above `afterId`, in id
+   * order, at most `limit`: a resume reads them page by page. An unknown
+   * instance has none.
+   */
+  listDispatches(instanceId: string, afterId: number, limit: number): Promise<StoredDispatch[]>;
+  /**
+   * B27: replaces every dispatch record of the instance by `records`, in one
+   * transaction (a resume compacts them to the assignments it kept).
+   */
+  replaceDispatches(fence: Fence, records: readonly DispatchRecord[]): Promise<void>;
+  /** Deletes the instance's tasks and dispatch records; the record and its final counters stay (B18). */
   clearTasks(fence: Fence): Promise<void>;
   /**
    * Deletes the tasks of instances that are not RUNNING and whose

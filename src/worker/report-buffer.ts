@@ -22,6 +22,17 @@ export class ReportBuffer {
     if (bytes !== undefined) this.#bytes.set(r, bytes);
   }
 
+  /** Calls `fn` with each waiting report, oldest first, leaving them waiting. */
+  forEach(fn: (r: TaskReport) => void): void {
+    for (let i = this.#head; i < this.#queue.length; i++) fn(this.#queue[i]!);
+  }
+
+  /** Drops every waiting report (B30: they name an incarnation the master superseded). */
+  clear(): void {
+    this.#queue = [];
+    this.#head = 0;
+  }
+
   /** Approximate JSON size of a report. */
   bytesOf(r: TaskReport): number {
     const v = r.result;

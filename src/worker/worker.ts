@@ -21,6 +21,7 @@ import { timedOutMessage } from "../runtime/duration-text.ts";
 import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
+import { heldTasks } from "./held-tasks.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { sameKey } from "../runtime/random-key.ts";
 
@@ -67,6 +68,8 @@ interface Link {
   flushScheduled: boolean;
   heartbeat: number | undefined;
   registering: Promise<void> | null;
+  /** The report batch on its way, not yet answered: a registration lists its tasks as held too (B28). */
+  sending: readonly TaskReport[];
 }
 
 /** Microtask turns a flush waits before taking its batch: enough for an async `process` that returns at once. */
@@ -127,7 +130,7 @@ export class Worker {
     if (this.#links.has(master)) return;
     const link: Link = {
       address: master, incarnation: -1, secret: "", credential: "", ownKey: options.ownKey,
-      reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null,
+      reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [],
     };
     this.#links.set(master, link);
     await this.#register(link);
@@ -162,6 +165,9 @@ export class Worker {
         try {
           const msg: Register = { type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load() };
           if (link.ownKey !== undefined) msg.ownKey = link.ownKey;
+          // B28: coming back to a master (it restarted, or superseded us), list what we still hold for it.
+          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), [link.reports, link.sending], link.address);
+          if (held.length > 0) msg.held = held;
           const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) {
             link.incarnation = r.incarnation;
@@ -183,6 +189,29 @@ export class Worker {
     return { workerId: this.workerId, incarnation: link.incarnation, secret: link.secret };
   }
 
+  /**
+   * The master refused incarnation `sent` (B28: `unregistered`, it restarted;
+   * B30: `superseded`, it declared us dead or another registration replaced
+   * us). Registers again at once — once per incarnation, however many
+   * requests were refused — after dropping, when superseded, everything
+   * still queued or unreported for that master: none of it could count.
+   */
+  async #refusedAs(link: Link, sent: number, code: "unregistered" | "superseded"): Promise<void> {
+    if (sent !== link.incarnation) return void await link.registering?.catch(() => undefined);
+    if (code === "superseded") this.#dropWork(link, "superseded by the master");
+    await this.#register(link);
+  }
+
+  /** B30: closes this master's pools (queued tasks dropped, running ones aborted, unreported) and its waiting reports. */
+  #dropWork(link: Link, reason: string): void {
+    for (const [id, p] of this.#pools) {
+      if (p.master !== link.address) continue;
+      this.#closePool(p, reason);
+      this.#pools.delete(id);
+    }
+    link.reports.clear();
+  }
+
   #sleep(ms: number): Promise<void> {
     return new Promise((r) => this.#o.clock.setTimeout(r, ms));
   }
@@ -198,8 +227,9 @@ export class Worker {
     if (link.registering) return;
     const instances = [...this.#pools.values()].filter((p) => p.master === link.address).map((p) => p.spec.instanceId);
     try {
+      const sent = link.incarnation;
       const r = await this.#o.transport.request(link.address, { type: "heartbeat", worker: this.#ref(link), load: this.#load(), instances }, { timeoutMs: this.#o.requestTimeoutMs });
-      if (!r.ok && r.code === "unregistered") await this.#register(link);
+      if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(link, sent, r.code);
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
     }
@@ -301,6 +331,7 @@ export class Worker {
         continue;
       }
       try {
+        const sent = link.incarnation;
         const r = await this.#o.transport.request(p.master, {
           type: "pull", worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, max: Math.min(free, pageSize),
         }, { timeoutMs: this.#o.requestTimeoutMs });
@@ -308,8 +339,8 @@ export class Worker {
           if (p.closed.signal.aborted) break;
           p.waiting.pushAll(r.tasks);
           this.#drain(p);
-        } else if (r.code === "unregistered") {
-          await this.#register(link);
+        } else if (r.code === "unregistered" || r.code === "superseded") {
+          await this.#refusedAs(link, sent, r.code);
         } else {
           // Not found, stale cycle, not pulling: this pool's pull is over.
           break;
@@ -423,10 +454,15 @@ export class Worker {
       if (signal.aborted) throw new Error(`map aborted: ${String(signal.reason)}`);
       try {
         msg.worker = this.#ref(link);
+        const sent = link.incarnation;
         const r = await this.#o.transport.request(p.master, msg, { timeoutMs: this.#o.requestTimeoutMs });
         if (r.ok) return r.slowDown;
         if (r.code === "busy") { await this.#sleep(r.retryAfterMs ?? this.#o.retryMs); continue; }
-        if (r.code === "unregistered") { await this.#register(link); continue; }
+        if (r.code === "unregistered") { await this.#refusedAs(link, sent, r.code); continue; }
+        if (r.code === "superseded") {
+          await this.#refusedAs(link, sent, r.code);
+          throw new Error(`map refused: ${r.error}`);
+        }
         throw new Error(`map refused: ${r.error}`);
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
@@ -467,13 +503,20 @@ export class Worker {
         this.#reportRunning(link);
         if (link.reports.size === 0) continue;
         const batch = link.reports.take(this.#o.maxReportBatch, maxBytes);
+        link.sending = batch;
         try {
-          const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs });
+          const sent = link.incarnation;
+          const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs })
+            .finally(() => { link.sending = []; });
           if (r.ok) {
             maxBytes = this.#o.maxReportBytes;
           } else if (r.code === "unregistered") {
+            // B28: the reports go again once registered: the master adopts their tasks first.
             link.reports.restore(batch);
-            await this.#register(link);
+            await this.#refusedAs(link, sent, r.code);
+          } else if (r.code === "superseded") {
+            // B30: the batch is dropped with the rest of the superseded incarnation's work.
+            await this.#refusedAs(link, sent, r.code);
           } else if (r.code === "too_large") {
             // Over the master's body limit: send smaller batches; a single report that is
             // still too large fails its own task, not the batch (docs/behaviour.md, B11).

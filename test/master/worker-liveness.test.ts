@@ -54,7 +54,7 @@ describe("B14 liveness and B15 worker shutdown", () => {
     c.close();
   });
 
-  it("B15: a worker that comes back is a new incarnation; reports from the old one are not applied", async () => {
+  it("B15: a worker that comes back is a new incarnation; reports from the old one are refused as superseded (B30)", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 2 }).start();
     const { id, tasks, rec } = await startGated(c, 6);
@@ -71,7 +71,7 @@ describe("B14 liveness and B15 worker shutdown", () => {
       type: "report", worker: oldRef, load: { freeSlots: 1, cpuFree: null, memFree: null },
       reports: mine.map((t) => ({ instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt, status: "SUCCESS" as const })),
     });
-    expect(r).toMatchObject({ ok: false, code: "unregistered" });
+    expect(r).toMatchObject({ ok: false, code: "superseded" });
     // Its tasks went back to INIT with attempt + 1.
     const row = await c.store.getTask(id, mine[0]!.taskId);
     expect(row!.attempt).toBe(1);

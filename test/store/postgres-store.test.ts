@@ -233,7 +233,7 @@ describe.skipIf(!url)("PostgresStore", () => {
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     try {
       const rows = await sql`select version, name from ${sql(fresh)}.schema_migrations order by version`;
-      expect(rows.map((r) => [r.version, r.name])).toEqual([[1, "0001_schema"], [2, "0002_leases"], [3, "0003_failures"]]);
+      expect(rows.map((r) => [r.version, r.name])).toEqual([[1, "0001_schema"], [2, "0002_leases"], [3, "0003_failures"], [4, "0004_dispatches"]]);
     } finally {
       await sql.end();
     }
@@ -330,7 +330,7 @@ describe.skipIf(!url)("PostgresStore", () => {
     }
     const error = await openPostgresStore(url, { schema: newer }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaVersionError);
-    expect((error as Error).message).toMatch(/schema "taskmill_test_\w+_newer" is at version 99, newer than this taskmill knows \(3\)/);
+    expect((error as Error).message).toMatch(/schema "taskmill_test_\w+_newer" is at version 99, newer than this taskmill knows \(4\)/);
   });
 
   test("200,000 tasks in batches of 5,000: stored, claimed, marked, finished and read back in order", async () => {

@@ -18,14 +18,15 @@ import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../../src/store/errors.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import {
   checkAt, checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs,
   checkStatus, checkSweep, checkTaskQuery, checkUpdate, checkUpdateFailure, checkWorker, decodeJson, encodeJson, expectBoolean,
   expectString, firstOfEachTaskId, requireLease, type UpdateFailure,
 } from "../../../src/store/input.ts";
+import { checkDispatchPage, packDispatch, packDispatches, type PackedDispatch, unpackDispatch } from "../../../src/store/dispatch-records.ts";
 import { boolArray, floatArray, intArray, nullableIntArray, textArray } from "./pg-arrays.ts";
 import { seqOfKeyViolation, sqlState, violated } from "./sql-errors.ts";
 import {
@@ -352,6 +353,30 @@ export class PostgresStore implements TaskStore {
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
     return this.#pages(instanceId, pageSize);
+  }
+
+  async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {
+    const id = instanceIdOf(fence);
+    const p = packDispatch(record);
+    if (p === null) return;
+    const rows = await this.#run<FenceRow>("record-dispatch", [id, tokenOf(fence), p.workerId, p.worker, p.tasks]);
+    this.#own(fence, rows[0]);
+  }
+
+  async listDispatches(instanceId: string, afterId: number, limit: number): Promise<StoredDispatch[]> {
+    const q = checkDispatchPage(afterId, limit);
+    if (typeof instanceId !== "string") return [];
+    const rows = await this.#run<PackedDispatch & { id: number }>("list-dispatches", [instanceId, q.afterId, q.limit]);
+    return rows.map((r) => unpackDispatch(Number(r.id), r));
+  }
+
+  async replaceDispatches(fence: Fence, records: readonly DispatchRecord[]): Promise<void> {
+    const id = instanceIdOf(fence);
+    const packed = packDispatches(records);
+    const rows = await this.#run<FenceRow>("replace-dispatches", [
+      id, tokenOf(fence), textArray(packed.map((p) => p.workerId)), textArray(packed.map((p) => p.worker)), textArray(packed.map((p) => p.tasks)),
+    ]);
+    this.#own(fence, rows[0]);
   }
 
   async clearTasks(fence: Fence): Promise<void> {

@@ -15,6 +15,7 @@ const STATEMENT_NAMES = [
   "insert-tasks", "update-statuses", "update-statuses-failures", "set-status", "reset-worker-tasks-to-init",
   "reset-worker-tasks-to-failed", "fail-unfinished", "reset-for-resume-failover", "reset-for-resume-fail", "retry-failed", "claim-init",
   "count-by-status", "max-seq", "get-task", "list-tasks", "results-page", "clear-tasks", "sweep-retained",
+  "record-dispatch", "list-dispatches", "replace-dispatches",
 ] as const;
 
 /** The name of one statement file. */

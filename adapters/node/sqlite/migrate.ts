@@ -9,7 +9,7 @@ import { readMigration, readStatement } from "./sql-files.ts";
 import { SqliteOpenError } from "./sqlite-open-error.ts";
 
 /** Migration files in order; file i (0-based) brings the schema to version i + 1. */
-const MIGRATIONS: readonly string[] = ["0001_schema.sql", "0002_leases.sql", "0003_failures.sql"];
+const MIGRATIONS: readonly string[] = ["0001_schema.sql", "0002_leases.sql", "0003_failures.sql", "0004_dispatches.sql"];
 
 /** The schema version this code writes and reads. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

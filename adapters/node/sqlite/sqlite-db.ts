@@ -24,6 +24,7 @@ const STATEMENTS = [
   "update-statuses-failure", "reset-worker-tasks-to-init", "reset-worker-tasks-to-failed", "fail-unfinished", "reset-for-resume-failover",
   "reset-for-resume-fail", "reset-for-resume-unqueue", "retry-failed", "retry-failed-lowest", "claim-init", "claim-init-failures", "claim-init-mark",
   "count-by-status", "max-seq", "get-task", "list-tasks", "results-page", "clear-tasks", "sweep-retained-due", "sweep-retained-release",
+  "record-dispatch", "list-dispatches", "clear-dispatches",
 ] as const;
 
 /** The name of one statement file. */

@@ -17,7 +17,8 @@
  * sqlite-updates.ts (updateStatuses, setStatus), sqlite-resets.ts
  * (resetWorkerTasks, failUnfinished, resetForResume, retryFailed),
  * sqlite-claim.ts, sqlite-reads.ts (counts, maxSeq, getTask, listTasks,
- * results), sqlite-clear.ts, sqlite-sweep.ts (sweepRetained).
+ * results), sqlite-clear.ts, sqlite-sweep.ts (sweepRetained),
+ * sqlite-dispatches.ts (dispatch records, B27).
  */
 import Database from "better-sqlite3";
 import { expectInt } from "../../../src/errors/validate.ts";
@@ -27,8 +28,8 @@ import {
   checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkSweep, checkTaskQuery, expectString, requireLease,
 } from "../../../src/store/input.ts";
 import type {
-  Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import { guardOpen, migrate } from "./migrate.ts";
 import { claimInit } from "./sqlite-claim.ts";
@@ -43,6 +44,8 @@ import { SqliteOpenError } from "./sqlite-open-error.ts";
 import { countByStatus, getTask, listTasks, maxSeq, resultPages } from "./sqlite-reads.ts";
 import { failUnfinished, resetForResume, resetWorkerTasks, retryFailed } from "./sqlite-resets.ts";
 import { sweepRetained } from "./sqlite-sweep.ts";
+import { listDispatches, recordDispatch, replaceDispatches } from "./sqlite-dispatches.ts";
+import { checkDispatchPage, packDispatch, packDispatches } from "../../../src/store/dispatch-records.ts";
 import { setStatus, updateStatuses } from "./sqlite-updates.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -180,6 +183,20 @@ export class SqliteStore implements TaskStore {
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
     return resultPages(this.#db, instanceId, pageSize);
+  }
+
+  async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {
+    const p = packDispatch(record);
+    if (p !== null) recordDispatch(this.#db, fence, p);
+  }
+
+  async listDispatches(instanceId: string, afterId: number, limit: number): Promise<StoredDispatch[]> {
+    const q = checkDispatchPage(afterId, limit);
+    return listDispatches(this.#db, instanceId, q.afterId, q.limit);
+  }
+
+  async replaceDispatches(fence: Fence, records: readonly DispatchRecord[]): Promise<void> {
+    replaceDispatches(this.#db, fence, packDispatches(records));
   }
 
   async clearTasks(fence: Fence): Promise<void> {

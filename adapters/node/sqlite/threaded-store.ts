@@ -11,8 +11,8 @@
 import { Worker } from "node:worker_threads";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import type {
-  Fence, InstancePatch, LeaseTerms, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, LeaseTerms, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
 } from "../../../src/store/task-store.ts";
 import { fromWire, type WireError } from "./wire-errors.ts";
 import { DEFAULT_SQLITE_FILE } from "./sqlite-file.ts";
@@ -124,6 +124,11 @@ export class ThreadedSqliteStore implements TaskStore {
   maxSeq(instanceId: string): Promise<number> { return this.#call("maxSeq", instanceId); }
   getTask(instanceId: string, taskId: string): Promise<TaskRow | null> { return this.#call("getTask", instanceId, taskId); }
   listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]> { return this.#call("listTasks", instanceId, q); }
+  recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> { return this.#call("recordDispatch", fence, record); }
+  listDispatches(instanceId: string, afterId: number, limit: number): Promise<StoredDispatch[]> {
+    return this.#call("listDispatches", instanceId, afterId, limit);
+  }
+  replaceDispatches(fence: Fence, records: readonly DispatchRecord[]): Promise<void> { return this.#call("replaceDispatches", fence, records); }
   clearTasks(fence: Fence): Promise<void> { return this.#call("clearTasks", fence); }
   sweepRetained(now: number, limit?: number): Promise<number> { return this.#call("sweepRetained", now, limit); }
 

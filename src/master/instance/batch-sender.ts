@@ -76,7 +76,11 @@ export class BatchSender {
     if (ok.length === 0) return [];
     const w = h.workers.at(idx);
     // Seqs now, not when the write runs: by then a fast task may have ended and its slot hold another task.
-    h.writes.markPulled(ok.map((x) => h.slots.seqOf(x)), w.key);
+    const seqs = ok.map((x) => h.slots.seqOf(x));
+    h.writes.markPulled(seqs, w.key);
+    // B27: one record per batch says who holds what at which attempt, so a restarted master keeps it. The
+    // master's own worker restarts with the master: its tasks are never kept, so they need none.
+    if (!w.isMaster) h.writes.recordDispatch({ workerId: w.workerId, worker: w.key, seqs, attempts: ok.map((x) => t.attemptOf(x)) });
     const tasks: TaskSpec[] = ok.map((x) => ({
       handle: x, taskId: h.slots.taskIdOf(x), name: h.names.nameOf(t.nameOf(x)), body: h.slots.bodyOf(x), attempt: t.attemptOf(x),
     }));

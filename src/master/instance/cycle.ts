@@ -26,6 +26,8 @@ import { TaskWrites } from "./task-writes.ts";
 import { WorkerLiveness } from "./worker-liveness.ts";
 import { MAX_WORKERS, WorkerTable } from "./worker-table.ts";
 import { WorkerWait } from "./worker-wait.ts";
+import { Adoption } from "./adoption.ts";
+import type { ResumePlan } from "./resume-plan.ts";
 
 /** What a cycle needs of the instance it belongs to. */
 export interface CycleOwner {
@@ -49,6 +51,8 @@ export interface CycleOwner {
   emitProgress(): void;
   /** A store write failed for good (or was fenced). */
   writeFailed(e: unknown): void;
+  /** The cycle resumes an instance after a master restart or a takeover: it may adopt workers' tasks (B28). */
+  readonly resumed?: boolean;
 }
 
 /**
@@ -81,6 +85,8 @@ export class Cycle {
   /** The tasks of this run that failed for good, as the instance record lists them (B25). */
   readonly failures = new FailureLog();
   readonly workerWait: WorkerWait;
+  /** B28, B29: the tasks workers held across a master restart, kept for them. */
+  readonly adoption: Adoption;
   /** How ROOT ended, once it has. */
   root: RootOutcome | null = null;
   readonly #o: CycleOwner;
@@ -127,8 +133,15 @@ export class Cycle {
       rootEnded: (status, result) => { this.root = { status, result }; },
       applied: () => { this.pump(); o.checkCompletion(); },
     });
+    this.adoption = new Adoption({
+      ...env, currentWorker: (id) => host.currentWorker(id),
+      shutdown: (idx, reason) => this.liveness.shutdown(idx, reason),
+      changed: () => { this.pump(); o.checkCompletion(); },
+    }, o.resumed ?? false);
     this.liveness = new WorkerLiveness({
       ...env, currentWorker: (id) => host.currentWorker(id),
+      awaited: (idx) => this.adoption.awaits(idx),
+      declaredDead: (w) => host.declareDead(w),
       lost: (idx) => {
         this.sender.landAll(idx);
         if (s.dispatchMode === "pull") this.pull.workerLost();
@@ -157,9 +170,22 @@ export class Cycle {
     this.pump();
   }
 
-  /** Adds a worker incarnation (a new one, or one that joined late); a running cycle dispatches to it. */
+  /**
+   * B28: takes a resume's kept tasks into the cycle (before it begins), then
+   * the workers that registered while the store was read.
+   */
+  adopt(plan: ResumePlan): void {
+    for (const w of this.adoption.keep(plan, this.startedAt)) this.addWorker(w);
+  }
+
+  /**
+   * Adds a worker incarnation (a new one, or one that joined late); a running
+   * cycle dispatches to it. One coming back after a master restart takes
+   * over the tasks it still holds (B28).
+   */
   addWorker(w: WorkerInfo): void {
-    const idx = this.workers.add(w);
+    if (this.adoption.defers(w)) return;
+    const idx = this.adoption.claim(w) ?? this.workers.add(w);
     if (idx < 0) return;
     const targeted = this.workers.targeted(w);
     if (targeted) this.workerWait.cancel();
@@ -189,6 +215,8 @@ export class Cycle {
       do {
         this.#pumpAgain = false;
         if (!this.#o.running()) break;
+        // B29: after a restart, sub-tasks wait for the workers coming back rather than all go to the master's own.
+        if (this.adoption.holdsOwnWorker()) break;
         if (this.#o.settings.dispatchMode === "pull") this.pull.round();
         else this.push.round();
       } while (this.#pumpAgain);

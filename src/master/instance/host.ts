@@ -14,7 +14,8 @@ import type { WorkerInfo } from "../worker-registry.ts";
 /** The store calls an instance makes. */
 export type InstanceStore = Pick<TaskStore,
   | "insertTasks" | "claimInit" | "setStatus" | "updateStatuses" | "resetWorkerTasks" | "failUnfinished"
-  | "resetForResume" | "countByStatus" | "maxSeq" | "getTask" | "results" | "updateInstance" | "clearTasks">;
+  | "resetForResume" | "countByStatus" | "maxSeq" | "getTask" | "results" | "updateInstance" | "clearTasks"
+  | "listTasks" | "recordDispatch" | "listDispatches" | "replaceDispatches">;
 
 /** How a reduce (or a Map job's postProcess) ended. */
 export interface ReduceOutcome {
@@ -55,6 +56,8 @@ export interface InstanceHost {
   workers(): WorkerInfo[];
   /** The current incarnation of a worker id. */
   currentWorker(workerId: string): WorkerInfo | undefined;
+  /** B30: a worker missed the liveness timeout: its incarnation is superseded for every instance. */
+  declareDead(w: WorkerInfo): void;
   /** Called, with the ending instance's fence, once a cycle ended (final, or waiting for the next cycle of a recurring job). */
   onCycleEnd(fence: Fence, final: boolean): void;
   /** Called, with the deposed instance's fence, when the store refused this master's fencing token: another master owns the instance now. */

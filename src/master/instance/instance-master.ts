@@ -21,6 +21,8 @@ import { failEverything, killTask } from "./kill.ts";
 import { hasLiveCycle, nextMode, takesWork, type InstanceMode } from "./mode.ts";
 import type { InstanceProgress, ProgressListener } from "./progress.ts";
 import { restoreCounters } from "./resume.ts";
+import { compactRecords, planResume } from "./resume-plan.ts";
+import { PULLED } from "../../../core-as/shared/constants.ts";
 import { ROOT } from "./task-names.ts";
 import { errorMessage } from "../../errors/error-message.ts";
 
@@ -115,23 +117,33 @@ export class MapTaskMaster {
   }
 
   /**
-   * Resumes an instance after a master restart or a takeover (X3): tasks of
-   * the old master's workers are failed over, counters rebuilt from the store,
+   * Resumes an instance after a master restart or a takeover (X3): the tasks
+   * workers still hold per the dispatch records are kept for them (B28), the
+   * other tasks handed out are failed over, counters rebuilt from the store,
    * and INIT tasks claimed back page by page.
    */
   async resume(): Promise<void> {
-    const cycle = this.#newCycle();
+    const cycle = this.#newCycle(true);
     // One cycle per serial number: maxCycles counts the cycles run before the restart or takeover too.
     this.#cycles = this.#serialNum;
     const store = this.#host.store;
     try {
+      const plan = await planResume(store, this.instanceId, this.#host.ownWorker.workerId);
       await cycle.writes.resetForResume(this.settings.failover, "worker lost: master restarted");
+      // The reset took every task in flight back; the kept ones are given back to their worker (two writes: a
+      // crash between them only loses the assignments, and their tasks run again).
+      if (plan.kept.length > 0) {
+        await cycle.writes.updateNow(plan.kept.map((k) => ({ seq: k.seq, status: PULLED, attempt: k.attempt, worker: k.worker, result: null })));
+      }
+      await cycle.writes.replaceDispatches(compactRecords(plan.kept));
       const counts = await store.countByStatus(this.instanceId);
       // A recurring job between two cycles (the last one's tasks are cleared): its next cycle starts now.
       if (counts.length === 0 && this.settings.every !== null) return this.#nextCycle();
       if (counts.length === 0) throw new Error("no tasks stored for a running instance");
       cycle.intake.nextSeq = (await store.maxSeq(this.instanceId)) + 1;
       restoreCounters(cycle, counts);
+      if (this.#mode !== "starting") return;
+      cycle.adopt(plan);
     } catch (e) {
       return this.#failStart(e);
     }
@@ -140,10 +152,11 @@ export class MapTaskMaster {
     cycle.intake.resumeBacklog();
   }
 
-  /** A fresh cycle (B20): core, tables, collaborators. */
-  #newCycle(): Cycle {
+  /** A fresh cycle (B20): core, tables, collaborators; `resumed` when it resumes the instance (B28). */
+  #newCycle(resumed = false): Cycle {
     this.#cycles++;
     const cycle = new Cycle({
+      resumed,
       instanceId: this.instanceId, settings: this.settings, host: this.#host, fence: this.fence,
       isCurrent: (c) => c === this.#cycle,
       running: () => takesWork(this.#mode),
@@ -254,7 +267,7 @@ export class MapTaskMaster {
   async map(w: WorkerInfo, m: MapBatch): Promise<MapReply | Refusal> {
     if (m.serialNum !== this.#serialNum) return refuse("rejected", `stale serialNum ${m.serialNum}, current ${this.#serialNum}`, "serialNum");
     if (!takesWork(this.#mode)) return refuse("rejected", `instance is ${this.#mode}`, "instanceId");
-    return this.#cycle.intake.map(w, m);
+    return this.#cycle.intake.map(w, this.#cycle.adoption.translateMap(m));
   }
 
   /** A worker asks for tasks (B4): at most pageSize, none past globalConsumerSize or for a stale cycle. */
@@ -271,7 +284,7 @@ export class MapTaskMaster {
   /** Applies a worker's reports for this instance (B11); returns [applied, refused]. */
   applyReports(w: WorkerInfo, reports: readonly TaskReport[]): [number, number] {
     if (!hasLiveCycle(this.#mode)) return [0, reports.length];
-    return this.#cycle.reports.apply(w, reports);
+    return this.#cycle.reports.apply(w, this.#cycle.adoption.translate(reports));
   }
 
   // ---- completion (B12, B16, B18, B20) ----
@@ -346,8 +359,10 @@ export class MapTaskMaster {
       await store.updateInstance(this.fence, again
         ? { result, progress, ...failures }
         : { status, result, progress, finishedAt: now, ...failures, retainUntil: keep ? now + s.retainFor : null });
-      for (const w of cycle.workers.all()) cycle.liveness.destroyPoolOn(w);
+      for (const w of cycle.workers.all()) if (w.incarnation >= 0) cycle.liveness.destroyPoolOn(w);
       if (clean && !keep) await store.clearTasks(this.fence);
+      // B27: nothing is in flight any more: the dispatch records go (clearTasks took them with the tasks).
+      else await store.replaceDispatches(this.fence, []);
     } catch (e) {
       if (e instanceof FencedError) return this.#depose(e);
       this.#status = "FAILED";

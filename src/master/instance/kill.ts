@@ -30,6 +30,7 @@ export function failEverything(cycle: Cycle, env: KillEnv, reason: string): void
     if (init > 0) c.counters.move(i, INIT, FAILED, init);
   }
   for (const w of cycle.workers.all()) {
+    if (w.incarnation < 0) continue; // a placeholder of a worker expected back (B28): nobody to tell
     env.transport.request(w.address, { type: "killInstance", master: env.address, credential: env.credential, instanceId: env.instanceId, reason }, { timeoutMs: env.requestTimeoutMs })
       .catch(() => undefined);
   }
@@ -44,7 +45,8 @@ export async function killTask(cycle: Cycle, env: KillEnv, taskId: string, reaso
   const t = cycle.core.table;
   for (const h of t.scan(-1)) {
     if (cycle.slots.taskIdOf(h) !== taskId) continue;
-    if (t.status(h) === INIT) {
+    // INIT, or held for a worker not back yet since a restart (B28): nobody runs it, it fails at once.
+    if (t.status(h) === INIT || cycle.workers.at(t.workerOf(h)).incarnation < 0) {
       failTasks(cycle, Uint32Array.of(h), `killed: ${reason}`);
     } else {
       const w = cycle.workers.at(t.workerOf(h));

@@ -1,6 +1,6 @@
 import { PULLED } from "../../../core-as/shared/constants.ts";
 import type { JsonValue } from "../../protocol/messages.ts";
-import type { Fence, NewTask, StatusUpdate, TaskRow } from "../../store/task-store.ts";
+import type { DispatchRecord, Fence, NewTask, StatusUpdate, TaskRow } from "../../store/task-store.ts";
 import type { InstanceStore } from "./host.ts";
 import { WriteChain } from "./write-chain.ts";
 
@@ -46,6 +46,16 @@ export class TaskWrites {
   /** Marks rows PULLED by a worker (B3); nobody waits for it. */
   markPulled(seqs: readonly number[], workerKey: string): void {
     this.#chain.fire(() => this.#store.setStatus(this.#fence, seqs, PULLED, workerKey));
+  }
+
+  /** B27: records a dispatched batch — which worker holds which tasks at which attempt — as one write; nobody waits for it. */
+  recordDispatch(record: DispatchRecord): void {
+    if (record.seqs.length > 0) this.#chain.fire(() => this.#store.recordDispatch(this.#fence, record));
+  }
+
+  /** B27: replaces the instance's dispatch records (a resume keeps only the assignments it kept). */
+  replaceDispatches(records: readonly DispatchRecord[]): Promise<void> {
+    return this.#chain.run(() => this.#store.replaceDispatches(this.#fence, records));
   }
 
   /** Writes status changes (reports, failover, failures); nobody waits for it. */

@@ -34,6 +34,10 @@ export interface WorkerLivenessHost extends FailContext {
   currentWorker(workerId: string): WorkerInfo | undefined;
   /** Worker `idx` was shut down and its tasks failed over: dispatch again and see whether the instance is done. */
   lost(idx: number): void;
+  /** B28: index `idx` holds tasks for a worker expected back after a master restart: not checked until the wait ends. */
+  awaited(idx: number): boolean;
+  /** B30: the worker missed the liveness timeout: the master supersedes its incarnation. */
+  declaredDead(w: WorkerInfo): void;
 }
 
 /**
@@ -79,11 +83,12 @@ export class WorkerLiveness {
       // A worker made invalid by a failed send may still hold tasks from earlier batches: it is
       // checked until those are failed over, else they would wait for it forever.
       const holds = h.workers.held(idx) > 0;
-      if ((!h.workers.isValid(idx) && !holds) || w.isMaster) continue;
+      if ((!h.workers.isValid(idx) && !holds) || w.isMaster || h.awaited(idx)) continue;
       if (h.currentWorker(w.workerId) !== w) {
         this.shutdown(idx, `worker ${w.workerId} re-registered or left`);
       } else if ((h.workers.isAlive(idx) || holds) && now - w.lastSeen > h.settings.livenessTimeoutMs) {
         this.shutdown(idx, `worker ${w.workerId} missed the liveness timeout (${h.settings.livenessTimeoutMs} ms)`);
+        h.declaredDead(w);
       }
     }
   }

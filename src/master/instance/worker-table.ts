@@ -55,6 +55,24 @@ export class WorkerTable {
     return idx;
   }
 
+  /**
+   * B28: a returning worker's new incarnation takes over the index of the
+   * placeholder that held its tasks across the master's restart: the tasks
+   * stay on that index, now under the new key. It has not answered yet.
+   */
+  rebind(idx: number, w: WorkerInfo): void {
+    const old = this.#at[idx]!;
+    this.#index.delete(old.key);
+    this.#index.set(w.key, idx);
+    this.#at[idx] = w;
+    this.#traceIds.delete(idx);
+    const r = this.#core.router;
+    r.invalid[idx] = this.targeted(w) ? 0 : 1;
+    r.alive[idx] = 0;
+    r.isMaster[idx] = w.isMaster ? 1 : 0;
+    this.updateLoad(idx, w);
+  }
+
   /** Whether targetWorkers lets `w` take sub-tasks. */
   targeted(w: WorkerInfo): boolean {
     return this.#settings.targetWorkers === null || this.#settings.targetWorkers.includes(w.workerId);

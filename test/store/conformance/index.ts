@@ -10,6 +10,7 @@
 import type { TaskStore } from "../../../src/store/task-store.ts";
 import { registerBatchTests } from "./batches.ts";
 import { registerClaimTests } from "./claims.ts";
+import { registerDispatchTests } from "./dispatches.ts";
 import { registerFencingTests } from "./fencing.ts";
 import type { StoreTest } from "./fixtures.ts";
 import { registerInsertTests } from "./inserts.ts";
@@ -78,6 +79,7 @@ export function runStoreSuite(opts: StoreSuiteOptions): void {
   registerValueTests(test);
   registerFencingTests(test);
   registerRetryTests(test);
+  registerDispatchTests(test);
   registerTaskPageTests(test);
   registerRetentionTests(test);
   registerInstanceFieldTests(test);

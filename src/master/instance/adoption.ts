@@ -1,0 +1,226 @@
+import { INIT, T_OK } from "../../../core-as/shared/constants.ts";
+import type { JsonValue, MapBatch, TaskReport } from "../../protocol/messages.ts";
+import type { StatusUpdate } from "../../store/task-store.ts";
+import type { WorkerInfo } from "../worker-registry.ts";
+import type { CycleTimers } from "./cycle-timers.ts";
+import type { DispatchQueue } from "./dispatch-queue.ts";
+import { failTasks, type FailContext } from "./fail-tasks.ts";
+import type { ResumePlan } from "./resume-plan.ts";
+
+/** A task a worker held when the master stopped, kept for it by the resume (B28). */
+export interface KeptTask {
+  seq: number;
+  taskId: string;
+  name: string;
+  body: JsonValue;
+  attempt: number;
+  failures: number;
+  /** The worker's id: its next incarnation claims the task. */
+  workerId: string;
+  /** The worker key (`workerId#incarnation`) the store names it with. */
+  worker: string;
+}
+
+/** What adoption reads of the job's settings. */
+export interface AdoptionSettings {
+  readonly livenessTimeoutMs: number;
+  readonly failover: boolean;
+  readonly execOnMaster: boolean;
+}
+
+/** What adoption needs of its cycle. */
+export interface AdoptionHost extends FailContext {
+  readonly instanceId: string;
+  readonly queue: DispatchQueue;
+  readonly timers: CycleTimers;
+  readonly settings: AdoptionSettings;
+  /** Shuts worker index `idx` down for the cycle, its unfinished tasks failed over (B15). */
+  shutdown(idx: number, reason: string): void;
+  /** The registry's current incarnation of a worker id. */
+  currentWorker(workerId: string): WorkerInfo | undefined;
+  /** Dispatch again and see whether the instance is done. */
+  changed(): void;
+}
+
+/**
+ * Adoption (B28, B29): a resumed cycle keeps the tasks workers held when the
+ * master stopped. Each old worker key gets a placeholder in the worker
+ * table, holding its tasks (PULLED) without taking new ones; the worker's
+ * next incarnation takes the placeholder's index over with the tasks it
+ * lists in its registration — the others fail over at once. Placeholders not
+ * claimed within livenessTimeoutMs of the resume fail over as a dead
+ * worker's tasks (X3). Until then, or until another worker registers,
+ * sub-tasks do not go to the master's own worker (B29). Workers that
+ * register while the resume reads the store wait (`defers`) until the kept
+ * tasks are in the table.
+ */
+export class Adoption {
+  readonly #h: AdoptionHost;
+  /** Workers registered before the kept tasks were in the table: added once they are. */
+  #deferred: WorkerInfo[] | null;
+  /** workerId → indexes of the placeholders of its old incarnations. */
+  readonly #waiting = new Map<string, number[]>();
+  /** Worker ids the old master dispatched to that have not registered again yet. */
+  readonly #expected = new Set<string>();
+  /** taskId → handle of each kept task: its worker's reports and maps name the old master's handles. */
+  readonly #handles = new Map<string, number>();
+
+  /** @param resumed a resumed cycle (a new one has nothing to adopt) */
+  constructor(host: AdoptionHost, resumed: boolean) {
+    this.#h = host;
+    this.#deferred = resumed ? [] : null;
+  }
+
+  /** While the resume reads the store, a registering worker waits here (true); false once it may join. */
+  defers(w: WorkerInfo): boolean {
+    if (this.#deferred === null) return false;
+    this.#deferred.push(w);
+    return true;
+  }
+
+  /**
+   * Takes the plan's kept tasks into the table, each old worker key's under
+   * a placeholder, arms the end of the wait, and returns the workers that
+   * registered meanwhile (still current), for the cycle to add now.
+   */
+  keep(plan: ResumePlan, startedAt: number): WorkerInfo[] {
+    const h = this.#h, t = h.core.table;
+    for (const id of plan.expected) if (!h.currentWorker(id)) this.#expected.add(id);
+    const byKey = new Map<string, typeof plan.kept>();
+    for (const k of plan.kept) {
+      const list = byKey.get(k.worker) ?? [];
+      list.push(k);
+      byKey.set(k.worker, list);
+    }
+    for (const [key, tasks] of byKey) {
+      const workerId = tasks[0]!.workerId;
+      const idx = h.workers.add(placeholder(workerId, key, startedAt));
+      if (idx < 0) continue; // a full worker table: the rows stay PULLED until the wait ends, then fail over by key
+      h.workers.invalidate(idx);
+      const n = tasks.length, names = new Int32Array(n), attempts = new Int32Array(n), handles = new Uint32Array(n);
+      for (let i = 0; i < n; i++) {
+        names[i] = h.names.indexOf(tasks[i]!.name);
+        attempts[i] = tasks[i]!.attempt;
+      }
+      const admitted = t.admit(names, attempts, n, handles);
+      for (let i = 0; i < admitted; i++) {
+        const k = tasks[i]!;
+        h.slots.set(handles[i]!, k.seq, k.taskId, k.body, k.failures);
+        this.#handles.set(k.taskId, handles[i]!);
+      }
+      t.assign(handles.subarray(0, admitted), new Int32Array(admitted).fill(idx), admitted);
+      const list = this.#waiting.get(workerId) ?? [];
+      list.push(idx);
+      this.#waiting.set(workerId, list);
+    }
+    const left = Math.max(0, startedAt + h.settings.livenessTimeoutMs - h.clock.now());
+    if (this.#waiting.size > 0 || this.#expected.size > 0) h.timers.once("adoption", left, () => this.#expire());
+    const deferred = this.#deferred ?? [];
+    this.#deferred = null;
+    return deferred.filter((w) => h.currentWorker(w.workerId) === w);
+  }
+
+  /**
+   * B28: a worker registered. When it is expected back with tasks, its new
+   * incarnation takes the placeholder's index with the tasks it lists at
+   * their attempts; the others (and any other old incarnation's) fail over.
+   * Returns that index, or undefined when it had nothing kept.
+   */
+  claim(w: WorkerInfo): number | undefined {
+    const h = this.#h;
+    this.#expected.delete(w.workerId);
+    const list = this.#waiting.get(w.workerId);
+    if (!list) return undefined;
+    this.#waiting.delete(w.workerId);
+    const held = w.held?.get(h.instanceId);
+    w.held?.delete(h.instanceId);
+    const [idx, ...older] = list as [number, ...number[]];
+    for (const o of older) h.shutdown(o, `worker ${w.workerId} came back as one incarnation`);
+    const t = h.core.table, keep: number[] = [], drop: number[] = [];
+    for (const x of t.scan(idx)) (held?.get(h.slots.taskIdOf(x)) === t.attemptOf(x) ? keep : drop).push(x);
+    h.workers.rebind(idx, w);
+    if (keep.length > 0) {
+      const seqs = keep.map((x) => h.slots.seqOf(x));
+      h.writes.markPulled(seqs, w.key);
+      h.writes.recordDispatch({ workerId: w.workerId, worker: w.key, seqs, attempts: keep.map((x) => t.attemptOf(x)) });
+    }
+    if (drop.length > 0) this.#failOver(Uint32Array.from(drop), `worker ${w.workerId} came back without task`);
+    return idx;
+  }
+
+  /** Whether worker index `idx` is a placeholder still waiting for its worker (liveness leaves it alone). */
+  awaits(idx: number): boolean {
+    for (const list of this.#waiting.values()) if (list.includes(idx)) return true;
+    return false;
+  }
+
+  /**
+   * B29: sub-tasks wait rather than all go to the master's own worker while
+   * workers the old master used may still come back and none has yet.
+   */
+  holdsOwnWorker(): boolean {
+    const h = this.#h;
+    return (this.#waiting.size > 0 || this.#expected.size > 0) && !h.settings.execOnMaster && !h.workers.otherValid();
+  }
+
+  /** Reports with each adopted task's handle in this master's table (the worker names the old master's). */
+  translate(reports: readonly TaskReport[]): readonly TaskReport[] {
+    if (this.#handles.size === 0) return reports;
+    return reports.map((r) => {
+      const x = this.#handleOf(r.taskId, r.handle);
+      return x === r.handle ? r : { ...r, handle: x };
+    });
+  }
+
+  /** A map batch with its parent's handle in this master's table. */
+  translateMap(m: MapBatch): MapBatch {
+    const x = this.#handleOf(m.parentTaskId, m.parentHandle);
+    return x === m.parentHandle ? m : { ...m, parentHandle: x };
+  }
+
+  #handleOf(taskId: string, handle: number): number {
+    const s = this.#h.slots;
+    if (s.taskIdOf(handle) === taskId) return handle;
+    const x = this.#handles.get(taskId);
+    if (x === undefined) return handle;
+    if (s.taskIdOf(x) === taskId) return x;
+    this.#handles.delete(taskId); // finished (its slot freed or reused): nothing to translate any more
+    return handle;
+  }
+
+  /** The wait ended: the tasks of workers that did not come back fail over as a dead worker's (X3). */
+  #expire(): void {
+    const h = this.#h;
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    this.#expected.clear();
+    for (const [workerId, list] of waiting) {
+      for (const idx of list) h.shutdown(idx, `worker ${workerId} did not come back within ${h.settings.livenessTimeoutMs} ms of the master's restart`);
+    }
+    h.changed();
+  }
+
+  /** Some tasks of a claimed placeholder: back to INIT for another attempt, or FAILED with failover off (B15). */
+  #failOver(handles: Uint32Array, reason: string): void {
+    const h = this.#h, t = h.core.table;
+    if (!h.settings.failover) return failTasks(h, handles, reason);
+    const codes = new Int32Array(handles.length);
+    t.requeue(handles, handles.length, codes);
+    const updates: StatusUpdate[] = [], back: number[] = [];
+    for (let i = 0; i < handles.length; i++) {
+      if (codes[i] !== T_OK) continue;
+      const x = handles[i]!;
+      updates.push({ seq: h.slots.seqOf(x), status: INIT, attempt: t.attemptOf(x), worker: null });
+      back.push(x);
+    }
+    h.queue.requeue(back);
+    h.writes.update(updates);
+  }
+}
+
+/** The stand-in of an old worker incarnation: never dispatched to, never heard from. */
+function placeholder(workerId: string, key: string, now: number): WorkerInfo {
+  return {
+    workerId, incarnation: -1, key, address: "", slots: 0, load: { freeSlots: 0, cpuFree: null, memFree: null }, lastSeen: now, isMaster: false,
+  };
+}

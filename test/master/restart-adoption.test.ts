@@ -1,0 +1,143 @@
+// A master restart keeps its workers' assignments (B28): in process, on a manual clock, a new master
+// on the same store and address resumes the instance while the workers stay up.
+import { describe, it, expect } from "vitest";
+import { Cluster } from "./harness.ts";
+import { Gate, gated } from "./processors.ts";
+import { Master, Worker } from "../../src/index.ts";
+import { MemoryStore } from "../../src/store/memory-store.ts";
+import { PULLED } from "../../core-as/shared/constants.ts";
+import type { ProcessorMap } from "../../src/processor/types.ts";
+
+/** The old master and its own worker go away (a SIGKILL'd process); a new one starts on the same store and address. */
+async function restart(c: Cluster, processors: ProcessorMap): Promise<{ master: Master; own: Worker }> {
+  c.master.close();
+  c.ownWorker.close();
+  const own = new Worker({ workerId: "master-own", address: "master/worker", transport: c.network, clock: c.clock, processors });
+  const master = new Master({ store: c.store, transport: c.network, clock: c.clock, address: "master", ownWorker: own, requestTimeoutMs: 2000 });
+  await master.start();
+  return { master, own };
+}
+
+/** Runs the clock until `master` has the instance final. */
+async function finish(c: Cluster, master: Master, id: string) {
+  let done: Awaited<ReturnType<Master["waitFor"]>> | undefined;
+  void master.waitFor(id).then((v) => { done = v; });
+  await c.clock.until(() => done !== undefined, 600_000);
+  return done!;
+}
+
+/** How many runs each task had, by taskId (every attempt counted). */
+function runsPerTask(gate: Gate): Map<string, number> {
+  const runs = new Map<string, number>();
+  for (const ctx of gate.started) runs.set(ctx.taskId, (runs.get(ctx.taskId) ?? 0) + 1);
+  return runs;
+}
+
+describe("B28 a restart keeps the workers' assignments", () => {
+  it("B28: workers that find their master restarted register again listing what they hold, get it back, and nothing runs twice", async () => {
+    const gate = new Gate();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    const id = await c.master.submit({ processor: "job", params: { n: 30 }, settings: { execOnMaster: false, consumerSize: 4, livenessTimeoutMs: 5000 } });
+    await c.clock.advance(1);
+    const held = [...gate.waiting];
+    expect(held.length).toBe(8); // 4 running on each worker, the rest queued there
+    for (const t of held.slice(0, 3)) gate.release(t);
+    await c.clock.advance(1);
+
+    const { master, own } = await restart(c, processors);
+    // Counters exact at once (X1): the tasks the workers hold count as handed out, not as waiting.
+    const p = master.progress(id)!;
+    expect(p.names.CHILD!.success).toBe(3);
+    expect(p.names.CHILD!.pulled + p.names.CHILD!.running).toBe(27);
+    expect(p.names.CHILD!.init).toBe(0);
+    expect((await c.store.countByStatus(id)).filter((x) => x.status === PULLED).reduce((a, x) => a + x.count, 0)).toBe(27);
+
+    await c.clock.advance(1000); // a heartbeat: 409, and the workers register again at once
+    gate.open();
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD).toEqual({ total: 30, init: 0, pulled: 0, running: 0, success: 30, failed: 0 });
+    const runs = runsPerTask(gate);
+    expect([...runs.values()].filter((n) => n > 1)).toEqual([]);
+    expect(runs.size).toBe(30); // every CHILD, once
+    // Every CHILD's attempt is still 0: none was failed over.
+    expect(gate.started.filter((ctx) => ctx.taskName === "CHILD").every((ctx) => ctx.attempt === 0)).toBe(true);
+    master.close();
+    own.close();
+    for (const w of c.workers) w.close();
+  });
+
+  it("B28: a worker that does not come back within livenessTimeoutMs of the restart has its tasks failed over then, not before", async () => {
+    const gate = new Gate();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    const id = await c.master.submit({ processor: "job", params: { n: 10 }, settings: { execOnMaster: false, consumerSize: 5, livenessTimeoutMs: 5000 } });
+    await c.clock.advance(1);
+    const gone = c.workers[0]!;
+    const startedBefore = gate.started.length;
+    gone.close(); // this worker dies with the master
+    const { master, own } = await restart(c, processors);
+    await c.clock.advance(4900);
+    // Still held for it: nothing of it ran again, and the counters still say handed out.
+    expect(gate.started.length).toBe(startedBefore);
+    expect(master.progress(id)!.names.CHILD!.init).toBe(0);
+    gate.open(); // the other worker's tasks end: its slots are free for the dead worker's
+    await c.clock.advance(50);
+    expect(gate.started.filter((ctx) => ctx.attempt === 1).length).toBe(0);
+    await c.clock.advance(200);
+    expect(gate.started.filter((ctx) => ctx.attempt === 1).length).toBe(5);
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD).toEqual({ total: 10, init: 0, pulled: 0, running: 0, success: 10, failed: 0 });
+    // The dead worker's 5 tasks ran again (attempt 1); the other worker's ran once.
+    expect(gate.started.filter((ctx) => ctx.attempt === 1).length).toBe(5);
+    master.close();
+    own.close();
+    for (const w of c.workers) w.close();
+  });
+
+  it("B28: with failover off, a worker that does not come back has its kept tasks failed, each with the reason", async () => {
+    const gate = new Gate();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    const id = await c.master.submit({
+      processor: "job", params: { n: 10 }, settings: { execOnMaster: false, consumerSize: 5, livenessTimeoutMs: 3000, failover: false, maxFailedTasks: 10 },
+    });
+    await c.clock.advance(1);
+    c.workers[0]!.close();
+    const { master, own } = await restart(c, processors);
+    await c.clock.advance(1000);
+    gate.open();
+    const v = await finish(c, master, id);
+    expect(v.progress!.names.CHILD).toEqual({ total: 10, init: 0, pulled: 0, running: 0, success: 5, failed: 5 });
+    const failed = (await c.store.listTasks(id, { status: 5, limit: 100 }));
+    expect(failed.every((t) => String(t.error?.message).includes("did not come back"))).toBe(true);
+    master.close();
+    own.close();
+    for (const w of c.workers) w.close();
+  });
+
+  it("B29: a resumed instance dispatches to every worker that registers again, not all to the master's own worker", async () => {
+    const gate = new Gate();
+    gate.open();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    const id = await c.master.submit({ processor: "job", params: { n: 400 }, settings: { execOnMaster: false, dispatchSpeed: "100/s", pageSize: 10 } });
+    await c.clock.advance(1000);
+    const before = c.master.progress(id)!.names.CHILD!;
+    expect(before.success).toBeGreaterThan(0);
+    expect(before.success).toBeLessThan(200);
+    const { master, own } = await restart(c, processors);
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD!.success).toBe(400);
+    const byWorker = Object.entries(v.progress!.workers);
+    const ownDid = byWorker.filter(([k]) => k.startsWith("master-own")).reduce((a, [, w]) => a + w.total, 0);
+    expect(ownDid).toBe(0);
+    for (const w of ["w1", "w2"]) expect(byWorker.filter(([k]) => k.startsWith(`${w}#`)).reduce((a, [, x]) => a + x.success, 0)).toBeGreaterThan(100);
+    master.close();
+    own.close();
+    for (const w of c.workers) w.close();
+  });
+});
