@@ -44,8 +44,8 @@ export class WorkerRegistry {
    * progress views and logs, and a secret must never reach them (H13).
    */
   readonly #secrets = new WeakMap<WorkerInfo, string>();
-  /** workerId → its last superseded incarnations. */
-  readonly #superseded = new Map<string, number[]>();
+  /** workerId → its last superseded incarnations, with their secrets (H14 holds for them too). */
+  readonly #superseded = new Map<string, { incarnation: number; secret: string }[]>();
   #nextIncarnation = 1;
 
   /**
@@ -92,7 +92,9 @@ export class WorkerRegistry {
   standing(ref: WorkerRef): Standing {
     const info = this.lookup(ref);
     if (info) return { kind: "current", info };
-    return this.#superseded.get(ref.workerId)?.includes(ref.incarnation) ? { kind: "superseded" } : { kind: "unknown" };
+    // Only with its secret: a guesser learns no more of superseded incarnations than of current ones (H14).
+    const old = this.#superseded.get(ref.workerId)?.find((o) => o.incarnation === ref.incarnation);
+    return old && sameKey(ref.secret, old.secret) ? { kind: "superseded" } : { kind: "unknown" };
   }
 
   /** The current incarnation of a worker id. */
@@ -115,7 +117,7 @@ export class WorkerRegistry {
   #supersede(info: WorkerInfo): void {
     const list = this.#superseded.get(info.workerId) ?? [];
     if (list.length === 0 && this.#superseded.size >= SUPERSEDED_IDS) this.#superseded.delete(this.#superseded.keys().next().value!);
-    list.push(info.incarnation);
+    list.push({ incarnation: info.incarnation, secret: this.#secrets.get(info) ?? "" });
     if (list.length > SUPERSEDED_KEPT) list.shift();
     this.#superseded.set(info.workerId, list);
   }
