@@ -2,24 +2,19 @@
 // stay on loopback, a token comes from a file or the environment, and no output shows it.
 import { describe, it, expect, beforeAll, afterEach } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { request } from "node:http";
 import { join } from "node:path";
-import { taskmill, killAll, requireBuild, CLI, CHAOS_PROCESSORS } from "../processes.ts";
+import { taskmill, killAll, requireBuild, tempDirs, CLI, CHAOS_PROCESSORS } from "../processes.ts";
 
-const dirs: string[] = [];
+const dirs = tempDirs("taskmill-exposure-");
+const tmp = () => dirs.make();
 beforeAll(() => requireBuild());
 afterEach(async () => {
   await killAll();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 });
-
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), "taskmill-exposure-"));
-  dirs.push(d);
-  return d;
-}
 
 /** Runs the CLI to its end; TASKMILL_TOKEN is unset unless `env` gives it. */
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
