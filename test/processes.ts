@@ -1,7 +1,9 @@
 // Real taskmill processes for the multi-process tests: `node dist/adapters/node/cli.js …`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -106,4 +108,19 @@ export async function viewInstance<V>(url: string, id: string): Promise<V | unde
   } catch {
     return undefined;
   }
+}
+
+/** Temporary directories of one test file: `make()` one, `removeAll()` after each test. */
+export function tempDirs(prefix: string): { make(): string; removeAll(): void } {
+  const dirs: string[] = [];
+  return {
+    make() {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(d);
+      return d;
+    },
+    removeAll() {
+      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    },
+  };
 }

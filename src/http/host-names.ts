@@ -1,11 +1,11 @@
 /**
  * Names a process answers to (H4), and the check applied once in front of
- * everything a process serves. No Hono here: the Deno adapter's server uses
- * it as it is. DNS rebinding: a page at evil.example makes
- * its own name resolve to 127.0.0.1, and its requests then reach a master on
- * loopback as *same-origin* requests — no Origin check (H2) can see them. What
- * they cannot hide is the `Host` header: it still says evil.example. So every
- * request, reads included, must name a host this process serves.
+ * everything it serves. DNS rebinding: a page at evil.example makes its own
+ * name resolve to 127.0.0.1, and its requests then reach a master on loopback
+ * as *same-origin* requests — no Origin check (H2) can see them. What they
+ * cannot hide is the `Host` header: it still says evil.example. So every
+ * request, reads included, must name a host this process serves. No Hono
+ * here: the Deno adapter's server uses it as it is.
  */
 
 /** What a process serves: the names a request's `Host` may carry. */

@@ -2,23 +2,19 @@
 // stay on loopback, a token comes from a file or the environment, and no output shows it.
 import { describe, it, expect, beforeAll, afterEach } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { request } from "node:http";
 import { join } from "node:path";
-import { taskmill, killAll, requireBuild, CLI, CHAOS_PROCESSORS } from "../processes.ts";
+import { taskmill, killAll, requireBuild, tempDirs, CLI, CHAOS_PROCESSORS } from "../processes.ts";
 
-const dirs: string[] = [];
+const dirs = tempDirs("taskmill-exposure-");
+const tmp = () => dirs.make();
 beforeAll(() => requireBuild());
 afterEach(async () => {
   await killAll();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 });
-
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), "taskmill-exposure-"));
-  dirs.push(d);
-  return d;
-}
 
 /** Runs the CLI to its end; TASKMILL_TOKEN is unset unless `env` gives it. */
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
@@ -26,6 +22,26 @@ const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
   delete base.TASKMILL_TOKEN;
   return spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...base, ...env }, timeout: 60_000 });
 };
+
+/** GET /health with a Host header of our choosing; resolves with the status. */
+function healthWithHost(url: string, host: string): Promise<number> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: Number(u.port), path: "/health", headers: { host } }, (res) => { res.resume(); resolve(res.statusCode!); });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("H4 the Host check of taskmill master", () => {
+  it("H4: the master answers to its machine's name and to --allow-host names; a foreign Host gets 421", async () => {
+    const m = taskmill(["master", "--port", "0", "--store", "memory", "--allow-host", "jobs.example.com"], { TASKMILL_TOKEN: "" });
+    const url = String((await m.waitFor("master-ready")).url);
+    expect(await healthWithHost(url, hostname())).toBe(200);
+    expect(await healthWithHost(url, "jobs.example.com:443")).toBe(200);
+    expect(await healthWithHost(url, "evil.example")).toBe(421);
+  });
+});
 
 describe("H5 no token, loopback only (CLI)", () => {
   it("H5: master and worker refuse a non-loopback --host without a token (exit 1, naming host), before opening anything", () => {

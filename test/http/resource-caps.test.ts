@@ -131,6 +131,8 @@ describe("H8 event streams are capped and kept alive", () => {
     const id = await c.master.submit({ processor: "job", params: { n: 1 } });
     const s = await watch(c.base, id);
     await s.until((t) => t.includes("event: progress"));
+    // The stream follows the instance (and its keepalive is armed) once its listener is in.
+    await poll(async () => (c.master.listenerCounts().watchers === 1 ? true : undefined), 10_000, 5);
     await clock.advance(14_999);
     await clock.advance(1);
     expect(await s.until((t) => t.includes(": keepalive\n\n"))).toMatch(/^event: progress\n/);
@@ -162,7 +164,10 @@ describe("H9 a watcher who leaves leaves nothing behind", () => {
     // A watcher who stays is answered as before.
     const s = await watch(c.base, id);
     await s.until((t) => t.includes("event: progress"));
-    expect(c.master.listenerCounts()).toEqual({ waiters: 1, watchers: 1 });
+    expect(await poll(async () => {
+      const n = c.master.listenerCounts();
+      return n.waiters === 1 && n.watchers === 1 ? n : undefined;
+    }, 10_000, 5)).toEqual({ waiters: 1, watchers: 1 });
     await poll(async () => (c.gate.waiting.length > 0 ? true : undefined), 10_000, 10);
     c.gate.open();
     await s.until((t) => t.includes("event: done"));

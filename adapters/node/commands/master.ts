@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { HttpTransport, hostMaster, exposure } from "../../../src/http/index.ts";
 import { nodeHttpFetch } from "../http-fetch.ts";
 import { RealClock, type LeaseOptions, type Master } from "../../../src/index.ts";
@@ -73,7 +74,9 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
     slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(), allowOrigins: o.allowOrigins,
     shared: o.shared, log: (e) => console.log(JSON.stringify(e)), maxRunningInstances: o.maxRunningInstances, maxEventStreams: o.maxEventStreams,
   });
-  const server = await serveApp(transport.app, port, o.host, { advertise: o.advertise, allowHosts: o.allowHosts, maxConnections: o.maxConnections });
+  // H4: the machine's own name is one it serves (workers often join by it); no web page can rebind it.
+  const allowHosts = [hostname(), ...(o.allowHosts ?? [])];
+  const server = await serveApp(transport.app, port, o.host, { advertise: o.advertise, allowHosts, maxConnections: o.maxConnections });
   if (notice) console.error(notice);
   await master.start();
   const leases = master.leaseSettings;
