@@ -13,7 +13,8 @@ import { TransportError, type Transport } from "../protocol/transport.ts";
 import type { ProcessorMap, TaskContext } from "../processor/types.ts";
 import type { ResultRow } from "../store/task-store.ts";
 import { processorKind } from "../processor/define.ts";
-import { ReportBuffer } from "./report-buffer.ts";
+import { type Link, newLink } from "./master-link.ts";
+import { flushReports } from "./report-flush.ts";
 import { thrown, toOutcome, type Outcome } from "./outcome.ts";
 import { errorMessage } from "../errors/error-message.ts";
 import { runPostProcess, runReduce } from "./end-of-instance.ts";
@@ -51,22 +52,6 @@ export interface WorkerOptions {
   /** Request timeout in ms. @default 30000 */
   requestTimeoutMs?: number;
 }
-
-/** One master this worker has joined. */
-interface Link {
-  address: string;
-  incarnation: number;
-  reports: ReportBuffer;
-  flushing: boolean;
-  flushScheduled: boolean;
-  heartbeat: number | undefined;
-  registering: Promise<void> | null;
-  /** The report batch on its way, not yet answered: a registration lists its tasks as held too (B28). */
-  sending: readonly TaskReport[];
-}
-
-/** Microtask turns a flush waits before taking its batch: enough for an async `process` that returns at once. */
-const SETTLE_TURNS = 8;
 
 /** A worker: runs the tasks masters give it. */
 export class Worker {
@@ -118,7 +103,7 @@ export class Worker {
   /** Registers with a master and starts heartbeats to it. */
   async join(master: string): Promise<void> {
     if (this.#links.has(master)) return;
-    const link: Link = { address: master, incarnation: -1, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [] };
+    const link = newLink(master);
     this.#links.set(master, link);
     await this.#register(link);
     this.#scheduleHeartbeat(link);
@@ -469,71 +454,13 @@ export class Worker {
     queueMicrotask(() => { link.flushScheduled = false; void this.#flush(link); });
   }
 
-  async #flush(link: Link): Promise<void> {
-    if (link.flushing || this.#closed) return;
-    link.flushing = true;
-    try {
-      let maxBytes = this.#o.maxReportBytes;
-      while ((link.reports.size > 0 || this.#hasUnreported(link)) && !this.#closed) {
-        // A few microtask turns first: a task that ends at once then sends only its final
-        // report, and RUNNING goes out for the tasks still running after them (B11).
-        for (let i = 0; i < SETTLE_TURNS; i++) await Promise.resolve();
-        this.#reportRunning(link);
-        if (link.reports.size === 0) continue;
-        const batch = link.reports.take(this.#o.maxReportBatch, maxBytes);
-        link.sending = batch;
-        try {
-          const sent = link.incarnation;
-          const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs })
-            .finally(() => { link.sending = []; });
-          if (r.ok) {
-            maxBytes = this.#o.maxReportBytes;
-          } else if (r.code === "unregistered") {
-            // B28: the reports go again once registered: the master adopts their tasks first.
-            link.reports.restore(batch);
-            await this.#refusedAs(link, sent, r.code);
-          } else if (r.code === "superseded") {
-            // B30: the batch is dropped with the rest of the superseded incarnation's work.
-            await this.#refusedAs(link, sent, r.code);
-          } else if (r.code === "too_large") {
-            // Over the master's body limit: send smaller batches; a single report that is
-            // still too large fails its own task, not the batch (docs/behaviour.md, B11).
-            if (batch.length > 1) {
-              link.reports.restore(batch);
-              const sent = batch.reduce((a, x) => a + link.reports.bytesOf(x), 0);
-              maxBytes = Math.max(1024, Math.floor(sent / 2));
-            } else {
-              const only = batch[0]!;
-              link.reports.add({ ...only, status: "FAILED", result: `result too large for the master: ${r.error}` }, 100);
-            }
-          }
-          // Any other refusal (bad request) is a protocol error: resending the same batch cannot help.
-        } catch (e) {
-          if (!(e instanceof TransportError)) throw e;
-          link.reports.restore(batch);
-          await this.#sleep(this.#o.retryMs);
-        }
-      }
-    } finally {
-      link.flushing = false;
-    }
-  }
-
-  /** Whether a pool of this master has runs whose RUNNING report is still to be made. */
-  #hasUnreported(link: Link): boolean {
-    for (const p of this.#pools.values()) if (p.master === link.address && p.unreported.length > 0) return true;
-    return false;
-  }
-
-  /** Adds RUNNING reports for the runs started since the last flush that are still running. */
-  #reportRunning(link: Link): void {
-    for (const p of this.#pools.values()) {
-      if (p.master !== link.address || p.unreported.length === 0) continue;
-      const runs = p.unreported;
-      p.unreported = [];
-      if (p.closed.signal.aborted) continue;
-      for (const run of runs) if (p.running.get(run.task.taskId) === run) this.#report(p, run.task, "RUNNING");
-    }
+  #flush(link: Link): Promise<void> {
+    const o = this.#o;
+    return flushReports({
+      transport: o.transport, maxReportBatch: o.maxReportBatch, maxReportBytes: o.maxReportBytes, requestTimeoutMs: o.requestTimeoutMs,
+      retryMs: o.retryMs, closed: () => this.#closed, pools: () => this.#pools.values(), ref: (l) => this.#ref(l), load: () => this.#load(),
+      sleep: (ms) => this.#sleep(ms), refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code), report: (p, t, status) => this.#report(p, t, status),
+    }, link);
   }
 
   // ---- run on the master's own worker ----
