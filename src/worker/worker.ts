@@ -23,6 +23,7 @@ import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
 import { heldTasks } from "./held-tasks.ts";
+import { MAX_HELD } from "../protocol/messages.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 
 /** Options of a worker. */
@@ -132,16 +133,20 @@ export class Worker {
       // Yield first, so `registering` is set before the request leaves: the master may address the
       // new incarnation (start, notifyPull) before its reply reaches us, and such a message waits for it.
       await Promise.resolve();
+      // B28: the most held tasks listed; halved while the master finds the registration too large.
+      let cap = MAX_HELD;
       for (;;) {
         if (this.#closed) return;
         try {
           // B28: coming back to a master (it restarted, or superseded us), list what we still hold for it.
-          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), [link.reports, link.sending], link.address);
+          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), [link.reports, link.sending], link.address, cap);
           const r = await this.#o.transport.request(link.address, {
             type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load(),
             ...(held.length > 0 ? { held } : {}),
           }, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) { link.incarnation = r.incarnation; return; }
+          // Over the master's body limit: list fewer (the rest fail over there), down to none.
+          if (r.code === "too_large" && held.length > 0) { cap = Math.floor(held.length / 2); continue; }
           throw new Error(`master ${link.address} refused registration: ${r.error}`);
         } catch (e) {
           if (!(e instanceof TransportError)) throw e;
