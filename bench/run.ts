@@ -1,17 +1,18 @@
 // Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--parts=NAME,NAME]`.
-// No suite name runs every suite. A new suite is one file exporting a Suite,
+// No suite name runs every suite but the opt-in ones (restart). A new suite is one file exporting a Suite,
 // plus one line in SUITES below.
 import { coreSuite } from "./core.ts";
 import { storeSuite } from "./store.ts";
 import { e2eSuite } from "./e2e.ts";
 import { peersSuite } from "./peers.ts";
 import { scaleSuite } from "./scale.ts";
+import { restartSuite } from "./restart.ts";
 import { formatTable } from "./lib/table.ts";
 import { machineFacts, writeResults } from "./lib/results.ts";
 import type { BenchOptions, Suite } from "./lib/suite.ts";
 
 /** Every suite, in the order a full run goes: e2e before peers, whose ratio reads bench/results/e2e.json. */
-const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, scaleSuite];
+const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, scaleSuite, restartSuite];
 
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 
@@ -53,7 +54,7 @@ function parseArgs(argv: readonly string[]): { suites: Suite[]; options: Partial
   if (unknown.length > 0) {
     throw new Error(`bench: unknown suite ${unknown.map((n) => JSON.stringify(n)).join(", ")}; the suites are: ${SUITES.map((s) => s.name).join(", ")}\n${usage()}`);
   }
-  const suites = names.length === 0 ? [...SUITES] : SUITES.filter((s) => names.includes(s.name));
+  const suites = names.length === 0 ? SUITES.filter((s) => !s.optIn) : SUITES.filter((s) => names.includes(s.name));
   return { suites, options };
 }
 

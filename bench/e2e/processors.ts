@@ -4,6 +4,7 @@
  * processors; helpers live in other files, since any other export would be
  * refused with a warning by the loader.
  */
+import { appendFileSync } from "node:fs";
 import { defineMapReduce } from "../../src/processor/define.ts";
 import { mark, wallNow } from "./marks.ts";
 
@@ -91,5 +92,30 @@ export const e2eProbe = defineMapReduce<{ calls: number; perCall: number; gapMs:
     }
     const samples = [...first.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => Math.round(l * 1000) / 1000);
     return { ok: true, result: { samples, tasks } };
+  },
+});
+
+/**
+ * The restart bench's job (bench/restart.ts): ROOT maps `params.n` T tasks
+ * in pages of 1,000; every run of a T appends its task id to
+ * `params.runLog` + "." + the process id (one file per worker process), then
+ * waits `params.ms` and returns 1; reduce sums the results, so the bench
+ * checks sum = n and counts the runs of each task across a master restart.
+ */
+export const restartSum = defineMapReduce<{ n: number; ms: number; runLog: string }>({
+  async process(ctx) {
+    const { n, ms, runLog } = ctx.params;
+    if (ctx.isRoot) {
+      for (let from = 0; from < n; from += PAGE) await ctx.map(Array.from({ length: Math.min(PAGE, n - from) }, (_, i) => from + i), "T");
+      return { ok: true };
+    }
+    appendFileSync(`${runLog}.${process.pid}`, `${ctx.taskId}\n`);
+    await new Promise((r) => setTimeout(r, ms));
+    return { ok: true, result: 1 };
+  },
+  async reduce(ctx) {
+    let sum = 0;
+    for await (const r of ctx.results) if (r.name === "T" && r.status === "SUCCESS") sum += r.result as number;
+    return { ok: true, result: { sum } };
   },
 });

@@ -47,6 +47,8 @@ export interface Suite<Row extends object = object> {
   readonly name: string;
   /** One line saying what it measures. */
   readonly summary: string;
+  /** Runs only when named on the command line (heavy or slow), not in a run of every suite. @default false */
+  readonly optIn?: boolean;
   run(options?: Partial<BenchOptions>): Promise<SuiteResult<Row>>;
 }
 

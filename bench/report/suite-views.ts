@@ -5,13 +5,14 @@ import { storeView } from "./views/store.ts";
 import { e2eView } from "./views/e2e.ts";
 import { peersView } from "./views/peers.ts";
 import { scaleView } from "./views/scale.ts";
+import { restartView } from "./views/restart.ts";
 
 /** Suites in report order: the bottom of the stack first; suites not listed follow, by name. */
-export const SUITE_ORDER: readonly string[] = ["core", "store", "e2e", "peers", "scale"];
+export const SUITE_ORDER: readonly string[] = ["core", "store", "e2e", "peers", "scale", "restart"];
 
 /** The views of known suites, by suite name. */
 export const SUITE_VIEWS: Readonly<Record<string, SuiteView>> = {
-  core: coreView, store: storeView, e2e: e2eView, peers: peersView, scale: scaleView,
+  core: coreView, store: storeView, e2e: e2eView, peers: peersView, scale: scaleView, restart: restartView,
 };
 
 /** The view of a suite; one with no view of its own shows every field as a column. */

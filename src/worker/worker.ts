@@ -13,7 +13,8 @@ import { TransportError, type Transport } from "../protocol/transport.ts";
 import type { ProcessorMap, TaskContext } from "../processor/types.ts";
 import type { ResultRow } from "../store/task-store.ts";
 import { processorKind } from "../processor/define.ts";
-import { ReportBuffer } from "./report-buffer.ts";
+import { type Link, newLink } from "./master-link.ts";
+import { flushReports } from "./report-flush.ts";
 import { thrown, toOutcome, type Outcome } from "./outcome.ts";
 import { errorMessage } from "../errors/error-message.ts";
 import { runPostProcess, runReduce } from "./end-of-instance.ts";
@@ -22,6 +23,7 @@ import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
 import { heldTasks } from "./held-tasks.ts";
+import { MAX_HELD } from "../protocol/messages.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { sameKey } from "../runtime/random-key.ts";
 
@@ -52,28 +54,6 @@ export interface WorkerOptions {
   /** Request timeout in ms. @default 30000 */
   requestTimeoutMs?: number;
 }
-
-/** One master this worker has joined. */
-interface Link {
-  address: string;
-  incarnation: number;
-  /** The incarnation's secret: every message to this master carries it (H13). Empty until registered. */
-  secret: string;
-  /** This master's credential: its messages must carry it (H16). Empty until registered. */
-  credential: string;
-  /** The key a master hands its own in-process worker, sent with each registration (H17). */
-  ownKey: string | undefined;
-  reports: ReportBuffer;
-  flushing: boolean;
-  flushScheduled: boolean;
-  heartbeat: number | undefined;
-  registering: Promise<void> | null;
-  /** The report batch on its way, not yet answered: a registration lists its tasks as held too (B28). */
-  sending: readonly TaskReport[];
-}
-
-/** Microtask turns a flush waits before taking its batch: enough for an async `process` that returns at once. */
-const SETTLE_TURNS = 8;
 
 /** A worker: runs the tasks masters give it. */
 export class Worker {
@@ -128,10 +108,7 @@ export class Worker {
    */
   async join(master: string, options: { ownKey?: string } = {}): Promise<void> {
     if (this.#links.has(master)) return;
-    const link: Link = {
-      address: master, incarnation: -1, secret: "", credential: "", ownKey: options.ownKey,
-      reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [],
-    };
+    const link = newLink(master, options.ownKey);
     this.#links.set(master, link);
     await this.#register(link);
     this.#scheduleHeartbeat(link);
@@ -160,13 +137,15 @@ export class Worker {
       // Yield first, so `registering` is set before the request leaves: the master may address the
       // new incarnation (start, notifyPull) before its reply reaches us, and such a message waits for it.
       await Promise.resolve();
+      // B28: the most held tasks listed; halved while the master finds the registration too large.
+      let cap = MAX_HELD;
       for (;;) {
         if (this.#closed) return;
         try {
           const msg: Register = { type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load() };
           if (link.ownKey !== undefined) msg.ownKey = link.ownKey;
           // B28: coming back to a master (it restarted, or superseded us), list what we still hold for it.
-          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), [link.reports, link.sending], link.address);
+          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), [link.reports, link.sending], link.address, cap);
           if (held.length > 0) msg.held = held;
           const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) {
@@ -175,6 +154,8 @@ export class Worker {
             link.credential = r.credential;
             return;
           }
+          // Over the master's body limit: list fewer (the rest fail over there), down to none.
+          if (r.code === "too_large" && held.length > 0) { cap = Math.floor(held.length / 2); continue; }
           throw new Error(`master ${link.address} refused registration: ${r.error}`);
         } catch (e) {
           if (!(e instanceof TransportError)) throw e;
@@ -491,71 +472,13 @@ export class Worker {
     queueMicrotask(() => { link.flushScheduled = false; void this.#flush(link); });
   }
 
-  async #flush(link: Link): Promise<void> {
-    if (link.flushing || this.#closed) return;
-    link.flushing = true;
-    try {
-      let maxBytes = this.#o.maxReportBytes;
-      while ((link.reports.size > 0 || this.#hasUnreported(link)) && !this.#closed) {
-        // A few microtask turns first: a task that ends at once then sends only its final
-        // report, and RUNNING goes out for the tasks still running after them (B11).
-        for (let i = 0; i < SETTLE_TURNS; i++) await Promise.resolve();
-        this.#reportRunning(link);
-        if (link.reports.size === 0) continue;
-        const batch = link.reports.take(this.#o.maxReportBatch, maxBytes);
-        link.sending = batch;
-        try {
-          const sent = link.incarnation;
-          const r = await this.#o.transport.request(link.address, { type: "report", worker: this.#ref(link), load: this.#load(), reports: batch }, { timeoutMs: this.#o.requestTimeoutMs })
-            .finally(() => { link.sending = []; });
-          if (r.ok) {
-            maxBytes = this.#o.maxReportBytes;
-          } else if (r.code === "unregistered") {
-            // B28: the reports go again once registered: the master adopts their tasks first.
-            link.reports.restore(batch);
-            await this.#refusedAs(link, sent, r.code);
-          } else if (r.code === "superseded") {
-            // B30: the batch is dropped with the rest of the superseded incarnation's work.
-            await this.#refusedAs(link, sent, r.code);
-          } else if (r.code === "too_large") {
-            // Over the master's body limit: send smaller batches; a single report that is
-            // still too large fails its own task, not the batch (docs/behaviour.md, B11).
-            if (batch.length > 1) {
-              link.reports.restore(batch);
-              const sent = batch.reduce((a, x) => a + link.reports.bytesOf(x), 0);
-              maxBytes = Math.max(1024, Math.floor(sent / 2));
-            } else {
-              const only = batch[0]!;
-              link.reports.add({ ...only, status: "FAILED", result: `result too large for the master: ${r.error}` }, 100);
-            }
-          }
-          // Any other refusal (bad request) is a protocol error: resending the same batch cannot help.
-        } catch (e) {
-          if (!(e instanceof TransportError)) throw e;
-          link.reports.restore(batch);
-          await this.#sleep(this.#o.retryMs);
-        }
-      }
-    } finally {
-      link.flushing = false;
-    }
-  }
-
-  /** Whether a pool of this master has runs whose RUNNING report is still to be made. */
-  #hasUnreported(link: Link): boolean {
-    for (const p of this.#pools.values()) if (p.master === link.address && p.unreported.length > 0) return true;
-    return false;
-  }
-
-  /** Adds RUNNING reports for the runs started since the last flush that are still running. */
-  #reportRunning(link: Link): void {
-    for (const p of this.#pools.values()) {
-      if (p.master !== link.address || p.unreported.length === 0) continue;
-      const runs = p.unreported;
-      p.unreported = [];
-      if (p.closed.signal.aborted) continue;
-      for (const run of runs) if (p.running.get(run.task.taskId) === run) this.#report(p, run.task, "RUNNING");
-    }
+  #flush(link: Link): Promise<void> {
+    const o = this.#o;
+    return flushReports({
+      transport: o.transport, maxReportBatch: o.maxReportBatch, maxReportBytes: o.maxReportBytes, requestTimeoutMs: o.requestTimeoutMs,
+      retryMs: o.retryMs, closed: () => this.#closed, pools: () => this.#pools.values(), ref: (l) => this.#ref(l), load: () => this.#load(),
+      sleep: (ms) => this.#sleep(ms), refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code), report: (p, t, status) => this.#report(p, t, status),
+    }, link);
   }
 
   // ---- run on the master's own worker ----

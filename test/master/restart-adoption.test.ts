@@ -68,6 +68,29 @@ describe("B28 a restart keeps the workers' assignments", () => {
     for (const w of c.workers) w.close();
   });
 
+  it("B28: in pull mode too, the tasks the workers pulled before the restart are theirs after it, and nothing runs twice", async () => {
+    const gate = new Gate();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    const id = await c.master.submit({
+      processor: "job", params: { n: 30 }, settings: { execOnMaster: false, dispatchMode: "pull", consumerSize: 4, pageSize: 4, livenessTimeoutMs: 5000 },
+    });
+    await c.clock.advance(10);
+    const held = [...gate.waiting];
+    expect(held.length).toBe(8);
+    const { master, own } = await restart(c, processors);
+    expect(master.progress(id)!.names.CHILD!.pulled).toBe(8);
+    await c.clock.advance(1000);
+    gate.open();
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD).toEqual({ total: 30, init: 0, pulled: 0, running: 0, success: 30, failed: 0 });
+    expect([...runsPerTask(gate).values()].filter((n) => n > 1)).toEqual([]);
+    master.close();
+    own.close();
+    for (const w of c.workers) w.close();
+  });
+
   it("B28: a worker that does not come back within livenessTimeoutMs of the restart has its tasks failed over then, not before", async () => {
     const gate = new Gate();
     const processors = { job: gated(gate) };

@@ -1,10 +1,9 @@
-import { INIT, T_OK } from "../../../core-as/shared/constants.ts";
 import type { JsonValue, MapBatch, TaskReport } from "../../protocol/messages.ts";
-import type { StatusUpdate } from "../../store/task-store.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
 import type { CycleTimers } from "./cycle-timers.ts";
 import type { DispatchQueue } from "./dispatch-queue.ts";
 import { failTasks, type FailContext } from "./fail-tasks.ts";
+import { requeueTasks } from "./requeue-tasks.ts";
 import type { ResumePlan } from "./resume-plan.ts";
 
 /** A task a worker held when the master stopped, kept for it by the resume (B28). */
@@ -202,19 +201,8 @@ export class Adoption {
 
   /** Some tasks of a claimed placeholder: back to INIT for another attempt, or FAILED with failover off (B15). */
   #failOver(handles: Uint32Array, reason: string): void {
-    const h = this.#h, t = h.core.table;
-    if (!h.settings.failover) return failTasks(h, handles, reason);
-    const codes = new Int32Array(handles.length);
-    t.requeue(handles, handles.length, codes);
-    const updates: StatusUpdate[] = [], back: number[] = [];
-    for (let i = 0; i < handles.length; i++) {
-      if (codes[i] !== T_OK) continue;
-      const x = handles[i]!;
-      updates.push({ seq: h.slots.seqOf(x), status: INIT, attempt: t.attemptOf(x), worker: null });
-      back.push(x);
-    }
-    h.queue.requeue(back);
-    h.writes.update(updates);
+    if (this.#h.settings.failover) requeueTasks(this.#h, handles);
+    else failTasks(this.#h, handles, reason);
   }
 }
 

@@ -1,11 +1,11 @@
-import { INIT, T_OK } from "../../../core-as/shared/constants.ts";
+import { T_OK } from "../../../core-as/shared/constants.ts";
 import type { Core } from "../../core/index.ts";
 import type { InstanceSpec, TaskSpec } from "../../protocol/messages.ts";
 import type { Transport } from "../../protocol/transport.ts";
 import type { Clock } from "../../runtime/clock.ts";
-import type { StatusUpdate } from "../../store/task-store.ts";
 import type { DispatchQueue } from "./dispatch-queue.ts";
 import { failTasks } from "./fail-tasks.ts";
+import { requeueTasks } from "./requeue-tasks.ts";
 import type { FailureLog } from "./failure-log.ts";
 import type { TaskNames } from "./task-names.ts";
 import type { TaskSlots } from "./task-slots.ts";
@@ -141,19 +141,7 @@ export class BatchSender {
     if (isRoot) return h.failInstance(reason);
     h.workers.invalidate(idx);
     if (!h.settings.failover) return this.#refused(idx, handles, reason, false);
-    const t = h.core.table;
-    const codes = new Int32Array(handles.length);
-    t.requeue(handles, handles.length, codes);
-    const updates: StatusUpdate[] = [];
-    const back: number[] = [];
-    for (let i = 0; i < handles.length; i++) {
-      if (codes[i] !== T_OK) continue;
-      const x = handles[i]!;
-      updates.push({ seq: h.slots.seqOf(x), status: INIT, attempt: t.attemptOf(x), worker: null });
-      back.push(x);
-    }
-    h.queue.requeue(back);
-    h.writes.update(updates);
+    requeueTasks(h, handles);
   }
 
   /** B9: a definite refusal from a live worker fails the batch's tasks with the reason. */

@@ -1,0 +1,27 @@
+// restart: a SIGKILL'd SQLite master restarted at once — how much of the job ran twice (B28).
+import { count, seconds } from "../number-format.ts";
+import { num } from "../results-row.ts";
+import { column, textColumn, type SuiteView } from "../suite-view.ts";
+
+/** How RESULTS.md shows `bench/results/restart.json`. */
+export const restartView: SuiteView = {
+  title: "restart: a master SIGKILLed mid-job and restarted at once",
+  columns: [
+    textColumn("store", "store"),
+    column("N", "n", count),
+    column("task", "taskMs", (x) => `${x} ms`),
+    column("workers", "workers", count),
+    column("killed at", "successAtKill", (x) => `${count(x)} done`),
+    column("ran twice", "ranTwice", count),
+    column("ran twice %", "ranTwicePct", (x) => `${x.toFixed(2)} %`),
+    column("restart", "restartSeconds", seconds),
+    column("resume", "resumeSeconds", seconds),
+    column("kill → done", "doneSeconds", seconds),
+    textColumn("counters exact", "countersExact"),
+  ],
+  hidden: ["kind", "settings", "killAt", "runs", "sumChecked", "loadAvg1m", "targets"],
+  summary: (rows) => rows.flatMap((r) => {
+    const pct = num(r, "ranTwicePct"), target = (r.targets as Record<string, number> | undefined)?.ranTwicePct;
+    return pct === undefined || target === undefined ? [] : [`Ran twice ${pct.toFixed(2)} % of the tasks: target ≤ ${target} % ${pct <= target ? "met" : "missed"} (before the dispatch records, about 60 %).`];
+  }),
+};
