@@ -32,7 +32,7 @@ export async function readLimited(res: Response, max: number): Promise<LimitedTe
     bytes += value.byteLength;
     if (bytes > max) {
       await reader.cancel().catch(() => undefined);
-      return { text, over: true, bytes };
+      return { text: text + decoder.decode(value.subarray(0, max - (bytes - value.byteLength))), over: true, bytes };
     }
     text += decoder.decode(value, { stream: true });
   }

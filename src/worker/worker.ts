@@ -130,7 +130,12 @@ export class Worker {
     if (this.#links.has(master)) return;
     const link: Link = { address: master, incarnation: -1, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null };
     this.#links.set(master, link);
-    await this.#register(link);
+    try {
+      await this.#register(link);
+    } catch (e) {
+      this.#links.delete(master); // refused: a later join may try again
+      throw e;
+    }
     this.#scheduleHeartbeat(link);
   }
 
@@ -164,7 +169,10 @@ export class Worker {
             type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load(),
           }, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) { link.incarnation = r.incarnation; return; }
-          throw new Error(`master ${link.address} refused registration: ${r.error}`);
+          // Joining: the caller learns why. Re-registering (from a heartbeat, a report, a pull): no
+          // caller to tell, and a throw there was an unhandled rejection; try again a heartbeat later.
+          if (link.incarnation < 0) throw new Error(`master ${link.address} refused registration: ${r.error}`);
+          await this.#sleep(this.#o.heartbeatMs);
         } catch (e) {
           if (!(e instanceof TransportError)) throw e;
           await this.#sleep(this.#o.retryMs);

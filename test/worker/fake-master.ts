@@ -15,6 +15,8 @@ export interface FakeMaster {
   readonly finals: Map<string, number>;
   /** Tasks the next pulls hand out. */
   readonly toPull: TaskSpec[];
+  /** Pulls are refused (not_found), as a master refuses them once the instance is over. */
+  pullOver: boolean;
   /** One-shot replies by message type (each used once, then the normal answer again). */
   readonly next: Map<Message["type"], unknown[]>;
   /** A start batch from this master to `worker`, incarnation 1. */
@@ -39,16 +41,17 @@ export function fakeMaster(transport: Transport, address = "master"): FakeMaster
         for (const r of m.reports) if (r.status !== "RUNNING") finals.set(r.taskId, (finals.get(r.taskId) ?? 0) + 1);
         return { ok: true, applied: m.reports.length, refused: 0 };
       case "map": return { ok: true, stored: m.bodies.length, slowDown: false };
-      case "pull": return { ok: true, tasks: toPull.splice(0, m.max) };
+      case "pull": return fake.pullOver ? { ok: false, code: "not_found", error: "instance over" } : { ok: true, tasks: toPull.splice(0, m.max) };
     }
   });
-  return {
-    address, got, finals, toPull, next, stop,
+  const fake: FakeMaster = {
+    address, got, finals, toPull, next, stop, pullOver: false,
     start: (workerId, instanceId, tasks, extra = {}) => ({
       type: "start", master: address, worker: { workerId, incarnation: 1 }, tasks,
       instance: { instanceId, serialNum: 1, processor: "p", params: { k: 1 }, consumerSize: 5, ...extra },
     }),
   };
+  return fake;
 }
 
 /** `n` task specs named LEAF with ids `${prefix}-i`. */
