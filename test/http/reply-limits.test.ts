@@ -7,6 +7,7 @@ import { HttpTransport } from "../../src/http/index.ts";
 import { TransportError } from "../../src/protocol/transport.ts";
 import { nodeHttpFetch } from "../../adapters/node/http-fetch.ts";
 import { SAMPLE_MESSAGES } from "../protocol/sample-messages.ts";
+import { lazyBody } from "./lazy-body.ts";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f(); });
@@ -21,27 +22,6 @@ async function server(handler: (res: ServerResponse) => void): Promise<string> {
 
 const MiB = 2 ** 20;
 
-/**
- * Writes `total` bytes of a JSON string in 64 KiB chunks, made as they are sent and only
- * as fast as the reader takes them; resolves with the bytes written once the reply ends
- * or its connection closes.
- */
-function lazyBody(res: ServerResponse, total: number): Promise<number> {
-  return new Promise((resolve) => {
-    const chunk = Buffer.alloc(64 * 1024, "x");
-    let written = 0;
-    const more = () => {
-      while (written < total && !res.destroyed) {
-        written += chunk.length;
-        if (!res.write(written === chunk.length ? Buffer.concat([Buffer.from('{"ok":true,"pad":"'), chunk.subarray(18)]) : chunk)) return;
-      }
-      if (!res.destroyed) res.end('"}');
-    };
-    res.on("drain", more);
-    res.on("close", () => resolve(written));
-    more();
-  });
-}
 
 const fetches = [["global fetch", undefined], ["nodeHttpFetch", nodeHttpFetch]] as const;
 

@@ -2,35 +2,18 @@
 // maxReplyBytes of it, keeps its memory, and treats the batch as a failed dispatch (B9):
 // the tasks go back to INIT and run on a worker that answers properly.
 import { describe, it, expect, afterEach } from "vitest";
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import { HttpTransport } from "../../src/http/index.ts";
 import { nodeHttpFetch } from "../../adapters/node/http-fetch.ts";
 import { startHttpCluster } from "../http/cluster.ts";
 import { sumOfSquares } from "./processors.ts";
 import { heapAfterGc } from "../heap.ts";
+import { lazyBody } from "../http/lazy-body.ts";
 
 const MiB = 2 ** 20;
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f(); });
 
-/** Writes `total` bytes of one JSON string, made as they are sent and only as fast as they are read; resolves with the bytes written. */
-function lazyBody(res: ServerResponse, total: number): Promise<number> {
-  return new Promise((resolve) => {
-    const chunk = Buffer.alloc(64 * 1024, "x");
-    let written = 0;
-    const more = () => {
-      while (written < total && !res.destroyed) {
-        const first = written === 0;
-        written += chunk.length;
-        if (!res.write(first ? Buffer.concat([Buffer.from('{"ok":true,"accepted":1,"pad":"'), chunk.subarray(31)]) : chunk)) return;
-      }
-      if (!res.destroyed) res.end('"}');
-    };
-    res.on("drain", more);
-    res.on("close", () => resolve(written));
-    more();
-  });
-}
 
 describe("a hostile worker", () => {
   it("M12: a worker answering start batches with 64 MiB each costs the master no more than the cap; its batches fail over and the job ends right", async () => {
@@ -42,7 +25,7 @@ describe("a hostile worker", () => {
       req.on("end", () => {
         if (req.url?.endsWith("/tasks/start")) {
           res.writeHead(200, { "content-type": "application/json" });
-          written.push(lazyBody(res, 64 * MiB));
+          written.push(lazyBody(res, 64 * MiB, '{"ok":true,"accepted":1,"pad":"'));
         } else {
           res.writeHead(200, { "content-type": "application/json" });
           res.end('{"ok":true}');
