@@ -20,6 +20,7 @@ import type { Reply } from "../../src/protocol/replies.ts";
 import { deliverLocally } from "../../src/protocol/deliver.ts";
 import { Endpoints } from "../../src/protocol/endpoints.ts";
 import { parseMessage } from "../../src/protocol/validate.ts";
+import { checkReply } from "../../src/protocol/reply-check.ts";
 import { TransportError, type Handler, type ReplyOf, type Transport, type TransportFailure } from "../../src/protocol/transport.ts";
 import { expectInt } from "../../src/errors/validate.ts";
 
@@ -56,6 +57,8 @@ interface Link {
 interface Pending {
   link: Link;
   to: string;
+  /** The request's message type: its reply is checked against that type's shape. */
+  type: Message["type"];
   resolve: (r: Reply) => void;
   reject: (e: TransportError) => void;
   timer: TimerId;
@@ -168,7 +171,7 @@ export class PortTransport implements Transport {
       const timer = this.#clock.setTimeout(() => {
         this.#settle(id, (p) => p.reject(new TransportError("timeout", to, `no reply within ${timeoutMs} ms`)));
       }, timeoutMs);
-      this.#pending.set(id, { link, to, resolve, reject, timer });
+      this.#pending.set(id, { link, to, type: msg.type, resolve, reject, timer });
       if (!link.dropped) link.port.postMessage(text);
     }) as Promise<ReplyOf[M["type"]]>;
   }
@@ -191,7 +194,18 @@ export class PortTransport implements Transport {
     }
     // A reply counts only on the port its request left by.
     if (this.#pending.get(f.id)?.link !== link) return;
-    if (f.k === "res") this.#settle(f.id, (p) => p.resolve(f.reply));
+    if (f.k === "res") {
+      this.#settle(f.id, (p) => {
+        // A malformed reply is a server error, as over HTTP (src/protocol/reply-check.ts).
+        let reply: Reply;
+        try {
+          reply = checkReply(p.type, f.reply, p.to);
+        } catch (e) {
+          return p.reject(e as TransportError);
+        }
+        p.resolve(reply);
+      });
+    }
     else this.#settle(f.id, (p) => p.reject(new TransportError(f.failure, p.to, f.detail)));
   }
 

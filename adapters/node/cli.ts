@@ -76,7 +76,7 @@ Several masters on one store (PostgreSQL):
   --master URL        a master to join, e.g. http://127.0.0.1:7070; repeat it (or give a
                       comma-separated list) to serve several masters sharing one store
   --processors MODULE ES module whose named exports are processors
-  --slots N           tasks run at once, a hint for the master (default 8)
+  --slots N           tasks run at once per job: caps any job's consumerSize (default 8)
   --port P            port of this worker's endpoint (default 0: a free one)
   --host H            address to listen on (default 127.0.0.1); without a token only a
                       loopback address, unless --insecure

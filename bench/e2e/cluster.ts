@@ -57,7 +57,7 @@ export interface Cluster {
 export interface ClusterOptions {
   /** Worker processes. */
   workers: number;
-  /** `--slots` of each worker (a hint; the job's consumerSize is what bounds it). */
+  /** `--slots` of each worker: a pool runs at most min(the job's consumerSize, slots) tasks at once, so give at least the consumerSize. */
   slots: number;
   /** `--heartbeat-ms` of each worker. @default the CLI's, 1000 */
   heartbeatMs?: number;

@@ -35,7 +35,8 @@ export function quantile(samples: readonly number[], q: number): number {
 
 /** Runs the probe on a fresh cluster of `workers` worker processes. */
 export async function measureLatency(shape: ProbeShape, workers: number, log: (line: string) => void): Promise<LatencyMeasure> {
-  const cluster = await startCluster({ workers, slots: 8, log });
+  // Slots as wide as the warm-up's consumerSize (4000): a worker's slots cap a job's consumerSize.
+  const cluster = await startCluster({ workers, slots: 4000, log });
   let samples: number[];
   let rss: ClusterRss;
   try {

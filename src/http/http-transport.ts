@@ -13,7 +13,14 @@ import { EventLoopYield } from "../runtime/yield.ts";
 import { hc } from "hono/client";
 import { masterEndpointApp, workerEndpointApp, onError, type MasterEndpointApp, type WorkerEndpointApp } from "./endpoint-app.ts";
 import { codeOfStatus } from "./status.ts";
+import { errorMessage } from "../errors/error-message.ts";
 import { ValidationError } from "../errors/validation-error.ts";
+import { expectInt } from "../errors/validate.ts";
+import { checkReply } from "../protocol/reply-check.ts";
+import { readLimited } from "./read-limited.ts";
+
+/** Bytes of a 5xx reply's text read for its error message: the rest is dropped unread. */
+const SERVER_ERROR_TEXT_BYTES = 4096;
 
 /** Options of the HTTP transport. */
 export interface HttpTransportOptions {
@@ -23,6 +30,12 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
   /** Largest request body accepted by the endpoints served, in bytes. @default 16 MiB */
   maxBodyBytes?: number;
+  /**
+   * Largest reply read, in bytes: a longer one is cut off while it streams and
+   * the request fails as a TransportError "server" (a peer cannot make this
+   * process hold more). @default 16 MiB
+   */
+  maxReplyBytes?: number;
   /** The fetch to use. @default globalThis.fetch */
   fetch?: typeof fetch;
 }
@@ -45,6 +58,7 @@ export class HttpTransport implements Transport {
   readonly #o: HttpTransportOptions;
   readonly #local = new Map<string, Local>();
   readonly #yield = new EventLoopYield();
+  readonly #maxReplyBytes: number;
 
   constructor(baseUrl: string, o: HttpTransportOptions = {}) {
     let u: URL;
@@ -56,6 +70,7 @@ export class HttpTransport implements Transport {
     if (u.protocol !== "http:" && u.protocol !== "https:") throw new ValidationError("baseUrl", "an http:// or https:// URL", baseUrl);
     this.baseUrl = norm(baseUrl);
     this.#o = o;
+    this.#maxReplyBytes = expectInt("maxReplyBytes", o.maxReplyBytes ?? 16 * 2 ** 20, 1);
     this.app.onError(onError);
   }
 
@@ -128,22 +143,33 @@ export class HttpTransport implements Transport {
       throw new TransportError("refused", target, (e as Error).message + ((e as { cause?: Error }).cause ? `: ${(e as { cause: Error }).cause.message}` : ""));
     }
     if (res.status >= 500) {
-      const text = await res.text().catch(() => "");
+      const { text } = await readLimited(res, SERVER_ERROR_TEXT_BYTES).catch(() => ({ text: "" }));
       throw new TransportError("server", target, `HTTP ${res.status} ${text.slice(0, 200)}`);
     }
+    const max = this.#maxReplyBytes;
+    let read: Awaited<ReturnType<typeof readLimited>>;
+    try {
+      read = await readLimited(res, max);
+    } catch (e) {
+      const name = (e as { name?: string }).name;
+      if (name === "TimeoutError" || name === "AbortError") throw new TransportError("timeout", target, `no whole reply within ${timeoutMs} ms`);
+      throw new TransportError("server", target, `reply cut off: ${errorMessage(e)}`);
+    }
+    if (read.over) throw new TransportError("server", target, `reply to ${msg.type} larger than maxReplyBytes (${read.bytes} > ${max} bytes): not read further`);
     let body: unknown;
     try {
-      body = await res.json();
+      body = JSON.parse(read.text);
     } catch {
       throw new TransportError("server", target, `HTTP ${res.status} with a body that is not JSON`);
     }
-    if (res.ok) return body as ReplyOf[M["type"]];
+    if (res.ok) return checkReply(msg.type, body, target) as ReplyOf[M["type"]];
     // A 4xx: a definite answer. Endpoints answer refusals; middleware answers {error, field?}.
     const b = body as Partial<Reply & { error: string; field: string; code: string }>;
-    if (b.ok === false && typeof b.code === "string") return b as ReplyOf[M["type"]];
+    if (typeof b !== "object" || b === null) throw new TransportError("server", target, `HTTP ${res.status} with a body that is not an object`);
+    if (b.ok === false && typeof b.code === "string") return checkReply(msg.type, b, target) as ReplyOf[M["type"]];
     const r = refuse(codeOfStatus(res.status), typeof b.error === "string" ? b.error : `HTTP ${res.status}`, typeof b.field === "string" ? b.field : undefined);
     const retry = res.headers.get("retry-after");
-    if (retry && Number(retry) > 0) r.retryAfterMs = Number(retry) * 1000;
+    if (retry && Number(retry) > 0) r.retryAfterMs = Math.min(Number(retry), 3600) * 1000;
     return r as ReplyOf[M["type"]];
   }
 }

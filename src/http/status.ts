@@ -4,8 +4,9 @@ import type { RefusalCode } from "../protocol/replies.ts";
  * HTTP status of each refusal. All are 4xx: the receiver answered. "Gone"
  * (410) says the addressed worker incarnation no longer runs: the master
  * fails its tasks over as after a network error (B9), unlike a rejection (422).
+ * "Precondition required" (428) asks for the batch again with the instance's params.
  */
-export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429>> = {
+export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 428 | 429>> = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -18,6 +19,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalCode, 400 | 401 | 403 | 404 
   // B30: the worker's incarnation was superseded (declared dead, or its id registered again): it drops
   // what it still queues for this master. After not_running, so a bodiless 410 still reads as not_running.
   superseded: 410,
+  params_needed: 428,
 };
 
 /** The refusal code of an HTTP status (for replies that lost their body). */

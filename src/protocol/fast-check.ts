@@ -17,7 +17,8 @@ function keysWithin(v: Obj, allowed: number, min: number): boolean {
   return n >= min && n <= allowed;
 }
 
-function isObj(v: unknown): v is Obj {
+/** A plain object (not null, not an array). */
+export function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
@@ -27,7 +28,7 @@ function isId(v: unknown): boolean {
 }
 
 /** zod's `count`: an integer >= 0 (here: a safe one). */
-function isCount(v: unknown): boolean {
+export function isCount(v: unknown): boolean {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 
@@ -80,19 +81,21 @@ function isError(v: unknown): boolean {
   return keysWithin(v, 2, 2) && (v.stack === undefined || typeof v.stack === "string");
 }
 
-function isTaskSpec(v: unknown): boolean {
+/** zod's TaskSpec, with no unknown keys (also the check of a pull's reply). */
+export function isTaskSpec(v: unknown): boolean {
   return isObj(v) && keysWithin(v, 5, 5) && isCount(v.handle) && isId(v.taskId) && isId(v.name) && v.body !== undefined && isCount(v.attempt);
 }
 
 function isInstanceSpec(v: unknown): boolean {
   if (!isObj(v)) return false;
-  const keys = 5 + ("fence" in v ? 1 : 0) + ("taskTimeout" in v ? 1 : 0);
-  return keysWithin(v, keys, keys) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.processor) && v.params !== undefined
+  const keys = 4 + ("params" in v ? 1 : 0) + ("fence" in v ? 1 : 0) + ("taskTimeout" in v ? 1 : 0);
+  return keysWithin(v, keys, keys) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.processor)
     && isCount(v.consumerSize) && (v.consumerSize as number) >= 1 && (v.fence === undefined || isCount(v.fence))
     && (v.taskTimeout === undefined || (isCount(v.taskTimeout) && (v.taskTimeout as number) >= 1));
 }
 
-function every(a: unknown, f: (v: unknown) => boolean): boolean {
+/** Whether `a` is an array whose every item passes `f`. */
+export function every(a: unknown, f: (v: unknown) => boolean): boolean {
   if (!Array.isArray(a)) return false;
   for (let i = 0; i < a.length; i++) if (!f(a[i])) return false;
   return true;

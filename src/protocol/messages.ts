@@ -58,7 +58,8 @@ export const InstanceSpec = z.object({
   instanceId: id,
   serialNum: count,
   processor: id,
-  params: Json,
+  /** The instance's params: only when the worker incarnation may not hold the pool yet (M6); a pool keeps them. */
+  params: Json.optional(),
   consumerSize: z.number().int().min(1),
   /**
    * The sending master's fencing token. When two masters claim one instance

@@ -2,14 +2,15 @@
  * Replies. A handler answers with `{ ok: true, ... }` or a refusal
  * `{ ok: false, code, error, field? }`; the HTTP transport maps codes to
  * status codes (bad_request 400, not_found 404, unregistered 409, rejected
- * 422, busy 429, too_large 413, forbidden 403, superseded 410: B30). Network failures are not replies: the
- * transport throws a TransportError.
+ * 422, busy 429, too_large 413, forbidden 403, superseded 410 (B30), params_needed 428). Network failures are not
+ * replies: the transport throws a TransportError; so is a reply that is not one
+ * of these shapes (src/protocol/reply-check.ts).
  */
 import { z } from "zod";
 import { TaskSpec } from "./messages.ts";
 
 /** Why a request was refused. */
-export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized", "forbidden", "superseded"]);
+export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized", "forbidden", "superseded", "params_needed"]);
 export type RefusalCode = z.infer<typeof RefusalCode>;
 
 /** A refusal. */
@@ -18,8 +19,8 @@ export const Refusal = z.object({
   code: RefusalCode,
   error: z.string(),
   field: z.string().optional(),
-  /** For busy: when to retry, in ms. */
-  retryAfterMs: z.number().optional(),
+  /** For busy: when to retry, in ms (at most an hour: a longer wait is a peer's mistake, and timers wrap past ~24 days). */
+  retryAfterMs: z.number().min(0).max(3_600_000).optional(),
 });
 export type Refusal = z.infer<typeof Refusal>;
 

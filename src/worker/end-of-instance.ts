@@ -11,7 +11,7 @@ import { errorMessage } from "../errors/error-message.ts";
 import { taskResults } from "./task-results.ts";
 
 function context(spec: InstanceSpec, status: "SUCCESS" | "FAILED", results: AsyncIterable<ResultRow>, signal: AbortSignal): ReduceContext {
-  return { instanceId: spec.instanceId, params: spec.params, serialNum: spec.serialNum, status, results: taskResults(results), signal };
+  return { instanceId: spec.instanceId, params: spec.params ?? null, serialNum: spec.serialNum, status, results: taskResults(results), signal };
 }
 
 /** Runs `reduce` of the instance's processor; its outcome is checked like a task's (result size included). */

@@ -10,8 +10,9 @@ export class TaskRun extends LazyAbort {
 }
 
 /**
- * The container pool of one instance on a worker: at most `consumerSize`
- * tasks run at once; accepted tasks wait in FIFO order.
+ * The container pool of one instance on a worker: at most `limit` tasks —
+ * the job's `consumerSize`, capped by the worker's own slots (M5) — run at
+ * once; accepted tasks wait in FIFO order.
  */
 export class Pool {
   /** Accepted tasks waiting for a slot, FIFO. */
@@ -29,11 +30,32 @@ export class Pool {
   pulling = false;
   /** Pull mode: wakes the pull loop when a slot frees. */
   wake: (() => void) | null = null;
+  /** Most tasks run at once: min(consumerSize, the worker's slots). */
+  readonly limit: number;
+  /** When the worker first saw this pool idle (nothing held, no pull loop); undefined while in use (M9). */
+  idleSince: number | undefined;
 
-  constructor(readonly spec: InstanceSpec, readonly master: string) {}
+  /** @param slots the worker's own slots: a job's consumerSize cannot ask for more (M5). */
+  constructor(readonly spec: InstanceSpec, readonly master: string, slots: number) {
+    this.limit = Math.min(spec.consumerSize, slots);
+  }
 
   /** Tasks held (running + waiting). */
   get held(): number { return this.running.size + this.waiting.size; }
   /** Slots free for more tasks. */
-  get free(): number { return Math.max(0, this.spec.consumerSize - this.held); }
+  get free(): number { return Math.max(0, this.limit - this.held); }
+
+  /**
+   * Whether the pool has been idle for `idleMs` at `now`. Called at each
+   * heartbeat: the first call that finds it idle starts the count, one that
+   * finds it in use resets it.
+   */
+  idleFor(now: number, idleMs: number): boolean {
+    if (this.held > 0 || this.pulling) {
+      this.idleSince = undefined;
+      return false;
+    }
+    this.idleSince ??= now;
+    return now - this.idleSince >= idleMs;
+  }
 }

@@ -53,6 +53,11 @@ export interface WorkerOptions {
   maxReportBytes?: number;
   /** Request timeout in ms. @default 30000 */
   requestTimeoutMs?: number;
+  /**
+   * A pool with nothing waiting or running and no pull loop this long (ms,
+   * on the worker's clock, seen at heartbeats) is freed (M9). @default 300000
+   */
+  poolIdleMs?: number;
 }
 
 /** A worker: runs the tasks masters give it. */
@@ -85,6 +90,7 @@ export class Worker {
       maxResultBytes: expectInt("maxResultBytes", options.maxResultBytes ?? 65_536, 1),
       maxReportBytes: expectInt("maxReportBytes", options.maxReportBytes ?? 2 ** 20, 1024),
       requestTimeoutMs: expectInt("requestTimeoutMs", options.requestTimeoutMs ?? 30_000, 1),
+      poolIdleMs: expectInt("poolIdleMs", options.poolIdleMs ?? 300_000, 1),
     };
     this.#unserve = this.#o.transport.serve(this.address, "worker", (m) => this.#handle(m));
   }
@@ -94,6 +100,13 @@ export class Worker {
 
   /** Instances this worker holds a pool for. */
   get instances(): string[] { return [...this.#pools.keys()]; }
+
+  /** Reports waiting to be sent, over every master (0 once all were acknowledged). */
+  get pendingReports(): number {
+    let n = 0;
+    for (const l of this.#links.values()) n += l.reports.size;
+    return n;
+  }
 
   /** Tasks running now, over every pool. */
   get running(): number {
@@ -110,7 +123,12 @@ export class Worker {
     if (this.#links.has(master)) return;
     const link = newLink(master, options.ownKey);
     this.#links.set(master, link);
-    await this.#register(link);
+    try {
+      await this.#register(link);
+    } catch (e) {
+      this.#links.delete(master); // refused: a later join may try again
+      throw e;
+    }
     this.#scheduleHeartbeat(link);
   }
 
@@ -156,7 +174,10 @@ export class Worker {
           }
           // Over the master's body limit: list fewer (the rest fail over there), down to none.
           if (r.code === "too_large" && held.length > 0) { cap = Math.floor(held.length / 2); continue; }
-          throw new Error(`master ${link.address} refused registration: ${r.error}`);
+          // Joining: the caller learns why. Re-registering (from a heartbeat, a report, a pull): no
+          // caller to tell, and a throw there was an unhandled rejection; try again a heartbeat later.
+          if (link.incarnation < 0) throw new Error(`master ${link.address} refused registration: ${r.error}`);
+          await this.#sleep(this.#o.heartbeatMs);
         } catch (e) {
           if (!(e instanceof TransportError)) throw e;
           await this.#sleep(this.#o.retryMs);
@@ -205,6 +226,7 @@ export class Worker {
   }
 
   async #heartbeat(link: Link): Promise<void> {
+    this.#freeIdlePools(link.address);
     if (link.registering) return;
     const instances = [...this.#pools.values()].filter((p) => p.master === link.address).map((p) => p.spec.instanceId);
     try {
@@ -213,6 +235,14 @@ export class Worker {
       if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(link, sent, r.code);
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
+    }
+  }
+
+  /** M9: frees this master's pools idle for poolIdleMs — ones a master never came back to (or a forged batch made). */
+  #freeIdlePools(master: string): void {
+    const now = this.#o.clock.now();
+    for (const [id, p] of this.#pools) {
+      if (p.master === master && p.idleFor(now, this.#o.poolIdleMs)) { this.#closePool(p, "idle"); this.#pools.delete(id); }
     }
   }
 
@@ -278,13 +308,17 @@ export class Worker {
       p = undefined;
     }
     if (!p) {
-      p = new Pool(spec, master);
+      // M7: params travel once per pool; a batch without them for a pool this worker does not hold
+      // (never had, or freed, M9) asks the master for them before any task is taken.
+      if (spec.params === undefined) return refuse("params_needed", `worker ${this.workerId} holds no pool for instance ${spec.instanceId} cycle ${spec.serialNum}: send params`, "instance.params");
+      p = new Pool(spec, master, this.#o.slots);
       this.#pools.set(spec.instanceId, p);
     }
     return p;
   }
 
   #start(m: StartBatch): Reply {
+    if (m.tasks.length === 0) return { ok: true, accepted: 0 }; // M8: nothing to run makes no pool
     const p = this.#poolFor(m.master, m.instance, m.worker);
     if (!(p instanceof Pool)) return p;
     p.waiting.pushAll(m.tasks);
@@ -313,6 +347,7 @@ export class Worker {
       }
       try {
         const sent = link.incarnation;
+        const sentAt = this.#o.clock.now();
         const r = await this.#o.transport.request(p.master, {
           type: "pull", worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, max: Math.min(free, pageSize),
         }, { timeoutMs: this.#o.requestTimeoutMs });
@@ -320,6 +355,8 @@ export class Worker {
           if (p.closed.signal.aborted) break;
           p.waiting.pushAll(r.tasks);
           this.#drain(p);
+          // A master holds an empty pull for pullWaitMs (B4); one answering empty at once is not asked again at once.
+          if (r.tasks.length === 0 && this.#o.clock.now() - sentAt < this.#o.retryMs) await this.#sleep(this.#o.retryMs);
         } else if (r.code === "unregistered" || r.code === "superseded") {
           await this.#refusedAs(link, sent, r.code);
         } else {
@@ -353,7 +390,7 @@ export class Worker {
   }
 
   #drain(p: Pool): void {
-    while (p.running.size < p.spec.consumerSize && p.waiting.size > 0 && !p.closed.signal.aborted) {
+    while (p.running.size < p.limit && p.waiting.size > 0 && !p.closed.signal.aborted) {
       const t = p.waiting.shift()!;
       void this.#run(p, t);
     }
@@ -399,7 +436,7 @@ export class Worker {
     let mapCall = 0;
     const ctx: TaskContext = {
       instanceId: p.spec.instanceId,
-      params: p.spec.params,
+      params: p.spec.params ?? null, // a pool is made only with params (M7)
       taskId: t.taskId,
       taskName: t.name,
       body: t.body,

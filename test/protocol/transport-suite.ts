@@ -154,6 +154,39 @@ export function runTransportSuite(opts: TransportSuiteOptions): void {
     assert.equal(calls, 0);
   });
 
+  test("M1: a malformed reply of any type is a TransportError \"server\" naming the field, never a reply the caller trusts", async (net) => {
+    const task = { handle: 9, taskId: "t-9", name: "LEAF", body: null, attempt: 1 };
+    const bad: Array<[Message["type"], unknown, string]> = [
+      ["register", { ok: true }, "incarnation"],
+      ["heartbeat", { ok: "yes" }, "ok"],
+      ["report", { ok: true, applied: "1", refused: 0 }, "applied"],
+      ["map", { ok: true, stored: 1 }, "slowDown"],
+      ["pull", { ok: true }, "tasks"],
+      ["pull", { ok: true, tasks: [task, { ...task, attempt: -1 }] }, "tasks.1.attempt"],
+      ["start", { ok: true, accepted: -1 }, "accepted"],
+      ["notifyPull", { ok: false, code: "busy", error: "later", retryAfterMs: 1e12 }, "retryAfterMs"],
+      ["killTask", { ok: false, error: "no code" }, "code"],
+      ["destroyPool", { ok: false, code: "nope", error: "x" }, "code"],
+    ];
+    let next: unknown;
+    const handler = async () => next as Reply;
+    const master = serve(net, "master-1", "register", handler).address;
+    const worker = serve(net, "worker-1", "start", handler).address;
+    for (const [type, reply, field] of bad) {
+      next = reply;
+      const to = roleOf(type) === "master" ? master : worker;
+      await assert.rejects(net.sender.request(to, SAMPLE_MESSAGES[type]), (e: unknown) => {
+        assert.ok(e instanceof TransportError, `${type}: expected a TransportError, got ${String(e)}`);
+        assert.equal(e.failure, "server", type);
+        assert.ok(e.message.includes(`malformed reply to ${type}: ${field}: `), `${type}: ${e.message}`);
+        return true;
+      });
+    }
+    // Fields a newer peer adds are kept, not refused.
+    next = { ...SAMPLE_REPLIES.register, secret: "s" };
+    assert.deepEqual(await net.sender.request(master, SAMPLE_MESSAGES.register), { ...SAMPLE_REPLIES.register, secret: "s" });
+  });
+
   test("an address nobody serves is a TransportError \"refused\" at once, not a hang", async (net) => {
     const nobody = await net.unserved();
     await within(rejectsWith(net.sender.request(nobody, SAMPLE_MESSAGES.heartbeat), "refused", nobody, "heartbeat"), 5000, "a request to nobody");

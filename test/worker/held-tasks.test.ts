@@ -12,7 +12,7 @@ const report = (instanceId: string, taskId: string, attempt: number): TaskReport
 
 describe("B28 held tasks", () => {
   it("B28: a registration lists the waiting, running, unsent and on-their-way reports' tasks of that master only, each once, at most the cap", () => {
-    const mine = new Pool(spec("i1"), "m1"), other = new Pool(spec("i2"), "m2");
+    const mine = new Pool(spec("i1"), "m1", 10), other = new Pool(spec("i2"), "m2", 10);
     mine.waiting.pushAll([task("w1"), task("w2", 3)]);
     mine.running.set("r1", new TaskRun(task("r1", 1)));
     other.waiting.push(task("x"));

@@ -99,9 +99,10 @@ export class BatchSender {
     // liveness may have failed them over meanwhile, and they may run elsewhere now.
     const attempts = tasks.map((x) => x.attempt);
     const stillHere = () => Uint32Array.from(ok.filter((x, i) => t.workerOf(x) === idx && t.attemptOf(x) === attempts[i]));
-    h.transport.request(w.address, {
-      type: "start", master: h.address, credential: h.credential, instance: h.spec(), worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
-    }, { timeoutMs: h.requestTimeoutMs }).then((reply) => {
+    // M6: params only in the first batch to this incarnation; M7: again with them on params_needed.
+    h.workers.params.send(idx, h.spec(), () => h.isCurrent(), (instance) => h.transport.request(w.address, {
+      type: "start", master: h.address, credential: h.credential, instance, worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
+    }, { timeoutMs: h.requestTimeoutMs })).then((reply) => {
       if (!h.isCurrent()) return;
       if (reply.ok) h.workers.answered(idx, h.clock.now() - sentAt);
       // forbidden: the worker does not hold this master's credential (H16) — it does not know us as its master.

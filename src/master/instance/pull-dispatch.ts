@@ -68,9 +68,10 @@ export class PullDispatch {
   notify(idx: number): void {
     const h = this.#h, w = h.workers.at(idx);
     if (!h.workers.isValid(idx) || (!h.settings.execOnMaster && w.isMaster && h.workers.otherValid())) return;
-    h.transport.request(w.address, {
-      type: "notifyPull", master: h.address, credential: h.credential, instance: h.spec(), worker: { workerId: w.workerId, incarnation: w.incarnation }, pageSize: h.settings.pageSize,
-    }, { timeoutMs: h.requestTimeoutMs }).then((reply) => {
+    // M6, M7: params once per pool, as for start batches.
+    h.workers.params.send(idx, h.spec(), () => h.running(), (instance) => h.transport.request(w.address, {
+      type: "notifyPull", master: h.address, credential: h.credential, instance, worker: { workerId: w.workerId, incarnation: w.incarnation }, pageSize: h.settings.pageSize,
+    }, { timeoutMs: h.requestTimeoutMs })).then((reply) => {
       if (!reply.ok) h.failInstance(`worker ${w.workerId} refused to pull: ${reply.error}`);
       else h.workers.answered(idx);
     }, () => {

@@ -1,6 +1,7 @@
 import { W_PULLED, W_RUNNING, WORKER_FIELDS } from "../../../core-as/shared/constants.ts";
 import type { Core } from "../../core/index.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
+import { ParamsSent } from "./params-once.ts";
 
 /** Worker incarnations per cycle: the core's router and counters are sized for it. */
 export const MAX_WORKERS = 1024;
@@ -24,6 +25,8 @@ export class WorkerTable {
   readonly #index = new Map<string, number>();
   readonly #at: WorkerInfo[] = [];
   readonly #traceIds = new Map<number, string>();
+  /** Which incarnations were sent this cycle's params (M6). */
+  readonly params = new ParamsSent();
 
   /** @param ownWorker the current incarnation of the master's own worker */
   constructor(core: Core, settings: WorkerTableSettings, ownWorker: () => WorkerInfo | undefined) {
@@ -49,7 +52,7 @@ export class WorkerTable {
     this.#at.push(w);
     r.setWorker(idx, {
       alive: w.isMaster, invalid: !this.targeted(w), isMaster: w.isMaster,
-      freeSlots: this.#settings.consumerSize, cpuFree: w.load.cpuFree ?? 1, memFree: w.load.memFree ?? 1, latencyMs: 0,
+      freeSlots: Math.min(this.#settings.consumerSize, w.slots), cpuFree: w.load.cpuFree ?? 1, memFree: w.load.memFree ?? 1, latencyMs: 0,
     });
     r.workerCount = idx + 1;
     return idx;
@@ -123,10 +126,10 @@ export class WorkerTable {
     r.memFree[idx] = w.load.memFree ?? 1;
   }
 
-  /** Worker-load: free slots = consumerSize − tasks held, from the counters. */
+  /** Worker-load: free slots = min(consumerSize, the worker's slots: M5) − tasks held, from the counters. */
   refreshFreeSlots(): void {
     const r = this.#core.router;
-    for (let i = 0; i < this.#at.length; i++) r.freeSlots[i] = Math.max(0, this.#settings.consumerSize - this.held(i));
+    for (let i = 0; i < this.#at.length; i++) r.freeSlots[i] = Math.max(0, Math.min(this.#settings.consumerSize, this.#at[i]!.slots) - this.held(i));
   }
 
   /** Workers that may take sub-tasks now: the master's own one only when no other is valid or execOnMaster (B5). */
