@@ -15,7 +15,9 @@ import type { Message, WorkerMessage } from "../../src/protocol/messages.ts";
 import { fakeMaster, tasks, type FakeMaster } from "./fake-master.ts";
 
 const SEED = 20261204;
-const RUNS = Number(process.env.M10_RUNS ?? 1000);
+const RUNS = 1000;
+/** A thousand cases take ~25 s alone on 2 cores; room for a busy machine. */
+const FUZZ_TIMEOUT_MS = 300_000;
 const IDLE_MS = 60_000;
 const closers: Array<() => unknown> = [];
 afterEach(async () => { for (const c of closers.splice(0).reverse()) await c(); });
@@ -112,7 +114,7 @@ describe("a worker among hostile peers", () => {
       }
     }), { numRuns: RUNS, seed: SEED });
     expect(runs).toBe(RUNS);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it("M11: 1,000 generated start batches and pull notices, most malformed: each malformed one is refused naming its field, the rest run, and no pool is left", async () => {
     const clock = new ManualClock(1000);
@@ -156,7 +158,7 @@ describe("a worker among hostile peers", () => {
     expect(accepted).toBeGreaterThan(50);
     await drained(clock, worker, master);
     expect(worker.running).toBe(0);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it("M10: over real HTTP, replies that are not JSON, cut short, oversized or error pages: registration is retried until a good one, then the worker serves", async () => {
     const MiB = 2 ** 20;
@@ -197,5 +199,5 @@ describe("a worker among hostile peers", () => {
         worker.close();
       }
     }), { numRuns: 60, seed: SEED });
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
