@@ -29,7 +29,8 @@ export const LoadReport = z.object({
 export type LoadReport = z.infer<typeof LoadReport>;
 
 /** A random key (a secret or a credential, H13, H16): 32 hex digits as made, any 16-128 characters accepted. */
-const key = z.string().min(16).max(128);
+export const Key = z.string().min(16).max(128);
+const key = Key;
 
 /**
  * A worker's identity as it proves it to a master: id, and the incarnation and its secret the

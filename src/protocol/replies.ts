@@ -7,7 +7,7 @@
  * of these shapes (src/protocol/reply-check.ts).
  */
 import { z } from "zod";
-import { TaskSpec } from "./messages.ts";
+import { Key, TaskSpec } from "./messages.ts";
 
 /** Why a request was refused. */
 export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized", "forbidden", "superseded", "params_needed"]);
@@ -32,7 +32,7 @@ export const StartReply = ok({ accepted: z.number().int().min(0) });
  * register: the incarnation the worker now has, its secret (every later message of the worker
  * carries it, H13) and the master's credential (every message of the master carries it, H16).
  */
-export const RegisterReply = ok({ incarnation: z.number().int().min(0), secret: z.string().min(16).max(128), credential: z.string().min(16).max(128) });
+export const RegisterReply = ok({ incarnation: z.number().int().min(0), secret: Key, credential: Key });
 /** report: how many reports were applied and how many refused (stale, duplicate...). */
 export const ReportReply = ok({ applied: z.number().int().min(0), refused: z.number().int().min(0) });
 /** map: rows stored now (duplicates are not), and the back-pressure hint. */

@@ -6,14 +6,14 @@
  * (src/protocol/replies.ts): an unknown code is a malformed reply.
  */
 import { z } from "zod";
-import { TaskSpec, type Message } from "./messages.ts";
+import { Key, TaskSpec, type Message } from "./messages.ts";
 
 const count = z.number().int().min(0);
 const ok = <T extends z.ZodRawShape>(shape: T) => z.looseObject({ ok: z.literal(true), ...shape });
 
 /** The `ok: true` shape of the reply to each message type. */
 export const OK_REPLY: { readonly [T in Message["type"]]: z.ZodType } = {
-  register: ok({ incarnation: count }),
+  register: ok({ incarnation: count, secret: Key, credential: Key }),
   heartbeat: ok({}),
   report: ok({ applied: count, refused: count }),
   map: ok({ stored: count, slowDown: z.boolean() }),

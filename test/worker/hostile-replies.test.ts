@@ -12,7 +12,7 @@ import { Worker } from "../../src/worker/index.ts";
 import { defineMap } from "../../src/index.ts";
 import { RefusalCode } from "../../src/protocol/replies.ts";
 import type { Message, WorkerMessage } from "../../src/protocol/messages.ts";
-import { fakeMaster, tasks, type FakeMaster } from "./fake-master.ts";
+import { FAKE_CREDENTIAL, fakeMaster, tasks, type FakeMaster } from "./fake-master.ts";
 
 const SEED = 20261204;
 const RUNS = 1000;
@@ -34,7 +34,7 @@ const deep = (() => { let v: unknown = 1; for (let i = 0; i < 5000; i++) v = [v]
 const huge = { ok: true, tasks: new Array(20_000).fill({ handle: "x" }), applied: 1, refused: 1, stored: 1, slowDown: false, incarnation: 1 };
 
 const HUGE = Symbol("a 20,000-task reply"), DEEP = Symbol("a 5,000-deep reply");
-const FIELDS = ["ok", "incarnation", "tasks", "applied", "refused", "stored", "slowDown", "code", "error", "field", "retryAfterMs", "accepted"];
+const FIELDS = ["ok", "incarnation", "secret", "credential", "tasks", "applied", "refused", "stored", "slowDown", "code", "error", "field", "retryAfterMs", "accepted"];
 const junk = fc.anything({ maxDepth: 3, maxKeys: 4 });
 /** Replies a broken or hostile master might send: anything, near-misses of each shape, refusals, huge and deep ones. */
 const hostileReply = fc.oneof(
@@ -133,11 +133,11 @@ describe("a worker among hostile peers", () => {
     }).map((c): Record<string, unknown> => {
       const instance: Record<string, unknown> = { instanceId: c.instanceId, serialNum: c.serialNum, processor: c.processor, consumerSize: c.consumerSize };
       if (c.withParams) instance.params = null;
-      const base = { master: "master", worker: { workerId: "w1", incarnation: c.incarnation }, instance };
+      const base = { master: "master", credential: FAKE_CREDENTIAL, worker: { workerId: "w1", incarnation: c.incarnation }, instance };
       return c.kind === "start" ? { type: "start", ...base, tasks: tasks(c.n, `${c.instanceId}${c.serialNum}-${Math.random().toString(36).slice(2)}`) } : { type: "notifyPull", ...base, pageSize: 4 };
     });
     /** A field of the message (or of its instance, worker or first task) set to junk, or dropped. */
-    const broken = fc.tuple(valid, fc.constantFrom("", "instance.", "worker.", "tasks.0."), fc.constantFrom(...["type", "master", "worker", "instance", "tasks", "pageSize", "instanceId", "serialNum", "processor", "params", "consumerSize", "fence", "taskTimeout", "workerId", "incarnation", "handle", "taskId", "name", "body", "attempt"]), fc.oneof(junk, fc.constant(undefined)))
+    const broken = fc.tuple(valid, fc.constantFrom("", "instance.", "worker.", "tasks.0."), fc.constantFrom(...["type", "master", "credential", "worker", "instance", "tasks", "pageSize", "instanceId", "serialNum", "processor", "params", "consumerSize", "fence", "taskTimeout", "workerId", "incarnation", "handle", "taskId", "name", "body", "attempt"]), fc.oneof(junk, fc.constant(undefined)))
       .map(([m, prefix, key, value]) => {
         const target = prefix === "" ? m : prefix === "tasks.0." ? (m.tasks as unknown[] | undefined)?.[0] : m[prefix.slice(0, -1)];
         if (target && typeof target === "object") (target as Record<string, unknown>)[key] = value;
@@ -149,7 +149,7 @@ describe("a worker among hostile peers", () => {
       if (r.ok) accepted++;
       else {
         refused++;
-        expect(["bad_request", "not_running", "rejected", "params_needed"]).toContain(r.code);
+        expect(["bad_request", "not_running", "rejected", "params_needed", "forbidden"]).toContain(r.code);
         if (r.code === "bad_request") expect(r.error.startsWith(`${r.field}: `)).toBe(true);
       }
       await clock.advance(5);
@@ -180,7 +180,7 @@ describe("a worker among hostile peers", () => {
         if (bad) return bad(res);
         good++;
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ ok: true, incarnation: 1 }));
+        res.end(JSON.stringify({ ok: true, incarnation: 1, secret: "fake-worker-secret-0001", credential: FAKE_CREDENTIAL }));
       });
     });
     await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
