@@ -21,6 +21,7 @@ import { timedOutMessage } from "../runtime/duration-text.ts";
 import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
+import { sendMap } from "./map-pages.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 
 /** Options of a worker. */
@@ -49,6 +50,10 @@ export interface WorkerOptions {
   maxReportBytes?: number;
   /** Request timeout in ms. @default 30000 */
   requestTimeoutMs?: number;
+  /** Most bodies a `ctx.map` call sends in one request; a larger call goes in pages (B32). @default 5000 */
+  mapPageSize?: number;
+  /** About the most JSON a map page carries, in bytes (keep it under the master's body limit, B32). @default 1 MiB */
+  mapPageBytes?: number;
 }
 
 /** One master this worker has joined. */
@@ -95,6 +100,8 @@ export class Worker {
       maxResultBytes: expectInt("maxResultBytes", options.maxResultBytes ?? 65_536, 1),
       maxReportBytes: expectInt("maxReportBytes", options.maxReportBytes ?? 2 ** 20, 1024),
       requestTimeoutMs: expectInt("requestTimeoutMs", options.requestTimeoutMs ?? 30_000, 1),
+      mapPageSize: expectInt("mapPageSize", options.mapPageSize ?? 5000, 1),
+      mapPageBytes: expectInt("mapPageBytes", options.mapPageBytes ?? 2 ** 20, 1024),
     };
     this.#unserve = this.#o.transport.serve(this.address, "worker", (m) => this.#handle(m));
   }
@@ -391,26 +398,17 @@ export class Worker {
     if (typeof taskName !== "string" || taskName === "" || taskName === "ROOT" || taskName === "REDUCE") {
       throw new ValidationError("taskName", 'a non-empty name other than "ROOT" and "REDUCE"', taskName);
     }
-    const link = this.#links.get(p.master)!;
-    const msg = {
-      type: "map" as const, worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum,
-      parentTaskId: t.taskId, parentHandle: t.handle, parentAttempt: t.attempt, mapCall, taskName,
-      bodies: bodies as JsonValue[], key: `${t.taskId}:${t.attempt}:${mapCall}`,
-    };
-    for (;;) {
-      if (signal.aborted) throw new Error(`map aborted: ${String(signal.reason)}`);
-      try {
-        msg.worker = this.#ref(link);
-        const r = await this.#o.transport.request(p.master, msg, { timeoutMs: this.#o.requestTimeoutMs });
-        if (r.ok) return r.slowDown;
-        if (r.code === "busy") { await this.#sleep(r.retryAfterMs ?? this.#o.retryMs); continue; }
-        if (r.code === "unregistered") { await this.#register(link); continue; }
-        throw new Error(`map refused: ${r.error}`);
-      } catch (e) {
-        if (!(e instanceof TransportError)) throw e;
-        await this.#sleep(this.#o.retryMs);
-      }
-    }
+    const link = this.#links.get(p.master)!, o = this.#o;
+    return sendMap({
+      ref: () => this.#ref(link),
+      request: (msg) => o.transport.request(p.master, msg, { timeoutMs: o.requestTimeoutMs }),
+      register: () => this.#register(link),
+      sleep: (ms) => this.#sleep(ms),
+      retryMs: o.retryMs, pageSize: o.mapPageSize, pageBytes: o.mapPageBytes,
+    }, {
+      instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, parentTaskId: t.taskId, parentHandle: t.handle,
+      parentAttempt: t.attempt, mapCall, taskName,
+    }, bodies, signal);
   }
 
   #finish(p: Pool, t: TaskSpec, o: Outcome): void {
