@@ -450,6 +450,11 @@ export class Worker {
           } else if (r.code === "unregistered") {
             link.reports.restore(batch);
             await this.#register(link);
+          } else if (r.code === "busy") {
+            // Not stored (B33): keep the reports and send them again; a resend after a
+            // lost answer is refused as a duplicate by (taskId, attempt), without harm.
+            link.reports.restore(batch);
+            await this.#sleep(r.retryAfterMs ?? this.#o.retryMs);
           } else if (r.code === "too_large") {
             // Over the master's body limit: send smaller batches; a single report that is
             // still too large fails its own task, not the batch (docs/behaviour.md, B11).

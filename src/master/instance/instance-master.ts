@@ -274,6 +274,15 @@ export class MapTaskMaster {
     return this.#cycle.reports.apply(w, reports);
   }
 
+  /**
+   * B33: resolves once the writes issued so far — those carrying the reports
+   * just applied included — are stored; rejects when one failed for good.
+   */
+  reportsDurable(): Promise<void> {
+    if (!hasLiveCycle(this.#mode)) return Promise.resolve();
+    return this.#cycle.writes.durable();
+  }
+
   // ---- completion (B12, B16, B18, B20) ----
 
   /** B12: when every task is final and nothing is in flight, decide and finish. */
