@@ -22,6 +22,7 @@ import { hasLiveCycle, nextMode, takesWork, type InstanceMode } from "./mode.ts"
 import type { InstanceProgress, ProgressListener } from "./progress.ts";
 import { restoreCounters } from "./resume.ts";
 import { ROOT } from "./task-names.ts";
+import { retryWrite } from "./retry-write.ts";
 import { errorMessage } from "../../errors/error-message.ts";
 
 /** One instance's master. */
@@ -352,11 +353,25 @@ export class MapTaskMaster {
       // B25: the last run's tasks stay for inspection and a retry when retainTasks says so.
       const keep = clean && !again && retains(s, status);
       const failures = { failedCount: failureCounts(cycle.core, cycle.names.list.length).failed, errors: [...cycle.failures.first] };
-      await store.updateInstance(this.fence, again
-        ? { result, progress, ...failures }
-        : { status, result, progress, finishedAt: now, ...failures, retainUntil: keep ? now + s.retainFor : null });
+      try {
+        // X2: the outcome (a reduce result included) is retried like any write …
+        await retryWrite(() => store.updateInstance(this.fence, again
+          ? { result, progress, ...failures }
+          : { status, result, progress, finishedAt: now, ...failures, retainUntil: keep ? now + s.retainFor : null }));
+      } catch (e) {
+        if (e instanceof FencedError || again) throw e;
+        // … and when it is refused for good, the record says FAILED rather than keep a SUCCESS
+        // unwritten; if even that is refused, it stays RUNNING and a restart resumes it (X3).
+        status = "FAILED";
+        result = this.#result = `persistence failed: ${errorMessage(e)}`;
+        this.#status = status;
+        await retryWrite(() => store.updateInstance(this.fence, { status: "FAILED", result, progress, finishedAt: now, ...failures, retainUntil: now + s.retainFor }))
+          .catch((e2: unknown) => { if (e2 instanceof FencedError) throw e2; });
+        clean = false;
+      }
       for (const w of cycle.workers.all()) cycle.liveness.destroyPoolOn(w);
-      if (clean && !keep) await store.clearTasks(this.fence);
+      // Clearing is housekeeping after the outcome is stored: a refusal leaves rows, never changes the outcome.
+      if (clean && !keep) await retryWrite(() => store.clearTasks(this.fence)).catch((e: unknown) => { if (e instanceof FencedError) throw e; });
     } catch (e) {
       if (e instanceof FencedError) return this.#depose(e);
       this.#status = "FAILED";
