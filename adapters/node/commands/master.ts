@@ -59,7 +59,14 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const { master, own } = hostMaster({
     store, transport, clock: new RealClock(), processors, loadProbe: nodeLoad, ownWorkerId: `master@${o.host}:${port}`,
     slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(), allowOrigins: o.allowOrigins,
-    shared: o.shared, log: (e) => console.log(JSON.stringify(e)),
+    shared: o.shared, log: (e) => {
+      console.log(JSON.stringify(e));
+      // B35: the store's data is damaged; the master closed itself. Say so, naming the file, and exit non-zero.
+      if (e.event === "store-integrity-error") {
+        console.error(`taskmill master: ${e.error}`);
+        process.exit(1);
+      }
+    },
   });
   const server = await serveApp(transport.app, port, o.host);
   await master.start();
