@@ -6,12 +6,15 @@ import { storeSuite } from "./store.ts";
 import { e2eSuite } from "./e2e.ts";
 import { peersSuite } from "./peers.ts";
 import { scaleSuite } from "./scale.ts";
+import { map1mSuite } from "./map1m.ts";
 import { formatTable } from "./lib/table.ts";
 import { machineFacts, writeResults } from "./lib/results.ts";
 import type { BenchOptions, Suite } from "./lib/suite.ts";
 
 /** Every suite, in the order a full run goes: e2e before peers, whose ratio reads bench/results/e2e.json. */
-const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, scaleSuite];
+const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, scaleSuite, map1mSuite];
+/** Suites a run without names leaves out (long ones): they run only when named. */
+const ONLY_WHEN_NAMED = new Set<Suite>([map1mSuite]);
 
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 
@@ -53,7 +56,7 @@ function parseArgs(argv: readonly string[]): { suites: Suite[]; options: Partial
   if (unknown.length > 0) {
     throw new Error(`bench: unknown suite ${unknown.map((n) => JSON.stringify(n)).join(", ")}; the suites are: ${SUITES.map((s) => s.name).join(", ")}\n${usage()}`);
   }
-  const suites = names.length === 0 ? [...SUITES] : SUITES.filter((s) => names.includes(s.name));
+  const suites = names.length === 0 ? SUITES.filter((s) => !ONLY_WHEN_NAMED.has(s)) : SUITES.filter((s) => names.includes(s.name));
   return { suites, options };
 }
 

@@ -4,7 +4,7 @@
  * processors; helpers live in other files, since any other export would be
  * refused with a warning by the loader.
  */
-import { defineMapReduce } from "../../src/processor/define.ts";
+import { defineMap, defineMapReduce } from "../../src/processor/define.ts";
 import { mark, wallNow } from "./marks.ts";
 
 /** Children per `ctx.map` call of the throughput job: the root maps in pages. */
@@ -91,5 +91,21 @@ export const e2eProbe = defineMapReduce<{ calls: number; perCall: number; gapMs:
     }
     const samples = [...first.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => Math.round(l * 1000) / 1000);
     return { ok: true, result: { samples, tasks } };
+  },
+});
+
+/**
+ * The map1m job (bench/map1m.ts, B32): ROOT maps `params.n` small bodies in
+ * ONE `ctx.map` call — the worker sends it in pages — and each M task returns 1.
+ */
+export const e2eMapAll = defineMap<{ n: number }>({
+  async process(ctx) {
+    if (ctx.isRoot) {
+      const bodies = new Array<number>(ctx.params.n);
+      for (let i = 0; i < bodies.length; i++) bodies[i] = i;
+      await ctx.map(bodies, "M");
+      return { ok: true };
+    }
+    return { ok: true, result: 1 };
   },
 });
