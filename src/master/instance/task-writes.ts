@@ -12,6 +12,9 @@ interface UpdateGroup {
 
 const ignore = (): void => undefined;
 
+/** Most status updates one group carries: a bigger write would hold the store (and a one-thread master) too long. */
+const MAX_GROUP = 5000;
+
 /**
  * One cycle's task writes, in the order they were issued and under the
  * instance's fencing token (X3), each retried by the write chain (B11). A
@@ -93,7 +96,7 @@ export class TaskWrites {
   update(updates: readonly StatusUpdate[]): Promise<void> {
     if (updates.length === 0) return this.#last;
     const open = this.#group;
-    if (open !== null) {
+    if (open !== null && open.updates.length + updates.length <= MAX_GROUP) {
       for (const u of updates) open.updates.push(u);
       return open.done;
     }
