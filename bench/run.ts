@@ -7,12 +7,13 @@ import { e2eSuite } from "./e2e.ts";
 import { peersSuite } from "./peers.ts";
 import { scaleSuite } from "./scale.ts";
 import { restartSuite } from "./restart.ts";
+import { map1mSuite } from "./map1m.ts";
 import { formatTable } from "./lib/table.ts";
 import { machineFacts, writeResults } from "./lib/results.ts";
 import type { BenchOptions, Suite } from "./lib/suite.ts";
 
 /** Every suite, in the order a full run goes: e2e before peers, whose ratio reads bench/results/e2e.json. */
-const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, scaleSuite, restartSuite];
+const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, scaleSuite, restartSuite, map1mSuite];
 
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 

@@ -21,6 +21,8 @@ export interface OpenStoreOptions {
    * so SQLite's work overlaps the caller's: what a master wants. @default false
    */
   sqliteThread?: boolean;
+  /** How long SQLite waits for another process's lock before "database is locked", in ms (B34). @default 5000 */
+  busyTimeoutMs?: number;
 }
 
 /** What a store URL may be, for error messages. */
@@ -41,7 +43,8 @@ export async function openStore(url: string, o: OpenStoreOptions = {}): Promise<
     let path = url.slice("sqlite:".length);
     if (path.startsWith("//")) path = path.slice(2);
     const file = path === "" ? undefined : path;
-    return o.sqliteThread ? ThreadedSqliteStore.open(file) : openSqliteStore(file);
+    const busy = { busyTimeoutMs: o.busyTimeoutMs };
+    return o.sqliteThread ? ThreadedSqliteStore.open(file, busy) : openSqliteStore(file, busy);
   }
   if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresStore(url);
   throw new ValidationError("store", EXPECTED, redactUrl(url));

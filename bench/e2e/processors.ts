@@ -5,7 +5,7 @@
  * refused with a warning by the loader.
  */
 import { appendFileSync } from "node:fs";
-import { defineMapReduce } from "../../src/processor/define.ts";
+import { defineMap, defineMapReduce } from "../../src/processor/define.ts";
 import { mark, wallNow } from "./marks.ts";
 
 /** Children per `ctx.map` call of the throughput job: the root maps in pages. */
@@ -117,5 +117,21 @@ export const restartSum = defineMapReduce<{ n: number; ms: number; runLog: strin
     let sum = 0;
     for await (const r of ctx.results) if (r.name === "T" && r.status === "SUCCESS") sum += r.result as number;
     return { ok: true, result: { sum } };
+  },
+});
+
+/**
+ * The map1m job (bench/map1m.ts, B32): ROOT maps `params.n` small bodies in
+ * ONE `ctx.map` call — the worker sends it in pages — and each M task returns 1.
+ */
+export const e2eMapAll = defineMap<{ n: number }>({
+  async process(ctx) {
+    if (ctx.isRoot) {
+      const bodies = new Array<number>(ctx.params.n);
+      for (let i = 0; i < bodies.length; i++) bodies[i] = i;
+      await ctx.map(bodies, "M");
+      return { ok: true };
+    }
+    return { ok: true, result: 1 };
   },
 });

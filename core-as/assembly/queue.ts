@@ -1,15 +1,17 @@
 // Ring-buffer queue of u32 task handles. It never overwrites: a full queue
-// takes the part of a batch that fits and says how many it took.
-import { S_Q_HEAD, S_Q_SIZE, S_Q_CAP, IO_OUT } from "../shared/constants";
-import { queue, getS, setS, lane } from "./arena";
+// takes the part of a batch that fits and says how many it took. The ring
+// (S_Q_ALLOC long) grows as it fills, up to the capacity S_Q_CAP.
+import { S_Q_HEAD, S_Q_SIZE, S_Q_CAP, S_Q_ALLOC, IO_OUT } from "../shared/constants";
+import { queue, getS, setS, lane, growQueue } from "./arena";
 
 /** Appends up to `n` handles from I/O lane 0; returns how many were taken. */
 export function queuePush(n: i32): i32 {
-  const cap = getS(S_Q_CAP);
   const size = getS(S_Q_SIZE);
-  const room = cap - size;
+  const room = getS(S_Q_CAP) - size;
   const k = n < room ? n : room;
   if (k <= 0) return 0;
+  if (size + k > getS(S_Q_ALLOC)) growQueue(size + k);
+  const cap = getS(S_Q_ALLOC);
   let tail = getS(S_Q_HEAD) + size;
   if (tail >= cap) tail -= cap;
   const first = cap - tail < k ? cap - tail : k;
@@ -21,7 +23,7 @@ export function queuePush(n: i32): i32 {
 
 /** Removes up to `n` handles into the output lane; returns how many. */
 export function queuePop(n: i32): i32 {
-  const cap = getS(S_Q_CAP);
+  const cap = getS(S_Q_ALLOC);
   const size = getS(S_Q_SIZE);
   const k = n < size ? n : size;
   if (k <= 0) return 0;

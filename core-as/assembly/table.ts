@@ -10,9 +10,9 @@
 import {
   FREE, INIT, PULLED, RUNNING, SUCCESS, FAILED, NAME_FIELDS, WORKER_FIELDS, W_TOTAL, T_OK, T_STALE,
   T_WRONG_ATTEMPT, T_WRONG_WORKER, T_ILLEGAL, SLOT_BITS, SLOT_MASK, GEN_LIMIT, IO_OUT,
-  S_T_CAP, S_T_LIVE, S_T_FREE_TOP, S_CURSOR, S_MAX_WORKERS,
+  S_T_ALLOC, S_T_LIVE, S_T_FREE_TOP, S_CURSOR, S_MAX_WORKERS,
 } from "../shared/constants";
-import { tStatus, tName, tWorker, tAttempt, tGen, tFree, names, workers, getS, setS, lane } from "./arena";
+import { tStatus, tName, tWorker, tAttempt, tGen, tFree, names, workers, getS, setS, lane, growTable } from "./arena";
 import { refuse } from "./counters";
 
 /** Slot of a live handle, or -1. */
@@ -61,6 +61,7 @@ import { refuse } from "./counters";
  * their handles to the output lane. Returns how many fit in the table.
  */
 export function tableAdmit(n: i32): i32 {
+  if (n > getS(S_T_FREE_TOP)) growTable(n);
   let top = getS(S_T_FREE_TOP);
   const k = n < top ? n : top;
   const inName = lane(0, 0), inAttempt = lane(1, 0), out = lane(IO_OUT, 0);
@@ -82,7 +83,7 @@ export function tableAdmit(n: i32): i32 {
 
 /** INIT → PULLED for handles lane0 on workers lane1; outcome per item in the output lane. */
 export function tableAssign(n: i32): i32 {
-  const maxWorkers = <u32>getS(S_MAX_WORKERS), cap = <u32>getS(S_T_CAP);
+  const maxWorkers = <u32>getS(S_MAX_WORKERS), cap = <u32>getS(S_T_ALLOC);
   const inH = lane(0, 0), inW = lane(1, 0), out = lane(IO_OUT, 0);
   const status = tStatus, gen = tGen, worker = tWorker, name = tName;
   let ok = 0;
@@ -110,7 +111,7 @@ export function tableAssign(n: i32): i32 {
  * worker, a finished task or an impossible transition is refused and counted.
  */
 export function tableReport(n: i32): i32 {
-  const cap = <u32>getS(S_T_CAP);
+  const cap = <u32>getS(S_T_ALLOC);
   const inH = lane(0, 0), inA = lane(1, 0), inW = lane(2, 0), inS = lane(3, 0), out = lane(IO_OUT, 0);
   const status = tStatus, gen = tGen, worker = tWorker, attempt = tAttempt, name = tName;
   let top = getS(S_T_FREE_TOP), freed = 0, ok = 0;
@@ -142,7 +143,7 @@ export function tableReport(n: i32): i32 {
 
 /** PULLED/RUNNING → INIT with attempt + 1 (failover) for handles lane0. */
 export function tableRequeue(n: i32): i32 {
-  const cap = <u32>getS(S_T_CAP);
+  const cap = <u32>getS(S_T_ALLOC);
   const inH = lane(0, 0), out = lane(IO_OUT, 0);
   const status = tStatus, gen = tGen, worker = tWorker, attempt = tAttempt, name = tName;
   let ok = 0;
@@ -169,7 +170,7 @@ export function tableRequeue(n: i32): i32 {
 
 /** Any live status → FAILED (kill, rejection, failover off) for handles lane0. */
 export function tableFail(n: i32): i32 {
-  const cap = <u32>getS(S_T_CAP);
+  const cap = <u32>getS(S_T_ALLOC);
   const inH = lane(0, 0), out = lane(IO_OUT, 0);
   const status = tStatus, gen = tGen, worker = tWorker, name = tName;
   let top = getS(S_T_FREE_TOP), ok = 0;
@@ -194,7 +195,7 @@ export function tableFail(n: i32): i32 {
  * `worker` is -1. Sets S_CURSOR to the slot to continue from (capacity = done).
  */
 export function tableScan(worker: i32, from: i32, max: i32): i32 {
-  const cap = getS(S_T_CAP);
+  const cap = getS(S_T_ALLOC);
   let k = 0;
   let s = from < 0 ? 0 : from;
   for (; s < cap && k < max; s++) {

@@ -118,6 +118,10 @@ export const S_ROUTE_MODE = 11;
 export const S_CURSOR = 12;
 /** I/O lane capacity in words. */
 export const S_IO_CAP = 13;
+/** Queue slots allocated so far (the ring's length; grows in steps up to S_Q_CAP). */
+export const S_Q_ALLOC = 14;
+/** Task-table slots allocated so far (grows in steps up to S_T_CAP). */
+export const S_T_ALLOC = 15;
 /** Size of the state block in words. */
 export const STATE_WORDS = 16;
 
@@ -126,9 +130,9 @@ export const STATE_WORDS = 16;
 export const H_STATE = 0;
 /** I/O lanes (Int32, IO_LANES * ioCapacity). */
 export const H_IO = 1;
-/** Queue ring (Uint32, queueCapacity). */
+/** Queue ring (Uint32, S_Q_ALLOC words). */
 export const H_QUEUE = 2;
-/** Task status per slot (Uint8, tableCapacity). */
+/** Task status per slot (Uint8, S_T_ALLOC bytes; every table arena below has S_T_ALLOC items). */
 export const H_T_STATUS = 3;
 /** Task name index per slot (Int32). */
 export const H_T_NAME = 4;
@@ -138,7 +142,7 @@ export const H_T_WORKER = 5;
 export const H_T_ATTEMPT = 6;
 /** Slot generation (Int32). */
 export const H_T_GEN = 7;
-/** Free-slot stack (Int32, tableCapacity). */
+/** Free-slot stack (Int32, S_T_ALLOC). */
 export const H_T_FREE = 8;
 /** Name counters (Int32, maxNames * NAME_FIELDS). */
 export const H_NAMES = 9;

@@ -3,7 +3,7 @@
 import {
   FREE, NAME_FIELDS, WORKER_FIELDS, N_TOTAL, N_INIT, N_PULLED, N_RUNNING, N_SUCCESS, N_FAILED,
   W_TOTAL, W_PULLED, W_RUNNING, W_SUCCESS, W_FAILED, T_STALE, T_WRONG_ATTEMPT, T_WRONG_WORKER,
-  T_ILLEGAL, SLOT_BITS, SLOT_MASK, S_Q_CAP, S_Q_SIZE, S_T_CAP, S_T_LIVE, S_W_COUNT, S_MAX_WORKERS,
+  T_ILLEGAL, SLOT_BITS, SLOT_MASK, S_Q_CAP, S_Q_SIZE, S_T_CAP, S_T_ALLOC, S_T_LIVE, S_W_COUNT, S_MAX_WORKERS,
 } from "../../core-as/shared/constants.ts";
 import type { CoreViews } from "./views.ts";
 import type {
@@ -61,7 +61,7 @@ export abstract class TableBase implements TaskTable {
   /** Slot of a live handle, or -1. */
   protected slotOf(handle: number): number {
     const slot = handle & SLOT_MASK;
-    if (slot >= this.v.state[S_T_CAP]! || this.v.tStatus[slot] === FREE) return -1;
+    if (slot >= this.v.state[S_T_ALLOC]! || this.v.tStatus[slot] === FREE) return -1;
     return this.v.tGen[slot] === handle >>> SLOT_BITS ? slot : -1;
   }
   status(handle: number): number { const s = this.slotOf(handle); return s < 0 ? FREE : this.v.tStatus[s]!; }

@@ -13,5 +13,6 @@ export function resolveCoreOptions(options: CoreOptions = {}): ResolvedCoreOptio
     maxNames: expectInt("maxNames", options.maxNames ?? 64, 1, 1 << 20),
     maxWorkers: expectInt("maxWorkers", options.maxWorkers ?? 1024, 1, 1 << 20),
     ioCapacity: expectInt("ioCapacity", options.ioCapacity ?? 4096, 1, 1 << 20),
+    initialCapacity: expectInt("initialCapacity", options.initialCapacity ?? 1024, 1, MAX_TABLE_CAPACITY),
   };
 }

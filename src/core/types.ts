@@ -8,7 +8,11 @@
 /** Which implementation backs a core. */
 export type CoreEngine = "wasm" | "ts";
 
-/** Sizes of a core's fixed arenas, chosen at creation. */
+/**
+ * Sizes of a core's arenas, chosen at creation. The queue and the task table
+ * are capacities: they start at `initialCapacity` slots and double as they
+ * fill, so an unused capacity costs no memory; the rest is allocated whole.
+ */
 export interface CoreOptions {
   /** Capacity of the dispatch queue of task handles. @default 10000 */
   queueCapacity?: number;
@@ -20,11 +24,13 @@ export interface CoreOptions {
   maxWorkers?: number;
   /** Items per batch call crossing into the core; larger batches are chunked. @default 4096 */
   ioCapacity?: number;
+  /** Slots the queue and the task table start with (each at most its capacity), before growing. @default 1024 */
+  initialCapacity?: number;
 }
 
 /** Ring-buffer queue of u32 task handles. It never overwrites. */
 export interface TaskQueue {
-  /** Fixed capacity. */
+  /** Capacity: the most handles it holds (memory grows toward it as it fills). */
   readonly capacity: number;
   /** Handles queued. */
   readonly size: number;
@@ -101,7 +107,7 @@ export interface ProgressCounters {
  * given, writes each item's outcome (`T_OK`, `T_STALE`, ...).
  */
 export interface TaskTable {
-  /** Fixed capacity. */
+  /** Capacity: the most live tasks it holds (memory grows toward it as it fills). */
   readonly capacity: number;
   /** Live tasks. */
   readonly live: number;

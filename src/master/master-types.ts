@@ -18,7 +18,9 @@ export type MasterEvent =
   | { event: "instance-deposed"; instanceId: string; reason: string }
   | { event: "write-fenced"; instanceId: string; token: number; current: number }
   | { event: "instance-taken-over"; instanceId: string; from: string; token: number }
-  | { event: "sweep-failed"; error: string };
+  | { event: "sweep-failed"; error: string }
+  /** B35: the store's data is damaged; the master stopped (closed) and will not answer for it. */
+  | { event: "store-integrity-error"; store: string; error: string };
 
 /**
  * The master's own in-process worker, as the master uses it: it joins the
@@ -62,6 +64,12 @@ export interface MasterOptions {
   shared?: boolean | LeaseOptions;
   /** Receives what the master did that an operator may want to know (depositions, takeovers). @default ignored */
   log?: (e: MasterEvent) => void;
+  /**
+   * Called once when the store reports damaged data (SQLite corrupt or not a database,
+   * PostgreSQL XX001/XX002), after the master closed itself (B35): a host should exit
+   * non-zero. The event `store-integrity-error` is logged too. @default nothing more
+   */
+  onFatal?: (e: Error) => void;
   /** How often tasks kept past their retainFor are swept from the store, ms (B25). @default 60000 */
   sweepMs?: number;
   /**

@@ -27,6 +27,7 @@ import { UnknownProcessorError } from "./errors.ts";
 import { resolveLeaseSettings, type LeaseSettings } from "./lease-settings.ts";
 import { LeaseKeeper } from "./lease-keeper.ts";
 import { FenceWatchStore } from "./fence-watch-store.ts";
+import { watchIntegrity } from "./integrity-watch.ts";
 import { errorMessage } from "../errors/error-message.ts";
 import { randomKey } from "../runtime/random-key.ts";
 import { RunningCap } from "./running-cap.ts";
@@ -84,7 +85,17 @@ export class Master {
     }
     // Shared, every refused write is counted: after a pause the lease loss may be noticed first, and the
     // writes already on their way are then the only trace that fencing held.
-    this.#store = shared === false ? o.store : new FenceWatchStore(o.store, (e) => {
+    // B35: damaged data in the store stops the master (once), instead of an error per request forever.
+    const onFatal = o.onFatal ?? (() => undefined);
+    let fatal = false;
+    const watched = watchIntegrity(o.store, (e) => {
+      if (fatal) return;
+      fatal = true;
+      this.close();
+      this.#log({ event: "store-integrity-error", store: e.store, error: e.message });
+      onFatal(e);
+    });
+    this.#store = shared === false ? watched : new FenceWatchStore(watched, (e) => {
       this.#fencedWrites++;
       if (this.#fencedLogged.has(e.instanceId)) return;
       this.#fencedLogged.add(e.instanceId);

@@ -3,6 +3,10 @@ import { refuse, type Reply } from "../protocol/replies.ts";
 import type { Clock } from "../runtime/clock.ts";
 import type { MapTaskMaster } from "./instance/index.ts";
 import type { WorkerInfo, WorkerRegistry } from "./worker-registry.ts";
+import { errorMessage } from "../errors/error-message.ts";
+
+/** When a worker sends reports again after their write failed (B33). */
+const REPORT_RETRY_MS = 200;
 
 /**
  * Answers workers' messages to a master (register, heartbeat, report, map,
@@ -52,7 +56,7 @@ export class WorkerDesk {
         return { ok: true };
       case "report":
         w.load = m.load;
-        return this.#report(w, m);
+        return await this.#report(w, m);
       case "map": {
         const i = this.#instances.get(m.instanceId);
         return i ? i.map(w, m) : notFound(m.instanceId);
@@ -64,8 +68,13 @@ export class WorkerDesk {
     }
   }
 
-  /** B11: a batch of reports, split by instance; reports for instances not running here are refused. */
-  #report(w: WorkerInfo, m: ReportBatch): Reply {
+  /**
+   * B11: a batch of reports, split by instance; reports for instances not
+   * running here are refused. B33: answered only once the writes carrying
+   * them are stored (group-committed with the other reports of the moment);
+   * when one failed, busy, so the worker keeps the batch and sends it again.
+   */
+  async #report(w: WorkerInfo, m: ReportBatch): Promise<Reply> {
     const byInstance = new Map<string, TaskReport[]>();
     for (const r of m.reports) {
       const list = byInstance.get(r.instanceId) ?? [];
@@ -73,12 +82,19 @@ export class WorkerDesk {
       byInstance.set(r.instanceId, list);
     }
     let applied = 0, refused = 0;
+    const durable: Promise<void>[] = [];
     for (const [id, reports] of byInstance) {
       const i = this.#instances.get(id);
       if (!i) { refused += reports.length; continue; }
       const [a, r] = i.applyReports(w, reports);
       applied += a;
       refused += r;
+      durable.push(i.reportsDurable());
+    }
+    try {
+      await Promise.all(durable);
+    } catch (e) {
+      return { ...refuse("busy", `reports not stored: ${errorMessage(e)}`), retryAfterMs: REPORT_RETRY_MS };
     }
     return { ok: true, applied, refused };
   }

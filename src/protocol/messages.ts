@@ -143,6 +143,8 @@ export const MapBatch = z.object({
   mapCall: count,
   taskName: id,
   bodies: z.array(Json),
+  /** Index of the first body in its map call: a call sent in pages numbers its children across them (B32). @default 0 */
+  first: count.optional(),
   /** Idempotency key: a retried batch is stored once. */
   key: id,
 });

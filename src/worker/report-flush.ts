@@ -59,6 +59,11 @@ export async function flushReports(h: FlushHost, link: Link): Promise<void> {
         } else if (r.code === "superseded") {
           // B30: the batch is dropped with the rest of the superseded incarnation's work.
           await h.refusedAs(link, sent, r.code);
+        } else if (r.code === "busy") {
+          // Not stored (B33): keep the reports and send them again; a resend after a
+          // lost answer is refused as a duplicate by (taskId, attempt), without harm.
+          link.reports.restore(batch);
+          await h.sleep(r.retryAfterMs ?? h.retryMs);
         } else if (r.code === "too_large") {
           // Over the master's body limit: send smaller batches; a single report that is
           // still too large fails its own task, not the batch (docs/behaviour.md, B11).

@@ -24,6 +24,7 @@ import { LazyAbort } from "./lazy-abort.ts";
 import { expectInt } from "../errors/validate.ts";
 import { heldTasks } from "./held-tasks.ts";
 import { MAX_HELD } from "../protocol/messages.ts";
+import { sendMap } from "./map-pages.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { sameKey } from "../runtime/random-key.ts";
 
@@ -58,6 +59,10 @@ export interface WorkerOptions {
    * on the worker's clock, seen at heartbeats) is freed (M9). @default 300000
    */
   poolIdleMs?: number;
+  /** Most bodies a `ctx.map` call sends in one request; a larger call goes in pages (B32). @default 5000 */
+  mapPageSize?: number;
+  /** About the most JSON a map page carries, in bytes (keep it under the master's body limit, B32). @default 1 MiB */
+  mapPageBytes?: number;
 }
 
 /** A worker: runs the tasks masters give it. */
@@ -91,6 +96,8 @@ export class Worker {
       maxReportBytes: expectInt("maxReportBytes", options.maxReportBytes ?? 2 ** 20, 1024),
       requestTimeoutMs: expectInt("requestTimeoutMs", options.requestTimeoutMs ?? 30_000, 1),
       poolIdleMs: expectInt("poolIdleMs", options.poolIdleMs ?? 300_000, 1),
+      mapPageSize: expectInt("mapPageSize", options.mapPageSize ?? 5000, 1),
+      mapPageBytes: expectInt("mapPageBytes", options.mapPageBytes ?? 2 ** 20, 1024),
     };
     this.#unserve = this.#o.transport.serve(this.address, "worker", (m) => this.#handle(m));
   }
@@ -462,31 +469,18 @@ export class Worker {
     if (typeof taskName !== "string" || taskName === "" || taskName === "ROOT" || taskName === "REDUCE") {
       throw new ValidationError("taskName", 'a non-empty name other than "ROOT" and "REDUCE"', taskName);
     }
-    const link = this.#links.get(p.master)!;
-    const msg = {
-      type: "map" as const, worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum,
-      parentTaskId: t.taskId, parentHandle: t.handle, parentAttempt: t.attempt, mapCall, taskName,
-      bodies: bodies as JsonValue[], key: `${t.taskId}:${t.attempt}:${mapCall}`,
-    };
-    for (;;) {
-      if (signal.aborted) throw new Error(`map aborted: ${String(signal.reason)}`);
-      try {
-        msg.worker = this.#ref(link);
-        const sent = link.incarnation;
-        const r = await this.#o.transport.request(p.master, msg, { timeoutMs: this.#o.requestTimeoutMs });
-        if (r.ok) return r.slowDown;
-        if (r.code === "busy") { await this.#sleep(r.retryAfterMs ?? this.#o.retryMs); continue; }
-        if (r.code === "unregistered") { await this.#refusedAs(link, sent, r.code); continue; }
-        if (r.code === "superseded") {
-          await this.#refusedAs(link, sent, r.code);
-          throw new Error(`map refused: ${r.error}`);
-        }
-        throw new Error(`map refused: ${r.error}`);
-      } catch (e) {
-        if (!(e instanceof TransportError)) throw e;
-        await this.#sleep(this.#o.retryMs);
-      }
-    }
+    const link = this.#links.get(p.master)!, o = this.#o;
+    return sendMap({
+      ref: () => this.#ref(link),
+      request: (msg) => o.transport.request(p.master, msg, { timeoutMs: o.requestTimeoutMs }),
+      incarnation: () => link.incarnation,
+      refusedAs: (sent, code) => this.#refusedAs(link, sent, code),
+      sleep: (ms) => this.#sleep(ms),
+      retryMs: o.retryMs, pageSize: o.mapPageSize, pageBytes: o.mapPageBytes,
+    }, {
+      instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, parentTaskId: t.taskId, parentHandle: t.handle,
+      parentAttempt: t.attempt, mapCall, taskName,
+    }, bodies, signal);
   }
 
   #finish(p: Pool, t: TaskSpec, o: Outcome): void {

@@ -140,6 +140,26 @@ describe("core equivalence", () => {
     );
   });
 
+  it("B31: cores whose queue and table start at 2 slots and grow agree with a core allocated whole", () => {
+    const growing = { ...opts, initialCapacity: 2 };
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 10, maxLength: 120, size: "max" }), (ops) => {
+        const whole = createWasmCore(opts), wasm = createWasmCore(growing), twin = createTwinCore(growing);
+        const pool: number[] = [];
+        const times = [{ t: 0 }, { t: 0 }, { t: 0 }];
+        for (const o of ops) {
+          const a = run(whole, o, pool, times[0]!);
+          expect(run(wasm, o, pool, times[1]!)).toEqual(a);
+          expect(run(twin, o, pool, times[2]!)).toEqual(a);
+          if (o.op === "admit") pool.push(...(a as [number, number[]])[1]);
+          expect(snapshot(wasm)).toEqual(snapshot(whole));
+          expect(snapshot(twin)).toEqual(snapshot(whole));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("X2: routing agrees on wide worker tables, whatever non-zero byte a flag holds", () => {
     // Worker counts past 8 and their tails exercise the WASM census that reads
     // flags eight at a time; hosts may write any non-zero byte through the views.

@@ -66,6 +66,71 @@ export function runCoreSuite(engine: string, newCore: (o?: CoreOptions) => Core)
     });
   });
 
+  describe(`${engine} core: arenas grow as they fill (B31)`, () => {
+    it("B31: a queue starting at 2 slots grows to its capacity while wrapped, keeping FIFO order", () => {
+      const { queue } = newCore({ queueCapacity: 37, initialCapacity: 2, ioCapacity: 3 });
+      const model: number[] = [];
+      const out = new Uint32Array(64);
+      let next = 1;
+      // More pushed than popped each round, so the ring is wrapped when it has to grow.
+      for (let round = 0; round < 15; round++) {
+        const batch = Uint32Array.from({ length: 5 }, (_, i) => next + i);
+        const pushed = queue.pushBatch(batch);
+        expect(pushed).toBe(Math.min(5, 37 - model.length));
+        model.push(...batch.subarray(0, pushed));
+        next += pushed;
+        const k = queue.popBatch(out, 2);
+        expect(Array.from(out.subarray(0, k))).toEqual(model.splice(0, k));
+      }
+      expect([queue.size, queue.capacity]).toEqual([model.length, 37]);
+      const k = queue.popBatch(out);
+      expect(Array.from(out.subarray(0, k))).toEqual(model);
+    });
+
+    it("B31: a table starting at 4 slots grows to its capacity and issues the handles of a table allocated whole", () => {
+      const small = newCore({ tableCapacity: 100, initialCapacity: 4, ioCapacity: 5 });
+      const whole = newCore({ tableCapacity: 100, initialCapacity: 100, ioCapacity: 5 });
+      for (const core of [small, whole]) core.counters.add(i32(0), i32(1000));
+      const run = (core: Core): number[] => {
+        const seen: number[] = [];
+        for (let round = 0; round < 30; round++) {
+          const out = new Uint32Array(7);
+          const k = core.table.admit(new Int32Array(7), new Int32Array(7), 7, out);
+          seen.push(k, ...out.subarray(0, k));
+          // Finish every third task admitted, so freed slots mix with new ones.
+          const done = Array.from(out.subarray(0, k)).filter((_, i) => i % 3 === 0);
+          core.table.fail(Uint32Array.from(done), done.length);
+        }
+        seen.push(...core.table.scan(-1));
+        return seen;
+      };
+      expect(run(small)).toEqual(run(whole));
+      // Filled up: the grown table holds its whole capacity, and no more.
+      const out = new Uint32Array(200);
+      expect(small.table.admit(new Int32Array(200), new Int32Array(200), 200, out)).toBe(100 - whole.table.live);
+      expect([small.table.live, small.table.free]).toEqual([100, 0]);
+      expect(counterViolations(small)).toEqual([]);
+    });
+    it("B31: growing past the memory a core started with keeps its tasks, workers and counters readable", () => {
+      const core = newCore({ queueCapacity: 1 << 20, tableCapacity: 1 << 20, maxWorkers: 4 });
+      core.router.setWorker(2, worker({ alive: true, freeSlots: 3 }));
+      core.router.workerCount = 3;
+      const n = 300_000;
+      const hs = admit(core, n, 1);
+      expect(core.queue.pushBatch(hs)).toBe(n);
+      const popped = new Uint32Array(n);
+      expect(core.queue.popBatch(popped)).toBe(n);
+      expect(popped).toEqual(hs);
+      const routed = new Int32Array(n);
+      expect(core.router.route(n, routed)).toBe(n);
+      expect(core.table.assign(hs, routed, n)).toBe(n);
+      expect(core.counters.name(1)).toEqual({ total: n, init: 0, pulled: n, running: 0, success: 0, failed: 0 });
+      expect(core.router.alive[2]).toBe(1);
+      expect(core.table.scan(-1).length).toBe(n);
+      expect(counterViolations(core)).toEqual([]);
+    });
+  });
+
   describe(`${engine} core: task table and counters`, () => {
     it("a task goes INIT → PULLED → RUNNING → SUCCESS and its slot is recycled", () => {
       const core = newCore({ tableCapacity: 4, maxWorkers: 4 });

@@ -4,7 +4,7 @@ import { ManualClock } from "../../src/runtime/clock.ts";
 import { InProcessNetwork } from "../../src/protocol/in-process.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { Master, type InstanceView } from "../../src/master/index.ts";
-import { Worker } from "../../src/worker/index.ts";
+import { Worker, type WorkerOptions } from "../../src/worker/index.ts";
 import type { ProcessorMap } from "../../src/processor/types.ts";
 import type { TaskStore } from "../../src/store/task-store.ts";
 import type { CoreEngine } from "../../src/core/types.ts";
@@ -20,6 +20,8 @@ export interface ClusterOptions {
   masterAddress?: string;
   /** The master's request timeout. @default 2000 */
   requestTimeoutMs?: number;
+  /** More options of every worker, the master's own included. */
+  workerOptions?: Partial<WorkerOptions>;
 }
 
 /** A master, its own worker and `workers` more, wired through an in-process network. */
@@ -33,6 +35,7 @@ export class Cluster {
   readonly workers: Worker[] = [];
   readonly processors: ProcessorMap;
   readonly #slots: number;
+  readonly #workerOptions: Partial<WorkerOptions>;
 
   constructor(o: ClusterOptions) {
     this.clock = o.clock ?? new ManualClock(1_000_000);
@@ -40,8 +43,9 @@ export class Cluster {
     this.store = o.store ?? new MemoryStore();
     this.processors = o.processors;
     this.#slots = o.workerSlots ?? 5;
+    this.#workerOptions = o.workerOptions ?? {};
     const address = o.masterAddress ?? "master";
-    const own = new Worker({ workerId: `${address}-own`, address: `${address}/worker`, transport: this.network, clock: this.clock, processors: o.processors, slots: this.#slots });
+    const own = new Worker({ workerId: `${address}-own`, address: `${address}/worker`, transport: this.network, clock: this.clock, processors: o.processors, slots: this.#slots, ...this.#workerOptions });
     this.ownWorker = own;
     this.master = new Master({ store: this.store, transport: this.network, clock: this.clock, address, ownWorker: own, requestTimeoutMs: o.requestTimeoutMs ?? 2000, engine: o.engine ?? "wasm" });
     for (let i = 0; i < (o.workers ?? 2); i++) this.addWorker();
@@ -49,7 +53,7 @@ export class Cluster {
 
   /** Creates (not yet joined) a worker named w<i>. */
   addWorker(id = `w${this.workers.length + 1}`): Worker {
-    const w = new Worker({ workerId: id, address: `${id}-addr-${this.workers.length}`, transport: this.network, clock: this.clock, processors: this.processors, slots: this.#slots });
+    const w = new Worker({ workerId: id, address: `${id}-addr-${this.workers.length}`, transport: this.network, clock: this.clock, processors: this.processors, slots: this.#slots, ...this.#workerOptions });
     this.workers.push(w);
     return w;
   }

@@ -227,4 +227,55 @@ describe("X2 nothing lost: a refused write", () => {
     expect(s.calls.get("updateStatuses")).toBe(3);
     c.close();
   });
+
+  it("X2: a map insert the store refuses for good fails the instance \"persistence failed\", never SUCCESS", async () => {
+    const s = instrumentStore(new MemoryStore());
+    const c = await new Cluster({ processors: { fanOut: fanOut(null) }, store: s.store, workers: 1 }).start();
+    const id = await c.master.submit({ processor: "fanOut", params: { parents: 2, leaves: 3 } });
+    // ROOT's own row went in at submit; its map is the next insert.
+    s.failing.set("insertTasks", 3);
+    const v = await c.finish(id);
+    expect(v.status).toBe("FAILED");
+    expect(v.result).toMatch(/^persistence failed: injected insertTasks failure/);
+    expect((await c.store.getInstance(id))!.status).toBe("FAILED");
+    c.close();
+  });
+
+  it("X2: the instance record with the reduce result refused once is written again: SUCCESS with its result stored", async () => {
+    const s = instrumentStore(new MemoryStore());
+    const c = await new Cluster({ processors: { fanOut: fanOut(null) }, store: s.store, workers: 1 }).start();
+    const id = await c.master.submit({ processor: "fanOut", params: { parents: 2, leaves: 3 } });
+    s.failing.set("updateInstance", 1);
+    const v = await c.finish(id);
+    expect(v.status).toBe("SUCCESS");
+    const rec = (await c.store.getInstance(id))!;
+    expect([rec.status, rec.result]).toEqual(["SUCCESS", allLeaves(2, 3)]);
+    c.close();
+  });
+
+  it("X2: the instance record with the reduce result refused for good: the store says FAILED \"persistence failed\", never SUCCESS", async () => {
+    const s = instrumentStore(new MemoryStore());
+    const c = await new Cluster({ processors: { fanOut: fanOut(null) }, store: s.store, workers: 1 }).start();
+    const id = await c.master.submit({ processor: "fanOut", params: { parents: 2, leaves: 3 } });
+    s.failing.set("updateInstance", 3);
+    const v = await c.finish(id);
+    expect(v.status).toBe("FAILED");
+    expect(v.result).toMatch(/^persistence failed: injected updateInstance failure/);
+    const rec = (await c.store.getInstance(id))!;
+    expect(rec.status).toBe("FAILED");
+    expect(rec.result).toMatch(/^persistence failed: injected updateInstance failure/);
+    c.close();
+  });
+
+  it("X2: clearing a finished instance's tasks refused for good leaves the rows, not the outcome: SUCCESS stays", async () => {
+    const s = instrumentStore(new MemoryStore());
+    const c = await new Cluster({ processors: { fanOut: fanOut(null) }, store: s.store, workers: 1 }).start();
+    const id = await c.master.submit({ processor: "fanOut", params: { parents: 2, leaves: 3 } });
+    s.failing.set("clearTasks", 3);
+    const v = await c.finish(id);
+    expect(v.status).toBe("SUCCESS");
+    expect((await c.store.getInstance(id))!.status).toBe("SUCCESS");
+    expect(s.calls.get("clearTasks")).toBe(3);
+    c.close();
+  });
 });

@@ -72,7 +72,14 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const { master, own } = hostMaster({
     store, transport, clock: new RealClock(), processors, loadProbe: nodeLoad, ownWorkerId: `master@${o.host}:${port}`,
     slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(), allowOrigins: o.allowOrigins,
-    shared: o.shared, log: (e) => console.log(JSON.stringify(e)), maxRunningInstances: o.maxRunningInstances, maxEventStreams: o.maxEventStreams,
+    shared: o.shared, maxRunningInstances: o.maxRunningInstances, maxEventStreams: o.maxEventStreams, log: (e) => {
+      console.log(JSON.stringify(e));
+      // B35: the store's data is damaged; the master closed itself. Say so, naming the file, and exit non-zero.
+      if (e.event === "store-integrity-error") {
+        console.error(`taskmill master: ${e.error}`);
+        process.exit(1);
+      }
+    },
   });
   // H4: the machine's own name is one it serves (workers often join by it); no web page can rebind it.
   const allowHosts = [hostname(), ...(o.allowHosts ?? [])];

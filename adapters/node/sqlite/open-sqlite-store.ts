@@ -1,4 +1,4 @@
-import { SqliteStore } from "./sqlite-store.ts";
+import { SqliteStore, type SqliteStoreOptions } from "./sqlite-store.ts";
 
 /**
  * Opens the SQLite store in `path`, creating the file when missing; relative
@@ -7,6 +7,6 @@ import { SqliteStore } from "./sqlite-store.ts";
  * @default path "taskmill.db"
  * @example const store = await openSqliteStore("jobs.db");
  */
-export async function openSqliteStore(path?: string): Promise<SqliteStore> {
-  return new SqliteStore(path);
+export async function openSqliteStore(path?: string, options?: SqliteStoreOptions): Promise<SqliteStore> {
+  return new SqliteStore(path, options);
 }

@@ -55,6 +55,24 @@ const WAL_CHECKPOINT_PAGES = 10_000;
 /** Bytes the WAL file is truncated to after a checkpoint. */
 const WAL_SIZE_LIMIT = 64 * 2 ** 20;
 
+/** Options of a SQLite store. */
+export interface SqliteStoreOptions {
+  /**
+   * How long a statement waits for a lock another connection or process holds
+   * before failing with "database is locked" (SQLite's `busy_timeout`), in ms (B34).
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
+}
+
+/** `busyTimeoutMs` when not given. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Checks SqliteStoreOptions, naming the field. */
+export function resolveSqliteOptions(o: SqliteStoreOptions = {}): Required<SqliteStoreOptions> {
+  return { busyTimeoutMs: expectInt("busyTimeoutMs", o.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, 0, 2 ** 31 - 1) };
+}
+
 /**
  * A TaskStore in one SQLite file. Opening creates the file when missing,
  * applies the schema migrations, and refuses (SqliteOpenError naming the
@@ -69,12 +87,14 @@ export class SqliteStore implements TaskStore {
   readonly #db: SqliteDb;
 
   /** @param file the database file, relative to the working directory. @default "taskmill.db" */
-  constructor(file: string = DEFAULT_SQLITE_FILE) {
+  constructor(file: string = DEFAULT_SQLITE_FILE, options: SqliteStoreOptions = {}) {
     if (typeof file !== "string" || file === "") throw new ValidationError("file", "a file path", file);
+    const { busyTimeoutMs } = resolveSqliteOptions(options);
     this.file = sqliteFilePath(file);
     let db: Database.Database;
     try {
-      db = new Database(this.file);
+      // The busy timeout holds from the first statement on, the migration's included (B34).
+      db = new Database(this.file, { timeout: busyTimeoutMs });
     } catch (e) {
       throw new SqliteOpenError(this.file, (e as Error).message, { cause: e });
     }
@@ -83,6 +103,8 @@ export class SqliteStore implements TaskStore {
       guardOpen(this.file, () => {
         db.pragma("journal_mode = WAL");
         db.pragma("synchronous = NORMAL");
+        // Wait for a lock another process holds instead of failing at once (B34).
+        db.pragma(`busy_timeout = ${busyTimeoutMs}`);
         // Checkpoint every ~40 MB of WAL instead of 4 MB: a page rewritten by many
         // batches is copied back once, not once per 4 MB (-8 % on inserts).
         db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);

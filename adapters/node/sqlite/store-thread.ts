@@ -12,7 +12,8 @@ import type { StoreCall, StoreReply } from "./threaded-store.ts";
 const port = parentPort!;
 let store: SqliteStore;
 try {
-  store = new SqliteStore((workerData as { file: string }).file);
+  const data = workerData as { file: string; busyTimeoutMs?: number };
+  store = new SqliteStore(data.file, { busyTimeoutMs: data.busyTimeoutMs });
   port.postMessage({ id: 0, ok: true, value: store.file } satisfies StoreReply);
 } catch (e) {
   port.postMessage({ id: 0, ok: false, error: toWire(e) } satisfies StoreReply);

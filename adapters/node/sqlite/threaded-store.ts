@@ -36,6 +36,8 @@ export interface ThreadedSqliteOptions {
    * @default store-thread.js beside this module
    */
   threadEntry?: string | URL;
+  /** How long SQLite waits for a lock before "database is locked", in ms (B34). @default 5000 */
+  busyTimeoutMs?: number;
 }
 
 /** Rows per page of `results` when not told. */
@@ -77,7 +79,7 @@ export class ThreadedSqliteStore implements TaskStore {
    */
   static open(file: string = DEFAULT_SQLITE_FILE, o: ThreadedSqliteOptions = {}): Promise<ThreadedSqliteStore> {
     const entry = o.threadEntry ?? new URL("./store-thread.js", import.meta.url);
-    const thread = new Worker(entry, { workerData: { file } });
+    const thread = new Worker(entry, { workerData: { file, busyTimeoutMs: o.busyTimeoutMs } });
     return new Promise((resolve, reject) => {
       const onError = (e: Error) => { thread.off("message", onReady); reject(e); };
       const onReady = (r: StoreReply) => {

@@ -5,7 +5,7 @@
 import {
   FREE, INIT, PULLED, RUNNING, SUCCESS, FAILED, NAME_FIELDS, WORKER_FIELDS, N_TOTAL, N_INIT, N_SUCCESS, N_FAILED, W_TOTAL,
   T_OK, T_STALE, T_WRONG_ATTEMPT, T_WRONG_WORKER, T_ILLEGAL, SLOT_BITS, GEN_LIMIT,
-  ROUTE_NONE, ROUTE_WORKER_LOAD, S_Q_HEAD, S_Q_SIZE, S_Q_CAP, S_T_CAP, S_T_LIVE, S_T_FREE_TOP,
+  ROUTE_NONE, ROUTE_WORKER_LOAD, S_Q_HEAD, S_Q_SIZE, S_Q_CAP, S_Q_ALLOC, S_T_ALLOC, S_T_LIVE, S_T_FREE_TOP,
   S_MAX_NAMES, S_MAX_WORKERS, S_W_COUNT, S_RR_INDEX, S_EXEC_ON_MASTER, S_ROUTE_MODE,
   L_RATE, L_BURST, L_TOKENS, L_LAST,
 } from "../../../core-as/shared/constants.ts";
@@ -13,13 +13,16 @@ import type { Core, CoreOptions, RouterConfig } from "../types.ts";
 import { resolveCoreOptions } from "../options.ts";
 import { allocateViews, type CoreViews } from "../views.ts";
 import { QueueBase, CountersBase, TableBase, RouterBase, LimiterBase } from "../base.ts";
+import { growQueue, growTable } from "./grow.ts";
 
 class TwinQueue extends QueueBase {
   pushBatch(handles: Uint32Array, count = handles.length): number {
-    const s = this.v.state, q = this.v.queue;
-    const cap = s[S_Q_CAP]!, size = s[S_Q_SIZE]!;
-    const k = Math.min(count, cap - size);
+    const s = this.v.state;
+    const size = s[S_Q_SIZE]!;
+    const k = Math.min(count, s[S_Q_CAP]! - size);
     if (k <= 0) return 0;
+    if (size + k > s[S_Q_ALLOC]!) growQueue(this.v, size + k);
+    const q = this.v.queue, cap = s[S_Q_ALLOC]!;
     let tail = s[S_Q_HEAD]! + size;
     if (tail >= cap) tail -= cap;
     const first = Math.min(cap - tail, k);
@@ -31,7 +34,7 @@ class TwinQueue extends QueueBase {
   }
   popBatch(out: Uint32Array, max = out.length): number {
     const s = this.v.state, q = this.v.queue;
-    const cap = s[S_Q_CAP]!, size = s[S_Q_SIZE]!;
+    const cap = s[S_Q_ALLOC]!, size = s[S_Q_SIZE]!;
     const k = Math.min(max, size);
     if (k <= 0) return 0;
     const head = s[S_Q_HEAD]!;
@@ -102,6 +105,7 @@ class TwinTable extends TableBase {
     else v.tStatus[slot] = to;
   }
   admit(names: Int32Array, attempts: Int32Array, count: number, outHandles: Uint32Array): number {
+    if (count > this.v.state[S_T_FREE_TOP]!) growTable(this.v, count);
     const v = this.v, s = v.state;
     let top = s[S_T_FREE_TOP]!;
     const k = Math.min(count, top);
@@ -184,7 +188,7 @@ class TwinTable extends TableBase {
     return ok;
   }
   scan(worker: number): Uint32Array {
-    const v = this.v, cap = v.state[S_T_CAP]!;
+    const v = this.v, cap = v.state[S_T_ALLOC]!;
     const out: number[] = [];
     for (let s = 0; s < cap; s++) {
       const st = v.tStatus[s];

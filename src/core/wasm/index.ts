@@ -1,4 +1,4 @@
-import { IO_OUT, S_CURSOR, S_T_CAP } from "../../../core-as/shared/constants.ts";
+import { IO_OUT, S_CURSOR, S_Q_CAP, S_Q_SIZE, S_T_ALLOC, S_T_CAP, S_T_FREE_TOP } from "../../../core-as/shared/constants.ts";
 import type { Core, CoreOptions, RouterConfig } from "../types.ts";
 import { resolveCoreOptions } from "../options.ts";
 import { viewsFromHeader, type CoreViews } from "../views.ts";
@@ -6,15 +6,21 @@ import { instantiateCore, type CoreExports } from "./load.ts";
 import { Lanes } from "./lanes.ts";
 import { QueueBase, CountersBase, TableBase, RouterBase, LimiterBase } from "../base.ts";
 
+/** Rebuilds a core's views after its queue or table grew (arenas moved, memory maybe grown). */
+type Refresh = () => void;
+
 class WasmQueue extends QueueBase {
-  constructor(v: CoreViews, private readonly x: CoreExports, private readonly l: Lanes) { super(v); }
+  constructor(v: CoreViews, private readonly x: CoreExports, private readonly l: Lanes, private readonly refresh: Refresh) { super(v); }
   pushBatch(handles: Uint32Array, count = handles.length): number {
-    const l = this.l;
+    const l = this.l, v = this.v;
     let taken = 0;
     while (taken < count) {
       const n = Math.min(l.cap, count - taken);
+      // The ring grows inside this call when it is too short: then every view is rebuilt.
+      const grows = v.state[S_Q_SIZE]! + n > v.queue.length && v.queue.length < v.state[S_Q_CAP]!;
       l.inU32(0, handles, taken, n);
       const k = this.x.queuePush(n);
+      if (grows) this.refresh();
       taken += k;
       if (k < n) break; // full
     }
@@ -57,15 +63,18 @@ class WasmCounters extends CountersBase {
 // at small batches a closure and a view allocated per call cost more than
 // the work, and the copies allocate nothing (see Lanes).
 class WasmTable extends TableBase {
-  constructor(v: CoreViews, private readonly x: CoreExports, private readonly l: Lanes) { super(v); }
+  constructor(v: CoreViews, private readonly x: CoreExports, private readonly l: Lanes, private readonly refresh: Refresh) { super(v); }
   admit(names: Int32Array, attempts: Int32Array, count: number, outHandles: Uint32Array): number {
-    const l = this.l;
+    const l = this.l, v = this.v;
     let done = 0;
     while (done < count) {
       const n = Math.min(l.cap, count - done);
+      // The table grows inside this call when too few slots are free: then every view is rebuilt.
+      const grows = n > v.state[S_T_FREE_TOP]! && v.tStatus.length < v.state[S_T_CAP]!;
       l.inI32(0, names, done, n);
       l.inI32(1, attempts, done, n);
       const k = this.x.tableAdmit(n);
+      if (grows) this.refresh();
       outHandles.set(l.outU32(k), done);
       done += k;
       if (k < n) break; // table full
@@ -122,7 +131,7 @@ class WasmTable extends TableBase {
   }
   scan(worker: number): Uint32Array {
     const parts: Uint32Array[] = [];
-    const cap = this.v.state[S_T_CAP]!;
+    const cap = this.v.state[S_T_ALLOC]!;
     let from = 0, total = 0;
     while (from < cap) {
       const k = this.x.tableScan(worker, from, this.l.cap);
@@ -168,13 +177,18 @@ class WasmLimiter extends LimiterBase {
 export function createWasmCore(options?: CoreOptions): Core {
   const o = resolveCoreOptions(options);
   const x = instantiateCore();
-  const headerPtr = x.init(o.queueCapacity, o.tableCapacity, o.maxNames, o.maxWorkers, o.ioCapacity);
+  const headerPtr = x.init(o.queueCapacity, o.tableCapacity, o.maxNames, o.maxWorkers, o.ioCapacity, o.initialCapacity);
   const v = viewsFromHeader(x.memory.buffer, headerPtr, o);
   const l = new Lanes(x.memory.buffer, headerPtr, o.ioCapacity);
+  // Views are replaced in place, so every holder of `v` and `l` sees the new ones.
+  const refresh = (): void => {
+    Object.assign(v, viewsFromHeader(x.memory.buffer, headerPtr, o));
+    l.rebind(x.memory.buffer);
+  };
   return {
     engine: "wasm",
-    queue: new WasmQueue(v, x, l),
-    table: new WasmTable(v, x, l),
+    queue: new WasmQueue(v, x, l, refresh),
+    table: new WasmTable(v, x, l, refresh),
     counters: new WasmCounters(v, x, l),
     router: new WasmRouter(v, x, l),
     limiter: new WasmLimiter(x),

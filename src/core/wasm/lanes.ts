@@ -15,16 +15,23 @@ export class Lanes {
   readonly i32: Int32Array[] = [];
   /** Lane views, unsigned (same memory as `i32`). */
   readonly u32: Uint32Array[] = [];
-  #outI32: Int32Array;
-  #outU32: Uint32Array;
+  #outI32!: Int32Array;
+  #outU32!: Uint32Array;
+  readonly #ioPtr: number;
 
   constructor(buffer: ArrayBuffer, headerPtr: number, cap: number) {
-    const ioPtr = new Int32Array(buffer, headerPtr, H_IO + 1)[H_IO]!;
-    for (let l = 0; l < IO_LANES; l++) {
-      this.i32.push(new Int32Array(buffer, ioPtr + l * cap * 4, cap));
-      this.u32.push(new Uint32Array(buffer, ioPtr + l * cap * 4, cap));
-    }
+    this.#ioPtr = new Int32Array(buffer, headerPtr, H_IO + 1)[H_IO]!;
     this.cap = cap;
+    this.rebind(buffer);
+  }
+
+  /** Rebuilds the views over `buffer`: after the memory grew, the old views are detached. */
+  rebind(buffer: ArrayBuffer): void {
+    const { cap } = this, ioPtr = this.#ioPtr;
+    for (let l = 0; l < IO_LANES; l++) {
+      this.i32[l] = new Int32Array(buffer, ioPtr + l * cap * 4, cap);
+      this.u32[l] = new Uint32Array(buffer, ioPtr + l * cap * 4, cap);
+    }
     this.#outI32 = this.i32[IO_OUT]!;
     this.#outU32 = this.u32[IO_OUT]!;
   }

@@ -3,7 +3,7 @@ import { CORE_WASM_BASE64 } from "./core-wasm.generated.ts";
 /** The functions the AssemblyScript core exports (`core-as/assembly/index.ts`). */
 export interface CoreExports {
   memory: WebAssembly.Memory;
-  init(queueCap: number, tableCap: number, maxNames: number, maxWorkers: number, ioCap: number): number;
+  init(queueCap: number, tableCap: number, maxNames: number, maxWorkers: number, ioCap: number, initialCap: number): number;
   queuePush(n: number): number;
   queuePop(n: number): number;
   queueClear(): void;

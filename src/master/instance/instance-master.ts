@@ -24,6 +24,7 @@ import { restoreCounters } from "./resume.ts";
 import { compactRecords, planResume } from "./resume-plan.ts";
 import { PULLED } from "../../../core-as/shared/constants.ts";
 import { ROOT } from "./task-names.ts";
+import { retryWrite } from "./retry-write.ts";
 import { errorMessage } from "../../errors/error-message.ts";
 
 /** One instance's master. */
@@ -287,6 +288,15 @@ export class MapTaskMaster {
     return this.#cycle.reports.apply(w, this.#cycle.adoption.translate(reports));
   }
 
+  /**
+   * B33: resolves once the writes issued so far — those carrying the reports
+   * just applied included — are stored; rejects when one failed for good.
+   */
+  reportsDurable(): Promise<void> {
+    if (!hasLiveCycle(this.#mode)) return Promise.resolve();
+    return this.#cycle.writes.durable();
+  }
+
   // ---- completion (B12, B16, B18, B20) ----
 
   /** B12: when every task is final and nothing is in flight, decide and finish. */
@@ -356,13 +366,28 @@ export class MapTaskMaster {
       // B25: the last run's tasks stay for inspection and a retry when retainTasks says so.
       const keep = clean && !again && retains(s, status);
       const failures = { failedCount: failureCounts(cycle.core, cycle.names.list.length).failed, errors: [...cycle.failures.first] };
-      await store.updateInstance(this.fence, again
-        ? { result, progress, ...failures }
-        : { status, result, progress, finishedAt: now, ...failures, retainUntil: keep ? now + s.retainFor : null });
+      try {
+        // X2: the outcome (a reduce result included) is retried like any write …
+        await retryWrite(() => store.updateInstance(this.fence, again
+          ? { result, progress, ...failures }
+          : { status, result, progress, finishedAt: now, ...failures, retainUntil: keep ? now + s.retainFor : null }));
+      } catch (e) {
+        if (e instanceof FencedError || again) throw e;
+        // … and when it is refused for good, the record says FAILED rather than keep a SUCCESS
+        // unwritten; if even that is refused, it stays RUNNING and a restart resumes it (X3).
+        status = "FAILED";
+        result = this.#result = `persistence failed: ${errorMessage(e)}`;
+        this.#status = status;
+        await retryWrite(() => store.updateInstance(this.fence, { status: "FAILED", result, progress, finishedAt: now, ...failures, retainUntil: now + s.retainFor }))
+          .catch((e2: unknown) => { if (e2 instanceof FencedError) throw e2; });
+        clean = false;
+      }
       for (const w of cycle.workers.all()) if (w.incarnation >= 0) cycle.liveness.destroyPoolOn(w);
-      if (clean && !keep) await store.clearTasks(this.fence);
+      // Clearing is housekeeping after the outcome is stored: a refusal leaves rows, never changes the outcome.
+      const housekeeping = (e: unknown) => { if (e instanceof FencedError) throw e; };
+      if (clean && !keep) await retryWrite(() => store.clearTasks(this.fence)).catch(housekeeping);
       // B27: nothing is in flight any more: the dispatch records go (clearTasks took them with the tasks).
-      else await store.replaceDispatches(this.fence, []);
+      else await retryWrite(() => store.replaceDispatches(this.fence, [])).catch(housekeeping);
     } catch (e) {
       if (e instanceof FencedError) return this.#depose(e);
       this.#status = "FAILED";

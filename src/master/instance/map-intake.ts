@@ -3,6 +3,7 @@ import type { Core } from "../../core/index.ts";
 import type { JsonValue, MapBatch } from "../../protocol/messages.ts";
 import { refuse, type MapReply, type Refusal } from "../../protocol/replies.ts";
 import type { LoadProbe } from "../../runtime/load-probe.ts";
+import type { Clock } from "../../runtime/clock.ts";
 import type { NewTask, TaskRow } from "../../store/task-store.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
 import { sumOverNames } from "./counts.ts";
@@ -20,6 +21,8 @@ const SLOW_DOWN_LOAD = 0.1;
 const MAX_PENDING_WRITES = 256;
 /** Rows claimed back from the store per call (B10). */
 const CLAIM_PAGE = 1000;
+/** Rows stored per write of a map batch; the master answers other requests between two (B32). */
+const INSERT_PAGE = 5000;
 
 /** What map intake reads of the job's settings. */
 export interface IntakeSettings {
@@ -35,6 +38,7 @@ export interface MapIntakeHost {
   readonly workers: WorkerTable;
   readonly writes: TaskWrites;
   readonly loadProbe: LoadProbe;
+  readonly clock: Clock;
   readonly settings: IntakeSettings;
   /** Whether this cycle is current and takes work. */
   active(): boolean;
@@ -64,7 +68,9 @@ function bytesOver(v: JsonValue, limit: number): number {
 }
 
 /**
- * Map intake (B2, B10): a running task's children are stored in one write
+ * Map intake (B2, B10, B32): a running task's children are stored a page at
+ * a time (workers send a large call in pages; a large batch is still written
+ * in pages of INSERT_PAGE rows, with a turn of the event loop between two)
  * and admitted to memory as far as the queue has room; the rest wait in the
  * store as INIT rows, claimed back page by page as room frees. A full queue
  * makes map wait (its batch already durable) and a filling one asks
@@ -99,9 +105,10 @@ export class MapIntake {
       || h.slots.taskIdOf(m.parentHandle) !== m.parentTaskId) {
       return refuse("rejected", `task ${m.parentTaskId} (attempt ${m.parentAttempt}) is not running on ${w.workerId}`, "parentTaskId");
     }
+    const first = m.first ?? 0;
     for (let i = 0; i < m.bodies.length; i++) {
       const bytes = bytesOver(m.bodies[i]!, limit);
-      if (bytes > 0) return refuse("too_large", `bodies.${i}: ${bytes} bytes, limit ${limit}`, `bodies.${i}`);
+      if (bytes > 0) return refuse("too_large", `bodies.${first + i}: ${bytes} bytes, limit ${limit}`, `bodies.${first + i}`);
     }
     // A master whose store cannot keep up asks the worker to come back later (429 + Retry-After).
     if (h.writes.pending > MAX_PENDING_WRITES) return { ...refuse("busy", `store writes are behind (${h.writes.pending} pending)`), retryAfterMs: 200 };
@@ -110,6 +117,23 @@ export class MapIntake {
     const n = m.bodies.length;
     if (n === 0) return { ok: true, stored: 0, slowDown: this.#slowDown() };
 
+    let stored = 0;
+    for (let from = 0; from < n; from += INSERT_PAGE) {
+      // Between two pages, a turn of the event loop: /health and other requests answer (B32).
+      if (from > 0) await new Promise<void>((r) => h.clock.setTimeout(r, 0));
+      const page = await this.#storePage(m, nameIdx, from, Math.min(n, from + INSERT_PAGE));
+      if (typeof page !== "number") return page;
+      stored += page;
+    }
+    h.pump();
+    if (this.#backlog) void this.#feed();
+    await this.#waitForRoom(m.parentHandle);
+    return { ok: true, stored, slowDown: this.#slowDown() };
+  }
+
+  /** Stores bodies `from..to` of a batch in one write and admits what memory has room for; returns how many were new. */
+  async #storePage(m: MapBatch, nameIdx: number, from: number, to: number): Promise<number | Refusal> {
+    const h = this.#h, t = h.core.table, n = to - from;
     // Promise room synchronously so concurrent batches cannot overbook it.
     const room = Math.max(0, Math.min(t.free, h.core.queue.free) - this.#reserved);
     const inMemory = Math.min(n, room);
@@ -117,9 +141,10 @@ export class MapIntake {
     const base = this.nextSeq;
     this.nextSeq += n;
     const tasks: NewTask[] = new Array(n);
-    const prefix = `${m.parentTaskId}.${m.mapCall}.`;
+    // Children's ids count across the pages of their map call: a resent page is stored once (B2).
+    const prefix = `${m.parentTaskId}.${m.mapCall}.`, first = (m.first ?? 0) + from;
     for (let i = 0; i < n; i++) {
-      tasks[i] = { seq: base + i, taskId: prefix + i, parentId: m.parentTaskId, name: m.taskName, body: m.bodies[i]!, queued: i < inMemory };
+      tasks[i] = { seq: base + i, taskId: prefix + (first + i), parentId: m.parentTaskId, name: m.taskName, body: m.bodies[from + i]!, queued: i < inMemory };
     }
     let mask: Uint8Array;
     try {
@@ -130,11 +155,7 @@ export class MapIntake {
       this.#reserved -= inMemory;
     }
     if (h.gone()) return refuse("rejected", "instance is no longer owned by this master");
-    const stored = this.#admitMapped(tasks, mask, nameIdx, inMemory);
-    h.pump();
-    if (this.#backlog) void this.#feed();
-    await this.#waitForRoom(m.parentHandle);
-    return { ok: true, stored, slowDown: this.#slowDown() };
+    return this.#admitMapped(tasks, mask, nameIdx, inMemory);
   }
 
   /** Counts the rows the insert stored and admits those promised memory; returns how many were stored. */

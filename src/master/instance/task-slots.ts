@@ -1,45 +1,70 @@
 import { SLOT_MASK } from "../../../core-as/shared/constants.ts";
 import type { JsonValue } from "../../protocol/messages.ts";
 
+/** Slots held before the first growth (the core's table starts as small, B31). */
+const START = 1024;
+
 /**
  * What the master keeps in memory for each live task, indexed by its task
  * table slot: store row number, identity and body. Bounded by the table's
- * capacity; a finished task's body is dropped at once (X4).
+ * capacity, and like the table it grows in doubling steps as slots are used,
+ * so an unused `queueSize` costs nothing (B31); a finished task's body is
+ * dropped at once (X4).
  */
 export class TaskSlots {
-  readonly seq: Float64Array;
-  readonly taskId: (string | undefined)[];
-  readonly body: (JsonValue | undefined)[];
+  #seq: Float64Array;
+  readonly #taskId: (string | undefined)[] = [];
+  readonly #body: (JsonValue | undefined)[] = [];
   /** Runs of the task that ended in failure (its retries count them). */
-  readonly failures: Int32Array;
+  #failures: Int32Array;
+  readonly #capacity: number;
 
   constructor(capacity: number) {
-    this.seq = new Float64Array(capacity);
-    this.taskId = new Array<string | undefined>(capacity);
-    this.body = new Array<JsonValue | undefined>(capacity);
-    this.failures = new Int32Array(capacity);
+    this.#capacity = capacity;
+    const n = Math.min(capacity, START);
+    this.#seq = new Float64Array(n);
+    this.#failures = new Int32Array(n);
   }
+
+  /** Slots allocated so far (at most the capacity). */
+  get allocated(): number { return this.#seq.length; }
 
   /** Records a newly admitted task. */
   set(handle: number, seq: number, taskId: string, body: JsonValue, failures = 0): void {
     const s = handle & SLOT_MASK;
-    this.seq[s] = seq;
-    this.taskId[s] = taskId;
-    this.body[s] = body;
-    this.failures[s] = failures;
+    if (s >= this.#seq.length) this.#grow(s);
+    this.#seq[s] = seq;
+    this.#taskId[s] = taskId;
+    this.#body[s] = body;
+    this.#failures[s] = failures;
   }
 
-  seqOf(handle: number): number { return this.seq[handle & SLOT_MASK]!; }
-  taskIdOf(handle: number): string { return this.taskId[handle & SLOT_MASK]!; }
-  bodyOf(handle: number): JsonValue { return this.body[handle & SLOT_MASK] ?? null; }
-  failuresOf(handle: number): number { return this.failures[handle & SLOT_MASK]!; }
+  /** Store row number of a live task. */
+  seqOf(handle: number): number { return this.#seq[handle & SLOT_MASK] ?? 0; }
+  /** Id of a live task. */
+  taskIdOf(handle: number): string { return this.#taskId[handle & SLOT_MASK]!; }
+  /** Body of a live task (null once dropped). */
+  bodyOf(handle: number): JsonValue { return this.#body[handle & SLOT_MASK] ?? null; }
+  /** Failed runs of a live task so far. */
+  failuresOf(handle: number): number { return this.#failures[handle & SLOT_MASK] ?? 0; }
   /** Counts one more failed run of the task; returns the new count. */
-  addFailure(handle: number): number { return ++this.failures[handle & SLOT_MASK]!; }
+  addFailure(handle: number): number { return ++this.#failures[handle & SLOT_MASK]!; }
 
   /** Drops a finished task's data. */
   release(handle: number): void {
     const s = handle & SLOT_MASK;
-    this.taskId[s] = undefined;
-    this.body[s] = undefined;
+    this.#taskId[s] = undefined;
+    this.#body[s] = undefined;
+  }
+
+  #grow(slot: number): void {
+    let n = Math.max(1, this.#seq.length);
+    while (n <= slot) n *= 2;
+    n = Math.max(slot + 1, Math.min(this.#capacity, n));
+    const seq = new Float64Array(n), failures = new Int32Array(n);
+    seq.set(this.#seq);
+    failures.set(this.#failures);
+    this.#seq = seq;
+    this.#failures = failures;
   }
 }

@@ -4,16 +4,35 @@ import type { DispatchRecord, Fence, NewTask, StatusUpdate, TaskRow } from "../.
 import type { InstanceStore } from "./host.ts";
 import { WriteChain } from "./write-chain.ts";
 
+/** Status updates that go to the store in one write (group commit, B33). */
+interface UpdateGroup {
+  readonly updates: StatusUpdate[];
+  done: Promise<void>;
+}
+
+const ignore = (): void => undefined;
+
+/** Most status updates one group carries: a bigger write would hold the store (and a one-thread master) too long. */
+const MAX_GROUP = 5000;
+
 /**
  * One cycle's task writes, in the order they were issued and under the
  * instance's fencing token (X3), each retried by the write chain (B11). A
  * write that fails for good goes to the `onFatal` given at creation.
+ * Status updates are group-committed (B33): updates issued while the last
+ * write issued is a status write not yet started join it, so reports that
+ * arrive while the store is busy go in one write, and the order of writes
+ * is still the order they were issued in.
  */
 export class TaskWrites {
   readonly #store: InstanceStore;
   readonly #fence: Fence;
   readonly #chain: WriteChain;
   #failure: unknown = null;
+  /** The status write updates may still join: issued last and not started. */
+  #group: UpdateGroup | null = null;
+  /** Settles (never rejects) when the last write issued has. */
+  #last: Promise<void> = Promise.resolve();
 
   constructor(store: InstanceStore, fence: Fence, onFatal: (e: unknown) => void) {
     this.#store = store;
@@ -33,53 +52,92 @@ export class TaskWrites {
   /** Resolves once every queued write has settled. */
   drain(): Promise<void> { return this.#chain.drain(); }
 
+  /**
+   * Resolves once every write issued so far is stored; rejects with the
+   * first failure when one of this cycle's writes failed for good. A status
+   * report is acknowledged only after this (B33).
+   */
+  durable(): Promise<void> {
+    return this.#last.then(() => { if (this.#failure !== null) throw this.#failure; });
+  }
+
+  /** Queues a write after the others; ends the open update group, so it cannot jump ahead of this one. */
+  #run<T>(write: () => Promise<T>): Promise<T> {
+    this.#group = null;
+    const p = this.#chain.run(write);
+    this.#last = p.then(ignore, ignore);
+    return p;
+  }
+
+  #fire(write: () => Promise<unknown>): void {
+    this.#run(write).catch(ignore);
+  }
+
   /** Stores new tasks; resolves with the mask of rows actually inserted (B2). */
   insert(tasks: readonly NewTask[]): Promise<Uint8Array> {
-    return this.#chain.run(() => this.#store.insertTasks(this.#fence, tasks));
+    return this.#run(() => this.#store.insertTasks(this.#fence, tasks));
   }
 
   /** Takes up to `limit` stored INIT rows not in memory (B10). */
   claimInit(limit: number): Promise<TaskRow[]> {
-    return this.#chain.run(() => this.#store.claimInit(this.#fence, limit));
+    return this.#run(() => this.#store.claimInit(this.#fence, limit));
   }
 
   /** Marks rows PULLED by a worker (B3); nobody waits for it. */
   markPulled(seqs: readonly number[], workerKey: string): void {
-    this.#chain.fire(() => this.#store.setStatus(this.#fence, seqs, PULLED, workerKey));
+    this.#fire(() => this.#store.setStatus(this.#fence, seqs, PULLED, workerKey));
   }
 
   /** B27: records a dispatched batch — which worker holds which tasks at which attempt — as one write; nobody waits for it. */
   recordDispatch(record: DispatchRecord): void {
-    if (record.seqs.length > 0) this.#chain.fire(() => this.#store.recordDispatch(this.#fence, record));
+    if (record.seqs.length > 0) this.#fire(() => this.#store.recordDispatch(this.#fence, record));
   }
 
   /** B27: replaces the instance's dispatch records (a resume keeps only the assignments it kept). */
   replaceDispatches(records: readonly DispatchRecord[]): Promise<void> {
-    return this.#chain.run(() => this.#store.replaceDispatches(this.#fence, records));
+    return this.#run(() => this.#store.replaceDispatches(this.#fence, records));
   }
 
-  /** Writes status changes (reports, failover, failures); nobody waits for it. */
-  update(updates: readonly StatusUpdate[]): void {
-    if (updates.length > 0) this.#chain.fire(() => this.#store.updateStatuses(this.#fence, updates));
+  /**
+   * Writes status changes (reports, failover, failures), joining the open
+   * group when there is one (B33); the promise settles with the write that
+   * carries them (a failure also goes to `onFatal`; callers may ignore it).
+   */
+  update(updates: readonly StatusUpdate[]): Promise<void> {
+    if (updates.length === 0) return this.#last;
+    const open = this.#group;
+    if (open !== null && open.updates.length + updates.length <= MAX_GROUP) {
+      for (const u of updates) open.updates.push(u);
+      return open.done;
+    }
+    const g: UpdateGroup = { updates: [...updates], done: Promise.resolve() };
+    g.done = this.#run(() => {
+      // Started: later updates go to a new group (a retry of this write sends the same rows).
+      if (this.#group === g) this.#group = null;
+      return this.#store.updateStatuses(this.#fence, g.updates);
+    });
+    g.done.catch(ignore);
+    this.#group = g;
+    return g.done;
   }
 
   /** Writes status changes and resolves once they are stored. */
   updateNow(updates: readonly StatusUpdate[]): Promise<void> {
-    return this.#chain.run(() => this.#store.updateStatuses(this.#fence, updates));
+    return this.#run(() => this.#store.updateStatuses(this.#fence, updates));
   }
 
   /** A lost worker's unfinished rows: back to INIT (failover) or FAILED with a reason (B15). */
   resetWorker(workerKey: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): void {
-    this.#chain.fire(() => this.#store.resetWorkerTasks(this.#fence, workerKey, to));
+    this.#fire(() => this.#store.resetWorkerTasks(this.#fence, workerKey, to));
   }
 
   /** Fails every unfinished row of the instance (B17). */
   failUnfinished(reason: string): Promise<number> {
-    return this.#chain.run(() => this.#store.failUnfinished(this.#fence, reason));
+    return this.#run(() => this.#store.failUnfinished(this.#fence, reason));
   }
 
   /** After a restart: rows handed to the old master's workers go back to INIT, or FAILED (X3). */
   resetForResume(failover: boolean, reason: string): Promise<void> {
-    return this.#chain.run(() => this.#store.resetForResume(this.#fence, failover, reason));
+    return this.#run(() => this.#store.resetForResume(this.#fence, failover, reason));
   }
 }
