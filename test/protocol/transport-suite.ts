@@ -158,6 +158,7 @@ export function runTransportSuite(opts: TransportSuiteOptions): void {
     const task = { handle: 9, taskId: "t-9", name: "LEAF", body: null, attempt: 1 };
     const bad: Array<[Message["type"], unknown, string]> = [
       ["register", { ok: true }, "incarnation"],
+      ["register", { ok: true, incarnation: 1, secret: "short", credential: "c0ffee00c0ffee00c0ffee00c0ffee00" }, "secret"],
       ["heartbeat", { ok: "yes" }, "ok"],
       ["report", { ok: true, applied: "1", refused: 0 }, "applied"],
       ["map", { ok: true, stored: 1 }, "slowDown"],
@@ -183,8 +184,8 @@ export function runTransportSuite(opts: TransportSuiteOptions): void {
       });
     }
     // Fields a newer peer adds are kept, not refused.
-    next = { ...SAMPLE_REPLIES.register, secret: "s" };
-    assert.deepEqual(await net.sender.request(master, SAMPLE_MESSAGES.register), { ...SAMPLE_REPLIES.register, secret: "s" });
+    next = { ...SAMPLE_REPLIES.register, region: "eu" };
+    assert.deepEqual(await net.sender.request(master, SAMPLE_MESSAGES.register), { ...SAMPLE_REPLIES.register, region: "eu" });
   });
 
   test("an address nobody serves is a TransportError \"refused\" at once, not a hang", async (net) => {
