@@ -46,7 +46,14 @@ export class WorkerRegistry {
   readonly #secrets = new WeakMap<WorkerInfo, string>();
   /** workerId → its last superseded incarnations, with their secrets (H14 holds for them too). */
   readonly #superseded = new Map<string, { incarnation: number; secret: string }[]>();
-  #nextIncarnation = 1;
+  /**
+   * Incarnation numbers start at a random point, not at 1: worker keys
+   * (`workerId#incarnation`) name tasks' holders in a store that several
+   * masters, and a master's restarts, share — a key one master gave must not
+   * be one another gives too, or a resume would take a live worker's tasks
+   * for the old master's (B28).
+   */
+  #nextIncarnation = firstIncarnation();
 
   /**
    * @param masterWorkerId the master's own worker's id, or null
@@ -132,4 +139,10 @@ function heldByInstance(held: readonly HeldTask[]): Map<string, Map<string, numb
     m.set(t.taskId, t.attempt);
   }
   return out;
+}
+
+/** A random first incarnation number, below 2^40: far from any other master's, safe as a JSON number. */
+function firstIncarnation(): number {
+  const [hi, lo] = crypto.getRandomValues(new Uint32Array(2)) as unknown as [number, number];
+  return (hi & 0xff) * 2 ** 32 + lo + 1;
 }
