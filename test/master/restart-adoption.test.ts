@@ -168,7 +168,39 @@ describe("B28 a restart keeps the workers' assignments", () => {
   });
 });
 
-describe("B28 a takeover keeps the counters exact", () => {
+describe("B28 a resumed master holds each kept task once", () => {
+  it("B28: after a restart, a kept task whose run fails with runs left is retried once, not claimed again with the stored backlog", async () => {
+    const gate = new Gate();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    // A small queue: most rows wait in the store and are claimed page by page after the restart (B10).
+    const id = await c.master.submit({
+      processor: "job", params: { n: 300 },
+      settings: {
+        execOnMaster: false, dispatchMode: "pull", consumerSize: 4, queueSize: 20, pageSize: 4,
+        taskMaxAttempts: 2, taskRetryDelay: 30_000, taskRetryBackoff: "fixed", livenessTimeoutMs: 5000,
+      },
+    });
+    await c.clock.advance(10);
+    const held = [...gate.waiting];
+    expect(held.length).toBe(8);
+    const { master, own } = await restart(c, processors);
+    await c.clock.advance(1000); // the workers register again listing what they hold: theirs again
+    expect(master.progress(id)!.names.CHILD!.init).toBeGreaterThan(100); // the backlog is still in the store
+    gate.release(held[0]!, false); // a kept task's run fails: it waits 30 s for its retry, INIT again in the store meanwhile
+    await c.clock.advance(100);
+    gate.open();
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD).toEqual({ total: 300, init: 0, pulled: 0, running: 0, success: 300, failed: 0 });
+    const runs = runsPerTask(gate);
+    expect(runs.get(held[0]!)).toBe(2); // the failed run and its one retry
+    expect([...runs].filter(([t, n]) => n > 1 && t !== held[0])).toEqual([]);
+    master.close();
+    own.close();
+    for (const w of c.workers) w.close();
+  });
+
   it("B28: on a takeover the kept tasks failed over at once (the workers joined the new owner before, listing nothing) are in its memory once: each runs once more and the counters end exact", async () => {
     const gate = new Gate();
     const processors = { job: gated(gate) };
@@ -190,10 +222,11 @@ describe("B28 a takeover keeps the counters exact", () => {
       await w.join("master-b");
       ws.push(w);
     }
-    // More INIT rows than one claim page: the new owner claims its backlog after the kept tasks failed over.
+    // All 2,500 go to the workers' pools and are kept on resume; B fails them over at once (the workers
+    // list nothing for it), and its claims of the stored backlog run after those writes.
     const id = await a.master.submit({ processor: "job", params: { n: 2500 }, settings: { execOnMaster: false, consumerSize: 4, livenessTimeoutMs: 2000 } });
     await clock.advance(1);
-    expect(gate.waiting.length).toBe(8); // held by the workers for A: kept on resume, failed over at once by B
+    expect(gate.waiting.length).toBe(8); // running on the workers for A
     a.master.close();
     a.own.close();
     network.fault("master-a", "refused");
