@@ -1,11 +1,14 @@
 // A master restart keeps its workers' assignments (B28): in process, on a manual clock, a new master
-// on the same store and address resumes the instance while the workers stay up.
+// on the same store and address resumes the instance while the workers stay up; or (a takeover)
+// another shared master on the same store, which the workers had joined too, takes it over.
 import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 import { Master, Worker } from "../../src/index.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { PULLED } from "../../core-as/shared/constants.ts";
+import { ManualClock } from "../../src/runtime/clock.ts";
+import { InProcessNetwork } from "../../src/protocol/in-process.ts";
 import type { ProcessorMap } from "../../src/processor/types.ts";
 
 /** The old master and its own worker go away (a SIGKILL'd process); a new one starts on the same store and address. */
@@ -162,5 +165,84 @@ describe("B28 a restart keeps the workers' assignments", () => {
     master.close();
     own.close();
     for (const w of c.workers) w.close();
+  });
+});
+
+describe("B28 a resumed master holds each kept task once", () => {
+  it("B28: after a restart, a kept task whose run fails with runs left is retried once, not claimed again with the stored backlog", async () => {
+    const gate = new Gate();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    // A small queue: most rows wait in the store and are claimed page by page after the restart (B10).
+    const id = await c.master.submit({
+      processor: "job", params: { n: 300 },
+      settings: {
+        execOnMaster: false, dispatchMode: "pull", consumerSize: 4, queueSize: 20, pageSize: 4,
+        taskMaxAttempts: 2, taskRetryDelay: 30_000, taskRetryBackoff: "fixed", livenessTimeoutMs: 5000,
+      },
+    });
+    await c.clock.advance(10);
+    const held = [...gate.waiting];
+    expect(held.length).toBe(8);
+    const { master, own } = await restart(c, processors);
+    await c.clock.advance(1000); // the workers register again listing what they hold: theirs again
+    expect(master.progress(id)!.names.CHILD!.init).toBeGreaterThan(100); // the backlog is still in the store
+    gate.release(held[0]!, false); // a kept task's run fails: it waits 30 s for its retry, INIT again in the store meanwhile
+    await c.clock.advance(100);
+    gate.open();
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD).toEqual({ total: 300, init: 0, pulled: 0, running: 0, success: 300, failed: 0 });
+    const runs = runsPerTask(gate);
+    expect(runs.get(held[0]!)).toBe(2); // the failed run and its one retry
+    expect([...runs].filter(([t, n]) => n > 1 && t !== held[0])).toEqual([]);
+    master.close();
+    own.close();
+    for (const w of c.workers) w.close();
+  });
+
+  it("B28: on a takeover the kept tasks failed over at once (the workers joined the new owner before, listing nothing) are in its memory once: each runs once more and the counters end exact", async () => {
+    const gate = new Gate();
+    const processors = { job: gated(gate) };
+    const clock = new ManualClock(1_000_000);
+    const network = new InProcessNetwork(clock);
+    const store = new MemoryStore();
+    const shared = { leaseMs: 3000, renewMs: 1000, takeoverMs: 500 };
+    const node = (address: string) => {
+      const own = new Worker({ workerId: `${address}-own`, address: `${address}/worker`, transport: network, clock, processors });
+      return { own, master: new Master({ store, transport: network, clock, address, ownWorker: own, requestTimeoutMs: 2000, shared }) };
+    };
+    const a = node("master-a"), b = node("master-b");
+    await a.master.start();
+    await b.master.start();
+    const ws: Worker[] = [];
+    for (const wid of ["w1", "w2"]) {
+      const w = new Worker({ workerId: wid, address: `${wid}-addr`, transport: network, clock, processors, slots: 5 });
+      await w.join("master-a");
+      await w.join("master-b");
+      ws.push(w);
+    }
+    // All 2,500 go to the workers' pools and are kept on resume; B fails them over at once (the workers
+    // list nothing for it), and its claims of the stored backlog run after those writes.
+    const id = await a.master.submit({ processor: "job", params: { n: 2500 }, settings: { execOnMaster: false, consumerSize: 4, livenessTimeoutMs: 2000 } });
+    await clock.advance(1);
+    expect(gate.waiting.length).toBe(8); // running on the workers for A
+    a.master.close();
+    a.own.close();
+    network.fault("master-a", "refused");
+    await clock.until(() => b.master.running().includes(id), 10_000);
+    gate.open();
+    let done: Awaited<ReturnType<Master["waitFor"]>> | undefined;
+    void b.master.waitFor(id).then((v) => { done = v; });
+    await clock.until(() => done !== undefined, 600_000);
+    expect(done!.status).toBe("SUCCESS");
+    expect(done!.progress!.names.CHILD).toEqual({ total: 2500, init: 0, pulled: 0, running: 0, success: 2500, failed: 0 });
+    // Each attempt of each task ran at most once: a failed-over kept task was not also claimed back from the store.
+    const runs = new Map<string, number>();
+    for (const ctx of gate.started) runs.set(`${ctx.taskId}@${ctx.attempt}`, (runs.get(`${ctx.taskId}@${ctx.attempt}`) ?? 0) + 1);
+    expect([...runs].filter(([, n]) => n > 1)).toEqual([]);
+    b.master.close();
+    b.own.close();
+    for (const w of ws) w.close();
   });
 });

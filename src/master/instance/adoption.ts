@@ -63,6 +63,14 @@ export class Adoption {
   readonly #expected = new Set<string>();
   /** taskId → handle of each kept task: its worker's reports and maps name the old master's handles. */
   readonly #handles = new Map<string, number>();
+  /**
+   * Seqs of the kept tasks taken into the table. The resume left their rows
+   * unqueued in the store (its reset unqueues every row, and a status write
+   * keeps the flag), so once one goes back to INIT — failed over, or retried
+   * after a failed run — claimInit would hand it out although it is in
+   * memory already (see `adopted`).
+   */
+  readonly #seqs = new Set<number>();
 
   /** @param resumed a resumed cycle (a new one has nothing to adopt) */
   constructor(host: AdoptionHost, resumed: boolean) {
@@ -106,6 +114,7 @@ export class Adoption {
         const k = tasks[i]!;
         h.slots.set(handles[i]!, k.seq, k.taskId, k.body, k.failures);
         this.#handles.set(k.taskId, handles[i]!);
+        this.#seqs.add(k.seq);
       }
       t.assign(handles.subarray(0, admitted), new Int32Array(admitted).fill(idx), admitted);
       const list = this.#waiting.get(workerId) ?? [];
@@ -145,6 +154,17 @@ export class Adoption {
     }
     if (drop.length > 0) this.#failOver(Uint32Array.from(drop), `worker ${w.workerId} came back without task`);
     return idx;
+  }
+
+  /**
+   * Whether the row `seq` is a kept task, held in this cycle's memory until
+   * it ends: a claim from the store that returns it (INIT again after a
+   * failover or a retry) must not admit it a second time, or it would run
+   * and be counted twice (X1). The cycle never lets a kept task go before it
+   * ends, and the claim marks its row queued, so the row is not claimed again.
+   */
+  adopted(seq: number): boolean {
+    return this.#seqs.has(seq);
   }
 
   /** Whether worker index `idx` is a placeholder still waiting for its worker (liveness leaves it alone). */

@@ -50,6 +50,8 @@ export interface MapIntakeHost {
   dispatchRoot(handle: number): void;
   /** Holds a task claimed back from the store until its not-before time (a retry waiting, B21). */
   waitUntil(handle: number, at: number): void;
+  /** Whether row `seq` is in memory already though its stored row is claimable: a task kept on resume (B28). */
+  adopted(seq: number): boolean;
 }
 
 const utf8 = new TextEncoder();
@@ -262,9 +264,11 @@ export class MapIntake {
     }
   }
 
-  #admitRows(rows: readonly TaskRow[]): void {
-    if (rows.length === 0) return;
+  #admitRows(claimed: readonly TaskRow[]): void {
     const h = this.#h;
+    // B28: a kept task back in INIT is claimable in the store but in memory already: admitted again, it would run twice.
+    const rows = claimed.filter((r) => !h.adopted(r.seq));
+    if (rows.length === 0) return;
     const names = new Int32Array(rows.length), attempts = new Int32Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       names[i] = h.names.indexOf(rows[i]!.name);
