@@ -102,7 +102,7 @@ export class Adoption {
     for (const [key, tasks] of byKey) {
       const workerId = tasks[0]!.workerId;
       const idx = h.workers.add(placeholder(workerId, key, startedAt));
-      if (idx < 0) continue; // a full worker table: the rows stay PULLED until the wait ends, then fail over by key
+      if (idx < 0) continue; // not reached: fitPlan keeps no more old worker keys than the table has room for
       h.workers.invalidate(idx);
       const n = tasks.length, names = new Int32Array(n), attempts = new Int32Array(n), handles = new Uint32Array(n);
       for (let i = 0; i < n; i++) {

@@ -21,7 +21,8 @@ import { failEverything, killTask } from "./kill.ts";
 import { hasLiveCycle, nextMode, takesWork, type InstanceMode } from "./mode.ts";
 import type { InstanceProgress, ProgressListener } from "./progress.ts";
 import { restoreCounters } from "./resume.ts";
-import { compactRecords, planResume } from "./resume-plan.ts";
+import { compactRecords, fitPlan, planResume } from "./resume-plan.ts";
+import { MAX_WORKERS } from "./worker-table.ts";
 import { PULLED } from "../../../core-as/shared/constants.ts";
 import { ROOT } from "./task-names.ts";
 import { retryWrite } from "./retry-write.ts";
@@ -129,7 +130,8 @@ export class MapTaskMaster {
     this.#cycles = this.#serialNum;
     const store = this.#host.store;
     try {
-      const plan = await planResume(store, this.instanceId, this.#host.ownWorker.workerId);
+      // B28: keep only what the cycle's tables can hold; half the worker table stays for the workers themselves.
+      const plan = fitPlan(await planResume(store, this.instanceId, this.#host.ownWorker.workerId), cycle.core.table.capacity, MAX_WORKERS / 2);
       await cycle.writes.resetForResume(this.settings.failover, "worker lost: master restarted");
       // The reset took every task in flight back; the kept ones are given back to their worker (two writes: a
       // crash between them only loses the assignments, and their tasks run again).

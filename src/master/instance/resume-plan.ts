@@ -55,6 +55,29 @@ export async function planResume(store: InstanceStore, instanceId: string, ownWo
   return { kept: [...kept.values()], expected };
 }
 
+/**
+ * B28: the part of a plan the resumed cycle can hold — at most `maxTasks`
+ * kept tasks (the task table's capacity) under at most `maxWorkers` old
+ * worker keys (placeholders in the worker table, leaving room for the
+ * workers that register). What does not fit is not kept: the resume reset
+ * treats it as any task in flight (failed over, or failed with failover off),
+ * rather than leave a row PULLED that nobody holds and the instance waiting
+ * for it forever.
+ */
+export function fitPlan(plan: ResumePlan, maxTasks: number, maxWorkers: number): ResumePlan {
+  const keys = new Set<string>();
+  const kept: KeptTask[] = [];
+  for (const k of plan.kept) {
+    if (kept.length >= maxTasks) break;
+    if (!keys.has(k.worker)) {
+      if (keys.size >= maxWorkers) continue;
+      keys.add(k.worker);
+    }
+    kept.push(k);
+  }
+  return kept.length === plan.kept.length ? plan : { kept, expected: plan.expected };
+}
+
 /** The records a resume leaves (B27): one per worker key, its kept tasks and their attempts. */
 export function compactRecords(kept: readonly KeptTask[]): DispatchRecord[] {
   const byKey = new Map<string, DispatchRecord>();
