@@ -26,21 +26,44 @@ export type Refusal = z.infer<typeof Refusal>;
 
 const ok = <T extends z.ZodRawShape>(shape: T) => z.union([z.object({ ok: z.literal(true), ...shape }), Refusal]);
 
-/** start: how many tasks the worker accepted. */
-export const StartReply = ok({ accepted: z.number().int().min(0) });
+const count = z.number().int().min(0);
+
 /**
- * register: the incarnation the worker now has, its secret (every later message of the worker
- * carries it, H13) and the master's credential (every message of the master carries it, H16).
+ * The fields of each `ok: true` reply: the strict reply types below and the
+ * loose shapes every transport checks replies against on arrival
+ * (src/protocol/reply-schemas.ts) are both built from these, so a field is
+ * added in one place.
  */
-export const RegisterReply = ok({ incarnation: z.number().int().min(0), secret: Key, credential: Key });
-/** report: how many reports were applied and how many refused (stale, duplicate...). */
-export const ReportReply = ok({ applied: z.number().int().min(0), refused: z.number().int().min(0) });
-/** map: rows stored now (duplicates are not), and the back-pressure hint. */
-export const MapReply = ok({ stored: z.number().int().min(0), slowDown: z.boolean() });
+export const REPLY_FIELDS = {
+  /** start: how many tasks the worker accepted. */
+  start: { accepted: count },
+  /**
+   * register: the incarnation the worker now has, its secret (every later message of the worker
+   * carries it, H13) and the master's credential (every message of the master carries it, H16).
+   */
+  register: { incarnation: count, secret: Key, credential: Key },
+  /** report: how many reports were applied and how many refused (stale, duplicate...). */
+  report: { applied: count, refused: count },
+  /** map: rows stored now (duplicates are not), and the back-pressure hint. */
+  map: { stored: count, slowDown: z.boolean() },
+  /** pull: the tasks handed to the worker. */
+  pull: { tasks: z.array(TaskSpec) },
+  /** Every other message: a plain acknowledgement. */
+  ack: {},
+} as const;
+
+/** start: how many tasks the worker accepted. */
+export const StartReply = ok(REPLY_FIELDS.start);
+/** register: the incarnation, its secret and the master's credential (H13, H16). */
+export const RegisterReply = ok(REPLY_FIELDS.register);
+/** report: how many reports were applied and how many refused. */
+export const ReportReply = ok(REPLY_FIELDS.report);
+/** map: rows stored now, and the back-pressure hint. */
+export const MapReply = ok(REPLY_FIELDS.map);
 /** pull: the tasks handed to the worker. */
-export const PullReply = ok({ tasks: z.array(TaskSpec) });
+export const PullReply = ok(REPLY_FIELDS.pull);
 /** Every other message: a plain acknowledgement. */
-export const AckReply = ok({});
+export const AckReply = ok(REPLY_FIELDS.ack);
 
 export type StartReply = z.infer<typeof StartReply>;
 export type RegisterReply = z.infer<typeof RegisterReply>;

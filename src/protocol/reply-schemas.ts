@@ -6,21 +6,21 @@
  * (src/protocol/replies.ts): an unknown code is a malformed reply.
  */
 import { z } from "zod";
-import { Key, TaskSpec, type Message } from "./messages.ts";
+import type { Message } from "./messages.ts";
+import { REPLY_FIELDS } from "./replies.ts";
 
-const count = z.number().int().min(0);
 const ok = <T extends z.ZodRawShape>(shape: T) => z.looseObject({ ok: z.literal(true), ...shape });
 
-/** The `ok: true` shape of the reply to each message type. */
+/** The `ok: true` shape of the reply to each message type (fields from REPLY_FIELDS). */
 export const OK_REPLY: { readonly [T in Message["type"]]: z.ZodType } = {
-  register: ok({ incarnation: count, secret: Key, credential: Key }),
-  heartbeat: ok({}),
-  report: ok({ applied: count, refused: count }),
-  map: ok({ stored: count, slowDown: z.boolean() }),
-  pull: ok({ tasks: z.array(TaskSpec) }),
-  start: ok({ accepted: count }),
-  notifyPull: ok({}),
-  killTask: ok({}),
-  killInstance: ok({}),
-  destroyPool: ok({}),
+  register: ok(REPLY_FIELDS.register),
+  heartbeat: ok(REPLY_FIELDS.ack),
+  report: ok(REPLY_FIELDS.report),
+  map: ok(REPLY_FIELDS.map),
+  pull: ok(REPLY_FIELDS.pull),
+  start: ok(REPLY_FIELDS.start),
+  notifyPull: ok(REPLY_FIELDS.ack),
+  killTask: ok(REPLY_FIELDS.ack),
+  killInstance: ok(REPLY_FIELDS.ack),
+  destroyPool: ok(REPLY_FIELDS.ack),
 };
