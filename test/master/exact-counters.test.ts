@@ -253,6 +253,7 @@ const stats: Record<string, number> = {};
 const tally = (k: string, n = 1) => { stats[k] = (stats[k] ?? 0) + n; };
 
 async function runCase(k: Case): Promise<void> {
+  const env = process.env;
   const gate = new Gate();
   const seen: Seen = { mapped: new Map(), reduced: null, attempts: 0 };
   const store = new MemoryStore();
@@ -450,7 +451,15 @@ async function runCase(k: Case): Promise<void> {
     gate.open();
     await c.clock.advance(0);
     await check("after healing");
-    const v = await c.finish(id, 60_000);
+    const v = await c.finish(id, 60_000).catch(async (e: unknown) => {
+      // X1_DEBUG=1: an instance that never ends prints where it stopped.
+      if (env.X1_DEBUG) {
+        const rows = [];
+        for (const t of stored.keys()) rows.push(await store.getTask(id, t));
+        console.log("X1 STUCK", JSON.stringify({ progress: c.master.progress(id), gate: gate.waiting, rows }, null, 1));
+      }
+      throw e;
+    });
     await c.clock.until(() => open === 0, 60_000);
     expect(c.master.progress(id)).toBeNull();
 
@@ -584,7 +593,7 @@ describe("X1 store and counters agree", () => {
 describe("X1 exact counters", () => {
   afterAll(() => { if (process.env.X1_STATS) console.log("X1 STATS", JSON.stringify(stats, null, 1)); });
   // X1_RUNS, X1_SEED and X1_PATH (as fast-check prints them) replay a failure; X1_TIMEOUT=ms fails a run that takes longer
-  // (to find one that hangs); X1_STATS=1 prints what the runs went through.
+  // (to find one that hangs); X1_STATS=1 prints what the runs went through; X1_DEBUG=1 prints the rows of one that hung.
   it("X1: through random maps, dispatches, late, duplicated and forged reports, worker deaths, revivals, kills, retries (B21) and timeouts (B22), the counters add up at every step and every task is final exactly once", async () => {
     const env = process.env;
     await fc.assert(fc.asyncProperty(caseArb, runCase), {

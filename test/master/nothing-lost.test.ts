@@ -99,6 +99,47 @@ describe("X2 nothing lost: a full queue", () => {
   });
 });
 
+describe("X2 nothing lost: a map waiting on a full queue", () => {
+  it("X2: in pull mode, a retried ROOT queued behind a parent that holds the own worker's only slot does not deadlock it", async () => {
+    // ROOT fails once and comes back to the master's own worker (B21) while P holds that worker's
+    // one slot; globalConsumerSize is then used up (P and ROOT), so nothing more is pulled. When P's
+    // map finds the queue full, waiting for room would never end: ROOT waits behind P, P in map.
+    const gate = new Gate();
+    const job = defineMapReduce<{ [k: string]: JsonValue }>({
+      async process(ctx) {
+        if (ctx.isRoot) {
+          await ctx.map([0], "P");
+          if (ctx.attempt === 0) return { ok: false, result: "first run fails" };
+          return { ok: true };
+        }
+        if (ctx.taskName === "P") {
+          await gate.wait(ctx);
+          await ctx.map(range(6), "LEAF");
+        }
+        return { ok: true, result: ctx.body };
+      },
+      reduce: async (ctx) => {
+        let n = 0;
+        for await (const r of ctx.results) if (r.name === "LEAF" && r.status === "SUCCESS") n++;
+        return { ok: true, result: n };
+      },
+    });
+    const c = await new Cluster({ processors: { job }, workers: 0 }).start();
+    const id = await c.master.submit({
+      processor: "job",
+      settings: { dispatchMode: "pull", consumerSize: 1, globalConsumerSize: 2, queueSize: 2, taskMaxAttempts: 2, taskRetryDelay: 50, taskRetryBackoff: "fixed" },
+    });
+    await c.clock.until(() => gate.waiting.includes("r.0.0"));
+    await c.clock.advance(100); // ROOT's retry is due: handed to the own worker, behind P
+    expect(c.master.progress(id)!.names.ROOT).toMatchObject({ pulled: 1, running: 0 });
+    gate.open();
+    const v = await c.finish(id, 60_000);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.result).toBe(6);
+    c.close();
+  });
+});
+
 describe("X2 nothing lost: a failed send", () => {
   for (const [fault, how] of [["refused", "refused connection"], ["server", "5xx"], ["hang", "timeout"]] as const) {
     it(`X2: a batch whose send fails (${how}) goes back to INIT and runs on another worker`, async () => {

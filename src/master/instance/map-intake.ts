@@ -1,4 +1,4 @@
-import { N_PULLED, N_RUNNING, PULLED, RUNNING } from "../../../core-as/shared/constants.ts";
+import { PULLED, RUNNING } from "../../../core-as/shared/constants.ts";
 import type { Core } from "../../core/index.ts";
 import type { JsonValue, MapBatch } from "../../protocol/messages.ts";
 import { refuse, type MapReply, type Refusal } from "../../protocol/replies.ts";
@@ -6,7 +6,6 @@ import type { LoadProbe } from "../../runtime/load-probe.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { NewTask, TaskRow } from "../../store/task-store.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
-import { sumOverNames } from "./counts.ts";
 import { MAX_NAMES, ROOT, type TaskNames } from "./task-names.ts";
 import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
@@ -196,19 +195,29 @@ export class MapIntake {
   }
 
   /**
-   * True when every task out on a worker is a parent waiting in map for queue
-   * room. Then no slot can free (pull mode pulls only into free slots, up to
-   * globalConsumerSize), the queue never drains, and waiting would never end.
+   * True when no task out on a worker can end: on every worker holding
+   * tasks, either all it holds are parents waiting in map for queue room, or
+   * such parents fill every slot it runs this instance's tasks in
+   * (min(consumerSize, its slots), M5) — so what it holds besides them (ROOT
+   * handed to the master's own worker, say) waits behind them. Then no slot
+   * can free (pull mode pulls only into free slots, up to globalConsumerSize),
+   * the queue never drains, and waiting would never end. Letting the parents
+   * go on is safe: their batches are stored already (B10 claims them later).
    */
   #onlyMappersHold(): boolean {
-    const h = this.#h, t = h.core.table;
-    let waiting = 0;
+    const h = this.#h, t = h.core.table, w = h.workers;
+    const mappers = new Map<number, number>();
     for (const p of this.#mapping.keys()) {
       const st = t.status(p);
-      if (st === PULLED || st === RUNNING) waiting++;
+      if (st === PULLED || st === RUNNING) mappers.set(t.workerOf(p), (mappers.get(t.workerOf(p)) ?? 0) + 1);
     }
-    const n = h.names.list.length;
-    return waiting >= sumOverNames(h.core.counters, n, N_PULLED) + sumOverNames(h.core.counters, n, N_RUNNING);
+    for (let i = 0; i < w.size; i++) {
+      const held = w.held(i);
+      if (held === 0) continue;
+      const m = mappers.get(i) ?? 0;
+      if (m < held && m < w.capacityOf(i)) return false;
+    }
+    return true;
   }
 
   #slowDown(): boolean {

@@ -126,10 +126,13 @@ export class WorkerTable {
     r.memFree[idx] = w.load.memFree ?? 1;
   }
 
+  /** The tasks of this instance worker `idx` runs at once: min(consumerSize, its slots) (M5). */
+  capacityOf(idx: number): number { return Math.min(this.#settings.consumerSize, this.#at[idx]!.slots); }
+
   /** Worker-load: free slots = min(consumerSize, the worker's slots: M5) − tasks held, from the counters. */
   refreshFreeSlots(): void {
     const r = this.#core.router;
-    for (let i = 0; i < this.#at.length; i++) r.freeSlots[i] = Math.max(0, Math.min(this.#settings.consumerSize, this.#at[i]!.slots) - this.held(i));
+    for (let i = 0; i < this.#at.length; i++) r.freeSlots[i] = Math.max(0, this.capacityOf(i) - this.held(i));
   }
 
   /** Workers that may take sub-tasks now: the master's own one only when no other is valid or execOnMaster (B5). */
