@@ -1,12 +1,6 @@
-import { hostname } from "node:os";
-import { nodeHttpFetch } from "../http-fetch.ts";
-import { HttpTransport, exposure } from "../../../src/http/index.ts";
-import { Worker, RealClock } from "../../../src/index.ts";
-import { nodeLoad } from "../load-probe.ts";
-import { serveApp, freePort } from "../serve.ts";
-import { loadProcessors } from "../load-processors.ts";
+import { startWorker } from "../start-worker.ts";
 
-/** Options of `taskmill worker`. */
+/** Options of `taskmill worker`, the flags' values parsed (startWorker's, start-worker.ts: one path for both). */
 export interface WorkerCommandOptions {
   /** The masters to join (one, or several sharing a store); the worker serves them all. */
   masters: string[];
@@ -27,24 +21,12 @@ export interface WorkerCommandOptions {
   allowHosts?: readonly string[];
 }
 
-/** Starts a worker: serves its endpoint over HTTP and joins every master given. Resolves with a stop function. */
+/**
+ * Starts a worker as the command does (its ready line as JSON on stdout,
+ * notices on stderr). Resolves with its stop function.
+ */
 export async function runWorker(o: WorkerCommandOptions): Promise<() => Promise<void>> {
-  // H5: a worker's endpoint runs what a start batch names: no token, no network.
-  const { notice } = exposure({ host: o.host, token: o.token, insecure: o.insecure ?? false, what: "worker" });
-  const processors = await loadProcessors(o.processors);
-  const port = o.port || await freePort();
-  const transport = new HttpTransport(`http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`, { token: o.token, fetch: nodeHttpFetch });
-  const server = await serveApp(transport.app, port, o.host, { allowHosts: o.allowHosts });
-  if (notice) console.error(notice);
-  const workerId = o.id ?? `${hostname()}:${server.port}`;
-  const worker = new Worker({
-    workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots, loadProbe: nodeLoad, heartbeatMs: o.heartbeatMs ?? 1000,
-  });
-  // Each join retries until its master answers (a master may start after its workers).
-  await Promise.all(o.masters.map((m) => worker.join(m)));
-  console.log(JSON.stringify({ event: "worker-ready", workerId, url: server.url, master: o.masters[0], masters: o.masters, processors: Object.keys(processors) }));
-  return async () => {
-    worker.close();
-    await server.close();
-  };
+  const { masters, ...rest } = o;
+  const w = await startWorker({ ...rest, master: masters, log: (e) => console.log(JSON.stringify(e)), warn: (msg) => console.error(msg) });
+  return w.close;
 }
