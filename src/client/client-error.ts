@@ -41,6 +41,12 @@ function networkReason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Whether a failed fetch met a connection closed under it (a kept-alive socket the server had closed). */
+export function isStaleConnection(e: unknown): boolean {
+  const reason = networkReason(e);
+  return reason === "UND_ERR_SOCKET" || reason === "ECONNRESET" || reason === "EPIPE";
+}
+
 /** The error of a request that reached no master: "cannot reach the master at URL (ECONNREFUSED) — is it running?". */
 export function unreachableError(base: string, url: string, e: unknown): ClientError {
   const reason = networkReason(e);
