@@ -3,18 +3,19 @@ import type { MapProcessor, MapReduceProcessor, Processor } from "./types.ts";
 
 /**
  * Declares a Map processor (typing help only: a plain object of the same
- * shape works too).
- * @example export const squares = defineMap({ async process(ctx) { ... } });
+ * shape works too). `Params` types `ctx.params`, `Body` a sub-task's `ctx.body`.
+ * @example export const thumbs = defineMap<{ images: string[] }, string>({ async process(ctx) { ... } });
  */
-export function defineMap<Params extends JsonValue = JsonValue>(p: MapProcessor<Params>): MapProcessor<Params> {
+export function defineMap<Params extends JsonValue = JsonValue, Body extends JsonValue = JsonValue>(p: MapProcessor<Params, Body>): MapProcessor<Params, Body> {
   return p;
 }
 
 /**
- * Declares a MapReduce processor (typing help only).
- * @example export const sum = defineMapReduce({ process, reduce });
+ * Declares a MapReduce processor (typing help only). `Params` types
+ * `ctx.params`, `Body` a sub-task's `ctx.body`.
+ * @example export const sum = defineMapReduce<{ n: number }, number>({ process, reduce });
  */
-export function defineMapReduce<Params extends JsonValue = JsonValue>(p: MapReduceProcessor<Params>): MapReduceProcessor<Params> {
+export function defineMapReduce<Params extends JsonValue = JsonValue, Body extends JsonValue = JsonValue>(p: MapReduceProcessor<Params, Body>): MapReduceProcessor<Params, Body> {
   return p;
 }
 

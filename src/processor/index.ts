@@ -1,3 +1,3 @@
-export type { ProcessResult, TaskContext, ReduceContext, TaskResult, TaskStatusName, MapProcessor, MapReduceProcessor, Processor, ProcessorMap } from "./types.ts";
+export type { ProcessResult, TaskContext, TaskContextBase, RootTaskContext, SubTaskContext, ReduceContext, TaskResult, TaskStatusName, MapProcessor, MapReduceProcessor, Processor, ProcessorMap } from "./types.ts";
 export { defineMap, defineMapReduce, processorKind, isMapReduce } from "./define.ts";
 export { pickProcessors } from "./pick.ts";

@@ -29,8 +29,8 @@ export interface ProcessResult {
   result?: JsonValue;
 }
 
-/** The context of one task run. */
-export interface TaskContext<Params extends JsonValue = JsonValue, Body extends JsonValue = JsonValue> {
+/** What every task run's context has, ROOT or not. */
+export interface TaskContextBase<Params extends JsonValue = JsonValue> {
   /** The instance this task belongs to. */
   readonly instanceId: string;
   /** The instance's params, as submitted. */
@@ -39,10 +39,6 @@ export interface TaskContext<Params extends JsonValue = JsonValue, Body extends 
   readonly taskId: string;
   /** The name given in the parent's `map` call; `ROOT` for the root task. */
   readonly taskName: string;
-  /** The body given in the parent's `map` call; the params for the root task. */
-  readonly body: Body;
-  /** True for the root task. */
-  readonly isRoot: boolean;
   /** 0 on the first run; grows with each further run — a retry after a failure (taskMaxAttempts) or a failover. */
   readonly attempt: number;
   /** The cycle number of a recurring job. */
@@ -59,6 +55,29 @@ export interface TaskContext<Params extends JsonValue = JsonValue, Body extends 
   map(bodies: readonly JsonValue[], taskName: string): Promise<boolean>;
 }
 
+/** The root task's context: its body is the params. */
+export interface RootTaskContext<Params extends JsonValue = JsonValue> extends TaskContextBase<Params> {
+  readonly isRoot: true;
+  /** The params (the root task has no parent to give it a body). */
+  readonly body: Params;
+}
+
+/** A sub-task's context: its body is what its parent mapped. */
+export interface SubTaskContext<Params extends JsonValue = JsonValue, Body extends JsonValue = JsonValue> extends TaskContextBase<Params> {
+  readonly isRoot: false;
+  /** The body given in the parent's `map` call. */
+  readonly body: Body;
+}
+
+/**
+ * The context of one task run. `Params` types `ctx.params` (the instance's
+ * params), `Body` the sub-tasks' `ctx.body`; `if (ctx.isRoot)` tells the root
+ * task (whose body is the params) from a sub-task. Both default to any JSON,
+ * under which `ctx.params.x` does not type-check under `strict` (params may be
+ * null): name the types, `defineMapReduce<{ files: string[] }, string>({ … })`.
+ */
+export type TaskContext<Params extends JsonValue = JsonValue, Body extends JsonValue = JsonValue> = RootTaskContext<Params> | SubTaskContext<Params, Body>;
+
 /** The context of a reduce. */
 export interface ReduceContext<Params extends JsonValue = JsonValue> {
   readonly instanceId: string;
@@ -72,16 +91,16 @@ export interface ReduceContext<Params extends JsonValue = JsonValue> {
   readonly signal: AbortSignal;
 }
 
-/** A Map processor. */
-export interface MapProcessor<Params extends JsonValue = JsonValue> {
-  process(ctx: TaskContext<Params>): ProcessResult | Promise<ProcessResult>;
+/** A Map processor, over the params it is submitted with and the bodies its tasks map. */
+export interface MapProcessor<Params extends JsonValue = JsonValue, Body extends JsonValue = JsonValue> {
+  process(ctx: TaskContext<Params, Body>): ProcessResult | Promise<ProcessResult>;
   /** Called once when every task of the instance has ended. */
   postProcess?(ctx: ReduceContext<Params>): void | Promise<void>;
 }
 
-/** A MapReduce processor. */
-export interface MapReduceProcessor<Params extends JsonValue = JsonValue> {
-  process(ctx: TaskContext<Params>): ProcessResult | Promise<ProcessResult>;
+/** A MapReduce processor, over the params it is submitted with and the bodies its tasks map. */
+export interface MapReduceProcessor<Params extends JsonValue = JsonValue, Body extends JsonValue = JsonValue> {
+  process(ctx: TaskContext<Params, Body>): ProcessResult | Promise<ProcessResult>;
   /** Combines every task's result; its result is the instance's result. */
   reduce(ctx: ReduceContext<Params>): ProcessResult | Promise<ProcessResult>;
   /** Run reduce even when some task failed. @default false */
@@ -89,7 +108,7 @@ export interface MapReduceProcessor<Params extends JsonValue = JsonValue> {
 }
 
 /** Either kind of processor. */
-export type Processor = MapProcessor<any> | MapReduceProcessor<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Processor = MapProcessor<any, any> | MapReduceProcessor<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Processors by name. */
 export type ProcessorMap = Readonly<Record<string, Processor>>;

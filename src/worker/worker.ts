@@ -383,7 +383,8 @@ export class Worker {
   async #execute(p: Pool, t: TaskSpec, abort: TaskRun, timeoutMs: number | undefined): Promise<Outcome> {
     const processor = this.#o.processors[p.spec.processor]!;
     let mapCall = 0;
-    const ctx: TaskContext = {
+    // ROOT's body is the params; either way the object is one of TaskContext's two shapes.
+    const ctx = {
       instanceId: p.spec.instanceId,
       params: p.spec.params ?? null, // a pool is made only with params (M7)
       taskId: t.taskId,
@@ -393,8 +394,8 @@ export class Worker {
       attempt: t.attempt,
       serialNum: p.spec.serialNum,
       get signal() { return abort.signal; },
-      map: (bodies, taskName) => this.#map(p, t, mapCall++, bodies, taskName, abort),
-    };
+      map: (bodies: readonly JsonValue[], taskName: string) => this.#map(p, t, mapCall++, bodies, taskName, abort),
+    } as TaskContext;
     const clock = this.#o.clock;
     const timer = timeoutMs === undefined ? undefined : clock.setTimeout(() => this.#timeOut(p, t, abort, timeoutMs), timeoutMs);
     try {
