@@ -10,7 +10,7 @@ import { processorKind } from "../../src/processor/define.ts";
 export function expectKnownKeys(o: unknown, known: readonly string[], what: string): asserts o is Record<string, unknown> {
   if (typeof o !== "object" || o === null || Array.isArray(o)) throw new ValidationError("options", `an object of ${what} options`, o);
   for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw new ValidationError(key, `no such option of ${what} (known: ${known.join(", ")})`, (o as Record<string, unknown>)[key]);
+    if (!known.includes(key)) throw new ValidationError(key, `one of the options of ${what} (${known.join(", ")})`, (o as Record<string, unknown>)[key]);
   }
 }
 
