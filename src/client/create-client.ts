@@ -77,6 +77,7 @@ export function createClient(options: ClientOptions): Client {
   const o = checkClientOptions(options);
   const api = masterClient(o.url, o.token, o.fetch).api.instances;
   const source = {
+    base: o.url,
     // The stream's Response itself, once its status says it is one.
     async events(id: string, signal?: AbortSignal): Promise<Response> {
       const res = await api[":id"].events.$get({ param: { id } }, { init: { signal: signal ?? null } });

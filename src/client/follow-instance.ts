@@ -1,10 +1,12 @@
 import type { InstanceView } from "../master/master-types.ts";
 import type { InstanceProgress } from "../master/instance/index.ts";
-import { ClientError } from "./client-error.ts";
+import { ClientError, unreachableError } from "./client-error.ts";
 import { serverEvents } from "./sse.ts";
 
 /** How `followInstance` reaches the master: open the event stream, read the view. */
 export interface FollowSource {
+  /** The master's base URL, for messages. */
+  readonly base: string;
   /** Opens the instance's event stream (rejects with a ClientError on an error status or no master). */
   events(id: string, signal?: AbortSignal): Promise<Response>;
   /** The instance's view now. */
@@ -64,7 +66,8 @@ export async function* followInstance(src: FollowSource, id: string, o: { reconn
       if (!transient) throw e;
       const now = Date.now();
       failingSince ??= now;
-      if (now - failingSince >= o.reconnectForMs) throw e;
+      // Given up: a cut stream is told as an unreachable master is, naming it.
+      if (now - failingSince >= o.reconnectForMs) throw e instanceof ClientError ? e : unreachableError(src.base, `${src.base}/api/instances/${encodeURIComponent(id)}/events`, e);
       await pause(delay, o.signal);
       delay = Math.min(delay * 2, 5000);
       continue;
