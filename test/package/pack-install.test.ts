@@ -91,6 +91,8 @@ describe("the published package", () => {
       expect(out.unreachable).toMatch(/^cannot reach the master at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) — is it running\?$/);
       // The job really ran on SQLite: the file the store URL names exists.
       expect(existsSync(join(project, "jobs.db"))).toBe(true);
+      // The command comes with it: npx taskmill runs the installed bin.
+      expect(execFileSync(join(project, "node_modules/.bin/taskmill"), ["--help"], { encoding: "utf8" })).toContain("taskmill — a distributed Map/MapReduce job master");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
