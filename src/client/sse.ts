@@ -11,12 +11,17 @@ export async function* serverEvents(res: Response): AsyncGenerator<ServerEvent> 
   if (!res.body) return;
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buf = "";
+  let cr = "";
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      // Lines may end in \r\n (the spec allows it); one form keeps the split simple.
-      buf += value.replace(/\r\n?/g, "\n");
+      // Lines may end in \r\n or \r (the spec allows both); one form keeps the split simple. A \r
+      // ending a chunk waits for the next one: it may be half of a \r\n.
+      let text = cr + value;
+      cr = text.endsWith("\r") ? "\r" : "";
+      if (cr) text = text.slice(0, -1);
+      buf += text.replace(/\r\n?/g, "\n");
       let cut: number;
       while ((cut = buf.indexOf("\n\n")) >= 0) {
         const block = buf.slice(0, cut);

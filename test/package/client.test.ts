@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient, ClientError } from "../../src/client/index.ts";
+import { createClient, ClientError, serverEvents } from "../../src/client/index.ts";
 import { startMaster, type MasterHandle } from "../../adapters/node/start-master.ts";
 import { defineMap, defineMapReduce } from "../../src/index.ts";
 
@@ -96,5 +96,38 @@ describe("taskmill/client", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("taskmill/client's event-stream reader", () => {
+  /** A Response whose body arrives in exactly these chunks. */
+  const chunked = (chunks: string[]) => new Response(new ReadableStream({
+    start(c) {
+      for (const x of chunks) c.enqueue(new TextEncoder().encode(x));
+      c.close();
+    },
+  }));
+  const text = 'event: progress\r\ndata: {"a":"é"}\r\n\r\n: keepalive\n\nevent: done\ndata: 1\ndata: 2\n\n';
+
+  it("K6: reads the same events however the bytes are split — inside a CRLF, a UTF-8 character or a line — skipping comments and joining data lines", async () => {
+    const bytes = new TextEncoder().encode(text);
+    const whole: string[] = [];
+    for await (const e of serverEvents(new Response(text))) whole.push(`${e.event}=${e.data}`);
+    expect(whole).toEqual(['progress={"a":"é"}', "done=1\n2"]);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const res = new Response(new ReadableStream({
+        start(c) {
+          c.enqueue(bytes.slice(0, cut));
+          c.enqueue(bytes.slice(cut));
+          c.close();
+        },
+      }));
+      const got: string[] = [];
+      for await (const e of serverEvents(res)) got.push(`${e.event}=${e.data}`);
+      expect(got, `cut at byte ${cut}`).toEqual(whole);
+    }
+    const perChar: string[] = [];
+    for await (const e of serverEvents(chunked([...text]))) perChar.push(`${e.event}=${e.data}`);
+    expect(perChar).toEqual(whole);
   });
 });
