@@ -15,9 +15,9 @@ describe("the docs' examples", () => {
     if (!existsSync(join(root, "dist/src/client/index.d.ts"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
     const examples = docExamples(root);
     expect(examples.length).toBeGreaterThanOrEqual(6);
-    // Under dist/ (the package's own folder, not node_modules): `import "taskmill/node"` resolves
-    // through the exports map to the declarations users get, and @types/node as for the sources.
-    const dir = join(root, "dist", `.doc-examples-${process.pid}`);
+    // In the package's own folder (not node_modules, not what npm pack reads): `import "taskmill/node"`
+    // resolves through the exports map to the declarations users get, and @types/node as for the sources.
+    const dir = join(root, "test-artifacts", `doc-examples-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     try {
       for (const e of examples) writeFileSync(join(dir, exampleFileName(e)), e.code);
@@ -47,9 +47,9 @@ describe("the docs' examples", () => {
     if (!existsSync(join(root, "dist/src/index.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
     const example = docExamples(root).find((e) => e.file === "docs/processors.md" && e.code.includes("new InProcessNetwork("));
     expect(example, "the in-process example").toBeDefined();
-    // Under dist/ (the package's own folder, not node_modules): `import "taskmill"` resolves to the
-    // built package through its exports map, as a user's import would.
-    const dir = join(root, "dist", `.doc-example-${process.pid}`);
+    // In the package's own folder (not node_modules, not what npm pack reads): `import "taskmill"`
+    // resolves to the built package through its exports map, as a user's import would.
+    const dir = join(root, "test-artifacts", `doc-example-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     try {
       const js = ts.transpileModule(example!.code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
