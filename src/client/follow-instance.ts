@@ -53,7 +53,10 @@ export async function* followInstance(src: FollowSource, id: string, o: { reconn
       for await (const e of serverEvents(res)) {
         const data = JSON.parse(e.data) as InstanceProgress | InstanceView;
         if (e.event === "done") { final = data as InstanceView; break; }
-        if (e.event === "progress") yield progressOf(data);
+        if (e.event !== "progress") continue;
+        yield progressOf(data);
+        // An ended instance's stream is its view, once, and no `done`: that view is the final one.
+        if (data.status !== "RUNNING" && "failedCount" in data) final = data;
       }
       if (final && final.status !== "RUNNING") return final;
       // The stream ended without its end: what the instance is now decides.

@@ -65,7 +65,7 @@ describe("taskmill/client", () => {
     await expect(client.get("")).rejects.toThrow('id: Expected a non-empty string, got ""');
   });
 
-  it("K6: wait and watch follow an instance across a restart of its master, re-attaching once the master is back", { timeout: 30_000 }, async () => {
+  it("K6: wait and watch follow an instance across a restart of its master, re-attaching once the master is back; an ended instance is watched as its final view, once", { timeout: 30_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "taskmill-client-"));
     try {
       // ROOT's first run holds until its master stops it; the run after the restart succeeds.
@@ -93,6 +93,10 @@ describe("taskmill/client", () => {
       expect(final.status).toBe("SUCCESS");
       expect(final.result).toBe("done after a restart");
       expect(seen.at(-1)).toBe("SUCCESS");
+      // Watched once it has ended: its final view, once.
+      const again: string[] = [];
+      for await (const p of client.watch(instanceId)) again.push(p.status);
+      expect(again).toEqual(["SUCCESS"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
