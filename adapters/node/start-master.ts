@@ -61,7 +61,7 @@ export interface StartMasterOptions {
   maxConnections?: number;
   /** Receives what the master did that an operator may want to know, and its `master-ready` line. @default ignored */
   log?: (event: MasterEvent | Record<string, unknown>) => void;
-  /** Receives warnings: exports that are not processors, `insecure`'s warning. @default console.warn */
+  /** Receives notices: listening on loopback only (no token), exports that are not processors, `insecure`'s warning. @default console.warn */
   warn?: (message: string) => void;
   /**
    * Called once when the store's data is damaged (B35): the master has closed

@@ -37,7 +37,7 @@ export interface StartWorkerOptions {
   allowHosts?: readonly string[];
   /** Receives the `worker-ready` line. @default ignored */
   log?: (event: Record<string, unknown>) => void;
-  /** Receives warnings: exports that are not processors, `insecure`'s warning. @default console.warn */
+  /** Receives notices: listening on loopback only (no token), exports that are not processors, `insecure`'s warning. @default console.warn */
   warn?: (message: string) => void;
 }
 

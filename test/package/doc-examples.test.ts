@@ -43,23 +43,31 @@ describe("the docs' examples", () => {
     }
   });
 
-  it("K4: the in-process example of docs/processors.md runs to SUCCESS and its process exits once it closes master and workers", { timeout: 60_000 }, () => {
-    if (!existsSync(join(root, "dist/src/index.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
-    const example = docExamples(root).find((e) => e.file === "docs/processors.md" && e.code.includes("new InProcessNetwork("));
-    expect(example, "the in-process example").toBeDefined();
+  /** Runs a docs example as written, in a fresh folder; resolves with its output once its process has exited by itself. */
+  function runExample(code: string, name: string): string {
     // In the package's own folder (not node_modules, not what npm pack reads): `import "taskmill"`
     // resolves to the built package through its exports map, as a user's import would.
-    const dir = join(root, "test-artifacts", `doc-example-${process.pid}`);
+    const dir = join(root, "test-artifacts", `doc-example-${name}-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     try {
-      const js = ts.transpileModule(example!.code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+      const js = ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
       writeFileSync(join(dir, "example.mjs"), js);
-      // The process must end by itself: a timer left going would keep it alive until this kill.
-      const out = execFileSync(process.execPath, [join(dir, "example.mjs")], { encoding: "utf8", timeout: 45_000, killSignal: "SIGKILL" });
-      const n = 10_000;
-      expect(out.trim().split("\n").at(-1)).toBe(`SUCCESS ${(n - 1) * n * (2 * n - 1) / 6}`);
+      // The process must end by itself: a timer or socket left open would keep it alive until this kill.
+      return execFileSync(process.execPath, ["example.mjs"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 45_000, killSignal: "SIGKILL" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it("K4: the runnable examples of the docs — master and workers in one process, and over HTTP with startMaster and startWorker — reach SUCCESS and their process exits once they close what they started", { timeout: 90_000 }, () => {
+    if (!existsSync(join(root, "dist/src/index.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
+    const examples = docExamples(root);
+    const inProcess = examples.find((e) => e.file === "docs/processors.md" && e.code.includes("new InProcessNetwork("));
+    expect(inProcess, "the in-process example").toBeDefined();
+    const n = 10_000;
+    expect(runExample(inProcess!.code, "in-process").trim().split("\n").at(-1)).toBe(`SUCCESS ${(n - 1) * n * (2 * n - 1) / 6}`);
+    const overHttp = examples.find((e) => e.file === "docs/library.md" && e.code.includes("await using worker = await startWorker("));
+    expect(overHttp, "the startMaster/startWorker example").toBeDefined();
+    expect(runExample(overHttp!.code, "http").trim().split("\n").at(-1)).toBe("42");
   });
 });
