@@ -141,7 +141,7 @@ describe.skipIf(!chromium.ok)("the operations console at the master's / in headl
     expect((await fetch(`${url}/health`, { headers: AUTH })).status).toBe(200);
   });
 
-  test("D2/D4/D5: after the token, a job submitted from the form is followed live — its legends show values, its worker bar says its share of done — a running task is killed from its row, then the instance from its button", { timeout: 30_000 }, async () => {
+  test("D2/D4/D5/D10: after the token, a job submitted from the form is followed live — its legends show values, its worker bar says its share of done — a running task is killed from its row, then the instance from its button", { timeout: 30_000 }, async () => {
     const page = await browser!.newPage({ viewport: VIEWPORT });
     const errors = pageErrors(page);
     await page.goto(url);

@@ -41,6 +41,8 @@ export class InstanceCharts {
   #last: { at: number; success: number; failed: number } | null = null;
   /** Whether the points drawn come from live events (and are worth keeping). */
   #live = false;
+  /** Once the followed run ended: keep its live charts, or redraw it as an ended one. */
+  #ending: "keep" | "redraw" | null = null;
   #generation = 0;
 
   constructor(readonly api: Api) {}
@@ -50,6 +52,7 @@ export class InstanceCharts {
     this.#generation++;
     this.#last = null;
     this.#live = false;
+    this.#ending = null;
     this.throughput.clear();
     this.percent.clear();
   }
@@ -85,17 +88,17 @@ export class InstanceCharts {
   }
 
   /**
-   * The instance ended while followed: keeps what was drawn, for when it is
-   * opened again — unless the run was too short for a throughput point (a
-   * retry of a few tasks), then it is drawn as an ended one.
+   * The instance ended while followed (called again as its final view comes): keeps what was
+   * drawn, for when it is opened again — unless the run was too short for a throughput point (a
+   * retry of a few tasks), then it is drawn as an ended one, from the latest view.
    */
   ended(v: View): void {
-    if (!this.#live) return;
-    if (this.throughput.data.t.length < 2) {
-      void this.drawEnded(v);
-      return;
+    if (this.#ending === null) {
+      if (!this.#live) return;
+      this.#ending = this.throughput.data.t.length >= 2 ? "keep" : "redraw";
     }
-    record({ key: keyOf(v), throughput: this.throughput.data, percent: this.percent.data });
+    if (this.#ending === "keep") record({ key: keyOf(v), throughput: this.throughput.data, percent: this.percent.data });
+    else void this.drawEnded(v);
   }
 
   /** Draws an instance that had ended when it was opened. */

@@ -43,6 +43,8 @@ export class InstancePanel {
   #view: View | null = null;
   #abort: AbortController | null = null;
   #lastTasksRead = 0;
+  /** Status and retention the tasks table was last read for. */
+  #tasksKey = "";
 
   /** @param onChange called when the instance's status changes (to refresh the list); onAuth on a 401. */
   constructor(readonly api: Api, readonly onChange: () => void, readonly onAuth: () => void) {
@@ -134,21 +136,24 @@ export class InstancePanel {
       this.workerBars.update(workersToRows(progress.workers));
       if (v.status === "RUNNING" || before?.status === "RUNNING") this.charts.sample(v);
     }
-    const ended = before?.status === "RUNNING" && v.status !== "RUNNING";
-    if (ended) this.charts.ended(v);
     // The tasks table: a new instance or run starts at its first page (a FAILED one at its failed tasks);
-    // the end of a run shows its final rows; a running one is read again now and then.
+    // its end — and the final view after it, which says whether its tasks are kept — shows the final
+    // rows; a running one is read again now and then.
+    const failedFirst = v.status === "FAILED" ? "FAILED" : "";
+    const key = `${v.status}#${v.retainUntil}`;
     if (before === null || v.serialNum !== before.serialNum) {
-      this.tasks.show(v, { status: v.status === "FAILED" ? "FAILED" : "" });
+      this.tasks.show(v, { status: failedFirst });
       this.#lastTasksRead = Date.now();
-    } else if (ended) {
+    } else if (v.status !== "RUNNING" && key !== this.#tasksKey) {
+      this.charts.ended(v);
       this.tasks.show(v);
-      this.tasks.reload(v.status === "FAILED" ? "FAILED" : undefined);
+      this.tasks.reload(failedFirst || undefined);
     } else if (v.status === "RUNNING" && Date.now() - this.#lastTasksRead >= TASKS_REFRESH_MS) {
       this.#lastTasksRead = Date.now();
       this.tasks.show(v);
       void this.tasks.load();
     }
+    this.#tasksKey = key;
     if (before !== null && before.status !== v.status) this.onChange();
   }
 

@@ -50,6 +50,8 @@ export class TasksTable {
   /** Shows the tasks of `v` (null empties the table); a new instance starts at its first page. */
   show(v: View | null, o: { status?: string } = {}): void {
     const changed = v?.instanceId !== this.#view?.instanceId || v?.serialNum !== this.#view?.serialNum;
+    // Another instance has other task names.
+    if (v?.instanceId !== this.#view?.instanceId) replace(this.#name, h("option", { value: "" }, "any name"));
     this.#view = v;
     this.#offerNames(Object.keys(v?.progress?.names ?? {}));
     if (!changed) return;
