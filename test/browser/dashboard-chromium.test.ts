@@ -54,11 +54,13 @@ function chunked(text: string, size: number): ReadableStream<Uint8Array> {
   return new ReadableStream({ pull(c) { if (at >= bytes.length) c.close(); else { c.enqueue(bytes.slice(at, at + size)); at += size; } } });
 }
 
-/** Saves a screenshot of the viewport and prints where. */
+/** Saves screenshots — the 1280×800 viewport from the top, and the whole page — and prints where. */
 async function shot(page: Page, name: string): Promise<void> {
-  const path = join(ARTIFACTS, `${name}.png`);
+  await page.evaluate(() => scrollTo(0, 0));
+  const path = join(ARTIFACTS, `${name}.png`), full = join(ARTIFACTS, `${name}-full.png`);
   await page.screenshot({ path });
-  console.log(`screenshot: ${path}`);
+  await page.screenshot({ path: full, fullPage: true });
+  console.log(`screenshots: ${path} ${full}`);
 }
 
 /** Elements whose text is cut (wider than their box) among `selector`; their texts. */

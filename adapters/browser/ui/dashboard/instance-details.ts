@@ -15,10 +15,12 @@ export class InstanceDetails {
   readonly #times = h("dl", { id: "timings", class: "timings" });
   readonly #params = h("pre", { id: "panel-params", class: "json" });
   readonly #settings = h("pre", { id: "panel-settings", class: "json" });
-  readonly el = h("div", { class: "details" }, this.#head,
-    h("div", { class: "facts" }, this.#times,
-      h("details", { id: "params-box", class: "json-box", open: true }, h("summary", {}, "params"), this.#params),
-      h("details", { id: "settings-box", class: "json-box" }, h("summary", {}, "settings"), this.#settings)));
+  readonly #paramsLine = h("span", { class: "mono preview" });
+  readonly #settingsLine = h("span", { class: "mono preview" });
+  readonly el = h("div", { class: "details" }, this.#head, this.#times,
+    h("div", { class: "json-row" },
+      h("details", { id: "params-box", class: "json-box" }, h("summary", {}, "params ", this.#paramsLine), this.#params),
+      h("details", { id: "settings-box", class: "json-box" }, h("summary", {}, "settings ", this.#settingsLine), this.#settings)));
   #shown = "";
 
   /** Shows `v`. */
@@ -47,5 +49,8 @@ export class InstanceDetails {
     this.#shown = key;
     this.#params.textContent = jsonText(v.params);
     this.#settings.textContent = jsonText(v.settings);
+    // One line in the summary, the whole JSON when opened.
+    this.#paramsLine.textContent = v.params === undefined ? "—" : JSON.stringify(v.params);
+    this.#settingsLine.textContent = v.settings === undefined ? "—" : `${Object.keys(v.settings).length} settings, defaults filled in`;
   }
 }

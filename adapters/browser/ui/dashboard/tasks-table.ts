@@ -138,8 +138,9 @@ export class TasksTable {
       h("td", { class: `status status-${t.status}` }, t.status),
       h("td", { class: "num" }, t.attempt),
       h("td", { class: "num" }, t.failures),
-      h("td", { class: "mono", title: t.worker ?? "" }, t.worker ?? "—"),
-      h("td", { class: "mono" }, dateTime(t.updatedAt).slice(11)),
+      h("td", { class: "mono wrap", title: t.worker ?? "" }, t.worker ?? "—"),
+      // A task the master holds only in memory so far has no write time.
+      h("td", { class: "mono", title: t.updatedAt > 0 ? dateTime(t.updatedAt) : "" }, t.updatedAt > 0 ? dateTime(t.updatedAt).slice(11) : "—"),
       h("td", { class: "error-text", title: t.error?.stack ?? message }, message),
       h("td", {}, kill));
   }
