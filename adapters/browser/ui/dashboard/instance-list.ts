@@ -7,7 +7,7 @@
  */
 import { h, replace } from "../components/el.ts";
 import { dateTime, duration, int } from "../components/format.ts";
-import { INSTANCE_STATUSES, type Api, type InstancePage, type ProcessorInfo, type View } from "./api.ts";
+import { ApiError, INSTANCE_STATUSES, type Api, type InstancePage, type ProcessorInfo, type View } from "./api.ts";
 import { resultText, taskCounts } from "./format-result.ts";
 
 /** Page sizes offered. */
@@ -69,7 +69,15 @@ export class InstanceList {
   /** Reads the page shown again (and the live counts of its running instances); resolves with it. */
   async refresh(): Promise<InstancePage> {
     const generation = this.#generation;
-    const page = await this.api.list({ ...this.query, before: this.#pages[this.#pages.length - 1] ?? null });
+    let page: InstancePage;
+    try {
+      page = await this.api.list({ ...this.query, before: this.#pages[this.#pages.length - 1] ?? null });
+    } catch (e) {
+      // The instance a page started after is gone (its record swept): start again from the newest.
+      if (!(e instanceof ApiError && e.field === "before" && this.#pages.length > 1)) throw e;
+      this.#pages = [null];
+      page = await this.api.list({ ...this.query, before: null });
+    }
     if (generation !== this.#generation) return page;
     this.#page = page;
     this.#last = page.instances;
