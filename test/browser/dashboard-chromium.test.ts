@@ -143,7 +143,7 @@ describe.skipIf(!chromium.ok)("the operations console at the master's / in headl
     expect((await fetch(`${url}/health`, { headers: AUTH })).status).toBe(200);
   });
 
-  test("D2/D4/D5/D10: after the token, a job submitted from the form is followed live — its legends show values, its worker bar says its share of done — a running task is killed from its row, then the instance from its button", { timeout: 30_000 }, async () => {
+  test("D2/D4/D5/D10: after the token, a job submitted from the form is followed live — its legends show values, its worker bar says its share of done — a running task is killed from its row, then the instance from its button", { timeout: 60_000 }, async () => {
     const page = await browser!.newPage({ viewport: VIEWPORT });
     const errors = pageErrors(page);
     await page.goto(url);
@@ -164,8 +164,9 @@ describe.skipIf(!chromium.ok)("the operations console at the master's / in headl
     await page.click("#submit-button");
     await page.waitForSelector("#submit-message.error", { timeout: 5_000 });
     expect(await page.textContent("#submit-message")).toMatch(/^params: Expected JSON, got "\{n: 1\}"/);
-    // 800 tasks of 200 ms on 8 slots: 20 s, killed long before.
-    await page.fill("#submit-params", JSON.stringify({ n: 800, ms: 200 }));
+    // 800 tasks of a second on 8 slots: 100 s, killed long before. A second a task leaves time to
+    // kill a running one before it ends, even on a busy machine.
+    await page.fill("#submit-params", JSON.stringify({ n: 800, ms: 1000 }));
     await page.fill("#submit-settings", JSON.stringify(SETTINGS));
     await page.click("#submit-button");
     await page.waitForFunction(() => /^#instance=/.test(location.hash), null, { timeout: 5_000 });
@@ -176,7 +177,7 @@ describe.skipIf(!chromium.ok)("the operations console at the master's / in headl
     // Live progress that moves; legends show numbers, never uPlot's "--".
     await page.waitForFunction(() => Number((document.querySelector("#live") as HTMLElement | null)?.dataset.success ?? 0) > 0, null, { timeout: 10_000, polling: 50 });
     const first = await successOf(page);
-    await page.waitForFunction((n) => Number((document.querySelector("#live") as HTMLElement).dataset.success) > n + 40, first, { timeout: 5_000, polling: 50 });
+    await page.waitForFunction((n) => Number((document.querySelector("#live") as HTMLElement).dataset.success) > n + 8, first, { timeout: 10_000, polling: 50 });
     expect(await successOf(page)).toBeGreaterThan(first);
     const legends = await legendValues(page);
     expect(legends.length).toBeGreaterThan(2);
@@ -208,7 +209,8 @@ describe.skipIf(!chromium.ok)("the operations console at the master's / in headl
     }
     expect(victim).not.toBe("");
     await page.selectOption("#task-status", "FAILED");
-    await page.waitForSelector(`#task-table tr[data-task="${victim}"][data-status="FAILED"]`, { timeout: 5_000 });
+    // Its FAILED report comes once its run returns; the table is read again every 2 s while the instance runs.
+    await page.waitForSelector(`#task-table tr[data-task="${victim}"][data-status="FAILED"]`, { timeout: 10_000 });
     expect(await page.textContent(`#task-table tr[data-task="${victim}"] .error-text`)).toBe("killed: killed from the dashboard");
     expect(await page.$eval("#panel", (e) => (e as HTMLElement).dataset.status)).toBe("RUNNING");
 
@@ -224,7 +226,7 @@ describe.skipIf(!chromium.ok)("the operations console at the master's / in headl
     await page.close();
   });
 
-  test("B25/B26/D6/D7: a FAILED instance shows its failed count of its sub-tasks, its tasks' errors page by page, charts drawn from its stored tasks with values in their legends; Retry runs it to SUCCESS; without kept tasks there is no retry", { timeout: 30_000 }, async () => {
+  test("B25/B26/D6/D7: a FAILED instance shows its failed count of its sub-tasks, its tasks' errors page by page, charts drawn from its stored tasks with values in their legends; Retry runs it to SUCCESS; without kept tasks there is no retry", { timeout: 60_000 }, async () => {
     const page = await browser!.newPage({ viewport: VIEWPORT });
     const errors = pageErrors(page);
     await page.addInitScript((t) => sessionStorage.setItem("taskmill.token", t), TOKEN);
@@ -291,7 +293,7 @@ describe.skipIf(!chromium.ok)("the operations console at the master's / in headl
     await page.close();
   });
 
-  test("D8: the list filters by status and by processor, and pages through the instances newest first", { timeout: 30_000 }, async () => {
+  test("D8: the list filters by status and by processor, and pages through the instances newest first", { timeout: 60_000 }, async () => {
     const page = await browser!.newPage({ viewport: VIEWPORT });
     const errors = pageErrors(page);
     await page.addInitScript((t) => sessionStorage.setItem("taskmill.token", t), TOKEN);
