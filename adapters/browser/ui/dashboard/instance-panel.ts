@@ -117,11 +117,10 @@ export class InstancePanel {
   /** Takes a view (GET, done event) or a progress push (names/workers at top level). */
   #apply(e: Live): void {
     const before = this.#view;
-    const progress = e.names && e.workers ? { names: e.names, workers: e.workers } : e.progress ?? before?.progress ?? null;
+    const { names, workers, ...fields } = e;
+    const progress = names && workers ? { names, workers } : e.progress ?? before?.progress ?? null;
     // A progress push carries only what changes; the rest stays from the view read before.
-    const v = { ...before, ...e, progress } as View;
-    delete (v as Partial<Record<"names" | "workers", unknown>>).names;
-    delete (v as Partial<Record<"names" | "workers", unknown>>).workers;
+    const v = { ...before, ...fields, progress } as View;
     this.#view = v;
     this.el.dataset.instance = v.instanceId;
     this.el.dataset.status = v.status;
