@@ -19,3 +19,16 @@ describe("B10 re-dispatch", () => {
     c.close();
   });
 });
+
+describe("B10 completion after the backlog", () => {
+  it("D3: an instance whose last tasks end while a claim of the backlog is in flight completes when that claim comes back empty, not at the next periodic status check", async () => {
+    const s = instrumentStore(new MemoryStore());
+    const c = await new Cluster({ processors: { sumSquares }, store: s.store }).start();
+    // The periodic check is an hour away: only the event-driven checks can end the instance.
+    const v = await c.run("sumSquares", { n: 3000, ranges: 1 }, { queueSize: 50, pageSize: 20, statusCheckMs: 3_600_000 });
+    expect(v.status).toBe("SUCCESS");
+    expect(v.result).toEqual({ sum: sumOfSquares(3000), count: 3000 });
+    expect(v.finishedAt! - v.createdAt).toBeLessThan(60_000);
+    c.close();
+  });
+});

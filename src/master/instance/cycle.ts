@@ -128,6 +128,7 @@ export class Cycle {
       ...env, loadProbe: host.loadProbe, active, gone: () => !o.isCurrent(this) || o.closed(), dispatchRoot: (h) => this.dispatchRoot(h),
       waitUntil: (h, at) => this.retries.wait(h, at),
       adopted: (seq) => this.adoption.adopted(seq),
+      claimed: () => o.checkCompletion(),
     });
     this.reports = new StatusReports({
       ...env, retries: this.retries, deadlines: this.deadlines, serialNum: () => o.serialNum(),

@@ -51,6 +51,12 @@ export interface MapIntakeHost {
   waitUntil(handle: number, at: number): void;
   /** Whether row `seq` is in memory already though its stored row is claimable: a task kept on resume (B28). */
   adopted(seq: number): boolean;
+  /**
+   * A claim of the backlog (B10) came back and gave its promised room back. Room held for a claim keeps the
+   * instance from completing (B12), so the cycle checks again now rather than at its next periodic check
+   * (statusCheckMs, 3 s: the simulation harness sat idle that long with every LEAF done).
+   */
+  claimed(): void;
 }
 
 const utf8 = new TextEncoder();
@@ -271,6 +277,7 @@ export class MapIntake {
     } finally {
       this.#feeding = false;
     }
+    h.claimed();
   }
 
   #admitRows(claimed: readonly TaskRow[]): void {

@@ -2,18 +2,19 @@
  * A live line chart over time (uPlot), one line per key: throughput, progress
  * per task name, tasks done per worker. Lines appear as new keys arrive; the
  * data is plain JSON (`SeriesData`), so a finished run's charts can be kept
- * and drawn again.
+ * and drawn again. The legend shows each line's value under the cursor, and
+ * its last value when the cursor is elsewhere (never uPlot's `--`).
  */
 import uPlot from "uplot";
 import { h } from "./el.ts";
+import { seriesColor } from "./colors.ts";
+import { int } from "./format.ts";
 
 /** Points of every line: x in seconds, one y per x per line (null: no value yet). */
 export interface SeriesData {
   t: number[];
   lines: Record<string, (number | null)[]>;
 }
-
-const PALETTE = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d"];
 
 /** Options of a TimeChart. */
 export interface TimeChartOptions {
@@ -25,6 +26,21 @@ export interface TimeChartOptions {
   height?: number;
   /** Fixed y range, e.g. [0, 100] for percentages. @default automatic */
   yRange?: [number, number];
+  /** Fixed colours of some keys (states: succeeded green, failed red); other keys take the series palette. */
+  colors?: Readonly<Record<string, string>>;
+}
+
+/** The last non-null value of a line, if any. */
+function lastValue(line: readonly (number | null)[] | undefined): number | null {
+  if (!line) return null;
+  for (let i = line.length - 1; i >= 0; i--) if (line[i] !== null && line[i] !== undefined) return line[i]!;
+  return null;
+}
+
+/** A legend value: whole numbers with separators, others with one decimal. */
+function legendText(v: number | null): string {
+  if (v === null) return "—";
+  return Number.isInteger(v) ? int(v) : v.toFixed(1);
 }
 
 /** A line chart that grows point by point. */
@@ -32,6 +48,7 @@ export class TimeChart {
   readonly el: HTMLElement;
   readonly #o: TimeChartOptions;
   readonly #plotBox: HTMLElement;
+  readonly #note: HTMLElement;
   #data: SeriesData = { t: [], lines: {} };
   #plot: uPlot | null = null;
   #keys = "";
@@ -39,12 +56,18 @@ export class TimeChart {
   constructor(o: TimeChartOptions) {
     this.#o = o;
     this.#plotBox = h("div", { class: "tm-chart-plot" });
-    this.el = h("section", { class: "tm-chart" }, h("h3", {}, o.title), this.#plotBox);
+    this.#note = h("p", { class: "tm-chart-note" });
+    this.el = h("section", { class: "tm-chart" }, h("h3", {}, o.title), this.#plotBox, this.#note);
   }
 
   /** The data drawn now (a copy to keep). */
   get data(): SeriesData {
     return structuredClone(this.#data);
+  }
+
+  /** A line under the chart saying where its data comes from ("" hides it). */
+  set note(text: string) {
+    this.#note.textContent = text;
   }
 
   /** Adds one point per key at time `t` (seconds); keys not seen before become new lines. */
@@ -68,24 +91,32 @@ export class TimeChart {
 
   /** Empties the chart. */
   clear(): void {
+    this.note = "";
     this.show({ t: [], lines: {} });
   }
 
   #draw(): void {
     const keys = Object.keys(this.#data.lines);
     const aligned = [this.#data.t, ...keys.map((k) => this.#data.lines[k]!)] as uPlot.AlignedData;
-    if (this.#plot && keys.join("\u0000") === this.#keys) {
+    // A line of one or two points shows its points (a lone point has no line to draw).
+    const few = this.#data.t.length < 3;
+    const signature = `${few}\u0000${keys.join("\u0000")}`;
+    if (this.#plot && signature === this.#keys) {
       this.#plot.setData(aligned);
       return;
     }
     this.#plot?.destroy();
-    this.#keys = keys.join("\u0000");
+    this.#keys = signature;
     const width = Math.max(280, this.#plotBox.clientWidth || 520);
     const o = this.#o;
+    let palette = 0;
+    // The cursor off the plot (idx null): the line's last value, so the legend always says something.
+    const value = (key: string | null) => (_u: uPlot, v: number | null, _s: number, idx: number | null): string =>
+      legendText(idx === null || idx === undefined ? lastValue(key === null ? this.#data.t : this.#data.lines[key]) : v);
     this.#plot = new uPlot({
       width,
       height: o.height ?? 180,
-      legend: { show: true },
+      legend: { show: true, live: true },
       cursor: { show: true, drag: { x: false, y: false } },
       scales: { x: { time: false }, y: o.yRange ? { range: o.yRange } : { auto: true } },
       axes: [
@@ -93,8 +124,10 @@ export class TimeChart {
         { label: o.unit, labelSize: 16, size: 56 },
       ],
       series: [
-        { label: "t (s)" },
-        ...keys.map((k, i) => ({ label: k, stroke: PALETTE[i % PALETTE.length]!, width: 2, spanGaps: false, points: { show: false } })),
+        { label: "t (s)", value: value(null) },
+        ...keys.map((k) => ({
+          label: k, stroke: o.colors?.[k] ?? seriesColor(palette++), width: 2, spanGaps: false, points: { show: few, size: 7 }, value: value(k),
+        })),
       ],
     }, aligned, this.#plotBox);
   }

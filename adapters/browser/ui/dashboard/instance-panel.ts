@@ -1,58 +1,60 @@
 /**
- * The selected instance: its header (status, processor, times, result),
- * kill buttons (the instance, one task by id), once it has ended its failed
- * tasks with their errors and "Retry failed" (failed-tasks.ts), and while it
- * runs live progress from its event stream — bars per task name and per
- * worker, a throughput chart and % done per task name.
+ * The selected instance: its details (instance-details.ts), the buttons that
+ * kill it and retry its failed tasks, its failures, the live line and the
+ * progress bars per task name and per worker, the charts
+ * (instance-charts.ts) and its tasks (tasks-table.ts). While it runs, the
+ * panel follows its event stream; an ended one is drawn from what is stored.
  */
-import { h, replace } from "../components/el.ts";
-import { dateTime, duration, int } from "../components/format.ts";
+import { h } from "../components/el.ts";
+import { int } from "../components/format.ts";
 import { ProgressBars } from "../components/progress-bars.ts";
 import { namesToRows, workersToRows } from "../components/rows.ts";
-import { TimeChart } from "../components/time-chart.ts";
-import type { InstanceView } from "../../../../src/master/master.ts";
-import type { Progress } from "../../../../src/store/task-store.ts";
-import { AuthError, type Api } from "./api.ts";
-import { resultText } from "./format-result.ts";
-import { FailedTasks } from "./failed-tasks.ts";
+import type { InstanceProgress } from "../../../../src/master/index.ts";
+import { ApiError, AuthError, type Api, type View } from "./api.ts";
+import { Failures } from "./failures.ts";
+import { taskCounts } from "./format-result.ts";
+import { InstanceCharts } from "./instance-charts.ts";
+import { InstanceDetails } from "./instance-details.ts";
+import { TasksTable } from "./tasks-table.ts";
 
 /** How long to wait before reopening a stream that ended while the instance still ran. */
 const RECONNECT_MS = 1000;
-/** Shortest span of one throughput point, ms. */
-const MIN_SPAN_MS = 150;
+/** How often the tasks page is read again while the instance runs. */
+const TASKS_REFRESH_MS = 2000;
 
-/** What a progress or done event carries (InstanceProgress or InstanceView). */
-type Live = Pick<InstanceView, "instanceId" | "status" | "result"> & Partial<InstanceView> & Partial<Progress>;
+/** What a progress or done event carries (InstanceProgress or a view). */
+type Live = Pick<View, "instanceId" | "status" | "result"> & Partial<View> & Partial<Pick<InstanceProgress, "names" | "workers">>;
 
 /** The panel of one instance; `open` switches it to another. */
 export class InstancePanel {
-  readonly #head = h("div", { class: "panel-head" });
-  readonly #live = h("p", { id: "live", class: "live muted" });
+  readonly details = new InstanceDetails();
+  readonly #live = h("p", { id: "live", class: "live" });
   readonly #message = h("p", { id: "panel-message", class: "message" });
   readonly #killButton = h("button", { id: "kill-instance", class: "danger", type: "button", onclick: () => void this.#kill() }, "Kill instance");
-  readonly #taskInput = h("input", { id: "kill-task-id", type: "text", placeholder: "task id", required: true, autocomplete: "off" });
-  readonly #taskForm = h("form", { id: "kill-task", class: "kill-task", onsubmit: (e: Event) => { e.preventDefault(); void this.#killTask(); } },
-    this.#taskInput, h("button", { type: "submit", class: "danger" }, "Kill task"));
-  readonly #actions = h("div", { class: "actions" }, this.#killButton, this.#taskForm);
-  readonly throughput = new TimeChart({ title: "Throughput", unit: "tasks/s", height: 180 });
-  readonly percent = new TimeChart({ title: "Done per task name", unit: "% done", height: 180, yRange: [0, 100] });
-  readonly nameBars = new ProgressBars("Per task name", "no tasks yet");
-  readonly workerBars = new ProgressBars("Per worker", "no worker has had a task yet");
-  /** Failed tasks and "Retry failed" of an ended instance (made in the constructor: it needs the api). */
-  readonly failures: FailedTasks;
+  readonly #retryButton = h("button", { id: "retry-failed", class: "primary", type: "button", onclick: () => void this.#retry() }, "Retry failed tasks");
+  readonly #actions = h("div", { class: "actions" }, this.#killButton, this.#retryButton);
+  readonly charts: InstanceCharts;
+  readonly nameBars = new ProgressBars("Per task name", "no tasks yet", "done of each name's tasks known so far");
+  readonly workerBars = new ProgressBars("Per worker", "no worker has had a task yet", "each worker's share of the tasks done, and how many it holds now");
+  readonly failures = new Failures();
+  readonly tasks: TasksTable;
   readonly el: HTMLElement;
 
-  #view: InstanceView | null = null;
+  #view: View | null = null;
   #abort: AbortController | null = null;
-  #last: { at: number; success: number; failed: number } | null = null;
+  #lastTasksRead = 0;
+  /** Status and retention the tasks table was last read for. */
+  #tasksKey = "";
 
   /** @param onChange called when the instance's status changes (to refresh the list); onAuth on a 401. */
   constructor(readonly api: Api, readonly onChange: () => void, readonly onAuth: () => void) {
-    this.failures = new FailedTasks(api, (v) => void this.#retried(v), (e) => this.#fail(e));
+    this.charts = new InstanceCharts(api);
+    this.tasks = new TasksTable(api, (taskId) => this.#killTask(taskId), (e) => this.#fail(e));
     this.el = h("section", { id: "panel", class: "card panel", hidden: true },
-      this.#head, this.#actions, this.#message, this.failures.el, this.#live,
+      this.details.el, this.#actions, this.#message, this.failures.el, this.#live,
       h("div", { class: "bars" }, this.nameBars.el, this.workerBars.el),
-      h("div", { class: "charts" }, this.throughput.el, this.percent.el));
+      h("div", { class: "charts" }, this.charts.throughput.el, this.charts.percent.el),
+      this.tasks.el);
   }
 
   /** The instance shown, if any. */
@@ -65,12 +67,11 @@ export class InstancePanel {
     this.#abort?.abort();
     this.#abort = null;
     this.#view = null;
-    this.#last = null;
-    this.throughput.clear();
-    this.percent.clear();
+    this.charts.clear();
     this.nameBars.update([]);
     this.workerBars.update([]);
     this.failures.show(null);
+    this.tasks.show(null);
     this.#say("");
     this.el.hidden = id === null;
     if (id === null) return;
@@ -81,6 +82,7 @@ export class InstancePanel {
       if (abort.signal.aborted) return;
       this.#apply(v);
       if (v.status === "RUNNING") void this.#follow(id, abort.signal);
+      else void this.charts.drawEnded(v);
     } catch (e) {
       this.#fail(e);
     }
@@ -102,86 +104,84 @@ export class InstancePanel {
       if (this.#view?.status !== "RUNNING" || signal.aborted) break;
       await new Promise((r) => setTimeout(r, RECONNECT_MS));
     }
+    // The final view (a done event carries it; a dropped stream may not have): read it once more.
+    if (!signal.aborted) {
+      try {
+        this.#apply(await this.api.get(id));
+      } catch (e) {
+        if (!signal.aborted) this.#fail(e);
+      }
+    }
   }
 
   /** Takes a view (GET, done event) or a progress push (names/workers at top level). */
   #apply(e: Live): void {
-    const was = this.#view?.status;
-    const progress = e.names && e.workers ? { names: e.names, workers: e.workers } : e.progress ?? this.#view?.progress ?? null;
-    const v: InstanceView = {
-      instanceId: e.instanceId,
-      processor: e.processor ?? this.#view?.processor ?? "",
-      status: e.status,
-      result: e.result,
-      serialNum: e.serialNum ?? this.#view?.serialNum ?? 0,
-      createdAt: e.createdAt ?? this.#view?.createdAt ?? Date.now(),
-      finishedAt: e.finishedAt ?? this.#view?.finishedAt ?? null,
-      progress,
-      failedCount: e.failedCount ?? this.#view?.failedCount ?? 0,
-      errors: e.errors ?? this.#view?.errors ?? [],
-      retainUntil: e.retainUntil ?? this.#view?.retainUntil ?? null,
-    };
+    const before = this.#view;
+    const { names, workers, ...fields } = e;
+    const progress = names && workers ? { names, workers } : e.progress ?? before?.progress ?? null;
+    // A progress push carries only what changes; the rest stays from the view read before.
+    const v = { ...before, ...fields, progress } as View;
     this.#view = v;
     this.el.dataset.instance = v.instanceId;
     this.el.dataset.status = v.status;
-    this.#renderHead(v);
+    this.details.show(v);
+    this.#killButton.hidden = v.status !== "RUNNING";
+    // The master keeps a failed instance's tasks until retainUntil (retainTasks, retainFor): only then can it retry.
+    this.#retryButton.hidden = !(v.status === "FAILED" && v.retainUntil !== null);
     this.failures.show(v);
+    this.#showCounts(v);
     if (progress) {
       this.nameBars.update(namesToRows(progress.names));
       this.workerBars.update(workersToRows(progress.workers));
-      this.#sample(v, progress);
+      if (v.status === "RUNNING" || before?.status === "RUNNING") this.charts.sample(v);
     }
-    if (was !== undefined && was !== v.status) this.onChange();
+    // The tasks table: a new instance or run starts at its first page (a FAILED one at its failed tasks);
+    // its end — and the final view after it, which says whether its tasks are kept — shows the final
+    // rows; a running one is read again now and then.
+    const failedFirst = v.status === "FAILED" ? "FAILED" : "";
+    const key = `${v.status}#${v.retainUntil}`;
+    if (before === null || v.serialNum !== before.serialNum) {
+      this.tasks.show(v, { status: failedFirst });
+      this.#lastTasksRead = Date.now();
+    } else if (v.status !== "RUNNING" && key !== this.#tasksKey) {
+      this.charts.ended(v);
+      this.tasks.show(v);
+      this.tasks.reload(failedFirst || undefined);
+    } else if (v.status === "RUNNING" && Date.now() - this.#lastTasksRead >= TASKS_REFRESH_MS) {
+      this.#lastTasksRead = Date.now();
+      this.tasks.show(v);
+      void this.tasks.load();
+    }
+    this.#tasksKey = key;
+    if (before !== null && before.status !== v.status) this.onChange();
   }
 
-  /**
-   * Chart points: % done per name on each event; succeeded and failed tasks
-   * per second over at least MIN_SPAN_MS since the previous throughput point
-   * (events closer together, like the final one, would make spikes).
-   */
-  #sample(v: InstanceView, p: NonNullable<InstanceView["progress"]>): void {
-    let success = 0, failed = 0, total = 0;
-    for (const c of Object.values(p.names)) { success += c.success; failed += c.failed; total += c.total; }
-    this.#live.dataset.ended = String(success + failed);
-    this.#live.dataset.success = String(success);
-    this.#live.dataset.total = String(total);
-    this.#live.textContent = `${int(success + failed)} of ${int(total)} tasks ended: ${int(success)} succeeded, ${int(failed)} failed`;
-    if (v.status !== "RUNNING" && this.#last === null) return; // finished before we looked: no live chart
-    const now = Date.now();
-    const t = (now - v.createdAt) / 1000;
-    const pct: Record<string, number> = {};
-    for (const [k, c] of Object.entries(p.names)) pct[k] = c.total > 0 ? (100 * (c.success + c.failed)) / c.total : 0;
-    this.percent.push(t, pct);
-    if (this.#last === null) {
-      this.#last = { at: now, success, failed };
-      return;
-    }
-    const span = now - this.#last.at;
-    if (span < MIN_SPAN_MS) return;
-    this.throughput.push(t, {
-      "succeeded/s": Math.round(((success - this.#last.success) * 1000) / span),
-      "failed/s": Math.round(((failed - this.#last.failed) * 1000) / span),
-    });
-    this.#last = { at: now, success, failed };
-  }
-
-  #renderHead(v: InstanceView): void {
-    const end = v.finishedAt ?? Date.now();
-    replace(this.#head,
-      h("h2", {}, "Instance ", h("span", { class: "mono" }, v.instanceId)),
-      h("p", {},
-        h("span", { id: "panel-status", class: `badge status-${v.status}` }, v.status), " ",
-        h("span", { class: "mono" }, v.processor),
-        h("span", { class: "muted" }, ` · created ${dateTime(v.createdAt)} · ${v.finishedAt === null ? "running for" : "took"} ${duration(end - v.createdAt)}${v.serialNum > 1 ? ` · cycle ${v.serialNum}` : ""}`)),
-      h("p", {}, h("span", { class: "muted" }, "result: "), h("span", { id: "panel-result", class: "mono" }, resultText(v, 400))));
-    this.#actions.hidden = v.status !== "RUNNING";
+  /** The live line: what each number counts, so it adds up with the failures box. */
+  #showCounts(v: View): void {
+    const c = taskCounts(v.progress);
+    this.#live.dataset.ended = String(c.ended);
+    this.#live.dataset.success = String(c.success);
+    this.#live.dataset.total = String(c.total);
+    this.#live.textContent = v.progress === null ? "no progress recorded"
+      : `${int(c.ended)} of ${int(c.total)} tasks ended (ROOT, ${int(c.subTasks)} sub-tasks${v.progress.names.REDUCE ? ", REDUCE" : ""}): ` +
+        `${int(c.success)} succeeded, ${int(c.failed)} failed`;
   }
 
   /** The master took a retry (B26): the instance runs again, so it is followed live from the start. */
-  async #retried(v: InstanceView): Promise<void> {
-    this.onChange();
-    await this.open(v.instanceId);
-    this.#say(`retrying its failed tasks (cycle ${v.serialNum})`);
+  async #retry(): Promise<void> {
+    const id = this.instanceId;
+    if (!id) return;
+    this.#retryButton.disabled = true;
+    try {
+      const v = await this.api.retry(id);
+      this.onChange();
+      await this.open(v.instanceId);
+      this.#say(`retrying its failed tasks (cycle ${v.serialNum})`);
+    } catch (e) {
+      this.#fail(e);
+    } finally {
+      this.#retryButton.disabled = false;
+    }
   }
 
   async #kill(): Promise<void> {
@@ -196,14 +196,15 @@ export class InstancePanel {
     }
   }
 
-  async #killTask(): Promise<void> {
-    const id = this.instanceId, taskId = this.#taskInput.value.trim();
-    if (!id || !taskId) return;
+  async #killTask(taskId: string): Promise<void> {
+    const id = this.instanceId;
+    if (!id) return;
     try {
       await this.api.killTask(id, taskId, "killed from the dashboard");
       this.#say(`task ${taskId} killed`);
-      this.#taskInput.value = "";
     } catch (e) {
+      // The row was read a moment ago: the task may have ended since.
+      if (e instanceof ApiError && e.status === 404) return this.#say(`task ${taskId} is no longer unfinished: nothing to kill`);
       this.#fail(e);
     }
   }

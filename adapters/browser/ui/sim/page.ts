@@ -64,6 +64,8 @@ export class SimPage {
     const p = this.panels;
     replace(root,
       h("header", {}, h("h1", {}, "taskmill · simulation harness"),
+        // Served under the master's /sim/, its operations console is one level up (`npm run sim` serves the page alone).
+        h("a", { id: "to-console", href: "../", class: "muted", hidden: !/\/sim\/(index\.html)?$/.test(location.pathname) }, "← operations console"),
         h("p", { class: "muted" }, "the real Master on the WASM core, in this page · workers in Web Workers over MessagePorts · tasks in IndexedDB (IdbStore)")),
       h("div", { class: "layout" },
         h("aside", {}, this.controls.el, new FleetTable(harness.fleet).el),
