@@ -5,6 +5,10 @@ import { Worker, RealClock } from "../../../src/index.ts";
 import { nodeLoad } from "../load-probe.ts";
 import { serveApp, freePort } from "../serve.ts";
 import { loadProcessors } from "../load-processors.ts";
+import { reachLogged } from "../../cli/reach-log.ts";
+
+/** How long the worker waits before sending again after a failed request, ms (the Worker's default). */
+const RETRY_MS = 500;
 
 /** Options of `taskmill worker`. */
 export interface WorkerCommandOptions {
@@ -33,12 +37,16 @@ export async function runWorker(o: WorkerCommandOptions): Promise<() => Promise<
   const { notice } = exposure({ host: o.host, token: o.token, insecure: o.insecure ?? false, what: "worker" });
   const processors = await loadProcessors(o.processors);
   const port = o.port || await freePort();
-  const transport = new HttpTransport(`http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`, { token: o.token, fetch: nodeHttpFetch });
+  // L9: each failed attempt to reach a master is logged, with when the next one comes.
+  const fetch = reachLogged(nodeHttpFetch, {
+    masters: o.masters, retryMs: RETRY_MS, heartbeatMs: o.heartbeatMs ?? 1000, log: (e) => console.log(JSON.stringify(e)),
+  });
+  const transport = new HttpTransport(`http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`, { token: o.token, fetch });
   const server = await serveApp(transport.app, port, o.host, { allowHosts: o.allowHosts });
   if (notice) console.error(notice);
   const workerId = o.id ?? `${hostname()}:${server.port}`;
   const worker = new Worker({
-    workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots, loadProbe: nodeLoad, heartbeatMs: o.heartbeatMs ?? 1000,
+    workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots, loadProbe: nodeLoad, heartbeatMs: o.heartbeatMs ?? 1000, retryMs: RETRY_MS,
   });
   // Each join retries until its master answers (a master may start after its workers).
   await Promise.all(o.masters.map((m) => worker.join(m)));
