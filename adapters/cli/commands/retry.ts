@@ -22,5 +22,5 @@ export async function retry(o: RetryOptions): Promise<number> {
   const a = await o.calls.call<Partial<InstanceView>>((c) => c.api.instances[":id"].retry.$post({ param: { id: o.instance }, json: {} }));
   o.io.out(JSON.stringify({ event: "retried", instanceId: o.instance, serialNum: a.body.serialNum }));
   if (!o.wait) return 0;
-  return follow({ calls: o.calls, id: o.instance, io: o.io, cmd: "retry", reattachMs: o.reattachMs });
+  return follow({ calls: o.calls, id: o.instance, io: o.io, cmd: "retry", reattachMs: o.reattachMs, reached: true });
 }

@@ -32,5 +32,5 @@ export async function submit(o: SubmitOptions): Promise<number> {
   const id = a.body.instanceId;
   o.io.out(JSON.stringify({ event: "submitted", instanceId: id, created: a.status === 201 }));
   if (!o.wait) return 0;
-  return follow({ calls: o.calls, id, io: o.io, cmd: "submit", reattachMs: o.reattachMs });
+  return follow({ calls: o.calls, id, io: o.io, cmd: "submit", reattachMs: o.reattachMs, reached: true });
 }

@@ -3,7 +3,8 @@
  * stream, then its status, result, task count and first errors. A stream
  * cut short — the master restarted, or the instance changed masters (X3) —
  * is opened again; while no master answers, it tries again with backoff for
- * `reattachMs` before giving up (exit 3). The exit code is the final
+ * `reattachMs` before giving up (exit 3) — unless none ever answered: then
+ * at once. The exit code is the final
  * status's: 0 SUCCESS, 1 FAILED; 4 when the master does not know the id.
  */
 import { readEvents } from "../../node/client.ts";
@@ -23,6 +24,8 @@ export interface FollowOptions {
   io: Output;
   /** The command, for messages ("watch", "submit"). */
   cmd: string;
+  /** The master already answered about this instance (a submit, a retry): losing it from the start is a restart too. */
+  reached?: boolean;
   /** How long to keep trying while no master answers, ms. @default 300000 */
   reattachMs?: number;
   /** Waits between attempts (a test may pass its own). @default setTimeout */
@@ -48,7 +51,10 @@ export async function follow(o: FollowOptions): Promise<number> {
   let final: InstanceView | null = null;
   let lostAt: number | null = null;
   let pause = FIRST_PAUSE_MS;
+  // A master never reached is a wrong URL or one not started: exit 3 at once, not after minutes.
+  let reached = o.reached ?? false;
   const found = (url: string) => {
+    reached = true;
     if (lostAt === null) return;
     io.err(`taskmill ${o.cmd}: re-attached to ${url} after ${((now() - lostAt) / 1000).toFixed(1)} s`);
     lostAt = null;
@@ -87,7 +93,7 @@ export async function follow(o: FollowOptions): Promise<number> {
         if (a.body.status !== "RUNNING") { final = a.body; break; }
       }
     } catch (e) {
-      if (!(e instanceof CliError) || e.exitCode !== EXIT.unreachable) throw e;
+      if (!(e instanceof CliError) || e.exitCode !== EXIT.unreachable || !reached) throw e;
       if (lostAt === null) {
         lostAt = now();
         io.err(`taskmill ${o.cmd}: ${e.message} (re-attaching for up to ${Math.round(reattachMs / 1000)} s)`);
