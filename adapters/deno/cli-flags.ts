@@ -29,7 +29,7 @@ export const WORKER_COMMAND = {
   name: "worker", summary: "run a worker that joins a master",
   about: "While the master cannot be reached, each failed attempt is logged (a master-unreachable\nline with the next attempt's time, at most one every 10 s).",
   flags: [
-    { name: "master", arg: "URL", required: true, help: "the master to join, e.g. http://127.0.0.1:7070" },
+    { name: "master", arg: "URL", required: true, help: "the master to join, e.g. http://127.0.0.1:7070 (or set TASKMILL_MASTER)" },
     { name: "processors", arg: "MODULE", required: true, help: "ES module (.ts or .js) whose named exports are processors" },
     { name: "slots", arg: "N", help: "tasks run at once (default 8)" },
     { name: "port", arg: "P", help: "port of this worker's endpoint (default 0: a free one)" },

@@ -18,7 +18,7 @@ import { MASTER_COMMAND, WORKER_COMMAND } from "./cli-flags.ts";
 import { CLIENT_COMMANDS, isClientCommand, runClientCommand, tokenOf, type ClientRuntime } from "../cli/client-commands.ts";
 import { UsageError } from "../cli/cli-errors.ts";
 import { EXIT } from "../cli/exit-codes.ts";
-import { masterUrl } from "../cli/master-url.ts";
+import { masterUrls } from "../cli/master-url.ts";
 import { given, int, one, parseArgs, required, usage, type CommandSpec, type ParsedArgs } from "../cli/flags.ts";
 
 /** Every command, in the order `--help` lists them. */
@@ -84,6 +84,13 @@ function hostNames(p: ParsedArgs): string[] {
   return hosts;
 }
 
+/** The one master a Deno worker joins: --master or TASKMILL_MASTER, checked (L2, L11). */
+function oneMaster(p: ParsedArgs): string {
+  const urls = masterUrls(p.values.master, env("TASKMILL_MASTER"));
+  if (urls.length > 1) throw new UsageError(`--master: expected one master (a Deno worker joins one), got ${urls.length}: ${urls.join(", ")}`);
+  return urls[0]!;
+}
+
 /** Waits for SIGINT or SIGTERM, then runs `stop`. */
 function untilSignal(stop: () => Promise<void>): Promise<number> {
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
@@ -109,13 +116,13 @@ async function runLocal(cmd: "master" | "worker", p: ParsedArgs): Promise<number
       allowOrigins: origins(p), allowHosts, insecure,
       maxRunningInstances: int(p, "max-instances", 1000), maxEventStreams: int(p, "max-event-streams", 1000),
     };
-    // L14: a master with no processor refuses every submit; say so at the start, not at the first 400.
-    if (processors === undefined) console.error("taskmill master: no --processors given, so this master can run no job (a submit must name a loaded processor); give --processors MODULE");
     const m = await runMaster(o);
+    // L14: a master with no processor refuses every submit; say so once it runs, not at the first 400.
+    if (processors === undefined) console.error("taskmill master: no --processors given, so this master can run no job (a submit must name a loaded processor); give --processors MODULE");
     return await untilSignal(m.stop);
   }
   const stop = await runWorker({
-    master: masterUrl("--master", required(p, "master")), processors: required(p, "processors"), slots: int(p, "slots", 8),
+    master: oneMaster(p), processors: required(p, "processors"), slots: int(p, "slots", 8),
     port: int(p, "port", 0, 0), host, id: one(p, "id"), token: tokenOf(p, runtime), heartbeatMs: int(p, "heartbeat-ms", 1000),
     allowHosts, insecure,
   });

@@ -37,7 +37,7 @@ export const WORKER_COMMAND = {
   name: "worker", summary: "run a worker that joins a master",
   about: "While a master cannot be reached, each failed attempt is logged (a master-unreachable\nline with the next attempt's time, at most one every 10 s per master).",
   flags: [
-    { name: "master", arg: "URL", repeat: true, required: true, help: "a master to join, e.g. http://127.0.0.1:7070; repeat it (or give a\ncomma-separated list) to serve several masters sharing one store" },
+    { name: "master", arg: "URL", repeat: true, required: true, help: "a master to join, e.g. http://127.0.0.1:7070 (or set TASKMILL_MASTER); repeat\nit (or give a comma-separated list) to serve several masters sharing one store" },
     { name: "processors", arg: "MODULE", required: true, help: "ES module whose named exports are processors" },
     { name: "slots", arg: "N", help: "tasks run at once per job: caps any job's consumerSize (default 8)" },
     { name: "port", arg: "P", help: "port of this worker's endpoint (default 0: a free one)" },

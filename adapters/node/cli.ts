@@ -16,7 +16,7 @@ import { ValidationError } from "../../src/errors/validation-error.ts";
 import { CLIENT_COMMANDS, isClientCommand, runClientCommand, tokenOf, type ClientRuntime } from "../cli/client-commands.ts";
 import { UsageError } from "../cli/cli-errors.ts";
 import { EXIT } from "../cli/exit-codes.ts";
-import { masterUrl } from "../cli/master-url.ts";
+import { masterUrl, masterUrls } from "../cli/master-url.ts";
 import { given, int, one, parseArgs, required, usage, type CommandSpec, type ParsedArgs } from "../cli/flags.ts";
 
 /** Every command, in the order `--help` lists them. */
@@ -120,14 +120,14 @@ async function runLocal(cmd: "master" | "worker" | "demo", p: ParsedArgs): Promi
         allowOrigins: origins(p), allowHosts: hostNames(p), insecure: given(p, "insecure"), maxRunningInstances: int(p, "max-instances", 1000),
         maxEventStreams: int(p, "max-event-streams", 1000), maxConnections: int(p, "max-connections", 10_000),
       };
-      // L14: a master with no processor refuses every submit; say so at the start, not at the first 400.
-      if (processors === undefined) console.error("taskmill master: no --processors given, so this master can run no job (a submit must name a loaded processor); give --processors MODULE");
       const m = await runMaster(o);
+      // L14: a master with no processor refuses every submit; say so once it runs, not at the first 400.
+      if (processors === undefined) console.error("taskmill master: no --processors given, so this master can run no job (a submit must name a loaded processor); give --processors MODULE");
       return untilSignal(m.stop);
     }
     case "worker": {
       const stop = await runWorker({
-        masters: urls("master", p), processors: required(p, "processors"), slots: int(p, "slots", 8), port: int(p, "port", 0, 0),
+        masters: masterUrls(p.values.master, process.env.TASKMILL_MASTER), processors: required(p, "processors"), slots: int(p, "slots", 8), port: int(p, "port", 0, 0),
         host: one(p, "host") ?? "127.0.0.1", id: one(p, "id"), token: tokenOf(p, runtime), heartbeatMs: int(p, "heartbeat-ms", 1000),
         insecure: given(p, "insecure"), allowHosts: hostNames(p),
       });

@@ -2,7 +2,10 @@
 // Node) against a Node master: submit --id --wait, tasks, kill, --version, their
 // exit codes and errors; and a Deno worker's log of a master it cannot reach.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createServer } from "node:net";
 import { taskmill, killAll, requireBuild, CHAOS_PROCESSORS } from "../processes.ts";
 import { denoTaskmill, denoDir, INTEROP_TS } from "./deno-cli.ts";
@@ -58,7 +61,15 @@ describe("the client commands on Deno", () => {
     expect(tasks.out.split("\n").filter((l) => /^r\.0\.\d+ {2}SUCCESS {2}T /.test(l))).toHaveLength(150);
   });
 
-  it("L9/L12: a Deno worker whose master is down logs its failed attempts with the next attempt's time", { timeout: 60_000 }, async () => {
+  it("L9/L12/L16: a Deno worker whose master is down logs its failed attempts with the next attempt's time; a module with a syntax error is named with its file and line", { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskmill-deno-commands-"));
+    const bad = join(dir, "bad.mjs");
+    writeFileSync(bad, "export const p = {\n  process(ctx) {\n    return { ok: true ;\n  },\n};\n");
+    const broken = denoTaskmill(["worker", "--master", url, "--processors", bad], { denoDir: cache, rw: dir });
+    expect(await broken.exited).toBe(1);
+    expect(broken.output.join("\n")).toContain(`--processors: could not load ${realpathSync(bad)}: `);
+    expect(broken.output.join("\n")).toContain(`${pathToFileURL(realpathSync(bad)).href}:3:`);
+    rmSync(dir, { recursive: true, force: true });
     const port = await closedPort();
     const w = denoTaskmill(["worker", "--master", `http://127.0.0.1:${port}`, "--processors", INTEROP_TS], { denoDir: cache });
     const line = await w.waitFor("master-unreachable", 30_000);

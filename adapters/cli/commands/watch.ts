@@ -37,6 +37,8 @@ export interface FollowOptions {
 /** First pause after the master was lost; doubled per attempt up to MAX_PAUSE_MS. */
 const FIRST_PAUSE_MS = 250;
 const MAX_PAUSE_MS = 5000;
+/** Answers that pass (a takeover in flight, a cap, a proxy between restarts): ask again later. */
+const PASSING: readonly number[] = [429, 502, 503, 504];
 /** The pause between looks at a view that still says RUNNING after its stream ended. */
 const RUNNING_PAUSE_MS = 500;
 
@@ -66,7 +68,7 @@ export async function follow(o: FollowOptions): Promise<number> {
     try {
       const res = await fetch(`${url}/api/instances/${encodeURIComponent(id)}/events`, { headers: calls.headers });
       if (res.status === 404) throw refused(404, await readJson(url, res));
-      if (res.status === 200) {
+      if (res.status === 200 && res.headers.get("content-type")?.startsWith("text/event-stream")) {
         found(url);
         await readEvents(res, (event, data) => {
           const p = JSON.parse(data) as InstanceProgress & InstanceView;
@@ -75,22 +77,23 @@ export async function follow(o: FollowOptions): Promise<number> {
           if (names) bars.render({ names });
         });
       } else {
-        // 429 (too many streams), 503 (its owner out of reach): the view below says what now.
+        // 429 (too many streams), 503 (its owner out of reach), 401…: the view below says what now.
         await res.body?.cancel();
       }
     } catch (e) {
       if (e instanceof CliError) throw e;
-      // No answer, or the stream was cut: the view below says what now.
-      if (!isConnectionError(e) && !(e instanceof Error)) throw e;
+      // No answer, or the stream was cut (fetch and its body fail with TypeErrors): the view below says what now.
+      if (!isConnectionError(e) && !(e instanceof TypeError) && (e as Error | undefined)?.name !== "AbortError") throw e;
     }
     if (final !== null && (final as InstanceView).status !== "RUNNING") break;
     // The view: ended, still running (the stream moved), or no master to be reached.
     try {
       const a = await calls.raw<InstanceView & { error?: string }>((c) => c.api.instances[":id"].$get({ param: { id } }));
-      if (a.status === 404) throw refused(404, a.body);
       if (a.status === 200) {
         found(a.url);
         if (a.body.status !== "RUNNING") { final = a.body; break; }
+      } else if (!PASSING.includes(a.status)) {
+        throw refused(a.status, a.body); // 404: an unknown id (exit 4); 401, 400…: no use asking again
       }
     } catch (e) {
       if (!(e instanceof CliError) || e.exitCode !== EXIT.unreachable || !reached) throw e;
