@@ -20,7 +20,7 @@ export async function loadProcessors(modulePath: string, warn: (msg: string) => 
     mod = await import(pathToFileURL(file).href) as Record<string, unknown>;
   } catch (e) {
     // L16: a syntax error is reported with its file and line, which Node's import() leaves out.
-    const place = e instanceof SyntaxError ? syntaxErrorPlace(pathToFileURL(file).href) : null;
+    const place = e instanceof SyntaxError ? syntaxErrorPlace(pathToFileURL(file).href, e) : null;
     const what = e instanceof SyntaxError ? `SyntaxError: ${e.message}` : (e as Error).message;
     throw new Error(`--processors: could not load ${file}: ${what}${place ? ` at ${place}` : ""}`);
   }

@@ -5,15 +5,21 @@
  * error names both. So, only once an import has failed to parse, this asks
  * a child Node to import the same module and reads the place from its
  * report. Nothing runs there: a module graph with a syntax error is refused
- * before any of it is evaluated.
+ * before any of it is evaluated (a SyntaxError the module threw while it ran
+ * has its place in its stack already).
  */
 import { spawnSync } from "node:child_process";
 
 /**
  * "FILE:LINE" and the offending line with its caret, from Node's report of
  * importing `url` (a file: URL); null when the report has no such place.
+ * A SyntaxError thrown while the module ran (a top-level `JSON.parse` of bad
+ * text) names its place in its own stack: that is used, and the module is
+ * not run a second time.
  */
-export function syntaxErrorPlace(url: string): string | null {
+export function syntaxErrorPlace(url: string, e: SyntaxError): string | null {
+  const frame = /\(?(file:\/\/[^\s()]+):(\d+):\d+\)?$/m.exec(e.stack ?? "");
+  if (frame) return `${decodeURIComponent(frame[1]!.replace(/^file:\/\//, ""))}:${frame[2]}`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(url)});`], { encoding: "utf8", timeout: 30_000 });
   const lines = (r.stderr ?? "").split("\n");
   const at = lines.findIndex((l) => /^(file:\/\/\S+|\/\S+):\d+$/.test(l));

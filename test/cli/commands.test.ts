@@ -154,9 +154,16 @@ describe("the master and worker commands' rough edges", () => {
     expect([noFile.status, noFile.stderr.split("\n")[0]]).toEqual([2, "taskmill master: --store: expected sqlite:FILE with a file name, like sqlite:taskmill.db, got 'sqlite:'"]);
     const bad = join(dir, "bad.mjs");
     writeFileSync(bad, "export const p = {\n  process(ctx) {\n    return { ok: true ;\n  },\n};\n");
-    const broken = await run(["worker", "--master", url, "--processors", bad]);
+    const importer = join(dir, "importer.mjs");
+    writeFileSync(importer, `import { p } from "./bad.mjs";\nexport { p };\n`);
+    const ran = join(dir, "ran.mjs");
+    writeFileSync(ran, `export const p = { process: () => ({ ok: true }) };\nJSON.parse("{oops");\n`);
+    const [broken, imported, thrown] = await Promise.all([bad, importer, ran].map((m) => run(["worker", "--master", url, "--processors", m])));
     expect(broken.status).toBe(1);
     expect(broken.stderr).toContain(`--processors: could not load ${bad}: SyntaxError: Unexpected token ';' at ${bad}:3\n    return { ok: true ;\n`);
+    // The place is the file that does not parse, not the module named; a SyntaxError thrown while it ran is placed too.
+    expect(imported.stderr).toContain(`--processors: could not load ${importer}: SyntaxError: Unexpected token ';' at ${bad}:3\n`);
+    expect(thrown.stderr).toMatch(new RegExp(`--processors: could not load ${ran.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: SyntaxError: .* at ${ran.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2\n`));
   });
 
   it("L9: a worker whose master is down logs its failed attempts, each with the next attempt's time, and never its token", { timeout: 60_000 }, async () => {
