@@ -6,9 +6,6 @@
  * 3 master unreachable, 4 unknown id.
  */
 import { readFileSync } from "node:fs";
-import { runMaster } from "./commands/master.ts";
-import { runWorker } from "./commands/worker.ts";
-import { demo } from "./commands/demo.ts";
 import { MASTER_COMMAND, WORKER_COMMAND, DEMO_COMMAND } from "./cli-flags.ts";
 import { packageVersion } from "./package-version.ts";
 import { resolveLeaseSettings } from "../../src/master/lease-settings.ts";
@@ -108,7 +105,11 @@ function untilSignal(stop: () => Promise<void>): Promise<number> {
   });
 }
 
-/** Runs master, worker or demo. */
+/**
+ * Runs master, worker or demo. Their modules (stores, server, processors'
+ * loader) are loaded here, when one of them runs: a client command starts
+ * without them, in half the time.
+ */
 async function runLocal(cmd: "master" | "worker" | "demo", p: ParsedArgs): Promise<number> {
   switch (cmd) {
     case "master": {
@@ -120,12 +121,14 @@ async function runLocal(cmd: "master" | "worker" | "demo", p: ParsedArgs): Promi
         allowOrigins: origins(p), allowHosts: hostNames(p), insecure: given(p, "insecure"), maxRunningInstances: int(p, "max-instances", 1000),
         maxEventStreams: int(p, "max-event-streams", 1000), maxConnections: int(p, "max-connections", 10_000),
       };
+      const { runMaster } = await import("./commands/master.ts");
       const m = await runMaster(o);
       // L14: a master with no processor refuses every submit; say so once it runs, not at the first 400.
       if (processors === undefined) console.error("taskmill master: no --processors given, so this master can run no job (a submit must name a loaded processor); give --processors MODULE");
       return untilSignal(m.stop);
     }
     case "worker": {
+      const { runWorker } = await import("./commands/worker.ts");
       const stop = await runWorker({
         masters: masterUrls(p.values.master, process.env.TASKMILL_MASTER), processors: required(p, "processors"), slots: int(p, "slots", 8), port: int(p, "port", 0, 0),
         host: one(p, "host") ?? "127.0.0.1", id: one(p, "id"), token: tokenOf(p, runtime), heartbeatMs: int(p, "heartbeat-ms", 1000),
@@ -133,10 +136,12 @@ async function runLocal(cmd: "master" | "worker" | "demo", p: ParsedArgs): Promi
       });
       return untilSignal(stop);
     }
-    case "demo":
+    case "demo": {
+      const { demo } = await import("./commands/demo.ts");
       return demo({
         n: int(p, "n", 1_000_000, 2), chunk: int(p, "chunk", 10), workers: int(p, "workers", 2), store: one(p, "store"), inProcess: given(p, "in-process"),
       });
+    }
   }
 }
 
