@@ -7,7 +7,6 @@
 import { resolveToken } from "../../src/http/token-source.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { CliError, UsageError } from "./cli-errors.ts";
-import { EXIT } from "./exit-codes.ts";
 import { given, int, json, one, parseArgs, required, type CommandSpec, type Flag, type ParsedArgs } from "./flags.ts";
 import { MasterCalls } from "./master-calls.ts";
 import { masterUrls } from "./master-url.ts";
@@ -221,4 +220,3 @@ export function isClientCommand(cmd: string): cmd is ClientCommand {
   return Object.hasOwn(CLIENT_COMMANDS, cmd);
 }
 
-export { EXIT };

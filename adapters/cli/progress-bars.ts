@@ -25,6 +25,7 @@ export class ProgressBars {
     return [...this.#order.filter((n) => n !== "REDUCE"), ...this.#order.filter((n) => n === "REDUCE")];
   }
 
+  /** Draws one update: a row per task name (done/total, failed, running). */
   render(p: Pick<InstanceProgress, "names">): void {
     const rows = this.order(Object.keys(p.names)).filter((name) => p.names[name]).map((name) => {
       const n = p.names[name]!;
