@@ -86,7 +86,7 @@ function hostNames(p: ParsedArgs): string[] {
 
 /** The one master a Deno worker joins: --master or TASKMILL_MASTER, checked (L2, L11). */
 function oneMaster(p: ParsedArgs): string {
-  const urls = masterUrls(p.values.master, env("TASKMILL_MASTER"));
+  const urls = masterUrls(p.values.master, env("TASKMILL_MASTER"), { allowPath: true });
   if (urls.length > 1) throw new UsageError(`--master: expected one master (a Deno worker joins one), got ${urls.length}: ${urls.join(", ")}`);
   return urls[0]!;
 }

@@ -64,11 +64,11 @@ function shared(p: ParsedArgs): boolean | { leaseMs?: number; renewMs?: number; 
   return o;
 }
 
-/** Every URL of a repeated (or comma-separated) flag, each an http(s) base URL (L2). */
+/** Every URL of a repeated (or comma-separated) flag, each an http(s) URL (L2; a path kept: a proxy's). */
 function urls(name: string, p: ParsedArgs): string[] {
   const list = (p.values[name] ?? []).flatMap((x) => x.split(",")).map((x) => x.trim()).filter((x) => x !== "");
   if (list.length === 0) throw new UsageError(`--${name} is required`);
-  return [...new Set(list.map((u) => masterUrl(`--${name}`, u)))];
+  return [...new Set(list.map((u) => masterUrl(`--${name}`, u, { allowPath: true })))];
 }
 
 /** --allow-origin values: web origins, scheme://host[:port] exactly as a browser sends them. */
@@ -130,7 +130,7 @@ async function runLocal(cmd: "master" | "worker" | "demo", p: ParsedArgs): Promi
     case "worker": {
       const { runWorker } = await import("./commands/worker.ts");
       const stop = await runWorker({
-        masters: masterUrls(p.values.master, process.env.TASKMILL_MASTER), processors: required(p, "processors"), slots: int(p, "slots", 8), port: int(p, "port", 0, 0),
+        masters: masterUrls(p.values.master, process.env.TASKMILL_MASTER, { allowPath: true }), processors: required(p, "processors"), slots: int(p, "slots", 8), port: int(p, "port", 0, 0),
         host: one(p, "host") ?? "127.0.0.1", id: one(p, "id"), token: tokenOf(p, runtime), heartbeatMs: int(p, "heartbeat-ms", 1000),
         insecure: given(p, "insecure"), allowHosts: hostNames(p),
       });

@@ -50,8 +50,11 @@ describe("L2 the master's URL", () => {
     expect(() => masterUrl("--master", "http://127.0.0.1:7070/api")).toThrow("--master: expected the master's base URL with no path, like http://127.0.0.1:7070, got 'http://127.0.0.1:7070/api'");
     expect(() => masterUrl("--master", "http://h:1/?x=1")).toThrow(/no path/);
     expect(() => masterUrl("--master", "http://u:secret@h:1")).toThrow(/without a user or password/);
-    expect(() => masterUrl("--master", "http://u:secret@h:1")).not.toThrow(/secret/);
+    expect(() => masterUrl("--master", "http://u:secret@h:1/api")).toThrow("--master: expected a URL without a user or password (give the token with --token-file), got 'http://…@h:1'");
     expect(masterUrl("--master", "HTTP://Example.com:7070/")).toBe("http://example.com:7070");
+    // A worker's master (and --advertise) may sit behind a proxy under a path; the scheme is still required.
+    expect(masterUrl("--master", "https://proxy.example/taskmill/", { allowPath: true })).toBe("https://proxy.example/taskmill");
+    expect(() => masterUrl("--master", "proxy.example/taskmill", { allowPath: true })).toThrow("--master: expected an http(s) URL like http://127.0.0.1:7070, got 'proxy.example/taskmill'");
   });
 
   it("L11: the URLs come from --master (repeated or comma-separated), else TASKMILL_MASTER, whose mistakes name TASKMILL_MASTER; neither is a usage error", () => {
