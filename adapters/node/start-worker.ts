@@ -8,6 +8,10 @@ import { Worker, RealClock } from "../../src/index.ts";
 import { pickProcessors } from "../../src/processor/pick.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { nodeHttpFetch } from "./http-fetch.ts";
+import { reachLogged } from "../cli/reach-log.ts";
+
+/** How long the worker waits before sending again after a failed request, ms (the Worker's default; the log of L9 says when). */
+const RETRY_MS = 500;
 import { nodeLoad } from "./load-probe.ts";
 import { serveApp, freePort } from "./serve.ts";
 import { loadProcessors } from "./load-processors.ts";
@@ -88,12 +92,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const { notice } = exposure({ host: o.host, token: o.token, insecure: o.insecure, what: "worker" });
   const processors = typeof o.processors === "string" ? await loadProcessors(o.processors, o.warn) : pickProcessors(o.processors, "processors", o.warn);
   const port = o.port || await freePort();
-  const transport = new HttpTransport(`http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`, { token: o.token, fetch: nodeHttpFetch });
+  // L9: each failed attempt to reach a master is logged, with when the next one comes.
+  const fetch = reachLogged(nodeHttpFetch, { masters: o.masters, retryMs: RETRY_MS, heartbeatMs: o.heartbeatMs, log: o.log });
+  const transport = new HttpTransport(`http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`, { token: o.token, fetch });
   const server = await serveApp(transport.app, port, o.host, { allowHosts: o.allowHosts });
   if (notice) o.warn(notice);
   const workerId = o.id ?? `${hostname()}:${server.port}`;
   const worker = new Worker({
-    workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots, loadProbe: nodeLoad, heartbeatMs: o.heartbeatMs,
+    workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots, loadProbe: nodeLoad, heartbeatMs: o.heartbeatMs, retryMs: RETRY_MS,
   });
   let closing: Promise<void> | null = null;
   const close = () => closing ??= (async () => {

@@ -48,7 +48,7 @@ export const helper = 42;
 
 describe("taskmill CLI", () => {
   it("--help on every command", () => {
-    for (const cmd of ["", "master", "worker", "submit", "status", "tasks", "retry", "demo"]) {
+    for (const cmd of ["", "master", "worker", "submit", "watch", "status", "tasks", "kill", "retry", "demo"]) {
       const r = run(cmd ? [cmd, "--help"] : ["--help"]);
       expect(r.status, cmd).toBe(0);
       expect(r.stdout).toMatch(/Usage: taskmill/);

@@ -46,7 +46,7 @@ describe("taskmill CLI: failures", () => {
     expect(out).not.toMatch(/^failed:/m);
 
     // Kept with retainTasks "all": every chunk succeeded, the five that failed a run once at attempt 1.
-    const tasks = run(["tasks", "--master", url, "--instance", id, "--name", "CHUNK", "--limit", "7", "--all"]);
+    const tasks = run(["tasks", id, "--master", url, "--name", "CHUNK", "--limit", "7"]);
     expect(tasks.status, tasks.stderr).toBe(0);
     const lines = tasks.stdout.trim().split("\n");
     expect(lines).toHaveLength(40);
@@ -56,10 +56,10 @@ describe("taskmill CLI: failures", () => {
     for (const i of [2, 11, 23]) expect(lines[i]).toMatch(/attempt 1 .* 1 failed run {2}chunk \d+: flaky first run$/);
     for (const i of [5, 31]) expect(lines[i]).toMatch(/attempt 1 .* 1 failed run {2}timed out after 1s$/);
     // One page, and where the next starts.
-    const page = run(["tasks", "--master", url, "--instance", id, "--limit", "7"]);
+    const page = run(["tasks", id, "--master", url, "--limit", "7", "--page"]);
     expect(page.stdout.trim().split("\n")).toHaveLength(7);
     expect(page.stderr).toMatch(/^more: --cursor \S+$/m);
-    const next = run(["tasks", "--master", url, "--instance", id, "--limit", "7", "--cursor", /--cursor (\S+)/.exec(page.stderr)![1]!]);
+    const next = run(["tasks", id, "--master", url, "--limit", "7", "--page", "--cursor", /--cursor (\S+)/.exec(page.stderr)![1]!]);
     expect(next.stdout.split("\n")[0]).toMatch(/^r\.0\.6 /); // ROOT, then chunks 0-5 on the first page
   });
 
@@ -90,7 +90,7 @@ describe("taskmill CLI: failures", () => {
     const status = run(["status", "--master", url]);
     expect(status.stdout).toMatch(new RegExp(`^${id} {2}FAILED .*\\n {2}failed: 1 task\\n {4}r\\.0\\.3 {2}CHUNK {2}attempt 1 `, "m"));
 
-    const retry = taskmill(["retry", "--master", url, "--instance", id, "--wait"]);
+    const retry = taskmill(["retry", id, "--master", url, "--wait"]);
     expect((await retry.waitFor("retried")).serialNum).toBe(2);
     expect(await retry.exited).toBe(1);
     const again = retry.output.join("\n");
@@ -99,18 +99,18 @@ describe("taskmill CLI: failures", () => {
     expect(again).toMatch(/^ {2}r\.0\.3 {2}CHUNK {2}attempt 3 {2}w\d#\d+ {2}chunk 3 is broken$/m);
     const view = await (await fetch(`${url}/api/instances/${id}`)).json() as { serialNum: number; failedCount: number };
     expect([view.serialNum, view.failedCount]).toEqual([2, 1]);
-    const refused = run(["retry", "--master", url, "--instance", "no-such-instance"]);
-    expect([refused.status, refused.stderr.trim()]).toEqual([1, "taskmill retry: 404: unknown instance: no-such-instance"]);
+    const refused = run(["retry", "no-such-instance", "--master", url]);
+    expect([refused.status, refused.stderr.trim()]).toEqual([4, "taskmill retry: 404: unknown instance: no-such-instance"]);
   });
 
   it("--help of tasks and retry; a bad query is refused naming the field", { timeout: 60_000 }, async () => {
     for (const cmd of ["tasks", "retry"]) {
       const r = run([cmd, "--help"]);
       expect(r.status, cmd).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^Usage: taskmill ${cmd} --master URL --instance ID`));
+      expect(r.stdout).toMatch(new RegExp(`^Usage: taskmill ${cmd} ID --master URL`));
     }
-    expect(run(["tasks", "--master", "http://127.0.0.1:1"]).stderr).toMatch(/--instance is required/);
-    expect(run(["tasks", "--master", "http://127.0.0.1:1", "--instance", "x", "--all", "--cursor", "s1"]).stderr).toMatch(/--all and --cursor do not go together/);
+    expect(run(["tasks", "--master", "http://127.0.0.1:1"]).stderr).toMatch(/the instance ID is required/);
+    expect(run(["tasks", "x", "--master", "http://127.0.0.1:1", "--all", "--page"]).stderr).toMatch(/--all and --page do not go together/);
     const url = await cluster();
     const bad = run(["tasks", "--master", url, "--instance", "x", "--status", "DONE"]);
     expect(bad.status).toBe(1);

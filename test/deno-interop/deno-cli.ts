@@ -23,14 +23,16 @@ export function denoDir(): string {
 /**
  * Starts `deno run … adapters/deno/cli.ts <args>` offline: packages come from
  * node_modules (adapters/deno/deno.json), --cached-only forbids any download.
- * `rw` is a directory it may also write (a Deno KV file).
+ * `rw` is a directory it may also write (a Deno KV file); `allowEnv` the
+ * environment variables it may read.
  */
-export function denoTaskmill(args: string[], o: { denoDir: string; rw?: string; env?: NodeJS.ProcessEnv }): Proc {
+export function denoTaskmill(args: string[], o: { denoDir: string; rw?: string; env?: NodeJS.ProcessEnv; allowEnv?: string[] }): Proc {
   const read = o.rw ? `${root},${o.rw}` : root;
   const flags = [
     "run", "--config", join(root, "adapters/deno/deno.json"), "--cached-only",
     "--allow-net=127.0.0.1", `--allow-read=${read}`, "--allow-sys=loadavg,systemMemoryInfo,hostname",
     ...(o.rw ? [`--allow-write=${o.rw}`] : []),
+    ...(o.allowEnv ? [`--allow-env=${o.allowEnv.join(",")}`] : []),
   ];
   return spawnProc(DENO, [...flags, join(root, "adapters/deno/cli.ts"), ...args], { ...o.env, DENO_DIR: o.denoDir });
 }

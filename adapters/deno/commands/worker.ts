@@ -3,6 +3,10 @@ import { Worker, RealClock } from "../../../src/index.ts";
 import { denoLoad } from "../load-probe.ts";
 import { serveApp, lateApp } from "../serve.ts";
 import { loadProcessors } from "../load-processors.ts";
+import { reachLogged } from "../../cli/reach-log.ts";
+
+/** How long the worker waits before sending again after a failed request, ms (the Worker's default). */
+const RETRY_MS = 500;
 
 /** Options of the Deno `worker` command. */
 export interface WorkerCommandOptions {
@@ -42,11 +46,15 @@ export async function runWorker(o: WorkerCommandOptions): Promise<() => Promise<
   const late = lateApp();
   const server = await serveApp(late, o.port, o.host, undefined, { allowHosts: o.allowHosts });
   if (notice) console.error(notice);
-  const transport = new HttpTransport(server.url, { token: o.token });
+  // L9: each failed attempt to reach the master is logged, with when the next one comes.
+  const fetch = reachLogged(globalThis.fetch, {
+    masters: [o.master], retryMs: RETRY_MS, heartbeatMs: o.heartbeatMs ?? 1000, log: (e) => console.log(JSON.stringify(e)),
+  });
+  const transport = new HttpTransport(server.url, { token: o.token, fetch });
   late.app = transport.app;
   const workerId = o.id ?? `${machineName(o.host)}:${server.port}`;
   const worker = new Worker({
-    workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots ?? 8, loadProbe: denoLoad, heartbeatMs: o.heartbeatMs ?? 1000,
+    workerId, address: server.url, transport, clock: new RealClock(), processors, slots: o.slots ?? 8, loadProbe: denoLoad, heartbeatMs: o.heartbeatMs ?? 1000, retryMs: RETRY_MS,
   });
   try {
     await worker.join(o.master);

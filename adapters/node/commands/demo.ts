@@ -7,7 +7,7 @@ import type { InstanceProgress } from "../../../src/master/index.ts";
 import { primes, type PrimesParams } from "../../../examples/primes.ts";
 import { countPrimesBySieve } from "../../../examples/sieve.ts";
 import { nodeLoad } from "../load-probe.ts";
-import { ProgressBars } from "../progress-bars.ts";
+import { ProgressBars } from "../../cli/progress-bars.ts";
 import { masterClient, readEvents } from "../client.ts";
 import { startChild, stopChildren, PRIMES_MODULE, type Child } from "./demo-cluster.ts";
 
@@ -67,13 +67,13 @@ async function processes(params: PrimesParams, n: number, store: string | undefi
     const res = await client.api.instances.$post({ json: { processor: "primes", params, settings: SETTINGS } });
     const body = await res.json() as { instanceId?: string; error?: string };
     if (!body.instanceId) throw new Error(`submit failed: ${res.status} ${body.error}`);
-    const bars = new ProgressBars();
+    const bars = new ProgressBars(process.stdout);
     let done: InstanceView | undefined;
     await readEvents(await fetch(`${url}/api/instances/${body.instanceId}/events`), (event, data) => {
       const p = JSON.parse(data) as InstanceProgress & InstanceView;
       if (event === "done") done = p;
       const names = p.names ?? p.progress?.names;
-      if (names) bars.render({ ...p, names, workers: p.workers ?? p.progress?.workers ?? {} });
+      if (names) bars.render({ names });
     });
     if (!done) throw new Error("the progress stream ended before the instance did");
     return done;
@@ -95,11 +95,11 @@ async function inProcess(params: PrimesParams, n: number): Promise<InstanceView>
     new Worker({ workerId: `worker-${i + 1}`, address: `worker-${i + 1}`, transport: network, clock, processors, slots: 64, loadProbe: nodeLoad }));
   for (const w of workers) await w.join("master");
   const id = await master.submit({ processor: "primes", params, settings: SETTINGS });
-  const bars = new ProgressBars();
+  const bars = new ProgressBars(process.stdout);
   const stop = master.watch(id, (p) => bars.render(p));
   const v = await master.waitFor(id);
   stop();
-  if (v.progress) bars.render({ instanceId: id, status: v.status, serialNum: v.serialNum, result: v.result, ...v.progress });
+  if (v.progress) bars.render(v.progress);
   master.close();
   own.close();
   for (const w of workers) w.close();

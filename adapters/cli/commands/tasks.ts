@@ -1,20 +1,21 @@
-import { masterClient } from "../client.ts";
 import { firstLine } from "../failure-lines.ts";
+import type { MasterCalls } from "../master-calls.ts";
+import type { Output } from "../output.ts";
 import type { TaskPage, TaskView } from "../../../src/master/task-pages.ts";
 
 /** Options of `taskmill tasks`. */
 export interface TasksOptions {
-  master: string;
+  calls: MasterCalls;
   instance: string;
   status?: string;
   name?: string;
-  /** Tasks per page (the master takes 1-1,000; its default is 100). */
+  /** Tasks per request (the master takes 1-1,000; its default is 100). */
   limit?: number;
   /** Start after the page this cursor ended. */
   cursor?: string;
-  /** Every page, not just one. */
-  all: boolean;
-  token?: string;
+  /** One page only, not every one. */
+  page: boolean;
+  io: Output;
 }
 
 /** One task on one line: id, status, name, attempt, worker, failures, and its error when it has one. */
@@ -24,13 +25,12 @@ export function taskLine(t: TaskView): string {
 }
 
 /**
- * Prints a page of an instance's tasks (B25), one per line on stdout, or
- * every page with `all` — page by page, so a million tasks never sit in
- * memory. After a single page that is not the last, the cursor of the next
- * goes to stderr, so stdout stays one task a line.
+ * Prints an instance's tasks (B25), one per line on stdout: every task that
+ * matches (L7), fetched page by page so a million tasks never sit in memory;
+ * with `page`, one page, and the cursor of the next on stderr so stdout
+ * stays one task a line. An unknown instance exits 4.
  */
 export async function tasks(o: TasksOptions): Promise<number> {
-  const client = masterClient(o.master, o.token);
   let cursor: string | null = o.cursor ?? null;
   do {
     const query: Record<string, string> = {};
@@ -38,15 +38,10 @@ export async function tasks(o: TasksOptions): Promise<number> {
     if (o.name !== undefined) query.name = o.name;
     if (o.limit !== undefined) query.limit = String(o.limit);
     if (cursor !== null) query.cursor = cursor;
-    const r = await client.api.instances[":id"].tasks.$get({ param: { id: o.instance }, query });
-    const body = await r.json() as TaskPage & { error?: string };
-    if (r.status !== 200) {
-      console.error(`taskmill tasks: ${r.status}: ${body.error ?? JSON.stringify(body)}`);
-      return 1;
-    }
-    if (body.tasks.length > 0) console.log(body.tasks.map(taskLine).join("\n"));
-    cursor = body.cursor;
-  } while (o.all && cursor !== null);
-  if (cursor !== null) console.error(`more: --cursor ${cursor}`);
+    const a = await o.calls.call<TaskPage>((c) => c.api.instances[":id"].tasks.$get({ param: { id: o.instance }, query }));
+    if (a.body.tasks.length > 0) o.io.out(a.body.tasks.map(taskLine).join("\n"));
+    cursor = a.body.cursor;
+  } while (!o.page && cursor !== null);
+  if (cursor !== null) o.io.err(`more: --cursor ${cursor}`);
   return 0;
 }
