@@ -1,3 +1,5 @@
+import { connectionReason } from "./connection-reason.ts";
+
 /**
  * What a taskmill client throws: the master answered an error status, or
  * could not be reached at all. Either way the message names the URL.
@@ -30,26 +32,15 @@ export class ClientError extends Error {
   }
 }
 
-/** The code of a failed fetch (Node puts it on `cause`, sometimes a level deeper), or its message. */
-function networkReason(e: unknown): string {
-  for (let x: unknown = e, depth = 0; x !== undefined && x !== null && depth < 4; x = (x as { cause?: unknown }).cause, depth++) {
-    const code = (x as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "") return code;
-  }
-  const cause = (e as { cause?: unknown }).cause;
-  if (cause instanceof Error && cause.message) return cause.message;
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** Whether a failed fetch met a connection closed under it (a kept-alive socket the server had closed). */
 export function isStaleConnection(e: unknown): boolean {
-  const reason = networkReason(e);
+  const reason = connectionReason(e);
   return reason === "UND_ERR_SOCKET" || reason === "ECONNRESET" || reason === "EPIPE";
 }
 
 /** The error of a request that reached no master: "cannot reach the master at URL (ECONNREFUSED) — is it running?". */
 export function unreachableError(base: string, url: string, e: unknown): ClientError {
-  const reason = networkReason(e);
+  const reason = connectionReason(e);
   const code = /^E[A-Z_]+$/.test(reason) || /^UND_ERR/.test(reason) ? reason : undefined;
   return new ClientError(`cannot reach the master at ${base} (${reason}) — is it running?`, { status: null, url, code, cause: e });
 }
