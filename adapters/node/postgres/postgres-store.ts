@@ -11,6 +11,7 @@
  * nothing. The statement hands the token it found back, which tells an
  * unknown instance (no row) from a stale token.
  */
+import { pickPage } from "../../../src/store/instance-page.ts";
 import type { Sql } from "postgres";
 import { INIT } from "../../../core-as/shared/constants.ts";
 import { expectInt } from "../../../src/errors/validate.ts";
@@ -18,8 +19,8 @@ import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../../src/store/errors.ts";
 import type {
-  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
 } from "../../../src/store/task-store.ts";
 import {
   checkAt, checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs,
@@ -122,10 +123,12 @@ export class PostgresStore implements TaskStore {
     return rows.length === 0 ? null : record(rows[0]!);
   }
 
-  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const { status = null, limit = null } = checkListFilter(filter);
-    const rows = await this.#run<InstanceSqlRow>("list-instances", [status, limit]);
-    return rows.map(record);
+  async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
+    const { status = null, processor, before, limit = null } = checkListFilter(filter);
+    // A3: processor and before are picked from the status's listing (not yet in the query).
+    const paged = processor !== undefined || before !== undefined;
+    const rows = await this.#run<InstanceSqlRow>("list-instances", [status, paged ? null : limit]);
+    return paged ? pickPage(rows.map(record), { processor, before, limit: limit ?? undefined }) : rows.map(record);
   }
 
   async updateInstance(fence: Fence, patch: InstancePatch): Promise<void> {

@@ -20,6 +20,7 @@
  * results), sqlite-clear.ts, sqlite-sweep.ts (sweepRetained),
  * sqlite-dispatches.ts (dispatch records, B27).
  */
+import { pickPage } from "../../../src/store/instance-page.ts";
 import Database from "better-sqlite3";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
@@ -28,8 +29,8 @@ import {
   checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkSweep, checkTaskQuery, expectString, requireLease,
 } from "../../../src/store/input.ts";
 import type {
-  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
 } from "../../../src/store/task-store.ts";
 import { guardOpen, migrate } from "./migrate.ts";
 import { claimInit } from "./sqlite-claim.ts";
@@ -142,8 +143,10 @@ export class SqliteStore implements TaskStore {
     return getInstance(this.#db, instanceId);
   }
 
-  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const { status, limit = -1 } = checkListFilter(filter);
+  async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
+    const { status, processor, before, limit = -1 } = checkListFilter(filter);
+    // A3: processor and before are picked from the status's listing (not yet in the query).
+    if (processor !== undefined || before !== undefined) return pickPage(listInstances(this.#db, status, -1), { processor, before, limit: limit < 0 ? undefined : limit });
     return listInstances(this.#db, status, limit);
   }
 

@@ -31,6 +31,8 @@ import type { ResumePlan } from "./resume-plan.ts";
 
 /** What a cycle needs of the instance it belongs to. */
 export interface CycleOwner {
+  /** The instance's processor name (a label of its metrics, A5). */
+  readonly processor: string;
   readonly instanceId: string;
   readonly settings: ResolvedSettings;
   readonly host: InstanceHost;
@@ -108,7 +110,7 @@ export class Cycle {
     this.slots = new TaskSlots(this.core.table.capacity);
     this.workers = new WorkerTable(this.core, s, () => host.currentWorker(host.ownWorker.workerId));
     this.queue = new DispatchQueue(this.core);
-    this.writes = new TaskWrites(host.store, o.fence, (e) => o.writeFailed(e));
+    this.writes = new TaskWrites(host.store, o.fence, (e) => o.writeFailed(e), (seconds) => host.metrics.storeWrite(seconds));
     this.timers = new CycleTimers(host.clock);
     const active = () => o.isCurrent(this) && o.running();
     const env = {
@@ -131,6 +133,7 @@ export class Cycle {
     });
     this.reports = new StatusReports({
       ...env, retries: this.retries, deadlines: this.deadlines, serialNum: () => o.serialNum(),
+      metrics: host.metrics, processor: o.processor,
       rootEnded: (status, result) => { this.root = { status, result }; },
       applied: () => { this.pump(); o.checkCompletion(); },
     });

@@ -11,6 +11,7 @@ import { ProgressBars } from "../components/progress-bars.ts";
 import { namesToRows, workersToRows } from "../components/rows.ts";
 import { TimeChart } from "../components/time-chart.ts";
 import type { InstanceView } from "../../../../src/master/master.ts";
+import { DEFAULT_SETTINGS } from "../../../../src/master/settings.ts";
 import type { Progress } from "../../../../src/store/task-store.ts";
 import { AuthError, type Api } from "./api.ts";
 import { resultText } from "./format-result.ts";
@@ -114,6 +115,10 @@ export class InstancePanel {
       status: e.status,
       result: e.result,
       serialNum: e.serialNum ?? this.#view?.serialNum ?? 0,
+      // A progress push carries none of these; the panel does not show them yet.
+      params: e.params ?? this.#view?.params ?? null,
+      settings: e.settings ?? this.#view?.settings ?? DEFAULT_SETTINGS,
+      startedAt: e.startedAt ?? this.#view?.startedAt ?? null,
       createdAt: e.createdAt ?? this.#view?.createdAt ?? Date.now(),
       finishedAt: e.finishedAt ?? this.#view?.finishedAt ?? null,
       progress,

@@ -1,0 +1,24 @@
+/**
+ * A3: the processor and `before` filters of `listInstances` over instances
+ * already listed newest first — the memory store's way, and the other
+ * stores' while their queries filter by status only (they list every
+ * instance of the status, then this picks the page).
+ */
+import type { InstanceRecord } from "./task-store.ts";
+
+/** The records after the one named `before` (none when it is not among them) and of `processor`, at most `limit`. */
+export function pickPage(newestFirst: readonly InstanceRecord[], f: { processor?: string | undefined; before?: string | undefined; limit?: number | undefined }): InstanceRecord[] {
+  let from = 0;
+  if (f.before !== undefined) {
+    const at = newestFirst.findIndex((r) => r.instanceId === f.before);
+    if (at < 0) return [];
+    from = at + 1;
+  }
+  const out: InstanceRecord[] = [];
+  const limit = f.limit ?? Infinity;
+  for (let i = from; i < newestFirst.length && out.length < limit; i++) {
+    const r = newestFirst[i]!;
+    if (f.processor === undefined || r.processor === f.processor) out.push(r);
+  }
+  return out;
+}
