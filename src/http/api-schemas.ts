@@ -64,8 +64,8 @@ export const TaskParam = IdParam.extend({ taskId: z.string().min(1).openapi({ pa
  * so a bad value is refused there, naming the field; the document shows them.
  */
 export const TasksQuery = z.object({
-  status: z.string().optional().openapi({ enum: ["INIT", "PULLED", "RUNNING", "SUCCESS", "FAILED"], description: "only tasks in this status" }),
-  name: z.string().optional().openapi({ minLength: 1, maxLength: 256, description: "only tasks of this name" }),
-  limit: z.string().optional().openapi({ type: "integer", minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE, description: "tasks per page" } as never),
-  cursor: z.string().optional().openapi({ description: "the `cursor` of the page before (opaque); absent for the first" }),
+  status: z.string().optional().openapi({ param: { description: "only tasks in this status" }, enum: ["INIT", "PULLED", "RUNNING", "SUCCESS", "FAILED"] }),
+  name: z.string().optional().openapi({ param: { description: "only tasks of this name" }, minLength: 1, maxLength: 256 }),
+  limit: z.string().optional().openapi({ param: { description: "tasks per page" }, type: "integer", minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE } as never),
+  cursor: z.string().optional().openapi({ param: { description: "the `cursor` of the page before (opaque); absent for the first" } }),
 });

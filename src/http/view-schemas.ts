@@ -1,7 +1,8 @@
 /**
  * What the user API answers with, as zod schemas: the instance view and a
- * page of tasks. The OpenAPI document is built from them, and tests parse
- * real answers with them, so the document cannot drift from the answers.
+ * page of tasks. The OpenAPI document is built from them (their `meta` ids
+ * name its components, A2), and tests parse real answers with them, so the
+ * document cannot drift from the answers.
  */
 import { z } from "zod";
 import { Json } from "../protocol/messages.ts";
@@ -60,7 +61,7 @@ export const ResolvedSettingsSchema = z.object({
   failFast: z.boolean(),
   retainTasks: z.enum(["failed", "all", "none"]),
   retainFor: ms,
-});
+}).meta({ id: "ResolvedSettings" });
 
 /** Fails to compile when the schema and ResolvedSettings part ways (a field added to one only). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -84,7 +85,7 @@ export const InstanceViewSchema = z.object({
   failedCount: count.describe("sub-tasks of the last run that failed for good"),
   errors: z.array(TaskErrorSummary).max(10).describe("the first of them, with their error's message"),
   retainUntil: z.number().nullable().describe("until when its tasks are kept for inspection and a retry (ms since epoch); null: none are"),
-});
+}).meta({ id: "InstanceView" });
 
 /** One task of GET /api/instances/:id/tasks. */
 export const TaskViewSchema = z.object({
@@ -103,4 +104,4 @@ export const TaskViewSchema = z.object({
 export const TaskPageSchema = z.object({
   tasks: z.array(TaskViewSchema),
   cursor: z.string().nullable().describe("pass it as ?cursor= for the next page; null at the end"),
-});
+}).meta({ id: "TaskPage" });

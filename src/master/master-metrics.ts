@@ -15,6 +15,10 @@ export interface InstanceMetrics {
   reportsRefused(reason: string, n: number): void;
   /** One store write of task rows took `seconds`. */
   storeWrite(seconds: number): void;
+  /** Tasks of `processor` sent to a worker, each after `waited` seconds since it was queued (or last sent). */
+  tasksDispatched(processor: string, waited: Float64Array): void;
+  /** Tasks of `processor` ended, each `seconds` after it was sent to its worker. */
+  tasksRan(processor: string, seconds: Float64Array): void;
 }
 
 /** What the gauges read of the master at each scrape. */
@@ -34,6 +38,8 @@ export class MasterMetrics implements InstanceMetrics {
   readonly #instances: Counter;
   readonly #refused: Counter;
   readonly #storeWrites: Histogram;
+  readonly #dispatchWait: Histogram;
+  readonly #run: Histogram;
   /** Store writes refused because another master holds a newer fencing token (X3). */
   readonly fenced: Counter;
   /** Instances given up, by reason: "fenced" (a write refused) or "lease" (the lease lost). */
@@ -52,6 +58,8 @@ export class MasterMetrics implements InstanceMetrics {
     this.deposed = r.counter("taskmill_instances_deposed_total", "Instances this master gave up: a write was refused (fenced) or its lease was lost (lease).", ["reason"]);
     this.takenOver = r.counter("taskmill_instances_taken_over_total", "Instances this master took over from another whose lease ran out.");
     this.#storeWrites = r.histogram("taskmill_store_write_duration_seconds", "Time of one write of task rows to the store (a group of status updates, a map batch, a claim).", [], SECONDS_BUCKETS);
+    this.#dispatchWait = r.histogram("taskmill_task_dispatch_wait_seconds", "From a task's map (its entering the master's queue, or its claim back from the store) to its dispatch to a worker; a failed-over task from its last dispatch.", ["processor"], SECONDS_BUCKETS);
+    this.#run = r.histogram("taskmill_task_run_seconds", "From a task's dispatch to its final report: its run on the worker, with the worker's queue and the report's way back.", ["processor"], SECONDS_BUCKETS);
     this.http = r.histogram("taskmill_http_request_duration_seconds", "HTTP requests to the master by method, route pattern and status.", ["method", "route", "status"], SECONDS_BUCKETS);
     r.gauge("taskmill_instances_running", "Instances running on this master.", [], () => [[[], source.running()]]);
     r.gauge("taskmill_workers", "Registered worker incarnations, the master's own worker included.", [], () => [[[], source.workers()]]);
@@ -72,6 +80,14 @@ export class MasterMetrics implements InstanceMetrics {
 
   storeWrite(seconds: number): void {
     this.#storeWrites.observe([], seconds);
+  }
+
+  tasksDispatched(processor: string, waited: Float64Array): void {
+    this.#dispatchWait.observeMany([processor], waited);
+  }
+
+  tasksRan(processor: string, seconds: Float64Array): void {
+    this.#run.observeMany([processor], seconds);
   }
 
   /** An instance ended with its final status. */

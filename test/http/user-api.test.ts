@@ -10,6 +10,7 @@ import { HttpTransport, masterApi } from "../../src/http/index.ts";
 import { InstanceViewSchema } from "../../src/http/view-schemas.ts";
 import { InstanceList } from "../../src/http/api-schemas.ts";
 import { SubmitConflictError } from "../../src/master/errors.ts";
+import { processMetrics } from "../../adapters/node/process-metrics.ts";
 
 /** ROOT maps `n` leaves; the leaf `fail` (when given) throws. */
 const leaves = defineMap<{ n: number; fail?: number }>({
@@ -191,7 +192,10 @@ describe("A5 metrics", () => {
     expect(value("taskmill_instances_finished_total", { processor: "leaves", status: "FAILED" })).toBeGreaterThanOrEqual(1);
     const refused = by.get("taskmill_reports_refused_total")!.metrics.reduce((s, m) => s + Number(m.value), 0);
     expect(refused).toBeGreaterThanOrEqual(1);
-    for (const h of ["taskmill_store_write_duration_seconds", "taskmill_http_request_duration_seconds"]) expect(by.get(h)?.type, h).toBe("HISTOGRAM");
+    for (const h of ["taskmill_store_write_duration_seconds", "taskmill_http_request_duration_seconds", "taskmill_task_run_seconds", "taskmill_task_dispatch_wait_seconds"]) {
+      expect(by.get(h)?.type, h).toBe("HISTOGRAM");
+    }
+    expect(Number(/^taskmill_task_run_seconds_count\{processor="leaves"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(21);
     expect(Number(/^taskmill_store_write_duration_seconds_count (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     // The parser keeps no labels of histogram series: the route labels are read from the text.
     const routes = [...text.matchAll(/^taskmill_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/gm)].map((m) => m[1]!);
@@ -199,5 +203,13 @@ describe("A5 metrics", () => {
     expect(routes.some((r) => r.includes("a3-0"))).toBe(false);
     for (const g of ["taskmill_instances_running", "taskmill_workers", "taskmill_tasks_queued"]) expect(by.get(g)?.type, g).toBe("GAUGE");
     for (const f of families) for (const m of f.metrics) expect(Object.keys(m.labels ?? {}), f.name).not.toContain("instance");
+    expect(text).not.toMatch(/[{,]instance="/);
+  });
+
+  it("A5: the Node adapter's process metrics follow the master's in the same text, and it still parses", async () => {
+    const api = masterApi(cluster.master, { extraMetrics: processMetrics() });
+    const text = await (await api.request("/metrics")).text();
+    const names = (parsePrometheusTextFormat(text) as Family[]).map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(["taskmill_instances_running", "process_cpu_user_seconds_total", "process_resident_memory_bytes", "nodejs_eventloop_lag_seconds"]));
   });
 });

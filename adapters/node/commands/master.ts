@@ -9,6 +9,7 @@ import { serveApp, freePort } from "../serve.ts";
 import { loadProcessors } from "../load-processors.ts";
 import { openStore } from "../open-store.ts";
 import { uiRoutes } from "../ui-routes.ts";
+import { processMetrics } from "../process-metrics.ts";
 
 /** Options of `taskmill master`. */
 export interface MasterCommandOptions {
@@ -72,7 +73,7 @@ export async function runMaster(o: MasterCommandOptions): Promise<RunningMaster>
   const { master, own } = hostMaster({
     store, transport, clock: new RealClock(), processors, loadProbe: nodeLoad, ownWorkerId: `master@${o.host}:${port}`,
     slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(), allowOrigins: o.allowOrigins,
-    shared: o.shared, maxRunningInstances: o.maxRunningInstances, maxEventStreams: o.maxEventStreams, log: (e) => {
+    shared: o.shared, maxRunningInstances: o.maxRunningInstances, maxEventStreams: o.maxEventStreams, extraMetrics: processMetrics(), log: (e) => {
       console.log(JSON.stringify(e));
       // B35: the store's data is damaged; the master closed itself. Say so, naming the file, and exit non-zero.
       if (e.event === "store-integrity-error") {

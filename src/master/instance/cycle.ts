@@ -116,7 +116,7 @@ export class Cycle {
     const env = {
       core: this.core, slots: this.slots, names: this.names, workers: this.workers, queue: this.queue, writes: this.writes,
       failures: this.failures, timers: this.timers, clock: host.clock, transport: host.transport, address: host.address, credential: host.credential,
-      requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId,
+      requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId, metrics: host.metrics, processor: o.processor,
       spec: () => o.spec(), failInstance: (reason: string) => o.failInstance(reason),
       pump: () => this.pump(), waitForToken: () => this.#waitForToken(),
     };
@@ -133,7 +133,6 @@ export class Cycle {
     });
     this.reports = new StatusReports({
       ...env, retries: this.retries, deadlines: this.deadlines, serialNum: () => o.serialNum(),
-      metrics: host.metrics, processor: o.processor,
       rootEnded: (status, result) => { this.root = { status, result }; },
       applied: () => { this.pump(); o.checkCompletion(); },
     });

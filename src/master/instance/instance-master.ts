@@ -111,7 +111,7 @@ export class MapTaskMaster {
     cycle.core.counters.add(Int32Array.of(ROOT), Int32Array.of(1));
     const h = new Uint32Array(1);
     cycle.core.table.admit(Int32Array.of(ROOT), Int32Array.of(0), 1, h);
-    cycle.slots.set(h[0]!, 0, "r", this.#params);
+    cycle.slots.set(h[0]!, 0, "r", this.#params, 0, cycle.clock.now());
     // Running before ROOT goes (it maps at once), and ROOT on its way before pull workers are told to
     // pull: the master's own worker then gives ROOT its slot first.
     this.#setMode("running");
