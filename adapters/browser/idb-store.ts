@@ -114,7 +114,8 @@ export class IdbStore implements TaskStore {
     const { status, processor, before, limit = Infinity } = checkListFilter(filter);
     // A3: processor and before are picked from the status's listing (not yet in the key ranges).
     if (processor !== undefined || before !== undefined) {
-      return pickPage(await this.#tx("readonly", (os) => listInstances(os, status, Infinity)), { processor, before, limit });
+      const listed = await this.#tx("readonly", (os) => listInstances(os, before === undefined ? status : undefined, Infinity));
+      return pickPage(listed, { status, processor, before, limit });
     }
     return this.#tx("readonly", (os) => listInstances(os, status, limit));
   }

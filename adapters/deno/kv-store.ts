@@ -119,7 +119,9 @@ export class DenoKvStore implements TaskStore {
   async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
     const { status, processor, before, limit } = checkListFilter(filter);
     // A3: processor and before are picked from the status's listing (not yet in the key ranges).
-    if (processor !== undefined || before !== undefined) return pickPage(await listInstances(this.#cx, status, undefined), { processor, before, limit });
+    if (processor !== undefined || before !== undefined) {
+      return pickPage(await listInstances(this.#cx, before === undefined ? status : undefined, undefined), { status, processor, before, limit });
+    }
     return listInstances(this.#cx, status, limit);
   }
 

@@ -1,13 +1,26 @@
 /**
  * A3: the processor and `before` filters of `listInstances` over instances
  * already listed newest first — the memory store's way, and the other
- * stores' while their queries filter by status only (they list every
- * instance of the status, then this picks the page).
+ * stores' while their queries filter by status only: they list the
+ * instances of the status (every instance, when `before` is given: the
+ * instance it names may have changed status since its page was read), then
+ * this picks the page.
  */
-import type { InstanceRecord } from "./task-store.ts";
+import type { InstanceRecord, InstanceStatus } from "./task-store.ts";
 
-/** The records after the one named `before` (none when it is not among them) and of `processor`, at most `limit`. */
-export function pickPage(newestFirst: readonly InstanceRecord[], f: { processor?: string | undefined; before?: string | undefined; limit?: number | undefined }): InstanceRecord[] {
+/** The filter pickPage applies. */
+export interface PageFilter {
+  status?: InstanceStatus | undefined;
+  processor?: string | undefined;
+  before?: string | undefined;
+  limit?: number | undefined;
+}
+
+/**
+ * The records after the one named `before` (none when it is not among
+ * them), of `status` and `processor`, at most `limit`.
+ */
+export function pickPage(newestFirst: readonly InstanceRecord[], f: PageFilter): InstanceRecord[] {
   let from = 0;
   if (f.before !== undefined) {
     const at = newestFirst.findIndex((r) => r.instanceId === f.before);
@@ -18,7 +31,7 @@ export function pickPage(newestFirst: readonly InstanceRecord[], f: { processor?
   const limit = f.limit ?? Infinity;
   for (let i = from; i < newestFirst.length && out.length < limit; i++) {
     const r = newestFirst[i]!;
-    if (f.processor === undefined || r.processor === f.processor) out.push(r);
+    if ((f.processor === undefined || r.processor === f.processor) && (f.status === undefined || r.status === f.status)) out.push(r);
   }
   return out;
 }

@@ -167,9 +167,11 @@ export class MemoryStore implements TaskStore {
   async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
     const { status, processor, before, limit = Infinity } = checkListFilter(filter);
     const picked: Instance[] = [];
-    for (const inst of this.#instances.values()) if (status === undefined || inst.status === status) picked.push(inst);
+    // With `before`, every status: the instance it names may have changed status since (A3).
+    const only = before === undefined ? status : undefined;
+    for (const inst of this.#instances.values()) if (only === undefined || inst.status === only) picked.push(inst);
     picked.sort((a, b) => b.createdAt - a.createdAt || b.order - a.order);
-    if (processor !== undefined || before !== undefined) return pickPage(picked.map(record), { processor, before, limit });
+    if (processor !== undefined || before !== undefined) return pickPage(picked.map(record), { status, processor, before, limit });
     return picked.slice(0, limit).map(record);
   }
 

@@ -127,8 +127,9 @@ export class PostgresStore implements TaskStore {
     const { status = null, processor, before, limit = null } = checkListFilter(filter);
     // A3: processor and before are picked from the status's listing (not yet in the query).
     const paged = processor !== undefined || before !== undefined;
-    const rows = await this.#run<InstanceSqlRow>("list-instances", [status, paged ? null : limit]);
-    return paged ? pickPage(rows.map(record), { processor, before, limit: limit ?? undefined }) : rows.map(record);
+    // With `before`, every status: the instance it names may have changed status since.
+    const rows = await this.#run<InstanceSqlRow>("list-instances", [before === undefined ? status : null, paged ? null : limit]);
+    return paged ? pickPage(rows.map(record), { status: status ?? undefined, processor, before, limit: limit ?? undefined }) : rows.map(record);
   }
 
   async updateInstance(fence: Fence, patch: InstancePatch): Promise<void> {

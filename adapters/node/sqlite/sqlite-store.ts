@@ -146,7 +146,10 @@ export class SqliteStore implements TaskStore {
   async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
     const { status, processor, before, limit = -1 } = checkListFilter(filter);
     // A3: processor and before are picked from the status's listing (not yet in the query).
-    if (processor !== undefined || before !== undefined) return pickPage(listInstances(this.#db, status, -1), { processor, before, limit: limit < 0 ? undefined : limit });
+    if (processor !== undefined || before !== undefined) {
+      const listed = listInstances(this.#db, before === undefined ? status : undefined, -1);
+      return pickPage(listed, { status, processor, before, limit: limit < 0 ? undefined : limit });
+    }
     return listInstances(this.#db, status, limit);
   }
 
