@@ -11,6 +11,7 @@ import { InstanceViewSchema } from "../../src/http/view-schemas.ts";
 import { InstanceList } from "../../src/http/api-schemas.ts";
 import { SubmitConflictError } from "../../src/master/errors.ts";
 import { processMetrics } from "../../adapters/node/process-metrics.ts";
+import { masterClient } from "../../adapters/node/client.ts";
 
 /** ROOT maps `n` leaves; the leaf `fail` (when given) throws. */
 const leaves = defineMap<{ n: number; fail?: number }>({
@@ -150,6 +151,25 @@ describe("A3 listing instances", () => {
     expect(v.settings.retainTasks).toBe("failed");
     expect(v.startedAt).toBeGreaterThanOrEqual(v.createdAt);
     expect(v.finishedAt).toBeGreaterThanOrEqual(v.startedAt!);
+  });
+});
+
+describe("A3-A4 through the typed client (hono/client on MasterApi)", () => {
+  it("A3/A4: the route types reach hc<MasterApi>: the processors, a filtered page with next, and a view with typed settings", async () => {
+    const client = masterClient(cluster.base);
+    const procs = await (await client.api.processors.$get()).json();
+    expect(procs.processors.map((p) => `${p.name}:${p.kind}`)).toEqual(["gated:map", "leaves:map", "sum:mapReduce"]);
+    const listed = await client.api.instances.$get({ query: { processor: "sum", limit: "2" } });
+    // The error replies are typed too: the status narrows the body.
+    if (listed.status !== 200) throw new Error(`status ${listed.status}`);
+    const page = await listed.json();
+    expect(page.instances.length).toBe(2);
+    expect(typeof page.next).toBe("string");
+    const res = await client.api.instances[":id"].$get({ param: { id: page.instances[0]!.instanceId } });
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+    const v = await res.json();
+    const size: number = v.settings.pageSize;
+    expect(size).toBe(100);
   });
 });
 
