@@ -1,10 +1,10 @@
 /**
  * A3: the processor and `before` filters of `listInstances` over instances
- * already listed newest first — the memory store's way, and the other
- * stores' while their queries filter by status only: they list the
+ * already listed newest first — the way of the stores whose keys order
+ * instances by status only (memory, IndexedDB, Deno KV): they list the
  * instances of the status (every instance, when `before` is given: the
  * instance it names may have changed status since its page was read), then
- * this picks the page.
+ * this picks the page. SQLite and PostgreSQL page in their queries.
  */
 import type { InstanceRecord, InstanceStatus } from "./task-store.ts";
 

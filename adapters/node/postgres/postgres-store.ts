@@ -11,7 +11,6 @@
  * nothing. The statement hands the token it found back, which tells an
  * unknown instance (no row) from a stale token.
  */
-import { pickPage } from "../../../src/store/instance-page.ts";
 import type { Sql } from "postgres";
 import { INIT } from "../../../core-as/shared/constants.ts";
 import { expectInt } from "../../../src/errors/validate.ts";
@@ -124,12 +123,9 @@ export class PostgresStore implements TaskStore {
   }
 
   async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
-    const { status = null, processor, before, limit = null } = checkListFilter(filter);
-    // A3: processor and before are picked from the status's listing (not yet in the query).
-    const paged = processor !== undefined || before !== undefined;
-    // With `before`, every status: the instance it names may have changed status since.
-    const rows = await this.#run<InstanceSqlRow>("list-instances", [before === undefined ? status : null, paged ? null : limit]);
-    return paged ? pickPage(rows.map(record), { status: status ?? undefined, processor, before, limit: limit ?? undefined }) : rows.map(record);
+    const { status = null, processor = null, before = null, limit = null } = checkListFilter(filter);
+    const rows = await this.#run<InstanceSqlRow>("list-instances", [status, limit, processor, before]);
+    return rows.map(record);
   }
 
   async updateInstance(fence: Fence, patch: InstancePatch): Promise<void> {

@@ -20,7 +20,6 @@
  * results), sqlite-clear.ts, sqlite-sweep.ts (sweepRetained),
  * sqlite-dispatches.ts (dispatch records, B27).
  */
-import { pickPage } from "../../../src/store/instance-page.ts";
 import Database from "better-sqlite3";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
@@ -39,7 +38,7 @@ import { SqliteDb } from "./sqlite-db.ts";
 import { DEFAULT_SQLITE_FILE, sqliteFilePath } from "./sqlite-file.ts";
 import { insertTasks } from "./sqlite-insert.ts";
 import {
-  acquireInstance, createInstance, expiredInstances, getInstance, listInstances, renewLeases, updateInstance,
+  acquireInstance, createInstance, expiredInstances, getInstance, listInstancePage, listInstances, renewLeases, updateInstance,
 } from "./sqlite-instances.ts";
 import { SqliteOpenError } from "./sqlite-open-error.ts";
 import { countByStatus, getTask, listTasks, maxSeq, resultPages } from "./sqlite-reads.ts";
@@ -145,11 +144,8 @@ export class SqliteStore implements TaskStore {
 
   async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
     const { status, processor, before, limit = -1 } = checkListFilter(filter);
-    // A3: processor and before are picked from the status's listing (not yet in the query).
-    if (processor !== undefined || before !== undefined) {
-      const listed = listInstances(this.#db, before === undefined ? status : undefined, -1);
-      return pickPage(listed, { status, processor, before, limit: limit < 0 ? undefined : limit });
-    }
+    // A3: the plain listings keep their own statements (and indexes); a page by processor or cursor has one.
+    if (processor !== undefined || before !== undefined) return listInstancePage(this.#db, { status, processor, before, limit });
     return listInstances(this.#db, status, limit);
   }
 
