@@ -7,6 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { Json } from "../protocol/messages.ts";
 import { DEFAULT_PAGE, MAX_PAGE } from "../master/task-pages.ts";
 import { InstanceViewSchema } from "./view-schemas.ts";
+import type { JobSettings } from "../master/settings.ts";
 
 /** The JSON body of every error reply. */
 export const ErrorBodySchema = z.object({
@@ -14,10 +15,38 @@ export const ErrorBodySchema = z.object({
   field: z.string().optional().describe("the field, parameter or header to blame"),
 }).openapi("Error");
 
+const duration = z.union([z.number().int().min(0), z.string()]).describe("ms, or like \"30s\", \"5m\", \"1h\", \"7d\"");
+
+/**
+ * Job settings as a user writes them (JobSettings, src/master/settings.ts): every field
+ * optional, unknown ones refused. Documents the submit's `settings`; the master checks them
+ * (resolveSettings), so its messages name the field and what was expected.
+ */
+export const JobSettingsSchema = z.object({
+  dispatchMode: z.enum(["push", "pull"]), pageSize: z.number().int(), queueSize: z.number().int(), dispatchers: z.number().int(),
+  consumerSize: z.number().int(), globalConsumerSize: z.number().int(),
+  dispatchSpeed: z.union([z.string(), z.number(), z.null()]).describe("\"200/s\", \"50/m\", \"1000/h\", or a number per second"),
+  failover: z.boolean(), execOnMaster: z.boolean(), route: z.enum(["round-robin", "worker-load"]), randomStart: z.boolean(),
+  targetWorkers: z.array(z.string()).nullable(), every: duration.nullable(), maxCycles: z.number().int().nullable(),
+  workerWaitMs: z.number().int(), heartbeatMs: z.number().int(), livenessTimeoutMs: z.number().int(), statusCheckMs: z.number().int(),
+  progressMs: z.number().int(), pullWaitMs: z.number().int(), maxBodyBytes: z.number().int(), maxResultBytes: z.number().int(),
+  runReduceIfFail: z.boolean().nullable(), taskMaxAttempts: z.number().int(), taskRetryDelay: duration,
+  taskRetryBackoff: z.enum(["fixed", "exponential"]), taskRetryDelayMax: duration, taskTimeout: duration.nullable(), timeout: duration.nullable(),
+  maxFailedTasks: z.union([z.number().int(), z.string()]).describe("a count, or a percentage like \"1%\""), failFast: z.boolean(),
+  retainTasks: z.enum(["failed", "all", "none"]), retainFor: duration,
+}).partial().strict().openapi("JobSettings");
+
+/** Fails to compile when JobSettingsSchema and JobSettings part ways (a setting added to one only). */
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+const jobSettingsMatch: SameKeys<z.infer<typeof JobSettingsSchema>, JobSettings> = true;
+void jobSettingsMatch;
+
 /** Body of POST /api/instances. */
 export const SubmitBody = z.object({
   processor: z.string().min(1).max(256).describe("name of a processor loaded on the master (GET /api/processors)"),
+  // Checked by the master (its messages name the setting); documented as JobSettings.
   settings: z.record(z.string(), z.unknown()).optional()
+    .openapi({ $ref: "#/components/schemas/JobSettings" } as never)
     .describe("job settings (docs/processors.md, \"Job settings and their defaults\"); unknown names are refused"),
   params: Json.optional().describe("the params every task of the instance sees (JSON)"),
   instanceId: z.string().min(1).max(128).optional()

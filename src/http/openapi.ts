@@ -10,7 +10,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "zod";
 import { Register, Heartbeat, ReportBatch, MapBatch, Pull, StartBatch, NotifyPull, KillTask, KillInstance, DestroyPool } from "../protocol/messages.ts";
 import { MESSAGE_ROUTES } from "./routes.ts";
-import { ErrorBodySchema } from "./api-schemas.ts";
+import { ErrorBodySchema, JobSettingsSchema } from "./api-schemas.ts";
 
 /** Worker protocol messages a master takes: type, schema, summary. */
 const TO_MASTER: Array<[keyof typeof MESSAGE_ROUTES, z.ZodType, string]> = [
@@ -55,6 +55,8 @@ export function openApiDocument(app: OpenAPIHono): Record<string, unknown> {
   const hit = cache.get(app);
   if (hit) return hit;
   documentWorkerProtocol(app);
+  // Named by the submit's `settings`, which the master checks itself (api-schemas.ts).
+  app.openAPIRegistry.register("JobSettings", JobSettingsSchema);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   const doc = app.getOpenAPI31Document({
     openapi: "3.1.0",

@@ -26,7 +26,7 @@ export const TaskErrorSummary = z.object({
 
 const ms = z.number().int().min(0);
 
-/** A job's settings with every default filled in (src/master/settings.ts, docs/processors.md). */
+/** A job's settings with every default filled in (src/master/settings.ts, docs/processors.md): an instance view's `settings`. */
 export const ResolvedSettingsSchema = z.object({
   dispatchMode: z.enum(["push", "pull"]),
   pageSize: z.number().int(),
@@ -76,7 +76,7 @@ export const InstanceViewSchema = z.object({
   result: Json,
   serialNum: z.number().int().describe("grows with each cycle of a recurring job and with each retry of failed tasks"),
   params: Json.describe("the params it was submitted with (null: none)"),
-  settings: ResolvedSettingsSchema.describe("its settings, every default filled in"),
+  settings: ResolvedSettingsSchema,
   createdAt: z.number().describe("when it was submitted (ms since epoch)"),
   startedAt: z.number().nullable().describe("when its current run started: a retry of failed tasks or a recurring cycle starts it again (ms since epoch)"),
   finishedAt: z.number().nullable().describe("when it ended (ms since epoch); null while RUNNING"),

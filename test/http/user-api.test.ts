@@ -12,6 +12,7 @@ import { InstanceList } from "../../src/http/api-schemas.ts";
 import { SubmitConflictError } from "../../src/master/errors.ts";
 import { processMetrics } from "../../adapters/node/process-metrics.ts";
 import { masterClient } from "../../adapters/node/client.ts";
+import { DEFAULT_SETTINGS } from "../../src/master/settings.ts";
 
 /** ROOT maps `n` leaves; the leaf `fail` (when given) throws. */
 const leaves = defineMap<{ n: number; fail?: number }>({
@@ -110,6 +111,12 @@ describe("A2 the OpenAPI document", () => {
       }
     }
     expect(Object.keys(doc.paths["/api/instances"]!.post!.responses).sort()).toEqual(["200", "201", "400", "401", "403", "409", "413", "415", "421", "429"]);
+    // settings typed both ways: what a submit may say, and what a view shows resolved — every setting the master knows.
+    const schemas = (doc as unknown as { components: { schemas: Record<string, { properties: Record<string, { $ref?: string }> }> } }).components.schemas;
+    expect(schemas.Submission!.properties.settings!.$ref).toBe("#/components/schemas/JobSettings");
+    expect(Object.keys(schemas.JobSettings!.properties).sort()).toEqual(Object.keys(DEFAULT_SETTINGS).sort());
+    expect(schemas.InstanceView!.properties.settings!.$ref).toBe("#/components/schemas/ResolvedSettings");
+    expect(Object.keys(schemas.ResolvedSettings!.properties).sort()).toEqual(Object.keys(DEFAULT_SETTINGS).sort());
     // The worker protocol is documented under its own tags.
     const report = doc.paths["/workers/report"]!.post as unknown as { tags: string[] };
     expect(report.tags).toEqual(["worker protocol"]);
