@@ -37,4 +37,19 @@ describe("A5 task metrics", () => {
     expect(sample(text, 'taskmill_instances_finished_total{processor="job",status="FAILED"}')).toBe(1);
     c.close();
   });
+
+  it("A5: a task the master ends itself — killed — counts as finished, failed, once, though its worker reports it later", async () => {
+    const gate = new Gate();
+    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1 }).start();
+    const { id, tasks } = await startGated(c, 3);
+    expect(await c.master.killTask(id, tasks[0]!.taskId)).toBe(true);
+    await c.clock.advance(100);
+    gate.open();
+    gate.releaseAll();
+    await c.finish(id);
+    const text = c.master.metrics.text();
+    expect(sample(text, 'taskmill_tasks_finished_total{processor="job",name="CHILD",status="failed"}')).toBe(1);
+    expect(sample(text, 'taskmill_tasks_finished_total{processor="job",name="CHILD",status="success"}')).toBe(2);
+    c.close();
+  });
 });

@@ -1,4 +1,5 @@
 import { MAX_TABLE_CAPACITY, ROUTE_ROUND_ROBIN, ROUTE_WORKER_LOAD } from "../../../core-as/shared/constants.ts";
+import type { InstanceMetrics } from "../master-metrics.ts";
 import { createCore, type Core } from "../../core/index.ts";
 import type { InstanceSpec, JsonValue } from "../../protocol/messages.ts";
 import type { Clock } from "../../runtime/clock.ts";
@@ -91,6 +92,10 @@ export class Cycle {
   readonly adoption: Adoption;
   /** How ROOT ended, once it has. */
   root: RootOutcome | null = null;
+  /** A5: where the cycle's tasks are counted and timed. */
+  readonly metrics: InstanceMetrics;
+  /** The instance's processor name (a metrics label). */
+  readonly processor: string;
   readonly #o: CycleOwner;
   #pumping = false;
   #pumpAgain = false;
@@ -98,6 +103,8 @@ export class Cycle {
   constructor(o: CycleOwner) {
     this.#o = o;
     const s = o.settings, host = o.host;
+    this.metrics = host.metrics;
+    this.processor = o.processor;
     this.clock = host.clock;
     this.startedAt = host.clock.now();
     this.core = createCore({
