@@ -24,7 +24,8 @@ import { checkRerun, RetryRefusedError } from "./rerun.ts";
 import { RetentionSweep } from "./retention-sweep.ts";
 import { MapTaskMaster, type InstanceHost, type InstanceProgress, type ProgressListener } from "./instance/index.ts";
 import { SubmitConflictError, UnknownProcessorError } from "./errors.ts";
-import { submissionDiff } from "./same-submission.ts";
+import { checkSubmission, submissionDiff } from "./submission.ts";
+import { listPage, loadedProcessors, type LoadedProcessor, type PageQuery } from "./instance-list.ts";
 import { resolveLeaseSettings, type LeaseSettings } from "./lease-settings.ts";
 import { LeaseKeeper } from "./lease-keeper.ts";
 import { FenceWatchStore } from "./fence-watch-store.ts";
@@ -284,22 +285,7 @@ export class Master {
    */
   async submitOnce(s: Submission): Promise<{ instanceId: string; created: boolean }> {
     if (!this.#started) throw new Error("master not started: call start() first");
-    if (typeof s !== "object" || s === null) throw new ValidationError("submission", "an object with processor, settings, params", s);
-    if (typeof s.processor !== "string" || s.processor === "") throw new ValidationError("processor", "the name of a loaded processor", s.processor);
-    const processor = this.#ownWorker.processors[s.processor];
-    if (!processor) throw new UnknownProcessorError(s.processor, Object.keys(this.#ownWorker.processors));
-    if (!processorKind(processor)) throw new ValidationError("processor", "a Map or MapReduce processor", s.processor);
-    const settings = resolveSettings(s.settings);
-    const params = s.params ?? null;
-    try {
-      JSON.stringify(params);
-    } catch {
-      throw new ValidationError("params", "a JSON value", params);
-    }
-    const instanceId = s.instanceId ?? crypto.randomUUID();
-    if (typeof instanceId !== "string" || !/^[\w.:-]{1,128}$/.test(instanceId)) {
-      throw new ValidationError("instanceId", "1-128 letters, digits, '_', '-', '.' or ':'", instanceId);
-    }
+    const { processor, settings, params, instanceId } = checkSubmission(s, this.#ownWorker.processors);
     /** A1: the instance already there is this submit's when nothing differs. */
     const existing = async (): Promise<{ instanceId: string; created: boolean } | null> => {
       const rec = s.instanceId === undefined ? null : await this.#store.getInstance(instanceId);
@@ -357,27 +343,15 @@ export class Master {
   /**
    * A3: a page of instances, newest first, filtered by status and processor;
    * `next` is the `before` of the following page, null when this one is the
-   * last. A `before` naming no instance is refused (ValidationError).
+   * last. A `before` that names no instance is refused (ValidationError).
    */
-  async listPage(q: { status?: InstanceRecord["status"] | undefined; processor?: string | undefined; limit: number; before?: string | undefined }): Promise<{ instances: InstanceView[]; next: string | null }> {
-    const limit = expectInt("limit", q.limit, 1, 1000);
-    if (q.before !== undefined && !(await this.#store.getInstance(q.before))) {
-      throw new ValidationError("before", "the next of an earlier page (an instance id)", q.before);
-    }
-    // One more than asked: whether a next page exists is known without a second read.
-    const rows = await this.#store.listInstances({ status: q.status, processor: q.processor, before: q.before, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    return { instances: page.map(view), next: rows.length > limit ? page[page.length - 1]!.instanceId : null };
+  listPage(q: PageQuery): Promise<{ instances: InstanceView[]; next: string | null }> {
+    return listPage(this.#store, q);
   }
 
   /** A4: the processors this master can run (its own worker's), sorted by name, with their kind. */
-  processors(): Array<{ name: string; kind: "map" | "mapReduce" }> {
-    const out: Array<{ name: string; kind: "map" | "mapReduce" }> = [];
-    for (const [name, p] of Object.entries(this.#ownWorker.processors)) {
-      const kind = processorKind(p);
-      if (kind) out.push({ name, kind: kind === "map" ? "map" : "mapReduce" });
-    }
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  processors(): LoadedProcessor[] {
+    return loadedProcessors(this.#ownWorker.processors);
   }
 
   /** Live progress of a running instance (B13), or null when it is not running here. */
