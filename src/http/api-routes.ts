@@ -13,7 +13,7 @@ import {
 const ERROR_MEANING = {
   400: "invalid request: `field` names what is wrong and the message what was expected",
   401: "missing or wrong bearer token (the master has a token)",
-  403: "sent from another site's page: the Origin is not the master's own nor allowed (H2)",
+  403: "sent from another site's page: the Origin is neither the master's own nor allowed (H2)",
   404: "unknown instance",
   409: "conflict",
   413: "request body larger than the master's limit (--max-body-bytes)",
@@ -30,9 +30,10 @@ const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema
 /** An error reply, its meaning said for this route when `says` is given. */
 const err = (status: ErrorStatus, says?: string) => ({ description: says ?? ERROR_MEANING[status], content: json(ErrorBodySchema) });
 
-/** Errors any route may answer before it runs: token, Host, and (state changes) origin, media type, size. */
-const guards = { 401: err(401), 421: err(421) } as const;
-const changeGuards = { ...guards, 403: err(403), 413: err(413), 415: err(415) } as const;
+/** Errors any route may answer before it runs: token, Host, origin (H2: any request with another site's Origin). */
+const guards = { 401: err(401), 403: err(403), 421: err(421) } as const;
+/** And those of a state change: its body's media type (H1) and size. */
+const changeGuards = { ...guards, 413: err(413), 415: err(415) } as const;
 
 /** A JSON request body. */
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });

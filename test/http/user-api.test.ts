@@ -106,6 +106,8 @@ describe("A2 the OpenAPI document", () => {
       const [method, path] = route.split(" ") as [string, string];
       const op = doc.paths[path]?.[method];
       expect(op, route).toBeDefined();
+      // What every route may answer before it runs: no token, another site's page, a foreign Host.
+      expect(Object.keys(op!.responses), route).toEqual(expect.arrayContaining(["200", "401", "403", "421"]));
       for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
         expect(op!.parameters?.some((p) => p.in === "path" && p.name === name), `${route} declares ${name}`).toBe(true);
       }
