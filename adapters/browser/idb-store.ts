@@ -20,6 +20,7 @@
  * Web-standard only: runs in a browser page or worker (and under Node with
  * fake-indexeddb in tests).
  */
+import { pickPage } from "../../src/store/instance-page.ts";
 import { createStore, type UseStore } from "idb-keyval";
 import { expectInt } from "../../src/errors/validate.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
@@ -28,8 +29,8 @@ import {
   checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkSweep, checkTaskQuery, expectString, requireLease,
 } from "../../src/store/input.ts";
 import type {
-  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
 } from "../../src/store/task-store.ts";
 import { checkDispatchPage, packDispatch, packDispatches } from "../../src/store/dispatch-records.ts";
 import { listDispatches, recordDispatch, replaceDispatches } from "./idb-dispatches.ts";
@@ -109,8 +110,13 @@ export class IdbStore implements TaskStore {
     return this.#run(() => readInstance(this.#use, instanceId));
   }
 
-  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const { status, limit = Infinity } = checkListFilter(filter);
+  async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
+    const { status, processor, before, limit = Infinity } = checkListFilter(filter);
+    // A3: processor and before are picked from the status's listing (not yet in the key ranges).
+    if (processor !== undefined || before !== undefined) {
+      const listed = await this.#tx("readonly", (os) => listInstances(os, before === undefined ? status : undefined, Infinity));
+      return pickPage(listed, { status, processor, before, limit });
+    }
     return this.#tx("readonly", (os) => listInstances(os, status, limit));
   }
 

@@ -21,6 +21,7 @@
  * several, in order; each is all-or-nothing and fenced, so a deposed owner
  * may leave a prefix of its last batch, never a write after its deposition.
  */
+import { pickPage } from "../../src/store/instance-page.ts";
 import { expectInt } from "../../src/errors/validate.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../src/protocol/messages.ts";
@@ -29,7 +30,7 @@ import {
 } from "../../src/store/input.ts";
 import type {
   DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
 } from "../../src/store/task-store.ts";
 import { checkDispatchPage, packDispatch, packDispatches } from "../../src/store/dispatch-records.ts";
 import { listDispatches, recordDispatch, replaceDispatches } from "./kv-dispatches.ts";
@@ -115,8 +116,12 @@ export class DenoKvStore implements TaskStore {
     return getInstance(this.#cx, instanceId);
   }
 
-  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const { status, limit } = checkListFilter(filter);
+  async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
+    const { status, processor, before, limit } = checkListFilter(filter);
+    // A3: processor and before are picked from the status's listing (not yet in the key ranges).
+    if (processor !== undefined || before !== undefined) {
+      return pickPage(await listInstances(this.#cx, before === undefined ? status : undefined, undefined), { status, processor, before, limit });
+    }
     return listInstances(this.#cx, status, limit);
   }
 

@@ -16,6 +16,7 @@ import { serveApp, freePort } from "./serve.ts";
 import { loadProcessors } from "./load-processors.ts";
 import { openStore } from "./open-store.ts";
 import { uiRoutes } from "./ui-routes.ts";
+import { processMetrics } from "./process-metrics.ts";
 import { boolOption, checkProcessors, expectHttpUrl, expectKnownKeys, intOption, stringOption, stringsOption } from "./option-checks.ts";
 
 /** Options of `startMaster`: the flags of `taskmill master`, in camelCase. */
@@ -141,7 +142,7 @@ export async function startMaster(options: StartMasterOptions = {}): Promise<Mas
     const { master, own } = hostMaster({
       store, transport, clock: new RealClock(), processors, loadProbe: nodeLoad, ownWorkerId: `master@${o.host}:${port}`,
       slots: o.slots, token: o.token, maxBodyBytes: o.maxBodyBytes, pages: await uiRoutes(), allowOrigins: o.allowOrigins,
-      shared: o.shared, maxRunningInstances: o.maxRunningInstances, maxEventStreams: o.maxEventStreams, log: (e) => {
+      shared: o.shared, maxRunningInstances: o.maxRunningInstances, maxEventStreams: o.maxEventStreams, extraMetrics: processMetrics(), log: (e) => {
         o.log(e);
         // B35: the store's data is damaged; the master closed itself. Whoever started it is told, once.
         if (e.event === "store-integrity-error" && fatal === null) {

@@ -24,7 +24,16 @@ export function zodHook(result: { success: boolean; error?: { issues: ReadonlyAr
 }
 
 /** H7: a start refused for the master's cap on running instances: 429 with Retry-After. */
-export function tooMany(c: Context, e: TooManyInstancesError): Response {
+export function tooMany(c: Context, e: TooManyInstancesError) {
   c.header("Retry-After", String(Math.ceil(e.retryAfterMs / 1000)));
-  return errorResponse(c, 429, e.message, "maxRunningInstances");
+  return fail(c, 429, e.message, "maxRunningInstances");
+}
+
+/**
+ * `errorResponse`, typed with its status: the OpenAPI routes (api-routes.ts)
+ * check every reply a handler gives against the replies they document.
+ */
+export function fail<S extends ContentfulStatusCode>(c: Context, status: S, error: string, field?: string) {
+  const body: ErrorBody = field === undefined ? { error } : { error, field };
+  return c.json(body, status);
 }

@@ -7,12 +7,13 @@
  * and an instance may report nothing for longer), and a client that leaves
  * takes its listener and waiter with it.
  */
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import type { Master } from "../master/master.ts";
 import { RealClock, type Clock } from "../runtime/clock.ts";
 import { expectInt } from "../errors/validate.ts";
-import { errorResponse } from "./errors.ts";
+import { fail, zodHook } from "./errors.ts";
+import { eventsRoute } from "./api-routes.ts";
 import { forward, ownerUrl } from "./forward.ts";
 
 /** Options of the event streams. */
@@ -71,21 +72,23 @@ export function eventRoutes(master: Master, relay: { timeoutMs: number; fetch?: 
     }
   }
 
-  return new Hono().get("/api/instances/:id/events", async (c) => {
-    const id = c.req.param("id");
+  return new OpenAPIHono({ defaultHook: zodHook }).openapi(eventsRoute, async (c) => {
+    const { id } = c.req.valid("param");
     const owner = await ownerUrl(master, id, c);
     if (owner) {
       const r = await forward(c, master, owner, relay).catch(() => null);
-      if (r?.status === 200) return r;
+      // The owner's stream of this same route (X3).
+      if (r?.status === 200) return r as never;
     }
     const first = await master.get(id);
-    if (!first) return errorResponse(c, 404, `unknown instance: ${id}`, "id");
+    if (!first) return fail(c, 404, `unknown instance: ${id}`, "id");
     if (open >= max) {
       c.header("Retry-After", String(RETRY_AFTER_S));
-      return errorResponse(c, 429, `events: Expected fewer than ${max} open event streams on this master (its cap, maxEventStreams), got ${open}; watch again later`, "events");
+      return fail(c, 429, `events: Expected fewer than ${max} open event streams on this master (its cap, maxEventStreams), got ${open}; watch again later`, "events");
     }
     open++;
     const leave = new AbortController();
+    // An event stream, which the route documents as text/event-stream.
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => leave.abort(new Error("the client left")));
       try {

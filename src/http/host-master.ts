@@ -42,6 +42,8 @@ export interface HostMasterOptions {
   maxRunningInstances?: number;
   /** Event streams open at once at most (H8); one more gets 429. @default 1000 */
   maxEventStreams?: number;
+  /** More text for /metrics, e.g. the process's metrics (A5; the Node adapter's `processMetrics()`). @default none */
+  extraMetrics?: () => string | Promise<string>;
 }
 
 /** The wired master and its own worker (call `master.start()` once the server listens). */
@@ -58,6 +60,7 @@ export function hostMaster(o: HostMasterOptions): { master: Master; own: Worker 
   if (o.pages) o.transport.app.route("/", o.pages);
   o.transport.app.route("/", masterApi(master, {
     token: o.token, maxBodyBytes: o.maxBodyBytes, allowOrigins: o.allowOrigins, maxEventStreams: o.maxEventStreams, clock: o.clock,
+    extraMetrics: o.extraMetrics,
   }));
   return { master, own };
 }

@@ -1,13 +1,14 @@
 export { HttpTransport, type HttpTransportOptions } from "./http-transport.ts";
-export { masterApi, type MasterApi, type MasterApiOptions, SubmitBody, KillBody } from "./master-api.ts";
+export { masterApi, type MasterApi, type MasterApiOptions, SubmitBody, KillBody, ListQuery } from "./master-api.ts";
 export { masterEndpointApp, workerEndpointApp, type MasterEndpointApp, type WorkerEndpointApp, type EndpointOptions } from "./endpoint-app.ts";
 export { MESSAGE_ROUTES } from "./routes.ts";
 export { REFUSAL_STATUS } from "./status.ts";
 export { openApiDocument } from "./openapi.ts";
-export { metricsText } from "./metrics.ts";
+export { requestMetrics } from "./request-metrics.ts";
 export { hostMaster, type HostMasterOptions } from "./host-master.ts";
-export { taskRoutes, TasksQuery, RetryBody } from "./task-routes.ts";
-export { InstanceViewSchema, TaskPageSchema, TaskViewSchema } from "./view-schemas.ts";
+export { taskRoutes } from "./task-routes.ts";
+export { TasksQuery, RetryBody, InstanceList, ProcessorList, ErrorBodySchema } from "./api-schemas.ts";
+export { InstanceViewSchema, TaskPageSchema, TaskViewSchema, ResolvedSettingsSchema } from "./view-schemas.ts";
 export { hostCheck } from "./host-check.ts";
 export { guardHost, servedHostNames, hostServed, type ServedHosts, type FetchHandler } from "./host-names.ts";
 export { exposure, isLoopback, type Exposure } from "./exposure.ts";

@@ -3,31 +3,17 @@
  * (B25) and running a FAILED instance again over its failed ones (B26).
  * Mounted by masterApi, behind its token and body limit.
  */
-import { Hono } from "hono";
-import { zValidator } from "@hono/zod-validator";
-import { z } from "zod";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Master } from "../master/master.ts";
 import { checkTaskQuery, type TaskPageQuery } from "../master/task-pages.ts";
 import { RetryRefusedError } from "../master/rerun.ts";
 import { TooManyInstancesError, UnknownProcessorError } from "../master/errors.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { LeaseHeldError } from "../store/errors.ts";
-import { errorResponse, tooMany, zodHook } from "./errors.ts";
+import { fail, tooMany, zodHook } from "./errors.ts";
 import { forward, ownerUrl } from "./forward.ts";
-
-/**
- * Query of GET /api/instances/:id/tasks, as strings: the rules (status
- * names, 1-1,000 tasks a page, cursors) are the master's (task-pages.ts),
- * so a bad value is refused there, naming the field.
- */
-export const TasksQuery = z.object({
-  status: z.string().optional(),
-  name: z.string().optional(),
-  limit: z.string().optional(),
-  cursor: z.string().optional(),
-});
-/** Body of POST /api/instances/:id/retry: nothing to say yet, but JSON. */
-export const RetryBody = z.object({});
+import type { TasksQuery } from "./api-schemas.ts";
+import { retryRoute, tasksRoute } from "./api-routes.ts";
 
 /** The query as the master takes it: a limit of digits becomes a number; anything else stays for the check to refuse. */
 function taskQuery(q: z.infer<typeof TasksQuery>): TaskPageQuery {
@@ -41,9 +27,9 @@ function taskQuery(q: z.infer<typeof TasksQuery>): TaskPageQuery {
 
 /** The tasks and retry routes of `master`; `relay` is how requests are forwarded to an instance's owner. */
 export function taskRoutes(master: Master, relay: { timeoutMs: number; fetch?: typeof fetch }) {
-  return new Hono()
-    .get("/api/instances/:id/tasks", zValidator("query", TasksQuery, zodHook), async (c) => {
-      const id = c.req.param("id");
+  return new OpenAPIHono({ defaultHook: zodHook })
+    .openapi(tasksRoute, async (c) => {
+      const { id } = c.req.valid("param");
       const q = taskQuery(c.req.valid("query"));
       try {
         checkTaskQuery(q);
@@ -52,31 +38,32 @@ export function taskRoutes(master: Master, relay: { timeoutMs: number; fetch?: t
         const owner = await ownerUrl(master, id, c);
         if (owner) {
           const r = await forward(c, master, owner, relay).catch(() => null);
-          if (r?.status === 200) return r;
+          // The owner's answer to this same route (X3).
+          if (r?.status === 200) return r as never;
         }
         const page = await master.tasks(id, q);
-        return page ? c.json(page, 200) : errorResponse(c, 404, `unknown instance: ${id}`, "id");
+        return page ? c.json(page, 200) : fail(c, 404, `unknown instance: ${id}`, "id");
       } catch (e) {
-        if (e instanceof ValidationError) return errorResponse(c, 400, e.message, e.field);
+        if (e instanceof ValidationError) return fail(c, 400, e.message, e.field);
         throw e;
       }
     })
-    .post("/api/instances/:id/retry", zValidator("json", RetryBody, zodHook), async (c) => {
+    .openapi(retryRoute, async (c) => {
       // Not forwarded: a FAILED instance has no owner running it, so the master asked takes it.
-      const id = c.req.param("id");
+      const { id } = c.req.valid("param");
       try {
         const v = await master.retryFailed(id);
-        return v ? c.json(v, 200) : errorResponse(c, 404, `unknown instance: ${id}`, "id");
+        return v ? c.json(v, 200) : fail(c, 404, `unknown instance: ${id}`, "id");
       } catch (e) {
-        if (e instanceof RetryRefusedError) return errorResponse(c, 409, e.message, "id");
+        if (e instanceof RetryRefusedError) return fail(c, 409, e.message, "id");
         if (e instanceof TooManyInstancesError) return tooMany(c, e);
-        if (e instanceof UnknownProcessorError) return errorResponse(c, 409, e.message, "processor");
+        if (e instanceof UnknownProcessorError) return fail(c, 409, e.message, "processor");
         if (e instanceof LeaseHeldError) {
           // Shared masters (X3): the master it ended on (or one retrying it right now) holds its lease
           // a while longer; once that runs out any master may take it, and its holder may at once.
           const ms = Math.max(0, e.until - Date.now());
           c.header("Retry-After", String(Math.max(1, Math.ceil(ms / 1000))));
-          return errorResponse(c, 503, `instance ${id} is held by ${e.owner} for ${ms} ms more (its lease); retry then, or through ${e.owner}`, "id");
+          return fail(c, 503, `instance ${id} is held by ${e.owner} for ${ms} ms more (its lease); retry then, or through ${e.owner}`, "id");
         }
         throw e;
       }

@@ -19,3 +19,14 @@ export class TooManyInstancesError extends Error {
     super(`maxRunningInstances: Expected fewer than ${max} instances running on this master (its cap, --max-instances), got ${max}; submit again once one ends`);
   }
 }
+
+/**
+ * A1: a submit names an `instanceId` that exists with a different
+ * processor, params or settings (`field`); HTTP answers 409. Nothing was created.
+ */
+export class SubmitConflictError extends Error {
+  override readonly name = "SubmitConflictError";
+  constructor(readonly instanceId: string, readonly field: "processor" | "params" | "settings") {
+    super(`instanceId: instance ${instanceId} exists with a different ${field}; an instanceId is a create-once key — submit the same processor, params and settings to get it back, or choose another id`);
+  }
+}

@@ -9,8 +9,8 @@
 import type { JsonValue } from "../protocol/messages.ts";
 import { FencedError } from "../store/errors.ts";
 import type {
-  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
 } from "../store/task-store.ts";
 
 /** Wraps `store`; `onFenced` hears of every write refused for a stale token. */
@@ -38,7 +38,7 @@ export class FenceWatchStore implements TaskStore {
   renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]> { return this.#s.renewLeases(owner, fences, lease); }
   expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> { return this.#s.expiredInstances(now, limit); }
   getInstance(instanceId: string): Promise<InstanceRecord | null> { return this.#s.getInstance(instanceId); }
-  listInstances(filter?: { status?: InstanceStatus; limit?: number }): Promise<InstanceRecord[]> { return this.#s.listInstances(filter); }
+  listInstances(filter?: InstanceFilter): Promise<InstanceRecord[]> { return this.#s.listInstances(filter); }
   updateInstance(fence: Fence, patch: InstancePatch): Promise<void> { return this.#w(this.#s.updateInstance(fence, patch)); }
   insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> { return this.#w(this.#s.insertTasks(fence, tasks)); }
   updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> { return this.#w(this.#s.updateStatuses(fence, updates)); }

@@ -9,7 +9,7 @@ import type { JsonValue } from "../protocol/messages.ts";
 import type { Transport } from "../protocol/transport.ts";
 import type { InstanceRecord, TaskErrorSummary, TaskStore } from "../store/task-store.ts";
 import type { ProcessorMap } from "../processor/types.ts";
-import type { JobSettings } from "./settings.ts";
+import type { JobSettings, ResolvedSettings } from "./settings.ts";
 import type { LeaseOptions } from "./lease-settings.ts";
 import type { InstanceProgress, OwnWorker } from "./instance/index.ts";
 
@@ -98,7 +98,15 @@ export interface InstanceView {
   status: InstanceRecord["status"];
   result: JsonValue;
   serialNum: number;
+  /** The params it was submitted with (null: none). */
+  params: JsonValue;
+  /** Its settings, every default filled in (resolved at submit). */
+  settings: ResolvedSettings;
+  /** When it was submitted (ms since epoch). */
   createdAt: number;
+  /** When its current run started: a retry (B26) or a recurring cycle (B20) starts it again; null for old records. */
+  startedAt: number | null;
+  /** When it ended; null while RUNNING. */
   finishedAt: number | null;
   progress: Pick<InstanceProgress, "names" | "workers"> | null;
   /** The master that owns it (its id: by default its address). */
@@ -115,7 +123,9 @@ export interface InstanceView {
 export function view(r: InstanceRecord): InstanceView {
   return {
     instanceId: r.instanceId, processor: r.processor, status: r.status, result: r.result, serialNum: r.serialNum,
-    createdAt: r.createdAt, finishedAt: r.finishedAt, progress: r.progress, owner: r.owner,
+    // Stored as submit resolved them (Master.submitOnce), so they are ResolvedSettings.
+    params: r.params, settings: r.settings as unknown as ResolvedSettings,
+    createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, progress: r.progress, owner: r.owner,
     failedCount: r.failedCount, errors: r.errors, retainUntil: r.retainUntil,
   };
 }

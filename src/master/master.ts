@@ -23,7 +23,9 @@ import { checkTaskQuery, readTaskPage, type TaskPage, type TaskPageQuery } from 
 import { checkRerun, RetryRefusedError } from "./rerun.ts";
 import { RetentionSweep } from "./retention-sweep.ts";
 import { MapTaskMaster, type InstanceHost, type InstanceProgress, type ProgressListener } from "./instance/index.ts";
-import { UnknownProcessorError } from "./errors.ts";
+import { SubmitConflictError, UnknownProcessorError } from "./errors.ts";
+import { checkSubmission, submissionDiff } from "./submission.ts";
+import { listPage, loadedProcessors, type LoadedProcessor, type PageQuery } from "./instance-list.ts";
 import { resolveLeaseSettings, type LeaseSettings } from "./lease-settings.ts";
 import { LeaseKeeper } from "./lease-keeper.ts";
 import { FenceWatchStore } from "./fence-watch-store.ts";
@@ -31,6 +33,7 @@ import { watchIntegrity } from "./integrity-watch.ts";
 import { errorMessage } from "../errors/error-message.ts";
 import { randomKey } from "../runtime/random-key.ts";
 import { RunningCap } from "./running-cap.ts";
+import { MasterMetrics } from "./master-metrics.ts";
 
 /** A master: submit, watch and kill instances; workers talk to it through the transport. */
 export class Master {
@@ -66,6 +69,8 @@ export class Master {
   readonly #sweep: RetentionSweep;
   /** H7: instances started at a user's request stop at this cap; resumed and taken-over ones count. */
   readonly #cap: RunningCap;
+  /** A5: counters, histograms and gauges of this master (GET /metrics). */
+  readonly metrics: MasterMetrics;
   #unserve: (() => void) | null = null;
   #started = false;
   #closed = false;
@@ -95,8 +100,14 @@ export class Master {
       this.#log({ event: "store-integrity-error", store: e.store, error: e.message });
       onFatal(e);
     });
+    this.metrics = new MasterMetrics({
+      running: () => this.#instances.size,
+      workers: () => this.#registry.all().length,
+      queued: () => { let n = 0; for (const i of this.#instances.values()) n += i.queued; return n; },
+    });
     this.#store = shared === false ? watched : new FenceWatchStore(watched, (e) => {
       this.#fencedWrites++;
+      this.metrics.fenced.inc([]);
       if (this.#fencedLogged.has(e.instanceId)) return;
       this.#fencedLogged.add(e.instanceId);
       this.#log({ event: "write-fenced", instanceId: e.instanceId, token: e.token, current: e.current });
@@ -184,7 +195,7 @@ export class Master {
   /** What every instance of this master is given: the plumbing stays private to the master. */
   #hostForInstances(loadProbe: LoadProbe, engine: CoreEngine): InstanceHost {
     return {
-      store: this.#store, transport: this.#transport, clock: this.#clock, loadProbe, engine,
+      store: this.#store, transport: this.#transport, clock: this.#clock, loadProbe, engine, metrics: this.metrics,
       address: this.address, credential: this.#credential, ownWorker: this.#ownWorker, requestTimeoutMs: this.requestTimeoutMs,
       workers: () => this.#registry.all(),
       currentWorker: (workerId) => this.#registry.current(workerId),
@@ -192,6 +203,7 @@ export class Master {
       onCycleEnd: (fence, final) => {
         const i = this.#instances.get(fence.instanceId);
         if (i?.fence !== fence || !final) return;
+        this.metrics.instanceFinished(i.processorName, i.status);
         // Shared: an ended instance's lease ends with it, so any master may take it for a retry (B26) at once.
         if (!this.#leases) return this.#forget(i);
         void this.#store.renewLeases(this.masterId, [fence], this.#leases.terms(0)).catch(() => undefined).finally(() => this.#forget(i));
@@ -200,6 +212,7 @@ export class Master {
         const i = this.#instances.get(fence.instanceId);
         if (i?.fence !== fence) return;
         this.#deposed.fenced++;
+        this.metrics.deposed.inc(["fenced"]);
         this.#log({ event: "instance-deposed", instanceId: fence.instanceId, reason });
         this.#forget(i);
       },
@@ -237,6 +250,7 @@ export class Master {
           if (!i || i.fence.token !== f.token) continue;
           i.close();
           this.#deposed.lease++;
+          this.metrics.deposed.inc(["lease"]);
           this.#log({ event: "instance-deposed", instanceId: f.instanceId, reason });
           this.#forget(i);
         }
@@ -244,6 +258,7 @@ export class Master {
       adopt: async (rec: InstanceRecord, fence: Fence) => {
         if (this.#closed) return;
         this.#takenOver++;
+        this.metrics.takenOver.inc([]);
         this.#log({ event: "instance-taken-over", instanceId: rec.instanceId, from: rec.owner, token: fence.token });
         await this.#adopt(rec, fence);
       },
@@ -255,32 +270,48 @@ export class Master {
   /**
    * Submits an instance. Refuses (ValidationError / UnknownProcessorError,
    * nothing created) an unknown processor, one that is neither Map nor
-   * MapReduce (B19), or a bad setting.
+   * MapReduce (B19), or a bad setting. An `instanceId` is a create-once key
+   * (A1): the same submit again returns that id and creates nothing; a
+   * different one throws SubmitConflictError.
    */
   async submit(s: Submission): Promise<string> {
+    return (await this.submitOnce(s)).instanceId;
+  }
+
+  /**
+   * A1: `submit`, telling whether the instance was created now (`created`)
+   * or already existed with the same processor, params and settings — a
+   * retried submit whose first reply was lost (HTTP answers 201 or 200).
+   */
+  async submitOnce(s: Submission): Promise<{ instanceId: string; created: boolean }> {
     if (!this.#started) throw new Error("master not started: call start() first");
-    if (typeof s !== "object" || s === null) throw new ValidationError("submission", "an object with processor, settings, params", s);
-    if (typeof s.processor !== "string" || s.processor === "") throw new ValidationError("processor", "the name of a loaded processor", s.processor);
-    const processor = this.#ownWorker.processors[s.processor];
-    if (!processor) throw new UnknownProcessorError(s.processor, Object.keys(this.#ownWorker.processors));
-    if (!processorKind(processor)) throw new ValidationError("processor", "a Map or MapReduce processor", s.processor);
-    const settings = resolveSettings(s.settings);
-    const params = s.params ?? null;
-    try {
-      JSON.stringify(params);
-    } catch {
-      throw new ValidationError("params", "a JSON value", params);
-    }
-    const instanceId = s.instanceId ?? crypto.randomUUID();
-    if (typeof instanceId !== "string" || !/^[\w.:-]{1,128}$/.test(instanceId)) {
-      throw new ValidationError("instanceId", "1-128 letters, digits, '_', '-', '.' or ':'", instanceId);
-    }
+    const { processor, settings, params, instanceId } = checkSubmission(s, this.#ownWorker.processors);
+    /** A1: the instance already there is this submit's when nothing differs. */
+    const existing = async (): Promise<{ instanceId: string; created: boolean } | null> => {
+      const rec = s.instanceId === undefined ? null : await this.#store.getInstance(instanceId);
+      if (!rec) return null;
+      const field = submissionDiff(rec, s.processor, params, settings);
+      if (field !== null) throw new SubmitConflictError(instanceId, field);
+      return { instanceId, created: false };
+    };
+    // Before the cap: a retried submit is answered even when the master is full.
+    const before = await existing();
+    if (before) return before;
     const admitted = this.#cap.admit(this.#instances.size);
     try {
       const now = this.#clock.now();
-      const fence = await this.#store.createInstance({
-        instanceId, processor: s.processor, settings: settings as unknown as JsonValue, params, serialNum: 1, createdAt: now,
-      }, this.masterId, this.#leases?.terms());
+      let fence: Fence;
+      try {
+        fence = await this.#store.createInstance({
+          instanceId, processor: s.processor, settings: settings as unknown as JsonValue, params, serialNum: 1, createdAt: now,
+        }, this.masterId, this.#leases?.terms());
+      } catch (e) {
+        // Two submits of one key at once: the one that lost the race sees the winner's.
+        // By name: a store in another thread (ThreadedStore) hands its errors back as plain Errors.
+        const raced = e instanceof Error && e.name === "DuplicateInstanceError" ? await existing() : null;
+        if (raced) return raced;
+        throw e;
+      }
       const record = (await this.#store.getInstance(instanceId))!;
       const inst = new MapTaskMaster(this.#instanceHost, record, settings, processor, fence);
       this.#instances.set(instanceId, inst);
@@ -289,7 +320,7 @@ export class Master {
     } finally {
       admitted();
     }
-    return instanceId;
+    return { instanceId, created: true };
   }
 
   /** The instance (live, or from the store), or null. */
@@ -307,6 +338,20 @@ export class Master {
   /** Instances, newest first. */
   async list(filter?: { status?: InstanceRecord["status"]; limit?: number }): Promise<InstanceView[]> {
     return (await this.#store.listInstances(filter)).map(view);
+  }
+
+  /**
+   * A3: a page of instances, newest first, filtered by status and processor;
+   * `next` is the `before` of the following page, null when this one is the
+   * last. A `before` that names no instance is refused (ValidationError).
+   */
+  listPage(q: PageQuery): Promise<{ instances: InstanceView[]; next: string | null }> {
+    return listPage(this.#store, q);
+  }
+
+  /** A4: the processors this master can run (its own worker's), sorted by name, with their kind. */
+  processors(): LoadedProcessor[] {
+    return loadedProcessors(this.#ownWorker.processors);
   }
 
   /** Live progress of a running instance (B13), or null when it is not running here. */

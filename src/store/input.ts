@@ -15,7 +15,7 @@ import { ValidationError } from "../errors/validation-error.ts";
 import type { JsonValue } from "../protocol/messages.ts";
 import { checkErrorSummaries, checkTaskError } from "./task-error.ts";
 import type {
-  Fence, InstancePatch, InstanceStatus, LeaseTerms, NewInstance, NewTask, StatusUpdate, TaskError, TaskQuery, TaskStatusCode,
+  Fence, InstancePatch, InstanceStatus, LeaseTerms, NewInstance, NewTask, StatusUpdate, TaskError, TaskQuery, TaskStatusCode, InstanceFilter,
 } from "./task-store.ts";
 
 /** Every instance status, in the order messages list them. */
@@ -127,9 +127,11 @@ export function checkNewInstance(instance: NewInstance, owner: string): CheckedI
 }
 
 /** The filter of `listInstances`, checked; absent fields stay undefined. */
-export function checkListFilter(filter: { status?: InstanceStatus; limit?: number }): { status?: InstanceStatus; limit?: number } {
+export function checkListFilter(filter: InstanceFilter): { status?: InstanceStatus; processor?: string; before?: string; limit?: number } {
   return {
     status: filter.status === undefined ? undefined : checkInstanceStatus("status", filter.status),
+    processor: filter.processor === undefined ? undefined : expectString("processor", filter.processor),
+    before: filter.before === undefined ? undefined : expectString("before", filter.before),
     limit: filter.limit === undefined ? undefined : expectInt("limit", filter.limit, 0),
   };
 }

@@ -9,6 +9,7 @@
  * keeps instances, leases and fencing; an instance's tasks and the task
  * methods over them are MemoryTaskRows (memory-task-rows.ts).
  */
+import { pickPage } from "./instance-page.ts";
 import { expectInt } from "../errors/validate.ts";
 import type { JsonValue } from "../protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "./errors.ts";
@@ -22,7 +23,7 @@ import { MemoryDispatches } from "./memory-dispatches.ts";
 import { checkDispatchPage, packDispatch, packDispatches } from "./dispatch-records.ts";
 import type {
   DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskErrorSummary, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  StatusUpdate, StoredDispatch, TaskErrorSummary, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
 } from "./task-store.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -163,11 +164,14 @@ export class MemoryStore implements TaskStore {
     return inst ? record(inst) : null;
   }
 
-  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const { status, limit = Infinity } = checkListFilter(filter);
+  async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
+    const { status, processor, before, limit = Infinity } = checkListFilter(filter);
     const picked: Instance[] = [];
-    for (const inst of this.#instances.values()) if (status === undefined || inst.status === status) picked.push(inst);
+    // With `before`, every status: the instance it names may have changed status since (A3).
+    const only = before === undefined ? status : undefined;
+    for (const inst of this.#instances.values()) if (only === undefined || inst.status === only) picked.push(inst);
     picked.sort((a, b) => b.createdAt - a.createdAt || b.order - a.order);
+    if (processor !== undefined || before !== undefined) return pickPage(picked.map(record), { status, processor, before, limit });
     return picked.slice(0, limit).map(record);
   }
 

@@ -121,6 +121,18 @@ export interface InstanceRecord {
   retainUntil: number | null;
 }
 
+/** Which instances `listInstances` lists (newest first: by createdAt, then creation order). */
+export interface InstanceFilter {
+  /** Only instances in this status. */
+  status?: InstanceStatus | undefined;
+  /** A3: only instances of this processor. */
+  processor?: string | undefined;
+  /** A3: only instances listed after this one (older; a page's cursor). An unknown id lists nothing. */
+  before?: string | undefined;
+  /** At most this many. @default all */
+  limit?: number | undefined;
+}
+
 /** Fields a new instance starts with; `startedAt` defaults to `createdAt`. */
 export type NewInstance = Pick<InstanceRecord, "instanceId" | "processor" | "settings" | "params" | "serialNum" | "createdAt"> & {
   startedAt?: number;
@@ -277,7 +289,7 @@ export interface TaskStore {
   /** The instance record, or null. */
   getInstance(instanceId: string): Promise<InstanceRecord | null>;
   /** Instance records, newest first (by createdAt, then creation order), optionally only those in one status. */
-  listInstances(filter?: { status?: InstanceStatus; limit?: number }): Promise<InstanceRecord[]>;
+  listInstances(filter?: InstanceFilter): Promise<InstanceRecord[]>;
   /** Changes the instance record. */
   updateInstance(fence: Fence, patch: InstancePatch): Promise<void>;
 

@@ -18,8 +18,8 @@ import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../../src/store/errors.ts";
 import type {
-  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
 } from "../../../src/store/task-store.ts";
 import {
   checkAt, checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs,
@@ -122,9 +122,9 @@ export class PostgresStore implements TaskStore {
     return rows.length === 0 ? null : record(rows[0]!);
   }
 
-  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const { status = null, limit = null } = checkListFilter(filter);
-    const rows = await this.#run<InstanceSqlRow>("list-instances", [status, limit]);
+  async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
+    const { status = null, processor = null, before = null, limit = null } = checkListFilter(filter);
+    const rows = await this.#run<InstanceSqlRow>("list-instances", [status, limit, processor, before]);
     return rows.map(record);
   }
 

@@ -18,7 +18,7 @@ const KEY_CACHE = 10_000;
 /** The statements, by `.sql` file name. */
 const STATEMENTS = [
   "create-instance", "acquire-instance", "get-lease", "renew-leases", "expired-instances", "get-instance",
-  "list-instances", "list-instances-by-status", "get-instance-num",
+  "list-instances", "list-instances-by-status", "list-instances-page", "get-instance-num",
   "get-fence", "update-instance", "get-claim-from", "lower-claim-from", "set-claim-from",
   "insert-tasks", "insert-tasks-returning", "get-task-seqs", "set-status", "update-statuses", "update-statuses-with-results",
   "update-statuses-failure", "reset-worker-tasks-to-init", "reset-worker-tasks-to-failed", "fail-unfinished", "reset-for-resume-failover",

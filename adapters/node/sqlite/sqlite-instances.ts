@@ -66,6 +66,14 @@ export function listInstances(db: SqliteDb, status: InstanceStatus | undefined, 
   return rows.map(record);
 }
 
+/** A3: listInstances by processor or after a `before` instance, checked already (limit -1: all). */
+export function listInstancePage(db: SqliteDb, f: { status?: InstanceStatus | undefined; processor?: string | undefined; before?: string | undefined; limit: number }): InstanceRecord[] {
+  const rows = db.stmt("list-instances-page").all({
+    status: f.status ?? null, processor: f.processor ?? null, before: f.before ?? null, limit: f.limit,
+  }) as InstanceColumns[];
+  return rows.map(record);
+}
+
 /** updateInstance. */
 export function updateInstance(db: SqliteDb, fence: Fence, patch: InstancePatch): void {
   const p = checkPatch(patch);

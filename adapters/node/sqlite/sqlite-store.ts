@@ -28,8 +28,8 @@ import {
   checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkSweep, checkTaskQuery, expectString, requireLease,
 } from "../../../src/store/input.ts";
 import type {
-  DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
 } from "../../../src/store/task-store.ts";
 import { guardOpen, migrate } from "./migrate.ts";
 import { claimInit } from "./sqlite-claim.ts";
@@ -38,7 +38,7 @@ import { SqliteDb } from "./sqlite-db.ts";
 import { DEFAULT_SQLITE_FILE, sqliteFilePath } from "./sqlite-file.ts";
 import { insertTasks } from "./sqlite-insert.ts";
 import {
-  acquireInstance, createInstance, expiredInstances, getInstance, listInstances, renewLeases, updateInstance,
+  acquireInstance, createInstance, expiredInstances, getInstance, listInstancePage, listInstances, renewLeases, updateInstance,
 } from "./sqlite-instances.ts";
 import { SqliteOpenError } from "./sqlite-open-error.ts";
 import { countByStatus, getTask, listTasks, maxSeq, resultPages } from "./sqlite-reads.ts";
@@ -142,8 +142,10 @@ export class SqliteStore implements TaskStore {
     return getInstance(this.#db, instanceId);
   }
 
-  async listInstances(filter: { status?: InstanceStatus; limit?: number } = {}): Promise<InstanceRecord[]> {
-    const { status, limit = -1 } = checkListFilter(filter);
+  async listInstances(filter: InstanceFilter = {}): Promise<InstanceRecord[]> {
+    const { status, processor, before, limit = -1 } = checkListFilter(filter);
+    // A3: the plain listings keep their own statements (and indexes); a page by processor or cursor has one.
+    if (processor !== undefined || before !== undefined) return listInstancePage(this.#db, { status, processor, before, limit });
     return listInstances(this.#db, status, limit);
   }
 

@@ -11,8 +11,8 @@
 import { Worker } from "node:worker_threads";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import type {
-  DispatchRecord, Fence, InstancePatch, LeaseTerms, InstanceRecord, InstanceStatus, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore,
+  DispatchRecord, Fence, InstancePatch, LeaseTerms, InstanceRecord, NewInstance, NewTask, ResultRow, StatusCount,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
 } from "../../../src/store/task-store.ts";
 import { fromWire, type WireError } from "./wire-errors.ts";
 import { DEFAULT_SQLITE_FILE } from "./sqlite-file.ts";
@@ -108,7 +108,7 @@ export class ThreadedSqliteStore implements TaskStore {
   renewLeases(owner: string, fences: readonly Fence[], lease: LeaseTerms): Promise<string[]> { return this.#call("renewLeases", owner, fences, lease); }
   expiredInstances(now: number, limit?: number): Promise<InstanceRecord[]> { return this.#call("expiredInstances", now, limit); }
   getInstance(instanceId: string): Promise<InstanceRecord | null> { return this.#call("getInstance", instanceId); }
-  listInstances(filter?: { status?: InstanceStatus; limit?: number }): Promise<InstanceRecord[]> { return this.#call("listInstances", filter); }
+  listInstances(filter?: InstanceFilter): Promise<InstanceRecord[]> { return this.#call("listInstances", filter); }
   updateInstance(fence: Fence, patch: InstancePatch): Promise<void> { return this.#call("updateInstance", fence, patch); }
   insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> { return this.#call("insertTasks", fence, tasks); }
   updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> { return this.#call("updateStatuses", fence, updates); }

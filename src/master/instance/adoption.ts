@@ -110,9 +110,11 @@ export class Adoption {
         attempts[i] = tasks[i]!.attempt;
       }
       const admitted = t.admit(names, attempts, n, handles);
+      const now = h.clock.now();
       for (let i = 0; i < admitted; i++) {
         const k = tasks[i]!;
-        h.slots.set(handles[i]!, k.seq, k.taskId, k.body, k.failures);
+        // Running on a worker already: its run is timed from now (A5).
+        h.slots.set(handles[i]!, k.seq, k.taskId, k.body, k.failures, now);
         this.#handles.set(k.taskId, handles[i]!);
         this.#seqs.add(k.seq);
       }

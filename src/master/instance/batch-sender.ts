@@ -1,4 +1,5 @@
 import { T_OK } from "../../../core-as/shared/constants.ts";
+import type { InstanceMetrics } from "../master-metrics.ts";
 import type { Core } from "../../core/index.ts";
 import type { InstanceSpec, TaskSpec } from "../../protocol/messages.ts";
 import type { Transport } from "../../protocol/transport.ts";
@@ -30,6 +31,10 @@ export interface BatchSenderHost {
   readonly credential: string;
   readonly requestTimeoutMs: number;
   readonly settings: { readonly dispatchMode: "push" | "pull"; readonly failover: boolean };
+  /** A5: where the time tasks waited before dispatch goes, once per batch. */
+  readonly metrics: InstanceMetrics;
+  /** The instance's processor name (a metrics label). */
+  readonly processor: string;
   spec(): InstanceSpec;
   /** False once the cycle that sent a batch is over: its late replies change nothing. */
   isCurrent(): boolean;
@@ -74,6 +79,10 @@ export class BatchSender {
     const ok: number[] = [];
     for (let i = 0; i < handles.length; i++) if (codes[i] === T_OK) ok.push(handles[i]!);
     if (ok.length === 0) return [];
+    // A5: how long each waited since it was queued (or last sent), in one observation call per batch.
+    const now = h.clock.now(), waited = new Float64Array(ok.length);
+    for (let i = 0; i < ok.length; i++) waited[i] = h.slots.sent(ok[i]!, now) / 1000;
+    h.metrics.tasksDispatched(h.processor, waited);
     const w = h.workers.at(idx);
     // Seqs now, not when the write runs: by then a fast task may have ended and its slot hold another task.
     const seqs = ok.map((x) => h.slots.seqOf(x));

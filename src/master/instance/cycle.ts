@@ -1,4 +1,5 @@
 import { MAX_TABLE_CAPACITY, ROUTE_ROUND_ROBIN, ROUTE_WORKER_LOAD } from "../../../core-as/shared/constants.ts";
+import type { InstanceMetrics } from "../master-metrics.ts";
 import { createCore, type Core } from "../../core/index.ts";
 import type { InstanceSpec, JsonValue } from "../../protocol/messages.ts";
 import type { Clock } from "../../runtime/clock.ts";
@@ -31,6 +32,8 @@ import type { ResumePlan } from "./resume-plan.ts";
 
 /** What a cycle needs of the instance it belongs to. */
 export interface CycleOwner {
+  /** The instance's processor name (a label of its metrics, A5). */
+  readonly processor: string;
   readonly instanceId: string;
   readonly settings: ResolvedSettings;
   readonly host: InstanceHost;
@@ -89,6 +92,10 @@ export class Cycle {
   readonly adoption: Adoption;
   /** How ROOT ended, once it has. */
   root: RootOutcome | null = null;
+  /** A5: where the cycle's tasks are counted and timed. */
+  readonly metrics: InstanceMetrics;
+  /** The instance's processor name (a metrics label). */
+  readonly processor: string;
   readonly #o: CycleOwner;
   #pumping = false;
   #pumpAgain = false;
@@ -96,6 +103,8 @@ export class Cycle {
   constructor(o: CycleOwner) {
     this.#o = o;
     const s = o.settings, host = o.host;
+    this.metrics = host.metrics;
+    this.processor = o.processor;
     this.clock = host.clock;
     this.startedAt = host.clock.now();
     this.core = createCore({
@@ -108,13 +117,13 @@ export class Cycle {
     this.slots = new TaskSlots(this.core.table.capacity);
     this.workers = new WorkerTable(this.core, s, () => host.currentWorker(host.ownWorker.workerId));
     this.queue = new DispatchQueue(this.core);
-    this.writes = new TaskWrites(host.store, o.fence, (e) => o.writeFailed(e));
+    this.writes = new TaskWrites(host.store, o.fence, (e) => o.writeFailed(e), (seconds) => host.metrics.storeWrite(seconds));
     this.timers = new CycleTimers(host.clock);
     const active = () => o.isCurrent(this) && o.running();
     const env = {
       core: this.core, slots: this.slots, names: this.names, workers: this.workers, queue: this.queue, writes: this.writes,
       failures: this.failures, timers: this.timers, clock: host.clock, transport: host.transport, address: host.address, credential: host.credential,
-      requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId,
+      requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId, metrics: host.metrics, processor: o.processor,
       spec: () => o.spec(), failInstance: (reason: string) => o.failInstance(reason),
       pump: () => this.pump(), waitForToken: () => this.#waitForToken(),
     };

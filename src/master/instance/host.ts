@@ -3,6 +3,7 @@
  * store calls it makes, the transport, a clock, the worker registry's two
  * lookups, and the master's own worker's two entry points.
  */
+import type { InstanceMetrics } from "../master-metrics.ts";
 import type { CoreEngine } from "../../core/index.ts";
 import type { InstanceSpec, JsonValue } from "../../protocol/messages.ts";
 import type { Transport } from "../../protocol/transport.ts";
@@ -52,6 +53,8 @@ export interface InstanceHost {
   /** Timeout of requests to workers, ms. */
   readonly requestTimeoutMs: number;
   readonly engine: CoreEngine;
+  /** A5: where counts of finished tasks, refused reports and store write times go. */
+  readonly metrics: InstanceMetrics;
   /** Current worker incarnations. */
   workers(): WorkerInfo[];
   /** The current incarnation of a worker id. */

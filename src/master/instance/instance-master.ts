@@ -70,6 +70,8 @@ export class MapTaskMaster {
 
   /** RUNNING until the last cycle ends. */
   get status(): InstanceRecord["status"] { return this.#status; }
+  /** Tasks waiting in the current cycle's dispatch queue (0 between cycles). */
+  get queued(): number { return hasLiveCycle(this.#mode) ? this.#cycle.queue.pending : 0; }
   /** The current cycle. */
   get serialNum(): number { return this.#serialNum; }
   /** The instance's result so far. */
@@ -109,7 +111,7 @@ export class MapTaskMaster {
     cycle.core.counters.add(Int32Array.of(ROOT), Int32Array.of(1));
     const h = new Uint32Array(1);
     cycle.core.table.admit(Int32Array.of(ROOT), Int32Array.of(0), 1, h);
-    cycle.slots.set(h[0]!, 0, "r", this.#params);
+    cycle.slots.set(h[0]!, 0, "r", this.#params, 0, cycle.clock.now());
     // Running before ROOT goes (it maps at once), and ROOT on its way before pull workers are told to
     // pull: the master's own worker then gives ROOT its slot first.
     this.#setMode("running");
@@ -160,7 +162,7 @@ export class MapTaskMaster {
     this.#cycles++;
     const cycle = new Cycle({
       resumed,
-      instanceId: this.instanceId, settings: this.settings, host: this.#host, fence: this.fence,
+      instanceId: this.instanceId, processor: this.processorName, settings: this.settings, host: this.#host, fence: this.fence,
       isCurrent: (c) => c === this.#cycle,
       running: () => takesWork(this.#mode),
       closed: () => this.#mode === "closed",
@@ -286,7 +288,10 @@ export class MapTaskMaster {
 
   /** Applies a worker's reports for this instance (B11); returns [applied, refused]. */
   applyReports(w: WorkerInfo, reports: readonly TaskReport[]): [number, number] {
-    if (!hasLiveCycle(this.#mode)) return [0, reports.length];
+    if (!hasLiveCycle(this.#mode)) {
+      this.#host.metrics.reportsRefused("not_running", reports.length);
+      return [0, reports.length];
+    }
     return this.#cycle.reports.apply(w, this.#cycle.adoption.translate(reports));
   }
 

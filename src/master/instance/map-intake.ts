@@ -176,9 +176,10 @@ export class MapIntake {
     if (fresh.length > 0) {
       const handles = new Uint32Array(fresh.length);
       admitted = t.admit(new Int32Array(fresh.length).fill(nameIdx), new Int32Array(fresh.length), fresh.length, handles);
+      const now = h.clock.now();
       for (let k = 0; k < admitted; k++) {
         const task = tasks[fresh[k]!]!;
-        h.slots.set(handles[k]!, task.seq, task.taskId, task.body);
+        h.slots.set(handles[k]!, task.seq, task.taskId, task.body, 0, now);
       }
       h.core.queue.pushBatch(handles, admitted);
     }
@@ -292,9 +293,10 @@ export class MapIntake {
     }
     const handles = new Uint32Array(rows.length);
     const k = h.core.table.admit(names, attempts, rows.length, handles);
+    const now = h.clock.now();
     for (let i = 0; i < k; i++) {
       const row = rows[i]!;
-      h.slots.set(handles[i]!, row.seq, row.taskId, row.body, row.failures ?? 0);
+      h.slots.set(handles[i]!, row.seq, row.taskId, row.body, row.failures ?? 0, now);
       if (row.notBefore != null) h.waitUntil(handles[i]!, row.notBefore);
       else if (names[i] === ROOT) h.dispatchRoot(handles[i]!);
       else h.core.queue.pushBatch(handles.subarray(i, i + 1));

@@ -1,4 +1,5 @@
-import { FAILED, RUNNING, SUCCESS, T_OK } from "../../../core-as/shared/constants.ts";
+import { FAILED, RUNNING, SUCCESS, T_ILLEGAL, T_OK, T_STALE, T_WRONG_ATTEMPT, T_WRONG_WORKER } from "../../../core-as/shared/constants.ts";
+import type { InstanceMetrics } from "../master-metrics.ts";
 import type { Core } from "../../core/index.ts";
 import type { JsonValue, TaskReport } from "../../protocol/messages.ts";
 import type { Clock } from "../../runtime/clock.ts";
@@ -23,6 +24,10 @@ export interface StatusReportsHost {
   readonly retries: TaskRetries;
   readonly deadlines: RunDeadlines;
   readonly failures: FailureLog;
+  /** A5: where finished tasks and refused reports are counted, once per batch. */
+  readonly metrics: InstanceMetrics;
+  /** The instance's processor name (a metrics label). */
+  readonly processor: string;
   /** The cycle reports must name. */
   serialNum(): number;
   /** ROOT (row 0) ended: its status and result decide a Map job's outcome (B12). */
@@ -30,6 +35,16 @@ export interface StatusReportsHost {
   /** Reports applied: dispatch more and see whether the instance is done. */
   applied(): void;
 }
+
+/** A5: the metrics reason of each refusal code of the core, by code. */
+const REFUSAL_REASON: readonly string[] = (() => {
+  const r: string[] = [];
+  r[T_STALE] = "stale";
+  r[T_WRONG_ATTEMPT] = "wrong_attempt";
+  r[T_WRONG_WORKER] = "wrong_worker";
+  r[T_ILLEGAL] = "illegal";
+  return r;
+})();
 
 /** Maps a report's status to its code. */
 function statusCode(s: TaskReport["status"]): number {
@@ -55,12 +70,16 @@ export class StatusReports {
   apply(w: WorkerInfo, reports: readonly TaskReport[]): [number, number] {
     const h = this.#h;
     const idx = h.workers.indexOf(w.key);
-    if (idx === undefined) return [0, reports.length];
+    if (idx === undefined) {
+      h.metrics.reportsRefused("unknown_worker", reports.length);
+      return [0, reports.length];
+    }
     h.workers.updateLoad(idx, w);
     const [all, duplicates] = this.#onePerTask(reports);
     const list = this.#retryFailedRuns(all, idx);
     const retried = all.length - list.length;
     let refused = duplicates;
+    if (duplicates > 0) h.metrics.reportsRefused("duplicate", duplicates);
     const n = list.length;
     if (n === 0) {
       if (retried > 0) h.applied();
@@ -75,21 +94,37 @@ export class StatusReports {
       attempts[i] = r.attempt;
       statuses[i] = statusCode(r.status);
       seqs[i] = h.slots.seqOf(r.handle);
-      // The name of a failed task, read while its handle is live (a final report frees it); listed on the instance (B25).
-      if (statuses[i] === FAILED) names[i] = h.core.table.nameOf(r.handle);
+      // The name of a task that ends, read while its handle is live (a final report frees it): listed on the
+      // instance when it failed (B25), counted by name either way (A5).
+      if (statuses[i] !== RUNNING) names[i] = h.core.table.nameOf(r.handle);
     }
     const codes = new Int32Array(n);
     const applied = h.core.table.report(handles, attempts, new Int32Array(n).fill(idx), statuses, n, codes);
     h.workers.answered(idx);
     const updates: StatusUpdate[] = [];
+    // A5: each ended task's run, from its dispatch to this report, observed once per batch.
+    const now = h.clock.now();
+    const ran = new Float64Array(n);
+    let nRan = 0;
+    /** A5: finished tasks of this batch by name index, success and failed side by side; refusals by code. */
+    let ended: Map<number, [number, number]> | null = null;
+    let byCode: number[] | null = null;
     for (let i = 0; i < n; i++) {
-      if (codes[i] !== T_OK) { refused++; continue; }
+      if (codes[i] !== T_OK) {
+        refused++;
+        (byCode ??= [])[codes[i]!] = (byCode[codes[i]!] ?? 0) + 1;
+        continue;
+      }
       const r = list[i]!;
       if (r.traceId) h.workers.setTrace(idx, r.traceId);
       if (statuses[i] === RUNNING) {
         h.deadlines.started(handles[i]!);
         continue;
       }
+      ran[nRan++] = (now - h.slots.sinceOf(handles[i]!)) / 1000;
+      const e = (ended ??= new Map()).get(names[i]!);
+      if (e) e[statuses[i] === SUCCESS ? 0 : 1]++;
+      else ended.set(names[i]!, statuses[i] === SUCCESS ? [1, 0] : [0, 1]);
       const u: StatusUpdate = { seq: seqs[i]!, status: statuses[i] as TaskStatusCode, attempt: r.attempt, worker: w.key, result: r.result ?? null };
       if (statuses[i] === FAILED) this.#failedForGood(u, r, w.key, names[i]!);
       updates.push(u);
@@ -97,8 +132,21 @@ export class StatusReports {
       if (seqs[i] === 0) h.rootEnded(statuses[i]!, r.result ?? null);
     }
     h.writes.update(updates);
+    if (ended) this.#countEnded(ended);
+    if (nRan > 0) h.metrics.tasksRan(h.processor, ran.subarray(0, nRan));
+    if (byCode) byCode.forEach((k, code) => h.metrics.reportsRefused(REFUSAL_REASON[code] ?? `code_${code}`, k));
     if (applied + retried > 0) h.applied();
     return [applied + retried, refused];
+  }
+
+  /** A5: one counter step per task name and status in a batch. */
+  #countEnded(ended: Map<number, [number, number]>): void {
+    const h = this.#h;
+    for (const [nameIdx, [ok, failed]] of ended) {
+      const name = h.names.nameOf(nameIdx);
+      if (ok > 0) h.metrics.tasksFinished(h.processor, name, "success", ok);
+      if (failed > 0) h.metrics.tasksFinished(h.processor, name, "failed", failed);
+    }
   }
 
   /** B21: failed runs of tasks with runs left go back to wait for their retry; returns the other reports. */

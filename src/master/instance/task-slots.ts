@@ -17,6 +17,8 @@ export class TaskSlots {
   readonly #body: (JsonValue | undefined)[] = [];
   /** Runs of the task that ended in failure (its retries count them). */
   #failures: Int32Array;
+  /** A5: when the task was queued (clock ms), then when it was last sent to a worker. */
+  #since: Float64Array;
   readonly #capacity: number;
 
   constructor(capacity: number) {
@@ -24,20 +26,33 @@ export class TaskSlots {
     const n = Math.min(capacity, START);
     this.#seq = new Float64Array(n);
     this.#failures = new Int32Array(n);
+    this.#since = new Float64Array(n);
   }
 
   /** Slots allocated so far (at most the capacity). */
   get allocated(): number { return this.#seq.length; }
 
-  /** Records a newly admitted task. */
-  set(handle: number, seq: number, taskId: string, body: JsonValue, failures = 0): void {
+  /** Records a newly admitted task, queued (or adopted) at `at` (clock ms). */
+  set(handle: number, seq: number, taskId: string, body: JsonValue, failures = 0, at = 0): void {
     const s = handle & SLOT_MASK;
     if (s >= this.#seq.length) this.#grow(s);
     this.#seq[s] = seq;
     this.#taskId[s] = taskId;
     this.#body[s] = body;
     this.#failures[s] = failures;
+    this.#since[s] = at;
   }
+
+  /** A5: the task is sent to a worker at `now`; returns how long it waited since queued or last sent, ms. */
+  sent(handle: number, now: number): number {
+    const s = handle & SLOT_MASK;
+    const waited = now - (this.#since[s] ?? now);
+    this.#since[s] = now;
+    return waited;
+  }
+
+  /** A5: when a live task was last sent to a worker (or queued, before that), clock ms. */
+  sinceOf(handle: number): number { return this.#since[handle & SLOT_MASK] ?? 0; }
 
   /** Store row number of a live task. */
   seqOf(handle: number): number { return this.#seq[handle & SLOT_MASK] ?? 0; }
@@ -61,10 +76,12 @@ export class TaskSlots {
     let n = Math.max(1, this.#seq.length);
     while (n <= slot) n *= 2;
     n = Math.max(slot + 1, Math.min(this.#capacity, n));
-    const seq = new Float64Array(n), failures = new Int32Array(n);
+    const seq = new Float64Array(n), failures = new Int32Array(n), since = new Float64Array(n);
     seq.set(this.#seq);
     failures.set(this.#failures);
+    since.set(this.#since);
     this.#seq = seq;
     this.#failures = failures;
+    this.#since = since;
   }
 }

@@ -34,9 +34,14 @@ export class TaskWrites {
   /** Settles (never rejects) when the last write issued has. */
   #last: Promise<void> = Promise.resolve();
 
-  constructor(store: InstanceStore, fence: Fence, onFatal: (e: unknown) => void) {
+  /** A5: told how long each store write took, seconds. */
+  readonly #timed: (seconds: number) => void;
+
+  /** @param timed told how long each store write took (seconds), once per write — a write is a batch. */
+  constructor(store: InstanceStore, fence: Fence, onFatal: (e: unknown) => void, timed: (seconds: number) => void = () => undefined) {
     this.#store = store;
     this.#fence = fence;
+    this.#timed = timed;
     this.#chain = new WriteChain((e) => {
       this.#failure ??= e;
       onFatal(e);
@@ -64,7 +69,16 @@ export class TaskWrites {
   /** Queues a write after the others; ends the open update group, so it cannot jump ahead of this one. */
   #run<T>(write: () => Promise<T>): Promise<T> {
     this.#group = null;
-    const p = this.#chain.run(write);
+    // Timed inside the chain: the write itself, not its wait behind the writes before it.
+    const timed = async () => {
+      const t0 = performance.now();
+      try {
+        return await write();
+      } finally {
+        this.#timed((performance.now() - t0) / 1000);
+      }
+    };
+    const p = this.#chain.run(timed);
     this.#last = p.then(ignore, ignore);
     return p;
   }

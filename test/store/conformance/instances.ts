@@ -114,6 +114,34 @@ export function registerInstanceTests(test: StoreTest): void {
     assert.deepEqual(await store.listInstances({ status: "SUCCESS", limit: 0 }), []);
   });
 
+  test("A3: listInstances filters by processor and lists only those after `before`, newest first, with status and limit", async (store) => {
+    // A processor name of its own, so other instances in a shared store do no harm.
+    const p = `proc-${crypto.randomUUID()}`;
+    const t = 2_000_000_000_000;
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const spec = newInstance({ createdAt: t + (i >> 1), processor: i === 2 ? "other" : p });
+      ids.push(spec.instanceId);
+      const fence = await store.createInstance(spec, OWNER_A);
+      if (i === 4) await store.updateInstance(fence, { status: "FAILED", result: "boom", finishedAt: t });
+    }
+    const idsOf = (list: InstanceRecord[]) => list.map((r) => r.instanceId);
+    // Newest first: createdAt, then creation order; ids[2] is another processor's.
+    assert.deepEqual(idsOf(await store.listInstances({ processor: p })), [ids[5], ids[4], ids[3], ids[1], ids[0]]);
+    assert.deepEqual(idsOf(await store.listInstances({ processor: p, limit: 2 })), [ids[5], ids[4]]);
+    assert.deepEqual(idsOf(await store.listInstances({ processor: p, before: ids[4], limit: 2 })), [ids[3], ids[1]]);
+    assert.deepEqual(idsOf(await store.listInstances({ processor: p, before: ids[1] })), [ids[0]]);
+    assert.deepEqual(idsOf(await store.listInstances({ processor: p, before: ids[0] })), []);
+    // `before` names an instance of another processor: the listing goes on after it all the same.
+    assert.deepEqual(idsOf(await store.listInstances({ processor: p, before: ids[2] })), [ids[1], ids[0]]);
+    assert.deepEqual(idsOf(await store.listInstances({ processor: p, status: "FAILED" })), [ids[4]]);
+    assert.deepEqual(idsOf(await store.listInstances({ processor: p, status: "RUNNING", before: ids[5], limit: 1 })), [ids[3]]);
+    // The page before ended on an instance that has changed status since: the next page still follows it.
+    assert.deepEqual(idsOf(await store.listInstances({ processor: p, status: "RUNNING", before: ids[4] })), [ids[3], ids[1], ids[0]]);
+    assert.deepEqual(await store.listInstances({ processor: p, before: "no-such-instance" }), []);
+    assert.deepEqual(await store.listInstances({ processor: `none-${p}` }), []);
+  });
+
   test("listInstances by status follows an instance's status back and forth", async (store) => {
     const spec = newInstance({ createdAt: 1_900_000_000_000 });
     const fence = await store.createInstance(spec, OWNER_A);
