@@ -118,7 +118,9 @@ export class Master {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    const desk = new WorkerDesk(this.#registry, this.#clock, this.#instances, this.#credential);
+    const desk = new WorkerDesk(this.#registry, this.#clock, this.#instances, this.#credential, {
+      address: this.address, ownerOf: (id) => this.remoteOwner(id),
+    });
     this.#unserve = this.#transport.serve(this.address, "master", (m) => desk.handle(m));
     await this.#ownWorker.join(this.address, { ownKey: this.#ownKey });
     await this.#resumeAll();

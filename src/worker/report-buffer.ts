@@ -27,6 +27,14 @@ export class ReportBuffer {
     for (let i = this.#head; i < this.#queue.length; i++) fn(this.#queue[i]!);
   }
 
+  /** Takes out the waiting reports `fn` picks, oldest first, leaving the others in order (B36: they go to another master). */
+  extract(fn: (r: TaskReport) => boolean): TaskReport[] {
+    const out: TaskReport[] = [], keep: TaskReport[] = [];
+    for (let i = this.#head; i < this.#queue.length; i++) (fn(this.#queue[i]!) ? out : keep).push(this.#queue[i]!);
+    if (out.length > 0) { this.#queue = keep; this.#head = 0; }
+    return out;
+  }
+
   /** Drops every waiting report (B30: they name an incarnation the master superseded). */
   clear(): void {
     this.#queue = [];

@@ -4,7 +4,7 @@
  * kills through `ctx.signal`.
  */
 import type {
-  Addressee, InstanceSpec, JsonValue, LoadReport, Register, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
+  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Register, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
 } from "../protocol/messages.ts";
 import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
 import { TransportError } from "../protocol/transport.ts";
@@ -19,6 +19,7 @@ import { timedOutMessage } from "../runtime/duration-text.ts";
 import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { heldTasks } from "./held-tasks.ts";
+import { adriftInstances, handoverHeld, handoverPlan } from "./handover.ts";
 import { MAX_HELD } from "../protocol/messages.ts";
 import { sendMap } from "./map-pages.ts";
 import { ValidationError } from "../errors/validation-error.ts";
@@ -34,6 +35,8 @@ export class Worker {
   readonly #o: ResolvedWorkerOptions;
   readonly #links = new Map<string, Link>();
   readonly #pools = new Map<string, Pool>();
+  /** B36: instance id → the master its pool is being handed over to (its answer not back yet). */
+  readonly #handing = new Map<string, string>();
   #unserve: (() => void) | null = null;
   #closed = false;
 
@@ -112,8 +115,9 @@ export class Worker {
           const msg: Register = { type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load() };
           if (link.ownKey !== undefined) msg.ownKey = link.ownKey;
           // B28: coming back to a master (it restarted, or superseded us), list what we still hold for it.
-          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), [link.reports, link.sending], link.address, cap);
-          if (held.length > 0) msg.held = held;
+          // Listed even when empty: the master then knows this registration accounts for all we hold (B36).
+          if (link.incarnation >= 0) msg.held = heldTasks(this.#pools.values(), [link.reports, link.sending], link.address, cap);
+          const held = msg.held ?? [];
           const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) {
             link.incarnation = r.incarnation;
@@ -174,17 +178,82 @@ export class Worker {
     }, this.#o.heartbeatMs);
   }
 
+  /** The instances this worker holds a pool for with master `address`. */
+  #instancesOf(address: string): string[] {
+    return [...this.#pools.values()].filter((p) => p.master === address).map((p) => p.spec.instanceId);
+  }
+
   async #heartbeat(link: Link): Promise<void> {
     this.#freeIdlePools(link.address);
     if (link.registering) return;
-    const instances = [...this.#pools.values()].filter((p) => p.master === link.address).map((p) => p.spec.instanceId);
+    const msg: Heartbeat = { type: "heartbeat", worker: this.#ref(link), load: this.#load(), instances: this.#instancesOf(link.address) };
+    // B36: ask this master who runs the instances whose own master stopped answering.
+    const adrift = link.incarnation < 0 ? [] : adriftInstances(this.#pools.values(), this.#links, link);
+    if (adrift.length > 0) msg.adrift = adrift;
     try {
       const sent = link.incarnation;
-      const r = await this.#o.transport.request(link.address, { type: "heartbeat", worker: this.#ref(link), load: this.#load(), instances }, { timeoutMs: this.#o.requestTimeoutMs });
-      if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(link, sent, r.code);
+      const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
+      link.unanswered = 0;
+      if (r.ok && r.owners !== undefined) await this.#handOver(r.owners);
+      else if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(link, sent, r.code);
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
+      link.unanswered++;
     }
+  }
+
+  /**
+   * B36: hands adrift pools over to the masters that run their instances now.
+   * The new owner first adopts the tasks the pools hold (a heartbeat listing
+   * them); only once it answered do the pools — their reports, pulls and
+   * maps — move to it, so no report reaches it before its tasks are adopted.
+   */
+  async #handOver(owners: Readonly<Record<string, string>>): Promise<void> {
+    for (const [to, pools] of handoverPlan(this.#pools.values(), this.#links, owners)) {
+      const held = handoverHeld(pools, this.#links);
+      const ids = pools.map((p) => p.spec.instanceId);
+      const instances = [...this.#instancesOf(to.address), ...ids];
+      for (const id of ids) this.#handing.set(id, to.address);
+      let adopted = false;
+      try {
+        const sent = to.incarnation;
+        const r = await this.#o.transport.request(to.address, { type: "heartbeat", worker: this.#ref(to), load: this.#load(), instances, held }, { timeoutMs: this.#o.requestTimeoutMs });
+        adopted = r.ok;
+        if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(to, sent, r.code);
+      } catch (e) {
+        if (!(e instanceof TransportError)) throw e; // the next heartbeat asks again
+      } finally {
+        for (const id of ids) if (this.#handing.get(id) === to.address) this.#handing.delete(id);
+      }
+      if (!adopted) continue;
+      for (const p of pools) if (!p.closed.signal.aborted && this.#pools.get(p.spec.instanceId) === p) this.#rehome(p, to.address);
+    }
+  }
+
+  /** B36: the pool's tasks, reports, pulls and maps go to master `to` from now on. */
+  #rehome(p: Pool, to: string): void {
+    if (p.master === to) return;
+    const from = this.#links.get(p.master);
+    p.master = to;
+    if (from) this.#strays(from);
+    const link = this.#links.get(to);
+    if (link) this.#scheduleFlush(link);
+  }
+
+  /** B36: moves `from`'s waiting reports of pools another master adopted to that master's link. */
+  #strays(from: Link): void {
+    const owner = (r: TaskReport) => {
+      const p = this.#pools.get(r.instanceId);
+      return p !== undefined && p.master !== from.address ? this.#links.get(p.master) : undefined;
+    };
+    const moved = from.reports.extract((r) => owner(r) !== undefined);
+    const touched = new Set<Link>();
+    for (const r of moved) {
+      const to = owner(r)!;
+      to.reports.add(r);
+      touched.add(to);
+    }
+    for (const l of touched) this.#scheduleFlush(l);
   }
 
   /** M9: frees this master's pools idle for poolIdleMs — ones a master never came back to (or a forged batch made). */
@@ -243,6 +312,8 @@ export class Worker {
     }
     if (!this.#o.processors[spec.processor]) return refuse("rejected", `processor not loaded on this worker: ${spec.processor}`, "instance.processor");
     let p = this.#pools.get(spec.instanceId);
+    // B36: the master the pool is being handed to adopted its tasks before it addresses us about them.
+    if (p && p.master !== master && this.#handing.get(spec.instanceId) === master && (spec.fence ?? 0) >= (p.spec.fence ?? 0)) this.#rehome(p, master);
     if (p && p.master !== master) {
       // Another master took the instance over (X3): the newer fencing token's pool wins; the deposed
       // master's tasks here were failed over by the new owner, so they are aborted, not reported.
@@ -286,8 +357,9 @@ export class Worker {
   }
 
   async #pullLoop(p: Pool, pageSize: number): Promise<void> {
-    const link = this.#links.get(p.master)!;
     while (!p.closed.signal.aborted && !this.#closed) {
+      // The pool's master, each time: another may have adopted the pool meanwhile (B36).
+      const link = this.#links.get(p.master)!;
       const free = p.free;
       if (free === 0) {
         await new Promise<void>((r) => { p.wake = r; });
@@ -411,12 +483,13 @@ export class Worker {
     if (typeof taskName !== "string" || taskName === "" || taskName === "ROOT" || taskName === "REDUCE") {
       throw new ValidationError("taskName", 'a non-empty name other than "ROOT" and "REDUCE"', taskName);
     }
-    const link = this.#links.get(p.master)!, o = this.#o;
+    // The pool's master at each page: another may adopt the pool while the call goes on (B36).
+    const link = () => this.#links.get(p.master)!, o = this.#o;
     return sendMap({
-      ref: () => this.#ref(link),
+      ref: () => this.#ref(link()),
       request: (msg) => o.transport.request(p.master, msg, { timeoutMs: o.requestTimeoutMs }),
-      incarnation: () => link.incarnation,
-      refusedAs: (sent, code) => this.#refusedAs(link, sent, code),
+      incarnation: () => link().incarnation,
+      refusedAs: (sent, code) => this.#refusedAs(link(), sent, code),
       sleep: (ms) => this.#sleep(ms),
       retryMs: o.retryMs, pageSize: o.mapPageSize, pageBytes: o.mapPageBytes,
     }, {
@@ -451,6 +524,7 @@ export class Worker {
       transport: o.transport, maxReportBatch: o.maxReportBatch, maxReportBytes: o.maxReportBytes, requestTimeoutMs: o.requestTimeoutMs,
       retryMs: o.retryMs, closed: () => this.#closed, pools: () => this.#pools.values(), ref: (l) => this.#ref(l), load: () => this.#load(),
       sleep: (ms) => this.#sleep(ms), refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code), report: (p, t, status) => this.#report(p, t, status),
+      strays: (l) => this.#strays(l),
     }, link);
   }
 

@@ -134,11 +134,13 @@ export class Cycle {
       rootEnded: (status, result) => { this.root = { status, result }; },
       applied: () => { this.pump(); o.checkCompletion(); },
     });
+    const present = host.workers();
     this.adoption = new Adoption({
       ...env, currentWorker: (id) => host.currentWorker(id),
       shutdown: (idx, reason) => this.liveness.shutdown(idx, reason),
       changed: () => { this.pump(); o.checkCompletion(); },
-    }, o.resumed ?? false);
+      rejoin: (w) => this.addWorker(w),
+    }, o.resumed ?? false, present);
     this.liveness = new WorkerLiveness({
       ...env, currentWorker: (id) => host.currentWorker(id),
       awaited: (idx) => this.adoption.awaits(idx),
@@ -153,7 +155,7 @@ export class Cycle {
     const mode = s.route === "worker-load" ? ROUTE_WORKER_LOAD : ROUTE_ROUND_ROBIN;
     this.core.router.configure({ mode, execOnMaster: s.execOnMaster, startIndex: 0 });
     this.core.limiter.configure(settingsRate(s), host.clock.now());
-    for (const w of host.workers()) this.addWorker(w);
+    for (const w of present) this.addWorker(w);
     if (s.randomStart && this.workers.size > 0) {
       this.core.router.configure({ mode, execOnMaster: s.execOnMaster, startIndex: Math.floor(Math.random() * this.workers.size) });
     }
@@ -193,6 +195,16 @@ export class Cycle {
     if (!this.#o.running()) return;
     if (this.#o.settings.dispatchMode === "pull" && targeted) this.pull.notify(idx);
     this.pump();
+  }
+
+  /**
+   * B36: a worker registered before the resume hands over what it holds of
+   * this instance (`w.held`): when the resume kept tasks for it, it joins now
+   * and claims them, as a worker coming back after a restart does (B28).
+   */
+  adoptHeld(w: WorkerInfo): void {
+    if (this.adoption.pending(w)) this.addWorker(w);
+    else if (!this.adoption.deferring()) w.held?.delete(this.#o.instanceId);
   }
 
   /** A worker's incarnation is gone (registered again or declared dead): its tasks are failed over. */
