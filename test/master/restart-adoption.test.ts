@@ -168,6 +168,50 @@ describe("B28 a restart keeps the workers' assignments", () => {
   });
 });
 
+describe("B29 a resumed instance in pull mode", () => {
+  it("B29: in pull mode too, the master's own worker pulls no sub-task while the workers may come back; they do the work", async () => {
+    const gate = new Gate();
+    gate.open();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    const id = await c.master.submit({
+      processor: "job", params: { n: 400 }, settings: { execOnMaster: false, dispatchMode: "pull", dispatchSpeed: "100/s", pageSize: 10 },
+    });
+    await c.clock.advance(1000);
+    const before = c.master.progress(id)!.names.CHILD!;
+    expect(before.success).toBeGreaterThan(0);
+    expect(before.success).toBeLessThan(200);
+    const { master, own } = await restart(c, processors);
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD!.success).toBe(400);
+    const byWorker = Object.entries(v.progress!.workers);
+    expect(byWorker.filter(([k]) => k.startsWith("master-own")).reduce((a, [, w]) => a + w.total, 0)).toBe(0);
+    for (const w of ["w1", "w2"]) expect(byWorker.filter(([k]) => k.startsWith(`${w}#`)).reduce((a, [, x]) => a + x.success, 0)).toBeGreaterThan(100);
+    master.close();
+    own.close();
+    for (const w of c.workers) w.close();
+  });
+
+  it("B29: in pull mode, when no worker comes back within livenessTimeoutMs, the master's own worker is told to pull and finishes the job", async () => {
+    const gate = new Gate();
+    gate.open();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    const id = await c.master.submit({
+      processor: "job", params: { n: 100 }, settings: { execOnMaster: false, dispatchMode: "pull", dispatchSpeed: "100/s", pageSize: 10, livenessTimeoutMs: 2000 },
+    });
+    await c.clock.advance(300);
+    for (const w of c.workers) w.close(); // the workers die with the master
+    const { master, own } = await restart(c, processors);
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD!.success).toBe(100);
+    master.close();
+    own.close();
+  });
+});
+
 describe("B28 a resumed master holds each kept task once", () => {
   it("B28: after a restart, a kept task whose run fails with runs left is retried once, not claimed again with the stored backlog", async () => {
     const gate = new Gate();

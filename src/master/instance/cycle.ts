@@ -121,7 +121,9 @@ export class Cycle {
     this.workerWait = new WorkerWait({ ...env, stranded: () => this.workers.eligible() === 0 && this.queue.pending > 0 });
     this.sender = new BatchSender({ ...env, isCurrent: () => o.isCurrent(this), landed: () => { this.pump(); o.checkCompletion(); } });
     this.push = new PushDispatch({ ...env, sender: this.sender, workerWait: this.workerWait });
-    this.pull = new PullDispatch({ ...env, sender: this.sender, workerWait: this.workerWait, running: active });
+    this.pull = new PullDispatch({
+      ...env, sender: this.sender, workerWait: this.workerWait, running: active, holdsOwnWorker: () => this.adoption.holdsOwnWorker(),
+    });
     this.retries = new TaskRetries({ ...env, due: (h) => this.#due(h) });
     this.deadlines = new RunDeadlines({ ...env, expired: (h) => this.#timedOut(h) });
     this.intake = new MapIntake({
@@ -138,7 +140,12 @@ export class Cycle {
     this.adoption = new Adoption({
       ...env, currentWorker: (id) => host.currentWorker(id),
       shutdown: (idx, reason) => this.liveness.shutdown(idx, reason),
-      changed: () => { this.pump(); o.checkCompletion(); },
+      changed: () => {
+        // B29: the wait for the workers ended; in pull mode, with none of them back, the own worker pulls again.
+        if (s.dispatchMode === "pull") this.pull.workerLost();
+        this.pump();
+        o.checkCompletion();
+      },
       rejoin: (w) => this.addWorker(w),
     }, o.resumed ?? false, present);
     this.liveness = new WorkerLiveness({

@@ -41,6 +41,8 @@ export interface PullDispatchHost {
   waitForToken(): void;
   /** Fails the whole instance. */
   failInstance(reason: string): void;
+  /** B29: after a resume, sub-tasks wait for the workers expected back rather than go to the master's own. */
+  holdsOwnWorker(): boolean;
 }
 
 /** A worker's pull, waiting for tasks until pullWaitMs. */
@@ -98,6 +100,11 @@ export class PullDispatch {
     const h = this.#h;
     if (idx === undefined || !h.workers.isValid(idx)) return Promise.resolve(refuse("rejected", `worker ${workerId} takes no tasks of this instance`));
     if (!h.running()) return Promise.resolve(refuse("rejected", "instance is finishing"));
+    // B29: a waiting pull of the own worker would be the first served once the hold ends, before the
+    // workers coming back. Its pull ends here; it is told to pull again if none of them comes back.
+    if (h.workers.at(idx).isMaster && h.holdsOwnWorker()) {
+      return Promise.resolve(refuse("rejected", "the master's own worker takes no sub-tasks while the workers of a resumed instance may come back"));
+    }
     return new Promise((resolve) => {
       const entry: WaitingPull = { idx, max: Math.min(max, h.settings.pageSize), resolve, timer: 0 };
       entry.timer = h.clock.setTimeout(() => {
