@@ -188,6 +188,7 @@ export class Master {
     return {
       store: this.#store, transport: this.#transport, clock: this.#clock, loadProbe, engine,
       address: this.address, credential: this.#credential, ownWorker: this.#ownWorker, requestTimeoutMs: this.requestTimeoutMs,
+      recordFirst: this.#leases !== null,
       workers: () => this.#registry.all(),
       currentWorker: (workerId) => this.#registry.current(workerId),
       declareDead: (w) => this.#registry.remove(w),

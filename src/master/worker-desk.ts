@@ -104,8 +104,9 @@ export class WorkerDesk {
     const peers = this.#peers;
     if (peers === null) return out;
     for (const id of new Set(ids)) {
-      if (this.#instances.has(id)) out[id] = peers.address;
-      else {
+      const i = this.#instances.get(id);
+      // Still reading the store (a takeover under way): the worker asks again at its next heartbeat.
+      if (i) { if (i.takesHandover()) out[id] = peers.address; } else {
         const owner = await peers.ownerOf(id).catch(() => null);
         if (owner !== null) out[id] = owner;
       }

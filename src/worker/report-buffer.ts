@@ -81,7 +81,9 @@ export class ReportBuffer {
    */
   restore(reports: readonly TaskReport[]): void {
     const all = [...reports, ...this.#queue.slice(this.#head)];
-    const key = (r: TaskReport) => `${r.instanceId}\u0000${r.serialNum}\u0000${r.handle}\u0000${r.attempt}`;
+    // The task id too: reports of tasks an old owner handed out (B36) and of tasks the new owner
+    // did may carry the same handle, each in its own master's table.
+    const key = (r: TaskReport) => `${r.instanceId}\u0000${r.serialNum}\u0000${r.handle}\u0000${r.taskId}\u0000${r.attempt}`;
     const winner = new Map<string, number>();
     for (let i = 0; i < all.length; i++) {
       const k = key(all[i]!);

@@ -92,6 +92,25 @@ describe("B36 a takeover keeps the workers' assignments", () => {
     });
   }
 
+  it("B36: a shared master sends a batch only once its dispatch record is stored, so a takeover can keep every task a worker runs", async () => {
+    const gate = new Gate();
+    const c = await twoMasters(gate);
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const record = c.store.recordDispatch.bind(c.store);
+    let recorded = 0;
+    c.store.recordDispatch = async (fence, rec) => { await held; recorded++; return record(fence, rec); };
+    const id = await c.a.master.submit({ processor: "job", params: { n: 10 }, settings: { execOnMaster: false, consumerSize: 4 } });
+    await c.clock.advance(10);
+    expect(c.a.master.progress(id)!.names.CHILD!.pulled).toBeGreaterThan(0); // handed out in memory…
+    expect(gate.started).toEqual([]); // …but no worker has them while their records wait
+    release();
+    await c.clock.advance(10);
+    expect(recorded).toBeGreaterThan(0);
+    expect(gate.started.length).toBe(8);
+    c.close();
+  });
+
   it("B36: a worker that never hands its tasks over (it did not join the new owner) has them failed over once the wait ends; the counters end exact", async () => {
     const gate = new Gate();
     const c = await takeover(gate, {}, ["master-a"]);

@@ -114,7 +114,7 @@ export class Cycle {
     const env = {
       core: this.core, slots: this.slots, names: this.names, workers: this.workers, queue: this.queue, writes: this.writes,
       failures: this.failures, timers: this.timers, clock: host.clock, transport: host.transport, address: host.address, credential: host.credential,
-      requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId,
+      requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId, recordFirst: host.recordFirst ?? false,
       spec: () => o.spec(), failInstance: (reason: string) => o.failInstance(reason),
       pump: () => this.pump(), waitForToken: () => this.#waitForToken(),
     };

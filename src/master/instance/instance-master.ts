@@ -255,6 +255,15 @@ export class MapTaskMaster {
   }
 
   /**
+   * B36: whether a worker may hand this instance's tasks over now: once the
+   * resume has read the store and kept what the workers held. Before, its
+   * reports would reach a cycle that does not know the tasks yet and be refused.
+   */
+  takesHandover(): boolean {
+    return this.#mode === "running";
+  }
+
+  /**
    * B36: a worker already registered here hands over the tasks of this
    * instance it held for the master this one took it over from (`w.held`):
    * the cycle adopts them when its resume kept them for the worker.

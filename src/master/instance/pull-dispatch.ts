@@ -10,6 +10,8 @@ import type { DispatchQueue } from "./dispatch-queue.ts";
 import type { TaskNames } from "./task-names.ts";
 import type { WorkerTable } from "./worker-table.ts";
 import type { WorkerWait } from "./worker-wait.ts";
+import type { TaskWrites } from "./task-writes.ts";
+import { errorMessage } from "../../errors/error-message.ts";
 
 /** What pull dispatch reads of the job's settings. */
 export interface PullSettings {
@@ -34,6 +36,9 @@ export interface PullDispatchHost {
   readonly workers: WorkerTable;
   readonly sender: BatchSender;
   readonly workerWait: WorkerWait;
+  readonly writes: TaskWrites;
+  /** B36: answer a pull only once its dispatch record is stored (a shared master). */
+  readonly recordFirst: boolean;
   spec(): InstanceSpec;
   /** Whether the instance takes work now (not finishing or closed). */
   running(): boolean;
@@ -129,7 +134,10 @@ export class PullDispatch {
       if (handles.length === 0) continue;
       const p = this.#pulls.shift()!;
       h.clock.clearTimeout(p.timer);
-      p.resolve({ ok: true, tasks: h.sender.send(p.idx, handles, false) });
+      const tasks = h.sender.send(p.idx, handles, false);
+      // B36: a shared master's reply leaves once its dispatch record is stored, as its start batches do.
+      if (h.workers.at(p.idx).isMaster || !h.recordFirst) p.resolve({ ok: true, tasks });
+      else h.writes.durable().then(() => p.resolve({ ok: true, tasks }), (e: unknown) => p.resolve(refuse("busy", `tasks not stored: ${errorMessage(e)}`)));
     }
   }
 
