@@ -7,7 +7,8 @@
  * it adopts them instead of running them again. Only masters the worker has
  * joined are handed anything: their credentials are the ones it trusts (H16).
  */
-import { MAX_ADRIFT, MAX_HELD, type HeldTask, type TaskReport } from "../protocol/messages.ts";
+import { MAX_ADRIFT, MAX_HELD, type HeldTask, type LoadReport, type TaskReport, type WorkerRef } from "../protocol/messages.ts";
+import { TransportError, type Transport } from "../protocol/transport.ts";
 import { heldTasks } from "./held-tasks.ts";
 import type { Link } from "./master-link.ts";
 import type { Pool } from "./pool.ts";
@@ -69,4 +70,103 @@ export function handoverHeld(pools: readonly Pool[], links: ReadonlyMap<string, 
     out.push(...heldTasks([p], [reports], p.master, cap - out.length));
   }
   return out;
+}
+
+/** What handing pools over needs of its worker. */
+export interface HandoverHost {
+  readonly transport: Transport;
+  readonly requestTimeoutMs: number;
+  /** The worker's pools by instance id, and its links by master address (read as they change). */
+  readonly pools: ReadonlyMap<string, Pool>;
+  readonly links: ReadonlyMap<string, Link>;
+  ref(link: Link): WorkerRef;
+  load(): LoadReport;
+  /** The instances the worker holds a pool for with master `address`. */
+  instancesOf(address: string): string[];
+  /** The master refused incarnation `sent` (B28, B30). */
+  refusedAs(link: Link, sent: number, code: "unregistered" | "superseded"): Promise<void>;
+  /** Sends what waits for `link` soon. */
+  scheduleFlush(link: Link): void;
+}
+
+/**
+ * Hands a worker's adrift pools over to the masters that run their
+ * instances now, and moves their reports along.
+ */
+export class Handover {
+  readonly #h: HandoverHost;
+  /** Instance id → the master its pool is being handed over to (its answer not back yet). */
+  readonly #handing = new Map<string, string>();
+
+  constructor(host: HandoverHost) {
+    this.#h = host;
+  }
+
+  /**
+   * Hands adrift pools over by the `owners` a master answered. The new owner
+   * first adopts the tasks the pools hold (a heartbeat listing them); only
+   * once it answered do the pools — their reports, pulls and maps — move to
+   * it, so no report reaches it before its tasks are adopted.
+   */
+  async handOver(owners: Readonly<Record<string, string>>): Promise<void> {
+    const h = this.#h;
+    for (const [to, pools] of handoverPlan(h.pools.values(), h.links, owners)) {
+      const held = handoverHeld(pools, h.links);
+      const ids = pools.map((p) => p.spec.instanceId);
+      const instances = [...h.instancesOf(to.address), ...ids];
+      for (const id of ids) this.#handing.set(id, to.address);
+      let adopted = false;
+      try {
+        const sent = to.incarnation;
+        const r = await h.transport.request(to.address, { type: "heartbeat", worker: h.ref(to), load: h.load(), instances, held }, { timeoutMs: h.requestTimeoutMs });
+        adopted = r.ok;
+        if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await h.refusedAs(to, sent, r.code);
+      } catch (e) {
+        if (!(e instanceof TransportError)) throw e; // the next heartbeat asks again
+      } finally {
+        for (const id of ids) if (this.#handing.get(id) === to.address) this.#handing.delete(id);
+      }
+      if (!adopted) continue;
+      for (const p of pools) if (!p.closed.signal.aborted && h.pools.get(p.spec.instanceId) === p) this.rehome(p, to.address);
+    }
+  }
+
+  /**
+   * A message of `master` about pool `p`, whose tasks came from another
+   * master: when the pool is being handed to `master` and the message is not
+   * from an older owner, the pool is its now (it adopted the tasks before it
+   * addresses us about them). Returns whether the pool moved.
+   */
+  arrived(p: Pool, master: string, fence: number): boolean {
+    if (this.#handing.get(p.spec.instanceId) !== master || fence < (p.spec.fence ?? 0)) return false;
+    this.rehome(p, master);
+    return true;
+  }
+
+  /** The pool's tasks, reports, pulls and maps go to master `to` from now on. */
+  rehome(p: Pool, to: string): void {
+    if (p.master === to) return;
+    const from = this.#h.links.get(p.master);
+    p.master = to;
+    if (from) this.strays(from);
+    const link = this.#h.links.get(to);
+    if (link) this.#h.scheduleFlush(link);
+  }
+
+  /** Moves `from`'s waiting reports of pools another master adopted to that master's link. */
+  strays(from: Link): void {
+    const h = this.#h;
+    const owner = (r: TaskReport) => {
+      const p = h.pools.get(r.instanceId);
+      return p !== undefined && p.master !== from.address ? h.links.get(p.master) : undefined;
+    };
+    const moved = from.reports.extract((r) => owner(r) !== undefined);
+    const touched = new Set<Link>();
+    for (const r of moved) {
+      const to = owner(r)!;
+      to.reports.add(r);
+      touched.add(to);
+    }
+    for (const l of touched) h.scheduleFlush(l);
+  }
 }

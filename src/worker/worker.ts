@@ -19,7 +19,7 @@ import { timedOutMessage } from "../runtime/duration-text.ts";
 import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { heldTasks } from "./held-tasks.ts";
-import { adriftInstances, handoverHeld, handoverPlan } from "./handover.ts";
+import { adriftInstances, Handover } from "./handover.ts";
 import { MAX_HELD } from "../protocol/messages.ts";
 import { sendMap } from "./map-pages.ts";
 import { ValidationError } from "../errors/validation-error.ts";
@@ -35,8 +35,8 @@ export class Worker {
   readonly #o: ResolvedWorkerOptions;
   readonly #links = new Map<string, Link>();
   readonly #pools = new Map<string, Pool>();
-  /** B36: instance id → the master its pool is being handed over to (its answer not back yet). */
-  readonly #handing = new Map<string, string>();
+  /** B36: hands pools whose master stopped answering to the master that took their instance over. */
+  readonly #handover: Handover;
   #unserve: (() => void) | null = null;
   #closed = false;
 
@@ -45,6 +45,11 @@ export class Worker {
     this.workerId = options.workerId;
     this.address = options.address;
     this.#unserve = this.#o.transport.serve(this.address, "worker", (m) => this.#handle(m));
+    this.#handover = new Handover({
+      transport: this.#o.transport, requestTimeoutMs: this.#o.requestTimeoutMs, pools: this.#pools, links: this.#links,
+      ref: (l) => this.#ref(l), load: () => this.#load(), instancesOf: (a) => this.#instancesOf(a),
+      refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code), scheduleFlush: (l) => this.#scheduleFlush(l),
+    });
   }
 
   /** Processors this worker runs. */
@@ -194,66 +199,12 @@ export class Worker {
       const sent = link.incarnation;
       const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
       link.unanswered = 0;
-      if (r.ok && r.owners !== undefined) await this.#handOver(r.owners);
+      if (r.ok && r.owners !== undefined) await this.#handover.handOver(r.owners);
       else if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(link, sent, r.code);
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
       link.unanswered++;
     }
-  }
-
-  /**
-   * B36: hands adrift pools over to the masters that run their instances now.
-   * The new owner first adopts the tasks the pools hold (a heartbeat listing
-   * them); only once it answered do the pools — their reports, pulls and
-   * maps — move to it, so no report reaches it before its tasks are adopted.
-   */
-  async #handOver(owners: Readonly<Record<string, string>>): Promise<void> {
-    for (const [to, pools] of handoverPlan(this.#pools.values(), this.#links, owners)) {
-      const held = handoverHeld(pools, this.#links);
-      const ids = pools.map((p) => p.spec.instanceId);
-      const instances = [...this.#instancesOf(to.address), ...ids];
-      for (const id of ids) this.#handing.set(id, to.address);
-      let adopted = false;
-      try {
-        const sent = to.incarnation;
-        const r = await this.#o.transport.request(to.address, { type: "heartbeat", worker: this.#ref(to), load: this.#load(), instances, held }, { timeoutMs: this.#o.requestTimeoutMs });
-        adopted = r.ok;
-        if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(to, sent, r.code);
-      } catch (e) {
-        if (!(e instanceof TransportError)) throw e; // the next heartbeat asks again
-      } finally {
-        for (const id of ids) if (this.#handing.get(id) === to.address) this.#handing.delete(id);
-      }
-      if (!adopted) continue;
-      for (const p of pools) if (!p.closed.signal.aborted && this.#pools.get(p.spec.instanceId) === p) this.#rehome(p, to.address);
-    }
-  }
-
-  /** B36: the pool's tasks, reports, pulls and maps go to master `to` from now on. */
-  #rehome(p: Pool, to: string): void {
-    if (p.master === to) return;
-    const from = this.#links.get(p.master);
-    p.master = to;
-    if (from) this.#strays(from);
-    const link = this.#links.get(to);
-    if (link) this.#scheduleFlush(link);
-  }
-
-  /** B36: moves `from`'s waiting reports of pools another master adopted to that master's link. */
-  #strays(from: Link): void {
-    const owner = (r: TaskReport) => {
-      const p = this.#pools.get(r.instanceId);
-      return p !== undefined && p.master !== from.address ? this.#links.get(p.master) : undefined;
-    };
-    const moved = from.reports.extract((r) => owner(r) !== undefined);
-    const touched = new Set<Link>();
-    for (const r of moved) {
-      const to = owner(r)!;
-      to.reports.add(r);
-      touched.add(to);
-    }
-    for (const l of touched) this.#scheduleFlush(l);
   }
 
   /** M9: frees this master's pools idle for poolIdleMs — ones a master never came back to (or a forged batch made). */
@@ -313,7 +264,7 @@ export class Worker {
     if (!this.#o.processors[spec.processor]) return refuse("rejected", `processor not loaded on this worker: ${spec.processor}`, "instance.processor");
     let p = this.#pools.get(spec.instanceId);
     // B36: the master the pool is being handed to adopted its tasks before it addresses us about them.
-    if (p && p.master !== master && this.#handing.get(spec.instanceId) === master && (spec.fence ?? 0) >= (p.spec.fence ?? 0)) this.#rehome(p, master);
+    if (p && p.master !== master) this.#handover.arrived(p, master, spec.fence ?? 0);
     if (p && p.master !== master) {
       // Another master took the instance over (X3): the newer fencing token's pool wins; the deposed
       // master's tasks here were failed over by the new owner, so they are aborted, not reported.
@@ -524,7 +475,7 @@ export class Worker {
       transport: o.transport, maxReportBatch: o.maxReportBatch, maxReportBytes: o.maxReportBytes, requestTimeoutMs: o.requestTimeoutMs,
       retryMs: o.retryMs, closed: () => this.#closed, pools: () => this.#pools.values(), ref: (l) => this.#ref(l), load: () => this.#load(),
       sleep: (ms) => this.#sleep(ms), refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code), report: (p, t, status) => this.#report(p, t, status),
-      strays: (l) => this.#strays(l),
+      strays: (l) => this.#handover.strays(l),
     }, link);
   }
 
