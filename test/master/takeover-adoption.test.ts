@@ -92,6 +92,33 @@ describe("B36 a takeover keeps the workers' assignments", () => {
     });
   }
 
+  it("B36: while the new owner still reads the store, it does not name itself the owner: the workers hand their tasks over once it can adopt them, and every report counts", async () => {
+    const gate = new Gate();
+    const c = await twoMasters(gate);
+    const id = await c.a.master.submit({ processor: "job", params: { n: 30 }, settings: { execOnMaster: false, consumerSize: 4, livenessTimeoutMs: 8000 } });
+    await c.clock.advance(10);
+    expect(gate.waiting.length).toBe(8);
+    // B's resume will wait on its read of the dispatch records until released.
+    let release!: () => void;
+    const reading = new Promise<void>((r) => { release = r; });
+    const list = c.store.listDispatches.bind(c.store);
+    c.store.listDispatches = async (...args) => { await reading; return list(...args); };
+    c.a.master.close();
+    c.a.own.close();
+    c.network.fault("master-a", "refused");
+    await c.clock.until(() => c.b.master.ownership().takenOver > 0, 10_000);
+    gate.releaseAll(); // the 8 runs end while B reads: their reports wait on the workers
+    await c.clock.advance(3000); // heartbeats: B answers no owner yet, so nothing is handed over
+    expect(c.b.master.running()).toContain(id);
+    release();
+    gate.open();
+    const v = await finish(c.clock, c.b.master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD).toEqual({ total: 30, init: 0, pulled: 0, running: 0, success: 30, failed: 0 });
+    expect([...runsPerTask(gate)].filter(([, n]) => n > 1)).toEqual([]);
+    c.close();
+  });
+
   it("B36: a shared master sends a batch only once its dispatch record is stored, so a takeover can keep every task a worker runs", async () => {
     const gate = new Gate();
     const c = await twoMasters(gate);
