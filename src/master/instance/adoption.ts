@@ -232,11 +232,11 @@ export class Adoption {
   }
 
   #handleOf(taskId: string, handle: number): number {
-    const s = this.#h.slots;
-    if (s.taskIdOf(handle) === taskId) return handle;
+    // The kept task's own handle first: the old master's number may name the same slot at another
+    // generation (a slot says which task it holds, not since when), and the core would refuse it.
     const x = this.#handles.get(taskId);
     if (x === undefined) return handle;
-    if (s.taskIdOf(x) === taskId) return x;
+    if (this.#h.slots.taskIdOf(x) === taskId) return x;
     this.#handles.delete(taskId); // finished (its slot freed or reused): nothing to translate any more
     return handle;
   }
