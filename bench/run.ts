@@ -1,5 +1,5 @@
 // Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--parts=NAME,NAME]`.
-// No suite name runs every suite but the opt-in ones (restart). A new suite is one file exporting a Suite,
+// No suite name runs every suite but the opt-in ones (restart, takeover, map1m). A new suite is one file exporting a Suite,
 // plus one line in SUITES below.
 import { coreSuite } from "./core.ts";
 import { storeSuite } from "./store.ts";
@@ -7,13 +7,14 @@ import { e2eSuite } from "./e2e.ts";
 import { peersSuite } from "./peers.ts";
 import { scaleSuite } from "./scale.ts";
 import { restartSuite } from "./restart.ts";
+import { takeoverSuite } from "./takeover.ts";
 import { map1mSuite } from "./map1m.ts";
 import { formatTable } from "./lib/table.ts";
 import { machineFacts, writeResults } from "./lib/results.ts";
 import type { BenchOptions, Suite } from "./lib/suite.ts";
 
 /** Every suite, in the order a full run goes: e2e before peers, whose ratio reads bench/results/e2e.json. */
-const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, scaleSuite, restartSuite, map1mSuite];
+const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, scaleSuite, restartSuite, takeoverSuite, map1mSuite];
 
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 

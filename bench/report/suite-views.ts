@@ -6,13 +6,14 @@ import { e2eView } from "./views/e2e.ts";
 import { peersView } from "./views/peers.ts";
 import { scaleView } from "./views/scale.ts";
 import { restartView } from "./views/restart.ts";
+import { takeoverView } from "./views/takeover.ts";
 
 /** Suites in report order: the bottom of the stack first; suites not listed follow, by name. */
-export const SUITE_ORDER: readonly string[] = ["core", "store", "e2e", "peers", "scale", "restart"];
+export const SUITE_ORDER: readonly string[] = ["core", "store", "e2e", "peers", "scale", "restart", "takeover"];
 
 /** The views of known suites, by suite name. */
 export const SUITE_VIEWS: Readonly<Record<string, SuiteView>> = {
-  core: coreView, store: storeView, e2e: e2eView, peers: peersView, scale: scaleView, restart: restartView,
+  core: coreView, store: storeView, e2e: e2eView, peers: peersView, scale: scaleView, restart: restartView, takeover: takeoverView,
 };
 
 /** The view of a suite; one with no view of its own shows every field as a column. */

@@ -129,7 +129,9 @@ export class Master {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    const desk = new WorkerDesk(this.#registry, this.#clock, this.#instances, this.#credential);
+    const desk = new WorkerDesk(this.#registry, this.#clock, this.#instances, this.#credential, {
+      address: this.address, ownerOf: (id) => this.remoteOwner(id),
+    });
     this.#unserve = this.#transport.serve(this.address, "master", (m) => desk.handle(m));
     await this.#ownWorker.join(this.address, { ownKey: this.#ownKey });
     await this.#resumeAll();
@@ -197,6 +199,7 @@ export class Master {
     return {
       store: this.#store, transport: this.#transport, clock: this.#clock, loadProbe, engine, metrics: this.metrics,
       address: this.address, credential: this.#credential, ownWorker: this.#ownWorker, requestTimeoutMs: this.requestTimeoutMs,
+      recordFirst: this.#leases !== null,
       workers: () => this.#registry.all(),
       currentWorker: (workerId) => this.#registry.current(workerId),
       declareDead: (w) => this.#registry.remove(w),

@@ -1,12 +1,20 @@
-import type { MasterMessage, ReportBatch, TaskReport, WorkerRef } from "../protocol/messages.ts";
+import type { Heartbeat, MasterMessage, ReportBatch, TaskReport, WorkerRef } from "../protocol/messages.ts";
 import { refuse, type Reply } from "../protocol/replies.ts";
 import type { Clock } from "../runtime/clock.ts";
 import type { MapTaskMaster } from "./instance/index.ts";
-import type { WorkerInfo, WorkerRegistry } from "./worker-registry.ts";
+import { heldByInstance, type WorkerInfo, type WorkerRegistry } from "./worker-registry.ts";
 import { errorMessage } from "../errors/error-message.ts";
 
 /** When a worker sends reports again after their write failed (B33). */
 const REPORT_RETRY_MS = 200;
+
+/** What the desk knows of instances other masters run (X3, B36). */
+export interface DeskPeers {
+  /** This master's address: the owner a worker is told for the instances it runs. */
+  readonly address: string;
+  /** The master that runs instance `id`, when another one does (shared masters), else null. */
+  ownerOf(id: string): Promise<string | null>;
+}
 
 /**
  * Answers workers' messages to a master (register, heartbeat, report, map,
@@ -22,16 +30,19 @@ export class WorkerDesk {
   readonly #instances: ReadonlyMap<string, MapTaskMaster>;
   /** The master's credential, handed to each worker that registers (H16). */
   readonly #credential: string;
+  readonly #peers: DeskPeers | null;
 
   /**
    * @param instances the master's running instances, by id (read as they change)
    * @param credential the master's credential, carried by its messages to workers
+   * @param peers how to name the owner of an instance a worker asks about (B36); null: none known
    */
-  constructor(registry: WorkerRegistry, clock: Clock, instances: ReadonlyMap<string, MapTaskMaster>, credential: string) {
+  constructor(registry: WorkerRegistry, clock: Clock, instances: ReadonlyMap<string, MapTaskMaster>, credential: string, peers: DeskPeers | null = null) {
     this.#registry = registry;
     this.#clock = clock;
     this.#instances = instances;
     this.#credential = credential;
+    this.#peers = peers;
   }
 
   /** Answers one message. */
@@ -52,8 +63,10 @@ export class WorkerDesk {
     switch (m.type) {
       case "heartbeat":
         w.load = m.load;
+        if (m.held !== undefined && m.held.length > 0) this.#handedOver(w, m.held);
         for (const i of this.#instances.values()) i.onHeartbeat(w, m.instances);
-        return { ok: true };
+        if (m.adrift === undefined || m.adrift.length === 0) return { ok: true };
+        return { ok: true, owners: await this.#owners(m.adrift) };
       case "report":
         w.load = m.load;
         return await this.#report(w, m);
@@ -66,6 +79,39 @@ export class WorkerDesk {
         return i ? i.pull(w, m) : notFound(m.instanceId);
       }
     }
+  }
+
+  /**
+   * B36: a worker hands over the tasks it holds of instances this master took
+   * over (their old owner stopped answering it): each instance adopts those
+   * its resume kept for the worker, as for a worker coming back after a
+   * restart (B28). Instances not running here are ignored.
+   */
+  #handedOver(w: WorkerInfo, held: NonNullable<Heartbeat["held"]>): void {
+    const mine = held.filter((t) => this.#instances.has(t.instanceId));
+    if (mine.length === 0) return;
+    w.held = heldByInstance(mine, w.held);
+    for (const id of new Set(mine.map((t) => t.instanceId))) this.#instances.get(id)!.adoptHeld(w);
+  }
+
+  /**
+   * B36: the owners this master knows of the instances a worker holds for a
+   * master that stopped answering it: itself for those it runs, the owner the
+   * store names for others (shared masters). Unknown ones are left out.
+   */
+  async #owners(ids: readonly string[]): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    const peers = this.#peers;
+    if (peers === null) return out;
+    for (const id of new Set(ids)) {
+      const i = this.#instances.get(id);
+      // Still reading the store (a takeover under way): the worker asks again at its next heartbeat.
+      if (i) { if (i.takesHandover()) out[id] = peers.address; } else {
+        const owner = await peers.ownerOf(id).catch(() => null);
+        if (owner !== null) out[id] = owner;
+      }
+    }
+    return out;
   }
 
   /**

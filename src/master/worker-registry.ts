@@ -20,6 +20,13 @@ export interface WorkerInfo {
    * (and deletes it) when it adopts them.
    */
   held?: Map<string, Map<string, number>>;
+  /**
+   * B36: its registration listed what it held (a worker registering again does, even when it
+   * holds nothing): an instance it lists nothing for has nothing of its to adopt. A first
+   * registration lists nothing, so a worker that joined before a takeover may still hand
+   * tasks over later, in a heartbeat.
+   */
+  listed?: boolean;
 }
 
 /** How a message's incarnation stands: current, superseded by this master (B30), or unknown (B15). */
@@ -80,6 +87,7 @@ export class WorkerRegistry {
       slots: m.slots, load: m.load, lastSeen: now, isMaster: m.workerId === this.masterWorkerId,
     };
     const secret = randomKey();
+    if (m.held !== undefined) info.listed = true;
     if (m.held !== undefined && m.held.length > 0) info.held = heldByInstance(m.held);
     this.#byId.set(m.workerId, info);
     this.#secrets.set(info, secret);
@@ -130,9 +138,13 @@ export class WorkerRegistry {
   }
 }
 
-/** A registration's held list by instance, then task id → attempt. */
-function heldByInstance(held: readonly HeldTask[]): Map<string, Map<string, number>> {
-  const out = new Map<string, Map<string, number>>();
+/**
+ * A held list by instance, then task id → attempt, added to `out` (an instance listed
+ * replaces what `out` had for it).
+ */
+export function heldByInstance(held: readonly HeldTask[], out = new Map<string, Map<string, number>>()): Map<string, Map<string, number>> {
+  const seen = new Set<string>();
+  for (const t of held) if (!seen.has(t.instanceId)) { seen.add(t.instanceId); out.delete(t.instanceId); }
   for (const t of held) {
     let m = out.get(t.instanceId);
     if (!m) out.set(t.instanceId, m = new Map());

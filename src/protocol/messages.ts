@@ -110,8 +110,20 @@ export const Register = z.object({
   type: z.literal("register"), workerId: id, address: id, slots: z.number().int().min(1), load: LoadReport, ownKey: key.optional(),
   held: z.array(HeldTask).max(MAX_HELD).optional(),
 });
-/** Liveness and load; lists the instances the worker holds a pool for (B14). */
-export const Heartbeat = z.object({ type: z.literal("heartbeat"), worker: WorkerRef, load: LoadReport, instances: z.array(id) });
+/** Most instances a heartbeat names as adrift (B36): a worker holding more asks about these first. */
+export const MAX_ADRIFT = 1000;
+
+/**
+ * Liveness and load; lists the instances the worker holds a pool for (B14). B36: `adrift`
+ * names instances whose pools the worker holds for another master that stopped answering
+ * (the reply says which of them a master knows the owner of); `held` lists the tasks of
+ * instances the worker hands over to this master, their new owner, which adopts them.
+ */
+export const Heartbeat = z.object({
+  type: z.literal("heartbeat"), worker: WorkerRef, load: LoadReport, instances: z.array(id),
+  adrift: z.array(id).max(MAX_ADRIFT).optional(),
+  held: z.array(HeldTask).max(MAX_HELD).optional(),
+});
 /** One task's status change. */
 export const TaskReport = z.object({
   instanceId: id,

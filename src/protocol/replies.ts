@@ -48,6 +48,11 @@ export const REPLY_FIELDS = {
   map: { stored: count, slowDown: z.boolean() },
   /** pull: the tasks handed to the worker. */
   pull: { tasks: z.array(TaskSpec) },
+  /**
+   * heartbeat: for the instances it named as adrift (B36), the master running each that this
+   * master knows of — itself, or the owner the store names — by instance id.
+   */
+  heartbeat: { owners: z.record(z.string(), z.string().min(1).max(2048)).optional() },
   /** Every other message: a plain acknowledgement. */
   ack: {},
 } as const;
@@ -62,6 +67,8 @@ export const ReportReply = ok(REPLY_FIELDS.report);
 export const MapReply = ok(REPLY_FIELDS.map);
 /** pull: the tasks handed to the worker. */
 export const PullReply = ok(REPLY_FIELDS.pull);
+/** heartbeat: an acknowledgement, with the owners of the instances it named as adrift (B36). */
+export const HeartbeatReply = ok(REPLY_FIELDS.heartbeat);
 /** Every other message: a plain acknowledgement. */
 export const AckReply = ok(REPLY_FIELDS.ack);
 
@@ -70,9 +77,10 @@ export type RegisterReply = z.infer<typeof RegisterReply>;
 export type ReportReply = z.infer<typeof ReportReply>;
 export type MapReply = z.infer<typeof MapReply>;
 export type PullReply = z.infer<typeof PullReply>;
+export type HeartbeatReply = z.infer<typeof HeartbeatReply>;
 export type AckReply = z.infer<typeof AckReply>;
 /** Any reply. */
-export type Reply = StartReply | RegisterReply | ReportReply | MapReply | PullReply | AckReply;
+export type Reply = StartReply | RegisterReply | ReportReply | MapReply | PullReply | HeartbeatReply | AckReply;
 
 /** Builds a refusal. */
 export function refuse(code: RefusalCode, error: string, field?: string): Refusal {

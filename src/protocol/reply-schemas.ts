@@ -14,7 +14,7 @@ const ok = <T extends z.ZodRawShape>(shape: T) => z.looseObject({ ok: z.literal(
 /** The `ok: true` shape of the reply to each message type (fields from REPLY_FIELDS). */
 export const OK_REPLY: { readonly [T in Message["type"]]: z.ZodType } = {
   register: ok(REPLY_FIELDS.register),
-  heartbeat: ok(REPLY_FIELDS.ack),
+  heartbeat: ok(REPLY_FIELDS.heartbeat),
   report: ok(REPLY_FIELDS.report),
   map: ok(REPLY_FIELDS.map),
   pull: ok(REPLY_FIELDS.pull),

@@ -1,5 +1,5 @@
 import type { Message, MasterMessage, WorkerMessage } from "./messages.ts";
-import type { Reply, StartReply, RegisterReply, ReportReply, MapReply, PullReply, AckReply } from "./replies.ts";
+import type { Reply, StartReply, RegisterReply, ReportReply, MapReply, PullReply, HeartbeatReply, AckReply } from "./replies.ts";
 
 /** The reply type of each message type. */
 export interface ReplyOf {
@@ -9,7 +9,7 @@ export interface ReplyOf {
   killInstance: AckReply;
   destroyPool: AckReply;
   register: RegisterReply;
-  heartbeat: AckReply;
+  heartbeat: HeartbeatReply;
   report: ReportReply;
   map: MapReply;
   pull: PullReply;

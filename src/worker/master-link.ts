@@ -20,9 +20,11 @@ export interface Link {
   registering: Promise<void> | null;
   /** The report batch on its way, not yet answered: a registration lists its tasks as held too (B28). */
   sending: readonly TaskReport[];
+  /** Heartbeats in a row this master did not answer: from one on, its pools are adrift (B36). */
+  unanswered: number;
 }
 
 /** A link to a master not registered with yet (`ownKey`: only the master's own in-process worker has one, H17). */
 export function newLink(address: string, ownKey?: string): Link {
-  return { address, incarnation: -1, secret: "", credential: "", ownKey, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [] };
+  return { address, incarnation: -1, secret: "", credential: "", ownKey, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [], unanswered: 0 };
 }

@@ -35,8 +35,15 @@ export class Pool {
   /** When the worker first saw this pool idle (nothing held, no pull loop); undefined while in use (M9). */
   idleSince: number | undefined;
 
+  /**
+   * The master the pool's tasks come from and its reports go to: the one that sent its first
+   * batch, or the master that took the instance over and adopted the pool's tasks (B36).
+   */
+  master: string;
+
   /** @param slots the worker's own slots: a job's consumerSize cannot ask for more (M5). */
-  constructor(readonly spec: InstanceSpec, readonly master: string, slots: number) {
+  constructor(readonly spec: InstanceSpec, master: string, slots: number) {
+    this.master = master;
     this.limit = Math.min(spec.consumerSize, slots);
   }
 

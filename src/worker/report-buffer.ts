@@ -27,6 +27,14 @@ export class ReportBuffer {
     for (let i = this.#head; i < this.#queue.length; i++) fn(this.#queue[i]!);
   }
 
+  /** Takes out the waiting reports `fn` picks, oldest first, leaving the others in order (B36: they go to another master). */
+  extract(fn: (r: TaskReport) => boolean): TaskReport[] {
+    const out: TaskReport[] = [], keep: TaskReport[] = [];
+    for (let i = this.#head; i < this.#queue.length; i++) (fn(this.#queue[i]!) ? out : keep).push(this.#queue[i]!);
+    if (out.length > 0) { this.#queue = keep; this.#head = 0; }
+    return out;
+  }
+
   /** Drops every waiting report (B30: they name an incarnation the master superseded). */
   clear(): void {
     this.#queue = [];
@@ -73,7 +81,9 @@ export class ReportBuffer {
    */
   restore(reports: readonly TaskReport[]): void {
     const all = [...reports, ...this.#queue.slice(this.#head)];
-    const key = (r: TaskReport) => `${r.instanceId}\u0000${r.serialNum}\u0000${r.handle}\u0000${r.attempt}`;
+    // The task id too: reports of tasks an old owner handed out (B36) and of tasks the new owner
+    // did may carry the same handle, each in its own master's table.
+    const key = (r: TaskReport) => `${r.instanceId}\u0000${r.serialNum}\u0000${r.handle}\u0000${r.taskId}\u0000${r.attempt}`;
     const winner = new Map<string, number>();
     for (let i = 0; i < all.length; i++) {
       const k = key(all[i]!);

@@ -30,6 +30,8 @@ export interface FlushHost {
   refusedAs(link: Link, sent: number, code: "unregistered" | "superseded"): Promise<void>;
   /** Queues one report of a pool's task. */
   report(p: Pool, t: TaskSpec, status: TaskReport["status"]): void;
+  /** B36: moves the link's reports of pools another master took over to that master's link. */
+  strays(link: Link): void;
 }
 
 /** Sends what waits for `link` until nothing does (one flush at a time per link). */
@@ -80,6 +82,8 @@ export async function flushReports(h: FlushHost, link: Link): Promise<void> {
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
         link.reports.restore(batch);
+        // B36: a batch that went to a master gone since may name pools another master adopted.
+        h.strays(link);
         await h.sleep(h.retryMs);
       }
     }

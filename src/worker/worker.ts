@@ -4,7 +4,7 @@
  * kills through `ctx.signal`.
  */
 import type {
-  Addressee, InstanceSpec, JsonValue, LoadReport, Register, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
+  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Register, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
 } from "../protocol/messages.ts";
 import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
 import { TransportError } from "../protocol/transport.ts";
@@ -19,6 +19,7 @@ import { timedOutMessage } from "../runtime/duration-text.ts";
 import { Pool, TaskRun } from "./pool.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 import { heldTasks } from "./held-tasks.ts";
+import { adriftInstances, Handover } from "./handover.ts";
 import { MAX_HELD } from "../protocol/messages.ts";
 import { sendMap } from "./map-pages.ts";
 import { ValidationError } from "../errors/validation-error.ts";
@@ -34,6 +35,8 @@ export class Worker {
   readonly #o: ResolvedWorkerOptions;
   readonly #links = new Map<string, Link>();
   readonly #pools = new Map<string, Pool>();
+  /** B36: hands pools whose master stopped answering to the master that took their instance over. */
+  readonly #handover: Handover;
   #unserve: (() => void) | null = null;
   #closed = false;
 
@@ -42,6 +45,11 @@ export class Worker {
     this.workerId = options.workerId;
     this.address = options.address;
     this.#unserve = this.#o.transport.serve(this.address, "worker", (m) => this.#handle(m));
+    this.#handover = new Handover({
+      transport: this.#o.transport, requestTimeoutMs: this.#o.requestTimeoutMs, pools: this.#pools, links: this.#links,
+      ref: (l) => this.#ref(l), load: () => this.#load(), instancesOf: (a) => this.#instancesOf(a),
+      refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code), scheduleFlush: (l) => this.#scheduleFlush(l),
+    });
   }
 
   /** Processors this worker runs. */
@@ -112,8 +120,9 @@ export class Worker {
           const msg: Register = { type: "register", workerId: this.workerId, address: this.address, slots: this.#o.slots, load: this.#load() };
           if (link.ownKey !== undefined) msg.ownKey = link.ownKey;
           // B28: coming back to a master (it restarted, or superseded us), list what we still hold for it.
-          const held = link.incarnation < 0 ? [] : heldTasks(this.#pools.values(), [link.reports, link.sending], link.address, cap);
-          if (held.length > 0) msg.held = held;
+          // Listed even when empty: the master then knows this registration accounts for all we hold (B36).
+          if (link.incarnation >= 0) msg.held = heldTasks(this.#pools.values(), [link.reports, link.sending], link.address, cap);
+          const held = msg.held ?? [];
           const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) {
             link.incarnation = r.incarnation;
@@ -174,16 +183,27 @@ export class Worker {
     }, this.#o.heartbeatMs);
   }
 
+  /** The instances this worker holds a pool for with master `address`. */
+  #instancesOf(address: string): string[] {
+    return [...this.#pools.values()].filter((p) => p.master === address).map((p) => p.spec.instanceId);
+  }
+
   async #heartbeat(link: Link): Promise<void> {
     this.#freeIdlePools(link.address);
     if (link.registering) return;
-    const instances = [...this.#pools.values()].filter((p) => p.master === link.address).map((p) => p.spec.instanceId);
+    const msg: Heartbeat = { type: "heartbeat", worker: this.#ref(link), load: this.#load(), instances: this.#instancesOf(link.address) };
+    // B36: ask this master who runs the instances whose own master stopped answering.
+    const adrift = link.incarnation < 0 ? [] : adriftInstances(this.#pools.values(), this.#links, link);
+    if (adrift.length > 0) msg.adrift = adrift;
     try {
       const sent = link.incarnation;
-      const r = await this.#o.transport.request(link.address, { type: "heartbeat", worker: this.#ref(link), load: this.#load(), instances }, { timeoutMs: this.#o.requestTimeoutMs });
-      if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(link, sent, r.code);
+      const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
+      link.unanswered = 0;
+      if (r.ok && r.owners !== undefined) await this.#handover.handOver(r.owners);
+      else if (!r.ok && (r.code === "unregistered" || r.code === "superseded")) await this.#refusedAs(link, sent, r.code);
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
+      link.unanswered++;
     }
   }
 
@@ -243,6 +263,8 @@ export class Worker {
     }
     if (!this.#o.processors[spec.processor]) return refuse("rejected", `processor not loaded on this worker: ${spec.processor}`, "instance.processor");
     let p = this.#pools.get(spec.instanceId);
+    // B36: the master the pool is being handed to adopted its tasks before it addresses us about them.
+    if (p && p.master !== master) this.#handover.arrived(p, master, spec.fence ?? 0);
     if (p && p.master !== master) {
       // Another master took the instance over (X3): the newer fencing token's pool wins; the deposed
       // master's tasks here were failed over by the new owner, so they are aborted, not reported.
@@ -286,8 +308,9 @@ export class Worker {
   }
 
   async #pullLoop(p: Pool, pageSize: number): Promise<void> {
-    const link = this.#links.get(p.master)!;
     while (!p.closed.signal.aborted && !this.#closed) {
+      // The pool's master, each time: another may have adopted the pool meanwhile (B36).
+      const link = this.#links.get(p.master)!;
       const free = p.free;
       if (free === 0) {
         await new Promise<void>((r) => { p.wake = r; });
@@ -412,12 +435,13 @@ export class Worker {
     if (typeof taskName !== "string" || taskName === "" || taskName === "ROOT" || taskName === "REDUCE") {
       throw new ValidationError("taskName", 'a non-empty name other than "ROOT" and "REDUCE"', taskName);
     }
-    const link = this.#links.get(p.master)!, o = this.#o;
+    // The pool's master at each page: another may adopt the pool while the call goes on (B36).
+    const link = () => this.#links.get(p.master)!, o = this.#o;
     return sendMap({
-      ref: () => this.#ref(link),
+      ref: () => this.#ref(link()),
       request: (msg) => o.transport.request(p.master, msg, { timeoutMs: o.requestTimeoutMs }),
-      incarnation: () => link.incarnation,
-      refusedAs: (sent, code) => this.#refusedAs(link, sent, code),
+      incarnation: () => link().incarnation,
+      refusedAs: (sent, code) => this.#refusedAs(link(), sent, code),
       sleep: (ms) => this.#sleep(ms),
       retryMs: o.retryMs, pageSize: o.mapPageSize, pageBytes: o.mapPageBytes,
     }, {
@@ -452,6 +476,7 @@ export class Worker {
       transport: o.transport, maxReportBatch: o.maxReportBatch, maxReportBytes: o.maxReportBytes, requestTimeoutMs: o.requestTimeoutMs,
       retryMs: o.retryMs, closed: () => this.#closed, pools: () => this.#pools.values(), ref: (l) => this.#ref(l), load: () => this.#load(),
       sleep: (ms) => this.#sleep(ms), refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code), report: (p, t, status) => this.#report(p, t, status),
+      strays: (l) => this.#handover.strays(l),
     }, link);
   }
 

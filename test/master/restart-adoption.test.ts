@@ -168,6 +168,50 @@ describe("B28 a restart keeps the workers' assignments", () => {
   });
 });
 
+describe("B29 a resumed instance in pull mode", () => {
+  it("B29: in pull mode too, the master's own worker pulls no sub-task while the workers may come back; they do the work", async () => {
+    const gate = new Gate();
+    gate.open();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    const id = await c.master.submit({
+      processor: "job", params: { n: 400 }, settings: { execOnMaster: false, dispatchMode: "pull", dispatchSpeed: "100/s", pageSize: 10 },
+    });
+    await c.clock.advance(1000);
+    const before = c.master.progress(id)!.names.CHILD!;
+    expect(before.success).toBeGreaterThan(0);
+    expect(before.success).toBeLessThan(200);
+    const { master, own } = await restart(c, processors);
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD!.success).toBe(400);
+    const byWorker = Object.entries(v.progress!.workers);
+    expect(byWorker.filter(([k]) => k.startsWith("master-own")).reduce((a, [, w]) => a + w.total, 0)).toBe(0);
+    for (const w of ["w1", "w2"]) expect(byWorker.filter(([k]) => k.startsWith(`${w}#`)).reduce((a, [, x]) => a + x.success, 0)).toBeGreaterThan(100);
+    master.close();
+    own.close();
+    for (const w of c.workers) w.close();
+  });
+
+  it("B29: in pull mode, when no worker comes back within livenessTimeoutMs, the master's own worker is told to pull and finishes the job", async () => {
+    const gate = new Gate();
+    gate.open();
+    const processors = { job: gated(gate) };
+    const c = await new Cluster({ processors, store: new MemoryStore(), workers: 2 }).start();
+    const id = await c.master.submit({
+      processor: "job", params: { n: 100 }, settings: { execOnMaster: false, dispatchMode: "pull", dispatchSpeed: "100/s", pageSize: 10, livenessTimeoutMs: 2000 },
+    });
+    await c.clock.advance(300);
+    for (const w of c.workers) w.close(); // the workers die with the master
+    const { master, own } = await restart(c, processors);
+    const v = await finish(c, master, id);
+    expect(v.status).toBe("SUCCESS");
+    expect(v.progress!.names.CHILD!.success).toBe(100);
+    master.close();
+    own.close();
+  });
+});
+
 describe("B28 a resumed master holds each kept task once", () => {
   it("B28: after a restart, a kept task whose run fails with runs left is retried once, not claimed again with the stored backlog", async () => {
     const gate = new Gate();
@@ -201,7 +245,7 @@ describe("B28 a resumed master holds each kept task once", () => {
     for (const w of c.workers) w.close();
   });
 
-  it("B28: on a takeover the kept tasks failed over at once (the workers joined the new owner before, listing nothing) are in its memory once: each runs once more and the counters end exact", async () => {
+  it("B28: on a takeover the kept tasks that fail over (their workers cannot reach the new owner) are in its memory once: each runs once more and the counters end exact", async () => {
     const gate = new Gate();
     const processors = { job: gated(gate) };
     const clock = new ManualClock(1_000_000);
@@ -219,11 +263,15 @@ describe("B28 a resumed master holds each kept task once", () => {
     for (const wid of ["w1", "w2"]) {
       const w = new Worker({ workerId: wid, address: `${wid}-addr`, transport: network, clock, processors, slots: 5 });
       await w.join("master-a");
-      await w.join("master-b");
       ws.push(w);
     }
-    // All 2,500 go to the workers' pools and are kept on resume; B fails them over at once (the workers
-    // list nothing for it), and its claims of the stored backlog run after those writes.
+    // A third worker serves B only: it runs what B fails over.
+    const w3 = new Worker({ workerId: "w3", address: "w3-addr", transport: network, clock, processors, slots: 5 });
+    await w3.join("master-b");
+    ws.push(w3);
+    // All 2,500 go to the pools of w1 and w2 and are kept on resume; they never hand them over (they do
+    // not know B, B36), so B fails them over once the wait ends, and its claims of the stored backlog
+    // run after those writes.
     const id = await a.master.submit({ processor: "job", params: { n: 2500 }, settings: { execOnMaster: false, consumerSize: 4, livenessTimeoutMs: 2000 } });
     await clock.advance(1);
     expect(gate.waiting.length).toBe(8); // running on the workers for A

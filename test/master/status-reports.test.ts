@@ -42,6 +42,25 @@ describe("B11 status reports", () => {
     c.close();
   });
 
+  it("B36: in one batch, a late report of another task naming the same handle (an old owner's number) does not push out the report of the task the handle holds", async () => {
+    const gate = new Gate();
+    const c = await new Cluster({ processors: { job: gated(gate) }, workers: 2 }).start();
+    const { id, tasks, rec } = await startGated(c, 4);
+    const t = tasks[0]!;
+    const owner = c.workers.find((w) => w.address === t.to)!;
+    const inc = Number((await c.store.getTask(id, t.taskId))!.worker!.split("#")[1]);
+    const base = { instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt };
+    const r = await c.network.request("master", {
+      type: "report", worker: { ...refOf(rec, owner.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null },
+      reports: [{ ...base, status: "SUCCESS", result: "mine" }, { ...base, taskId: "r.0.999999", status: "SUCCESS", result: "stale" }],
+    });
+    expect(r).toMatchObject({ ok: true, applied: 1, refused: 1 });
+    expect((await c.store.getTask(id, t.taskId))!.result).toBe("mine");
+    gate.open();
+    await c.finish(id);
+    c.close();
+  });
+
   it("B11: an unregistered worker gets 409 (unregistered), re-registers and sends again", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1 }).start();

@@ -8,6 +8,21 @@ import type { TaskReport } from "../../src/protocol/messages.ts";
 const r = (over: Partial<TaskReport>): TaskReport => ({ instanceId: "i-1", serialNum: 1, handle: 1, taskId: "t", attempt: 0, status: "RUNNING", ...over });
 
 describe("B11: ReportBuffer", () => {
+  it("B36: restore keeps the reports of two tasks that carry the same handle at the same attempt (one old owner's, one new owner's)", () => {
+    const b = new ReportBuffer();
+    b.add(r({ handle: 7, taskId: "from-new-owner", status: "SUCCESS" }));
+    b.restore([r({ handle: 7, taskId: "from-old-owner", status: "SUCCESS" })]);
+    expect(b.take(10).map((x) => x.taskId)).toEqual(["from-old-owner", "from-new-owner"]);
+  });
+
+  it("B36: extract takes out the reports picked, oldest first, and leaves the others in order", () => {
+    const b = new ReportBuffer();
+    for (let h = 0; h < 6; h++) b.add(r({ handle: h, instanceId: h % 2 === 0 ? "moved" : "stays", status: "SUCCESS" }));
+    b.take(1); // a taken prefix is not extracted again
+    expect(b.extract((x) => x.instanceId === "moved").map((x) => x.handle)).toEqual([2, 4]);
+    expect(b.take(10).map((x) => x.handle)).toEqual([1, 3, 5]);
+  });
+
   it("is a queue: reports come out oldest first, at most max per take", () => {
     const b = new ReportBuffer();
     for (let h = 0; h < 5; h++) b.add(r({ handle: h, status: "SUCCESS" }));

@@ -39,6 +39,8 @@ export interface AdoptionHost extends FailContext {
   currentWorker(workerId: string): WorkerInfo | undefined;
   /** Dispatch again and see whether the instance is done. */
   changed(): void;
+  /** B36: adds a worker held back while it might still hand its kept tasks over (the wait ended). */
+  rejoin(w: WorkerInfo): void;
 }
 
 /**
@@ -52,6 +54,13 @@ export interface AdoptionHost extends FailContext {
  * sub-tasks do not go to the master's own worker (B29). Workers that
  * register while the resume reads the store wait (`defers`) until the kept
  * tasks are in the table.
+ *
+ * B36, a takeover: the workers joined this master before it took the instance
+ * over, their registrations listing nothing of it. One with kept tasks is held
+ * back (`pending`: not in the table, so it is given nothing of the instance)
+ * until it hands them over in a heartbeat — it then claims them as a returning
+ * worker does — or registers again, or the wait ends and it joins as any
+ * worker, its kept tasks failed over.
  */
 export class Adoption {
   readonly #h: AdoptionHost;
@@ -71,11 +80,29 @@ export class Adoption {
    * memory already (see `adopted`).
    */
   readonly #seqs = new Set<number>();
+  /** The incarnations registered before the cycle began: on a takeover, they may hand tasks over later (B36). */
+  readonly #present: ReadonlySet<WorkerInfo>;
+  /** workerId → an incarnation held back until it hands over its kept tasks or the wait ends (B36). */
+  readonly #pending = new Map<string, WorkerInfo>();
 
-  /** @param resumed a resumed cycle (a new one has nothing to adopt) */
-  constructor(host: AdoptionHost, resumed: boolean) {
+  /**
+   * @param resumed a resumed cycle (a new one has nothing to adopt)
+   * @param present the incarnations registered when the cycle began
+   */
+  constructor(host: AdoptionHost, resumed: boolean, present: readonly WorkerInfo[] = []) {
     this.#h = host;
     this.#deferred = resumed ? [] : null;
+    this.#present = new Set(resumed ? present : []);
+  }
+
+  /** Whether the resume is still reading the store (workers registering now wait for it). */
+  deferring(): boolean {
+    return this.#deferred !== null;
+  }
+
+  /** B36: whether `w` is held back, its kept tasks waiting for it to hand them over. */
+  pending(w: WorkerInfo): boolean {
+    return this.#pending.get(w.workerId) === w;
   }
 
   /** While the resume reads the store, a registering worker waits here (true); false once it may join. */
@@ -134,15 +161,22 @@ export class Adoption {
    * B28: a worker registered. When it is expected back with tasks, its new
    * incarnation takes the placeholder's index with the tasks it lists at
    * their attempts; the others (and any other old incarnation's) fail over.
-   * Returns that index, or undefined when it had nothing kept.
+   * Returns that index, -1 when it is held back until it hands its tasks over
+   * (B36), or undefined when it had nothing kept.
    */
   claim(w: WorkerInfo): number | undefined {
     const h = this.#h;
     this.#expected.delete(w.workerId);
+    this.#pending.delete(w.workerId);
     const list = this.#waiting.get(w.workerId);
     if (!list) return undefined;
-    this.#waiting.delete(w.workerId);
     const held = w.held?.get(h.instanceId);
+    // B36: registered before a takeover, listing nothing: it may still hand its kept tasks over.
+    if (held === undefined && !w.listed && this.#present.has(w)) {
+      this.#pending.set(w.workerId, w);
+      return -1;
+    }
+    this.#waiting.delete(w.workerId);
     w.held?.delete(h.instanceId);
     const [idx, ...older] = list as [number, ...number[]];
     for (const o of older) h.shutdown(o, `worker ${w.workerId} came back as one incarnation`);
@@ -200,11 +234,11 @@ export class Adoption {
   }
 
   #handleOf(taskId: string, handle: number): number {
-    const s = this.#h.slots;
-    if (s.taskIdOf(handle) === taskId) return handle;
+    // The kept task's own handle first: the old master's number may name the same slot at another
+    // generation (a slot says which task it holds, not since when), and the core would refuse it.
     const x = this.#handles.get(taskId);
     if (x === undefined) return handle;
-    if (s.taskIdOf(x) === taskId) return x;
+    if (this.#h.slots.taskIdOf(x) === taskId) return x;
     this.#handles.delete(taskId); // finished (its slot freed or reused): nothing to translate any more
     return handle;
   }
@@ -213,11 +247,15 @@ export class Adoption {
   #expire(): void {
     const h = this.#h;
     const waiting = [...this.#waiting];
+    const pending = [...this.#pending.values()];
     this.#waiting.clear();
     this.#expected.clear();
+    this.#pending.clear();
     for (const [workerId, list] of waiting) {
       for (const idx of list) h.shutdown(idx, `worker ${workerId} did not come back within ${h.settings.livenessTimeoutMs} ms of the master's restart`);
     }
+    // B36: held back but never handed anything over: an ordinary worker of the instance from now on.
+    for (const w of pending) if (h.currentWorker(w.workerId) === w) h.rejoin(w);
     h.changed();
   }
 

@@ -22,6 +22,8 @@ export interface BatchSenderHost {
   readonly workers: WorkerTable;
   readonly queue: DispatchQueue;
   readonly writes: TaskWrites;
+  /** B36: send a batch only once its dispatch record is stored (a shared master). */
+  readonly recordFirst: boolean;
   readonly failures: FailureLog;
   readonly transport: Transport;
   readonly clock: Clock;
@@ -108,10 +110,15 @@ export class BatchSender {
     // liveness may have failed them over meanwhile, and they may run elsewhere now.
     const attempts = tasks.map((x) => x.attempt);
     const stillHere = () => Uint32Array.from(ok.filter((x, i) => t.workerOf(x) === idx && t.attemptOf(x) === attempts[i]));
+    // B36: a shared master's batch leaves once its dispatch record is stored. Sent before, a master
+    // that dies meanwhile leaves the batch's tasks INIT in the store though a worker runs them: the
+    // master taking the instance over cannot keep them for that worker, and runs them again. (The own
+    // worker needs no record: it restarts with the master.)
     // M6: params only in the first batch to this incarnation; M7: again with them on params_needed.
-    h.workers.params.send(idx, h.spec(), () => h.isCurrent(), (instance) => h.transport.request(w.address, {
+    const send = () => h.workers.params.send(idx, h.spec(), () => h.isCurrent(), (instance) => h.transport.request(w.address, {
       type: "start", master: h.address, credential: h.credential, instance, worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
-    }, { timeoutMs: h.requestTimeoutMs })).then((reply) => {
+    }, { timeoutMs: h.requestTimeoutMs }));
+    (w.isMaster || !h.recordFirst ? send() : h.writes.durable().then(send)).then((reply) => {
       if (!h.isCurrent()) return;
       if (reply.ok) h.workers.answered(idx, h.clock.now() - sentAt);
       // forbidden: the worker does not hold this master's credential (H16) — it does not know us as its master.

@@ -124,13 +124,16 @@ export class Cycle {
       core: this.core, slots: this.slots, names: this.names, workers: this.workers, queue: this.queue, writes: this.writes,
       failures: this.failures, timers: this.timers, clock: host.clock, transport: host.transport, address: host.address, credential: host.credential,
       requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId, metrics: host.metrics, processor: o.processor,
+      recordFirst: host.recordFirst ?? false,
       spec: () => o.spec(), failInstance: (reason: string) => o.failInstance(reason),
       pump: () => this.pump(), waitForToken: () => this.#waitForToken(),
     };
     this.workerWait = new WorkerWait({ ...env, stranded: () => this.workers.eligible() === 0 && this.queue.pending > 0 });
     this.sender = new BatchSender({ ...env, isCurrent: () => o.isCurrent(this), landed: () => { this.pump(); o.checkCompletion(); } });
     this.push = new PushDispatch({ ...env, sender: this.sender, workerWait: this.workerWait });
-    this.pull = new PullDispatch({ ...env, sender: this.sender, workerWait: this.workerWait, running: active });
+    this.pull = new PullDispatch({
+      ...env, sender: this.sender, workerWait: this.workerWait, running: active, holdsOwnWorker: () => this.adoption.holdsOwnWorker(),
+    });
     this.retries = new TaskRetries({ ...env, due: (h) => this.#due(h) });
     this.deadlines = new RunDeadlines({ ...env, expired: (h) => this.#timedOut(h) });
     this.intake = new MapIntake({
@@ -144,11 +147,18 @@ export class Cycle {
       rootEnded: (status, result) => { this.root = { status, result }; },
       applied: () => { this.pump(); o.checkCompletion(); },
     });
+    const present = host.workers();
     this.adoption = new Adoption({
       ...env, currentWorker: (id) => host.currentWorker(id),
       shutdown: (idx, reason) => this.liveness.shutdown(idx, reason),
-      changed: () => { this.pump(); o.checkCompletion(); },
-    }, o.resumed ?? false);
+      changed: () => {
+        // B29: the wait for the workers ended; in pull mode, with none of them back, the own worker pulls again.
+        if (s.dispatchMode === "pull") this.pull.workerLost();
+        this.pump();
+        o.checkCompletion();
+      },
+      rejoin: (w) => this.addWorker(w),
+    }, o.resumed ?? false, present);
     this.liveness = new WorkerLiveness({
       ...env, currentWorker: (id) => host.currentWorker(id),
       awaited: (idx) => this.adoption.awaits(idx),
@@ -163,7 +173,7 @@ export class Cycle {
     const mode = s.route === "worker-load" ? ROUTE_WORKER_LOAD : ROUTE_ROUND_ROBIN;
     this.core.router.configure({ mode, execOnMaster: s.execOnMaster, startIndex: 0 });
     this.core.limiter.configure(settingsRate(s), host.clock.now());
-    for (const w of host.workers()) this.addWorker(w);
+    for (const w of present) this.addWorker(w);
     if (s.randomStart && this.workers.size > 0) {
       this.core.router.configure({ mode, execOnMaster: s.execOnMaster, startIndex: Math.floor(Math.random() * this.workers.size) });
     }
@@ -203,6 +213,16 @@ export class Cycle {
     if (!this.#o.running()) return;
     if (this.#o.settings.dispatchMode === "pull" && targeted) this.pull.notify(idx);
     this.pump();
+  }
+
+  /**
+   * B36: a worker registered before the resume hands over what it holds of
+   * this instance (`w.held`): when the resume kept tasks for it, it joins now
+   * and claims them, as a worker coming back after a restart does (B28).
+   */
+  adoptHeld(w: WorkerInfo): void {
+    if (this.adoption.pending(w)) this.addWorker(w);
+    else if (!this.adoption.deferring()) w.held?.delete(this.#o.instanceId);
   }
 
   /** A worker's incarnation is gone (registered again or declared dead): its tasks are failed over. */

@@ -55,6 +55,12 @@ export interface InstanceHost {
   readonly engine: CoreEngine;
   /** A5: where counts of finished tasks, refused reports and store write times go. */
   readonly metrics: InstanceMetrics;
+  /**
+   * B36: batches (and pull replies) leave only once their dispatch record is stored. A
+   * shared master sets it: another master may take its instances over at any moment, and
+   * keeps for the workers only what the records say they hold. Default false.
+   */
+  readonly recordFirst?: boolean;
   /** Current worker incarnations. */
   workers(): WorkerInfo[];
   /** The current incarnation of a worker id. */

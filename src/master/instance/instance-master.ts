@@ -256,6 +256,25 @@ export class MapTaskMaster {
     if (this.#mode === "starting" || this.#mode === "running") this.#cycle.addWorker(w);
   }
 
+  /**
+   * B36: whether a worker may hand this instance's tasks over now: once the
+   * resume has read the store and kept what the workers held. Before, its
+   * reports would reach a cycle that does not know the tasks yet and be refused.
+   */
+  takesHandover(): boolean {
+    return this.#mode === "running";
+  }
+
+  /**
+   * B36: a worker already registered here hands over the tasks of this
+   * instance it held for the master this one took it over from (`w.held`):
+   * the cycle adopts them when its resume kept them for the worker.
+   */
+  adoptHeld(w: WorkerInfo): void {
+    if (this.#mode === "starting" || this.#mode === "running") this.#cycle.adoptHeld(w);
+    else w.held?.delete(this.instanceId);
+  }
+
   /** A worker's incarnation is gone (registered again or declared dead): its tasks are failed over. */
   workerGone(w: WorkerInfo, reason: string): void {
     if (hasLiveCycle(this.#mode)) this.#cycle.workerGone(w, reason);

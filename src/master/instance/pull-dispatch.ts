@@ -10,6 +10,8 @@ import type { DispatchQueue } from "./dispatch-queue.ts";
 import type { TaskNames } from "./task-names.ts";
 import type { WorkerTable } from "./worker-table.ts";
 import type { WorkerWait } from "./worker-wait.ts";
+import type { TaskWrites } from "./task-writes.ts";
+import { errorMessage } from "../../errors/error-message.ts";
 
 /** What pull dispatch reads of the job's settings. */
 export interface PullSettings {
@@ -34,6 +36,9 @@ export interface PullDispatchHost {
   readonly workers: WorkerTable;
   readonly sender: BatchSender;
   readonly workerWait: WorkerWait;
+  readonly writes: TaskWrites;
+  /** B36: answer a pull only once its dispatch record is stored (a shared master). */
+  readonly recordFirst: boolean;
   spec(): InstanceSpec;
   /** Whether the instance takes work now (not finishing or closed). */
   running(): boolean;
@@ -41,6 +46,8 @@ export interface PullDispatchHost {
   waitForToken(): void;
   /** Fails the whole instance. */
   failInstance(reason: string): void;
+  /** B29: after a resume, sub-tasks wait for the workers expected back rather than go to the master's own. */
+  holdsOwnWorker(): boolean;
 }
 
 /** A worker's pull, waiting for tasks until pullWaitMs. */
@@ -98,6 +105,11 @@ export class PullDispatch {
     const h = this.#h;
     if (idx === undefined || !h.workers.isValid(idx)) return Promise.resolve(refuse("rejected", `worker ${workerId} takes no tasks of this instance`));
     if (!h.running()) return Promise.resolve(refuse("rejected", "instance is finishing"));
+    // B29: a waiting pull of the own worker would be the first served once the hold ends, before the
+    // workers coming back. Its pull ends here; it is told to pull again if none of them comes back.
+    if (h.workers.at(idx).isMaster && h.holdsOwnWorker()) {
+      return Promise.resolve(refuse("rejected", "the master's own worker takes no sub-tasks while the workers of a resumed instance may come back"));
+    }
     return new Promise((resolve) => {
       const entry: WaitingPull = { idx, max: Math.min(max, h.settings.pageSize), resolve, timer: 0 };
       entry.timer = h.clock.setTimeout(() => {
@@ -122,7 +134,10 @@ export class PullDispatch {
       if (handles.length === 0) continue;
       const p = this.#pulls.shift()!;
       h.clock.clearTimeout(p.timer);
-      p.resolve({ ok: true, tasks: h.sender.send(p.idx, handles, false) });
+      const tasks = h.sender.send(p.idx, handles, false);
+      // B36: a shared master's reply leaves once its dispatch record is stored, as its start batches do.
+      if (h.workers.at(p.idx).isMaster || !h.recordFirst) p.resolve({ ok: true, tasks });
+      else h.writes.durable().then(() => p.resolve({ ok: true, tasks }), (e: unknown) => p.resolve(refuse("busy", `tasks not stored: ${errorMessage(e)}`)));
     }
   }
 

@@ -174,9 +174,14 @@ export class StatusReports {
     h.failures.add({ taskId: r.taskId, name: h.names.nameOf(nameIdx), attempt: r.attempt, worker, message: error.message });
   }
 
-  /** One report per task of the current cycle, a final one winning over RUNNING; returns them and how many were dropped. */
+  /**
+   * One report per task of the current cycle, a final one winning over RUNNING; returns them
+   * and how many were dropped. Two tasks may name one handle in a batch after a takeover (B36):
+   * a task the old owner handed out under that number, reported late, and one this master did.
+   * The task the handle holds keeps its report; the other could not apply anyway.
+   */
   #onePerTask(reports: readonly TaskReport[]): [TaskReport[], number] {
-    const serialNum = this.#h.serialNum();
+    const serialNum = this.#h.serialNum(), slots = this.#h.slots;
     const byHandle = new Map<number, TaskReport>();
     let dropped = 0;
     for (const r of reports) {
@@ -184,7 +189,9 @@ export class StatusReports {
       const prev = byHandle.get(r.handle);
       if (prev) {
         dropped++;
-        if (prev.status !== "RUNNING" && r.status === "RUNNING") continue;
+        if (prev.taskId !== r.taskId) {
+          if (slots.taskIdOf(r.handle) !== r.taskId) continue;
+        } else if (prev.status !== "RUNNING" && r.status === "RUNNING") continue;
       }
       byHandle.set(r.handle, r);
     }
