@@ -2,6 +2,7 @@
  * The master: hosts many instances at once, keeps the worker registry, hosts
  * its own worker (ROOT, reduce), and answers workers' messages.
  */
+import { CompletionWaiters } from "./completion-waiters.ts";
 import type { CoreEngine } from "../core/types.ts";
 import type { Clock } from "../runtime/clock.ts";
 import { unknownLoad, type LoadProbe } from "../runtime/load-probe.ts";
@@ -65,7 +66,8 @@ export class Master {
   /** Handed to the own worker only: registering under its id takes it (H17). */
   readonly #ownKey = randomKey();
   readonly #instances = new Map<string, MapTaskMaster>();
-  readonly #finished = new Map<string, Array<(v: InstanceView) => void>>();
+  /** Who waits for an instance to end (waitFor). */
+  readonly #finished = new CompletionWaiters();
   readonly #sweep: RetentionSweep;
   /** H7: instances started at a user's request stop at this cap; resumed and taken-over ones count. */
   readonly #cap: RunningCap;
@@ -228,8 +230,7 @@ export class Master {
    */
   #forget(i: MapTaskMaster): void {
     if (this.#instances.get(i.instanceId) === i) this.#instances.delete(i.instanceId);
-    const waiters = this.#finished.get(i.instanceId);
-    this.#finished.delete(i.instanceId);
+    const waiters = this.#finished.take(i.instanceId);
     if (waiters) void this.waitFor(i.instanceId).then((v) => { for (const w of waiters) w(v); }, () => undefined);
   }
 
@@ -386,26 +387,13 @@ export class Master {
     }
     if (v.status !== "RUNNING" || !this.#instances.has(instanceId)) return v;
     signal?.throwIfAborted();
-    return new Promise((resolve, reject) => {
-      const list = this.#finished.get(instanceId) ?? [];
-      const done = (x: InstanceView) => { signal?.removeEventListener("abort", leave); resolve(x); };
-      const leave = () => {
-        const now = this.#finished.get(instanceId);
-        const at = now?.indexOf(done) ?? -1;
-        if (at >= 0) now!.splice(at, 1);
-        if (now?.length === 0) this.#finished.delete(instanceId);
-        reject(signal!.reason);
-      };
-      signal?.addEventListener("abort", leave, { once: true });
-      list.push(done);
-      this.#finished.set(instanceId, list);
-    });
+    return this.#finished.wait(instanceId, signal);
   }
 
   /** H9: completion waiters and progress listeners held now, over every instance (each client that leaves takes its own). */
   listenerCounts(): { waiters: number; watchers: number } {
-    let waiters = 0, watchers = 0;
-    for (const l of this.#finished.values()) waiters += l.length;
+    const waiters = this.#finished.count;
+    let watchers = 0;
     for (const i of this.#instances.values()) watchers += i.watcherCount;
     return { waiters, watchers };
   }
