@@ -17,8 +17,11 @@ export interface InstanceMetrics {
   storeWrite(seconds: number): void;
   /** Tasks of `processor` sent to a worker, each after `waited` seconds since it was queued (or last sent). */
   tasksDispatched(processor: string, waited: Float64Array): void;
-  /** Tasks of `processor` ended, each `seconds` after it was sent to its worker. */
-  tasksRan(processor: string, seconds: Float64Array): void;
+  /**
+   * Tasks of `processor` ended after runs of `seconds` (as their workers timed them), each having
+   * waited `startWaits` seconds from its dispatch to its run's start (the worker's queue, the network).
+   */
+  tasksRan(processor: string, seconds: Float64Array, startWaits: Float64Array): void;
 }
 
 /** What the gauges read of the master at each scrape. */
@@ -40,6 +43,7 @@ export class MasterMetrics implements InstanceMetrics {
   readonly #storeWrites: Histogram;
   readonly #dispatchWait: Histogram;
   readonly #run: Histogram;
+  readonly #startWait: Histogram;
   /** Store writes refused because another master holds a newer fencing token (X3). */
   readonly fenced: Counter;
   /** Instances given up, by reason: "fenced" (a write refused) or "lease" (the lease lost). */
@@ -59,7 +63,8 @@ export class MasterMetrics implements InstanceMetrics {
     this.takenOver = r.counter("taskmill_instances_taken_over_total", "Instances this master took over from another whose lease ran out.");
     this.#storeWrites = r.histogram("taskmill_store_write_duration_seconds", "Time of one write of task rows to the store (a group of status updates, a map batch, a claim).", [], SECONDS_BUCKETS);
     this.#dispatchWait = r.histogram("taskmill_task_dispatch_wait_seconds", "From a task's map (its entering the master's queue, or its claim back from the store) to its dispatch to a worker; a failed-over task from its last dispatch.", ["processor"], SECONDS_BUCKETS);
-    this.#run = r.histogram("taskmill_task_run_seconds", "From a task's dispatch to its final report: its run on the worker, with the worker's queue and the report's way back.", ["processor"], SECONDS_BUCKETS);
+    this.#run = r.histogram("taskmill_task_run_seconds", "A task's run on its worker, from its start to its end, as the worker timed it.", ["processor"], SECONDS_BUCKETS);
+    this.#startWait = r.histogram("taskmill_task_start_wait_seconds", "From a task's dispatch to the start of its run on the worker (the worker's queue and the network); with the dispatch wait, its map to its start.", ["processor"], SECONDS_BUCKETS);
     this.http = r.histogram("taskmill_http_request_duration_seconds", "HTTP requests to the master by method, route pattern and status.", ["method", "route", "status"], SECONDS_BUCKETS);
     r.gauge("taskmill_instances_running", "Instances running on this master.", [], () => [[[], source.running()]]);
     r.gauge("taskmill_workers", "Registered worker incarnations, the master's own worker included.", [], () => [[[], source.workers()]]);
@@ -86,8 +91,9 @@ export class MasterMetrics implements InstanceMetrics {
     this.#dispatchWait.observeMany([processor], waited);
   }
 
-  tasksRan(processor: string, seconds: Float64Array): void {
+  tasksRan(processor: string, seconds: Float64Array, startWaits: Float64Array): void {
     this.#run.observeMany([processor], seconds);
+    this.#startWait.observeMany([processor], startWaits);
   }
 
   /** An instance ended with its final status. */

@@ -71,6 +71,10 @@ function isReport(v: unknown): boolean {
     if (v.traceId !== undefined && (typeof v.traceId !== "string" || v.traceId.length > 256)) return false;
     keys++;
   }
+  if ("runMs" in v) {
+    if (v.runMs !== undefined && (!isCount(v.runMs) || (v.runMs as number) > 2 ** 31)) return false;
+    keys++;
+  }
   return keysWithin(v, keys, keys);
 }
 

@@ -136,6 +136,8 @@ export const TaskReport = z.object({
   /** Why a FAILED run failed: the thrown message and stack (bounded by the worker), or the result of ok: false. */
   error: z.object({ message: z.string(), stack: z.string().optional() }).optional(),
   traceId: z.string().max(256).optional(),
+  /** How long the run took on the worker, ms (final reports of runs that started): the master's run-time histogram (A5). */
+  runMs: count.max(2 ** 31).optional(),
 });
 export type TaskReport = z.infer<typeof TaskReport>;
 /** A batch of status reports (B11), with the worker's load per instance. */

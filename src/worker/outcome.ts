@@ -9,6 +9,8 @@ export interface Outcome {
   result: JsonValue;
   /** Why a run failed, when it threw or was cut short (B25). */
   error?: TaskError;
+  /** How long the run took on its worker, ms (a run that started; A5). */
+  runMs?: number;
 }
 
 /** Longest message and stack a worker sends, in UTF-16 units (the store keeps at most 4 and 16 KiB of UTF-8). */

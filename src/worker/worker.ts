@@ -375,11 +375,13 @@ export class Worker {
     p.unreported.push(ac);
     const link = this.#links.get(p.master);
     if (link) this.#scheduleFlush(link);
+    const started = this.#o.clock.now();
     const outcome = await this.#execute(p, t, ac, p.spec.taskTimeout);
     if (p.running.get(t.taskId) !== ac) return; // timed out before (and reported then), or its pool closed
+    outcome.runMs = Math.max(0, Math.round(this.#o.clock.now() - started));
     p.running.delete(t.taskId);
     if (ac.aborted && !p.closed.signal.aborted) {
-      this.#finish(p, t, { status: "FAILED", result: `killed: ${String(ac.reason)}`, error: { message: `killed: ${String(ac.reason)}` } });
+      this.#finish(p, t, { status: "FAILED", result: `killed: ${String(ac.reason)}`, error: { message: `killed: ${String(ac.reason)}` }, runMs: outcome.runMs });
     } else if (!p.closed.signal.aborted) {
       this.#finish(p, t, outcome);
     }
@@ -398,7 +400,7 @@ export class Worker {
     const why = timedOutMessage(ms);
     ac.abort(why);
     p.running.delete(t.taskId);
-    if (!p.closed.signal.aborted) this.#finish(p, t, { status: "FAILED", result: why, error: { message: why } });
+    if (!p.closed.signal.aborted) this.#finish(p, t, { status: "FAILED", result: why, error: { message: why }, runMs: ms });
     p.wake?.();
     this.#drain(p);
   }
@@ -451,15 +453,16 @@ export class Worker {
   }
 
   #finish(p: Pool, t: TaskSpec, o: Outcome): void {
-    this.#report(p, t, o.status, o.result, o.error);
+    this.#report(p, t, o.status, o.result, o.error, o.runMs);
   }
 
-  #report(p: Pool, t: TaskSpec, status: TaskReport["status"], result?: JsonValue, error?: TaskReport["error"]): void {
+  #report(p: Pool, t: TaskSpec, status: TaskReport["status"], result?: JsonValue, error?: TaskReport["error"], runMs?: number): void {
     const link = this.#links.get(p.master);
     if (!link) return;
     const r: TaskReport = { instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, handle: t.handle, taskId: t.taskId, attempt: t.attempt, status };
     if (result !== undefined) r.result = result;
     if (error !== undefined) r.error = error;
+    if (runMs !== undefined) r.runMs = runMs;
     link.reports.add(r);
     this.#scheduleFlush(link);
   }

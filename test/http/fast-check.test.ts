@@ -17,7 +17,7 @@ const instance = { instanceId: "i-1", serialNum: 1, processor: "p", params: { a:
 /** One valid message of each hot type, with every optional field somewhere. */
 const VALID: Record<"report" | "map" | "pull" | "start", Message> = {
   report: { type: "report", worker, load, reports: [
-    { instanceId: "i-1", serialNum: 1, handle: 0, taskId: "r", attempt: 0, status: "SUCCESS", result: { x: [1, "y"] } },
+    { instanceId: "i-1", serialNum: 1, handle: 0, taskId: "r", attempt: 0, status: "SUCCESS", result: { x: [1, "y"] }, runMs: 12 },
     { instanceId: "i-1", serialNum: 1, handle: 7, taskId: "r.0.1", attempt: 2, status: "RUNNING", traceId: "t-9" },
     { instanceId: "i-2", serialNum: 4, handle: 8, taskId: "r.0.2", attempt: 0, status: "FAILED", result: "boom", traceId: "" },
     { instanceId: "i-2", serialNum: 4, handle: 9, taskId: "r.0.3", attempt: 1, status: "FAILED", error: { message: "boom", stack: "Error: boom\n    at x" } },
@@ -82,7 +82,7 @@ describe("fast checks of the hot messages", () => {
   it("know every field of the schemas they stand in for (a new field must be taught to src/protocol/fast-check.ts)", () => {
     const fields = (o: { shape: object }) => Object.keys(o.shape).sort();
     expect(fields(ReportBatch)).toEqual(["load", "reports", "type", "worker"]);
-    expect(fields(TaskReport)).toEqual(["attempt", "error", "handle", "instanceId", "result", "serialNum", "status", "taskId", "traceId"]);
+    expect(fields(TaskReport)).toEqual(["attempt", "error", "handle", "instanceId", "result", "runMs", "serialNum", "status", "taskId", "traceId"]);
     expect(fields(MapBatch)).toEqual(["bodies", "first", "instanceId", "key", "mapCall", "parentAttempt", "parentHandle", "parentTaskId", "serialNum", "taskName", "type", "worker"]);
     expect(fields(Pull)).toEqual(["instanceId", "max", "serialNum", "type", "worker"]);
     expect(fields(StartBatch)).toEqual(["credential", "instance", "master", "tasks", "type", "worker"]);

@@ -1,6 +1,6 @@
-// A5: the task histograms on the master's clock — a task's wait from its map to its dispatch
-// and its run from dispatch to final report — and the finished counters by name, read on a
-// ManualClock so every observation is known exactly.
+// A5: the task histograms — a task's wait from its map to its dispatch (the master's clock), its
+// run as its worker timed it, and its wait from dispatch to that run's start — and the finished
+// counters by name, read on a ManualClock so every observation is known exactly.
 import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
@@ -13,7 +13,7 @@ function sample(text: string, line: string): number {
 }
 
 describe("A5 task metrics", () => {
-  it("A5: CHILD tasks released 2 s after dispatch land in the run histogram's 2.5 s bucket, their dispatch wait under 1 ms, and count as finished by name", async () => {
+  it("A5: CHILD tasks released 2 s after they started land in the run histogram's 2.5 s bucket, their dispatch and start waits under 1 ms, and count as finished by name", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 2 }).start();
     const { id, tasks } = await startGated(c, 6);
@@ -29,8 +29,10 @@ describe("A5 task metrics", () => {
     expect(sample(text, 'taskmill_task_run_seconds_count{processor="job"}')).toBe(7);
     expect(run("1")).toBe(1);
     expect(run("2.5") - run("1")).toBe(6);
-    // Mapped and sent on the same tick of the clock: no wait.
+    // Mapped, sent and started on the same tick of the clock: no wait.
     expect(sample(text, 'taskmill_task_dispatch_wait_seconds_bucket{le="0.001",processor="job"}')).toBe(7);
+    expect(sample(text, 'taskmill_task_start_wait_seconds_bucket{le="0.001",processor="job"}')).toBe(7);
+    expect(sample(text, 'taskmill_task_start_wait_seconds_count{processor="job"}')).toBe(7);
     expect(sample(text, 'taskmill_tasks_finished_total{processor="job",name="CHILD",status="success"}')).toBe(5);
     expect(sample(text, 'taskmill_tasks_finished_total{processor="job",name="CHILD",status="failed"}')).toBe(1);
     expect(sample(text, 'taskmill_tasks_finished_total{processor="job",name="ROOT",status="success"}')).toBe(1);

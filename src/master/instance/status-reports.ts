@@ -102,9 +102,10 @@ export class StatusReports {
     const applied = h.core.table.report(handles, attempts, new Int32Array(n).fill(idx), statuses, n, codes);
     h.workers.answered(idx);
     const updates: StatusUpdate[] = [];
-    // A5: each ended task's run, from its dispatch to this report, observed once per batch.
+    // A5: each ended task's run as its worker timed it, and its wait from dispatch to that run's start
+    // (this report's arrival less the run), observed once per batch.
     const now = h.clock.now();
-    const ran = new Float64Array(n);
+    const ran = new Float64Array(n), startWaits = new Float64Array(n);
     let nRan = 0;
     /** A5: finished tasks of this batch by name index, success and failed side by side; refusals by code. */
     let ended: Map<number, [number, number]> | null = null;
@@ -121,7 +122,10 @@ export class StatusReports {
         h.deadlines.started(handles[i]!);
         continue;
       }
-      ran[nRan++] = (now - h.slots.sinceOf(handles[i]!)) / 1000;
+      if (r.runMs !== undefined) {
+        startWaits[nRan] = Math.max(0, now - h.slots.sinceOf(handles[i]!) - r.runMs) / 1000;
+        ran[nRan++] = r.runMs / 1000;
+      }
       const e = (ended ??= new Map()).get(names[i]!);
       if (e) e[statuses[i] === SUCCESS ? 0 : 1]++;
       else ended.set(names[i]!, statuses[i] === SUCCESS ? [1, 0] : [0, 1]);
@@ -133,7 +137,7 @@ export class StatusReports {
     }
     h.writes.update(updates);
     if (ended) this.#countEnded(ended);
-    if (nRan > 0) h.metrics.tasksRan(h.processor, ran.subarray(0, nRan));
+    if (nRan > 0) h.metrics.tasksRan(h.processor, ran.subarray(0, nRan), startWaits.subarray(0, nRan));
     if (byCode) byCode.forEach((k, code) => h.metrics.reportsRefused(REFUSAL_REASON[code] ?? `code_${code}`, k));
     if (applied + retried > 0) h.applied();
     return [applied + retried, refused];
