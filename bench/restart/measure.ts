@@ -3,15 +3,14 @@
 // port; the workers' run logs say how many tasks ran twice. Readings every EVERY_MS, timed
 // on the bench's clock; a reading that fails while the master is down is skipped.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCliProcess, stopCliProcess } from "../lib/cli-process.ts";
 import { builtFiles } from "../e2e/cluster.ts";
-import { submit, view, type View } from "../e2e/api.ts";
+import { submit } from "../e2e/api.ts";
+import { readUntil, rerunOutcome } from "../lib/rerun-watch.ts";
 
-/** Interval of the readings, ms. */
-const EVERY_MS = 20;
 
 /** What one restart run measured. */
 export interface RestartMeasure {
@@ -30,24 +29,6 @@ export interface RestartMeasure {
   countersExact: boolean;
 }
 
-/** Reads the instance, or undefined while the master does not answer. */
-async function tryView(url: string, id: string): Promise<View | undefined> {
-  try { return await view(url, id); } catch { return undefined; }
-}
-
-/** Reads every EVERY_MS until `until` holds; throws after `timeoutMs`. */
-async function readUntil(url: string, id: string, until: (v: View) => boolean, what: string, timeoutMs: number): Promise<{ v: View; at: number }> {
-  const end = performance.now() + timeoutMs;
-  for (;;) {
-    const t0 = performance.now();
-    const v = await tryView(url, id);
-    const at = (t0 + performance.now()) / 2;
-    if (v && until(v)) return { v, at };
-    if (performance.now() > end) throw new Error(`restart: no ${what} within ${timeoutMs / 1000} s; last view: ${JSON.stringify(v?.progress ?? null)}`);
-    await new Promise((r) => setTimeout(r, EVERY_MS));
-  }
-}
-
 /** Runs the job of `n` tasks of `ms` on `workers` worker processes; kills the master at `killAt` × n done. */
 export async function measureRestart(
   n: number, ms: number, killAt: number, workers: number, settings: Record<string, number | string | boolean>, log: (line: string) => void,
@@ -63,7 +44,7 @@ export async function measureRestart(
       ["worker", "--master", url, "--processors", processors, "--slots", "8", "--id", `w${i + 1}`], "worker-ready", started)));
     log(`restart:   cluster up: master ${url}, ${workers} workers`);
     const id = await submit(url, "restartSum", { n, ms, runLog }, settings);
-    const before = await readUntil(url, id, (v) => (v.progress?.names.T?.success ?? 0) >= killAt * n, `${Math.round(killAt * 100)} % done`, 120_000 + n * 10);
+    const before = await readUntil("restart", url, id, (v) => (v.progress?.names.T?.success ?? 0) >= killAt * n, `${Math.round(killAt * 100)} % done`, 120_000 + n * 10);
     const successAtKill = before.v.progress!.names.T!.success;
     master.proc.kill("SIGKILL");
     const killedAt = performance.now();
@@ -72,25 +53,12 @@ export async function measureRestart(
       ["master", "--port", new URL(url).port, "--store", `sqlite:${db}`, "--processors", processors], "master-ready", started);
     const restartSeconds = (performance.now() - killedAt) / 1000;
     if (!(again.ready.resumed as string[]).includes(id)) throw new Error(`restart: the new master did not resume ${id}`);
-    const resumed = await readUntil(url, id, (v) => (v.progress?.names.T?.success ?? 0) > successAtKill || v.status !== "RUNNING", "progress after the restart", 60_000);
-    const done = await readUntil(url, id, (v) => v.status !== "RUNNING", "end", 120_000 + n * 10);
-    const sum = (done.v.result as { sum?: number } | null)?.sum;
-    if (done.v.status !== "SUCCESS" || sum !== n) throw new Error(`restart: the job ended ${done.v.status} with ${JSON.stringify(done.v.result)}, expected sum ${n}`);
-    const t = done.v.progress?.names.T;
-    const countersExact = !!t && t.total === n && t.success === n && t.init + t.pulled + t.running + t.failed === 0;
-    const perTask = new Map<string, number>();
-    let runs = 0;
-    for (const f of readdirSync(dir).filter((x) => x.startsWith("runs."))) {
-      for (const line of readFileSync(join(dir, f), "utf8").split("\n")) {
-        if (line === "") continue;
-        runs++;
-        perTask.set(line, (perTask.get(line) ?? 0) + 1);
-      }
-    }
-    if (perTask.size !== n) throw new Error(`restart: the run logs name ${perTask.size} tasks, expected ${n}`);
+    const resumed = await readUntil("restart", url, id, (v) => (v.progress?.names.T?.success ?? 0) > successAtKill || v.status !== "RUNNING", "progress after the restart", 60_000);
+    const done = await readUntil("restart", url, id, (v) => v.status !== "RUNNING", "end", 120_000 + n * 10);
+    const { ranTwice, runs, countersExact } = rerunOutcome("restart", done.v, n, dir);
     return {
       successAtKill, restartSeconds, resumeSeconds: (resumed.at - killedAt) / 1000, doneSeconds: (done.at - killedAt) / 1000,
-      ranTwice: [...perTask.values()].filter((k) => k > 1).length, runs, countersExact,
+      ranTwice, runs, countersExact,
     };
   } finally {
     await Promise.all(started.map((p) => stopCliProcess(p)));

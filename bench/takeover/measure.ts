@@ -4,16 +4,15 @@
 // they held. The workers' run logs say how many tasks ran twice. Readings every EVERY_MS,
 // timed on the bench's clock; a reading that fails is skipped.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCliProcess, stopCliProcess } from "../lib/cli-process.ts";
 import { builtFiles } from "../e2e/cluster.ts";
-import { submit, view, type View } from "../e2e/api.ts";
+import { submit } from "../e2e/api.ts";
+import { readUntil, rerunOutcome } from "../lib/rerun-watch.ts";
 import { dropPostgresSchema } from "../../adapters/node/postgres/index.ts";
 
-/** Interval of the readings, ms. */
-const EVERY_MS = 20;
 
 /** The lease timing of both masters (`--lease-ms`, `--renew-ms`, `--takeover-ms`). */
 export interface LeaseTiming {
@@ -37,26 +36,6 @@ export interface TakeoverMeasure {
   runs: number;
   /** The final T counters: total = n = success, nothing else left. */
   countersExact: boolean;
-}
-
-/** A view with its owner (shared masters list it). */
-type OwnedView = View & { owner?: string };
-
-async function tryView(url: string, id: string): Promise<OwnedView | undefined> {
-  try { return await view(url, id) as OwnedView; } catch { return undefined; }
-}
-
-/** Reads every EVERY_MS until `until` holds; throws after `timeoutMs`. */
-async function readUntil(url: string, id: string, until: (v: OwnedView) => boolean, what: string, timeoutMs: number): Promise<{ v: OwnedView; at: number }> {
-  const end = performance.now() + timeoutMs;
-  for (;;) {
-    const t0 = performance.now();
-    const v = await tryView(url, id);
-    const at = (t0 + performance.now()) / 2;
-    if (v && until(v)) return { v, at };
-    if (performance.now() > end) throw new Error(`takeover: no ${what} within ${timeoutMs / 1000} s; last view: ${JSON.stringify(v ? { owner: v.owner, progress: v.progress } : null)}`);
-    await new Promise((r) => setTimeout(r, EVERY_MS));
-  }
 }
 
 const bare = (u: string) => u.replace(/\/+$/, "");
@@ -88,32 +67,19 @@ export async function measureTakeover(
       ["worker", "--master", urlA, "--master", urlB, "--processors", processors, "--slots", "8", "--id", `w${i + 1}`], "worker-ready", started)));
     log(`takeover:   cluster up: masters ${urlA} and ${urlB} on PostgreSQL schema ${schema}, ${workers} workers`);
     const id = await submit(urlA, "restartSum", { n, ms, runLog }, settings);
-    const before = await readUntil(urlA, id, (v) => (v.progress?.names.T?.success ?? 0) >= killAt * n, `${Math.round(killAt * 100)} % done`, 120_000 + n * 10);
+    const before = await readUntil("takeover", urlA, id, (v) => (v.progress?.names.T?.success ?? 0) >= killAt * n, `${Math.round(killAt * 100)} % done`, 120_000 + n * 10);
     const successAtKill = before.v.progress!.names.T!.success;
     a.proc.kill("SIGKILL");
     const killedAt = performance.now();
     await new Promise((r) => a.proc.once("exit", r));
-    const taken = await readUntil(urlB, id, (v) => (v.owner !== undefined && bare(v.owner) === bare(urlB)) || v.status !== "RUNNING", "takeover", 60_000 + lease.leaseMs);
+    const taken = await readUntil("takeover", urlB, id, (v) => (v.owner !== undefined && bare(v.owner) === bare(urlB)) || v.status !== "RUNNING", "takeover", 60_000 + lease.leaseMs);
     const atTakeover = taken.v.progress?.names.T?.success ?? 0;
-    const resumed = await readUntil(urlB, id, (v) => (v.progress?.names.T?.success ?? 0) > atTakeover || v.status !== "RUNNING", "progress after the takeover", 60_000);
-    const done = await readUntil(urlB, id, (v) => v.status !== "RUNNING", "end", 120_000 + n * 10);
-    const sum = (done.v.result as { sum?: number } | null)?.sum;
-    if (done.v.status !== "SUCCESS" || sum !== n) throw new Error(`takeover: the job ended ${done.v.status} with ${JSON.stringify(done.v.result)}, expected sum ${n}`);
-    const t = done.v.progress?.names.T;
-    const countersExact = !!t && t.total === n && t.success === n && t.init + t.pulled + t.running + t.failed === 0;
-    const perTask = new Map<string, number>();
-    let runs = 0;
-    for (const f of readdirSync(dir).filter((x) => x.startsWith("runs."))) {
-      for (const line of readFileSync(join(dir, f), "utf8").split("\n")) {
-        if (line === "") continue;
-        runs++;
-        perTask.set(line, (perTask.get(line) ?? 0) + 1);
-      }
-    }
-    if (perTask.size !== n) throw new Error(`takeover: the run logs name ${perTask.size} tasks, expected ${n}`);
+    const resumed = await readUntil("takeover", urlB, id, (v) => (v.progress?.names.T?.success ?? 0) > atTakeover || v.status !== "RUNNING", "progress after the takeover", 60_000);
+    const done = await readUntil("takeover", urlB, id, (v) => v.status !== "RUNNING", "end", 120_000 + n * 10);
+    const { ranTwice, runs, countersExact } = rerunOutcome("takeover", done.v, n, dir);
     return {
       successAtKill, takeoverSeconds: (taken.at - killedAt) / 1000, resumeSeconds: (resumed.at - killedAt) / 1000,
-      doneSeconds: (done.at - killedAt) / 1000, ranTwice: [...perTask.values()].filter((k) => k > 1).length, runs, countersExact,
+      doneSeconds: (done.at - killedAt) / 1000, ranTwice, runs, countersExact,
     };
   } finally {
     await Promise.all(started.map((p) => stopCliProcess(p)));
