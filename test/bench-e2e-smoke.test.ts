@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { e2eSuite, runE2eBench, E2E_PARTS, type E2eRow, type E2eThroughputRow } from "../bench/e2e.ts";
+import { e2eSuite, resolveE2eOptions, runE2eBench, E2E_PARTS, type E2eRow, type E2eThroughputRow } from "../bench/e2e.ts";
 import { builtFiles } from "../bench/e2e/cluster.ts";
 import { quantile } from "../bench/e2e/latency.ts";
 import { e2eRate } from "../bench/peers.ts";
@@ -112,6 +112,10 @@ describe("bench: e2e suite smoke", () => {
     await expect(runE2eBench({ sizes: [0] })).rejects.toThrow("sizes: Expected an integer >= 1, got 0");
     await expect(runE2eBench({ parts: ["speed"] })).rejects.toThrow('parts: Expected "throughput" or "scaling" or "latency" or "dispatchSpeed" or "recovery", got "speed"');
     await expect(runE2eBench({ rounds: 0 })).rejects.toThrow("rounds: Expected an integer >= 1, got 0");
+    // PostgreSQL rows: at 100k by default; 1M only when asked for (slow), none when the sizes skip 100k.
+    expect(resolveE2eOptions().postgresSizes).toEqual([100_000]);
+    expect(resolveE2eOptions({ sizes: [10_000] }).postgresSizes).toEqual([]);
+    expect(resolveE2eOptions({ postgresSizes: [100_000, 1_000_000] }).postgresSizes).toEqual([100_000, 1_000_000]);
     await expect(runE2eBench({ postgresSizes: [0] })).rejects.toThrow("postgresSizes: Expected an integer >= 1, got 0");
     await expect(runE2eBench({ pgUrl: "mysql://x" })).rejects.toThrow('pgUrl: Expected a postgres:// URL, got "mysql://x"');
     await expect(runE2eBench({ workers: 1 })).rejects.toThrow("workers: Expected an integer >= 2 when recovery runs");

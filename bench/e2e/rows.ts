@@ -1,8 +1,9 @@
 // The rows of bench/results/e2e.json, one interface per kind of measurement,
 // for bench/report/ and anyone reading the file. Every row is stamped with
 // `machine` by writeResults. The peers suite takes its ratio's numerator from
-// the first row with mode "push", the same n and a positive tasksPerSec: the
-// throughput rows come first in the file for that reason.
+// the first row with mode "push", the same n, store "sqlite" (its
+// postgresRatio: "postgres") and a positive tasksPerSec: the throughput rows
+// come first in the file for that reason.
 import type { Liveness } from "./recovery.ts";
 import type { DispatchMode, Settings } from "./settings.ts";
 
