@@ -3,7 +3,9 @@
 // and worker processes (`taskmill worker`) run the MapReduce of bench/e2e/
 // processors.ts; each measurement starts a fresh cluster and stops it, so
 // peak RSS and warm state never carry over. Measurements (bench/e2e/):
-// throughput (push and pull, N = 10k, 100k, 1M), a scaling curve (1, 2, 4
+// throughput (push and pull, N = 10k, 100k, 1M; at 100k again with the
+// master on PostgreSQL, a fresh schema per run — 1M too with --pg-sizes),
+// with CPU µs and store row writes per task, a scaling curve (1, 2, 4
 // workers), map → first sub-task running latency, dispatchSpeed accuracy and
 // recovery after a worker SIGKILL. Rows: bench/e2e/rows.ts.
 import { loadavg } from "node:os";
@@ -12,10 +14,11 @@ import { measureSpeed } from "./e2e/dispatch-speed.ts";
 import { measureLatency, quantile, type ProbeShape } from "./e2e/latency.ts";
 import { peakRssMB } from "./e2e/proc-stats.ts";
 import { DEFAULT_LIVENESS, measureRecovery, type Liveness } from "./e2e/recovery.ts";
-import { E2E_PARTS, type E2ePart, type E2eLatencyRow, type E2eRecoveryRow, type E2eRow, type E2eSpeedRow, type E2eThroughputRow } from "./e2e/rows.ts";
+import { E2E_PARTS, type E2ePart, type E2eStore, type E2eLatencyRow, type E2eRecoveryRow, type E2eRow, type E2eSpeedRow, type E2eThroughputRow } from "./e2e/rows.ts";
 import { throughputSettings, PROBE_SETTINGS, type DispatchMode } from "./e2e/settings.ts";
 import { measureThroughput, type ThroughputMeasure } from "./e2e/throughput.ts";
 import type { ClusterRss } from "./e2e/cluster.ts";
+import { ensurePostgres } from "../test/services.ts";
 import { median, spread } from "./lib/measure.ts";
 import type { BenchOptions, Suite, SuiteResult } from "./lib/suite.ts";
 import { perSecond } from "./lib/table.ts";
@@ -55,6 +58,19 @@ export interface E2eBenchOptions {
   recoveryKillAt: number;
   /** Liveness settings of the recovery job. @default DEFAULT_LIVENESS (check every 1 s, dead after 5 s, worker heartbeat 1 s) */
   liveness: Liveness;
+  /**
+   * Sizes of the throughput rows run again with the master on PostgreSQL
+   * (store "postgres", every mode); [] for none. 1,000,000 is opt-in
+   * (`--pg-sizes=100000,1000000`): at the ~4k tasks/s measured at 100k it
+   * would add well over 8 minutes to the default run's 20-minute budget.
+   * @default [100_000] when `sizes` has it, else []
+   */
+  postgresSizes: readonly number[];
+  /**
+   * The PostgreSQL database those masters use, each run on a fresh schema it drops.
+   * @default TASKMILL_PG_URL, else the first of postgres@ / root@ 127.0.0.1:5432/test that answers (started if down)
+   */
+  pgUrl?: string;
   /** Progress lines go here. @default no output */
   log: (line: string) => void;
 }
@@ -89,6 +105,12 @@ function checkList<T>(name: string, list: readonly T[], allowed: readonly T[] | 
 export function resolveE2eOptions(o: E2eInput = {}): E2eBenchOptions {
   const sizes = checkList("sizes", o.sizes ?? [10_000, 100_000, 1_000_000], null, "sizes");
   for (const n of sizes) checkInt("sizes", n, 1);
+  const postgresSizes = o.postgresSizes ?? sizes.filter((n) => n === 100_000);
+  if (!Array.isArray(postgresSizes)) throw new RangeError(`postgresSizes: Expected a list of sizes, got ${JSON.stringify(postgresSizes)}`);
+  for (const n of postgresSizes) checkInt("postgresSizes", n, 1);
+  if (o.pgUrl !== undefined && (typeof o.pgUrl !== "string" || !/^postgres(ql)?:\/\//.test(o.pgUrl))) {
+    throw new RangeError(`pgUrl: Expected a postgres:// URL, got ${JSON.stringify(o.pgUrl)}`);
+  }
   const probe = o.probe ?? { calls: 300, perCall: 4, gapMs: 5, warmupTasks: 5000 };
   checkInt("probe.calls", probe.calls, 1);
   checkInt("probe.perCall", probe.perCall, 1);
@@ -112,7 +134,7 @@ export function resolveE2eOptions(o: E2eInput = {}): E2eBenchOptions {
     rounds: checkInt("rounds", o.rounds ?? 3, 1), singleRoundFrom: checkInt("singleRoundFrom", o.singleRoundFrom ?? 1_000_000, 1),
     workers, parts, scalingWorkers, scalingN: checkInt("scalingN", o.scalingN ?? 100_000, 1), probe, speed,
     speedWindowMs: checkInt("speedWindowMs", o.speedWindowMs ?? 10_000, 1), speedWarmupMs: checkInt("speedWarmupMs", o.speedWarmupMs ?? 1000, 0),
-    recoveryN: checkInt("recoveryN", o.recoveryN ?? 200_000, 1), recoveryKillAt: killAt, liveness, log: o.log ?? (() => {}),
+    recoveryN: checkInt("recoveryN", o.recoveryN ?? 200_000, 1), recoveryKillAt: killAt, liveness, postgresSizes, pgUrl: o.pgUrl, log: o.log ?? (() => {}),
   };
 }
 
@@ -144,12 +166,17 @@ function peaks(rss: readonly ClusterRss[]): { masterPeakRssMB: number | null; wo
 const load1m = () => round1(loadavg()[0]!);
 
 /** A throughput or scaling row from the rounds of one (n, mode, workers). */
-function throughputRow(kind: "throughput" | "scaling", n: number, mode: DispatchMode, workers: number, ms: readonly ThroughputMeasure[], loads: number[]): E2eThroughputRow {
+function throughputRow(
+  kind: "throughput" | "scaling", store: E2eStore, n: number, mode: DispatchMode, workers: number, ms: readonly ThroughputMeasure[], loads: number[],
+): E2eThroughputRow {
   const seconds = median(ms.map((m) => m.seconds));
   const windowSeconds = medianOrNull(ms.map((m) => m.windowSeconds));
   const workerCpu = ms.map((m) => (m.workerCpuSeconds.some((x) => x === null) ? null : m.workerCpuSeconds.reduce((a: number, x) => a + x!, 0)));
+  const masterCpu = medianOrNull(ms.map((m) => m.masterCpuSeconds));
+  const workersCpu = medianOrNull(workerCpu);
+  const rowsWritten = Math.round(median(ms.map((m) => m.rowsWritten)));
   const row: E2eThroughputRow = {
-    kind, mode, store: "sqlite", workers, settings: throughputSettings(mode),
+    kind, mode, store, workers, settings: throughputSettings(mode),
     n, tasks: n + 2, tasksCounted: "n sub-tasks + ROOT + REDUCE",
     seconds: round4(seconds), tasksPerSec: Math.round((n + 2) / seconds),
     roundSeconds: ms.map((m) => round4(m.seconds)), spread: round3(spread(ms.map((m) => m.seconds))), rounds: ms.length,
@@ -158,13 +185,16 @@ function throughputRow(kind: "throughput" | "scaling", n: number, mode: Dispatch
     mapSeconds: nullable(medianOrNull(ms.map((m) => m.mapSeconds)), round4),
     reduceSeconds: nullable(medianOrNull(ms.map((m) => m.reduceSeconds)), round4),
     observedSeconds: round4(median(ms.map((m) => m.observedSeconds))),
-    masterCpuSeconds: nullable(medianOrNull(ms.map((m) => m.masterCpuSeconds)), (x) => Math.round(x * 100) / 100),
-    workerCpuSeconds: nullable(medianOrNull(workerCpu), (x) => Math.round(x * 100) / 100),
+    masterCpuSeconds: nullable(masterCpu, (x) => Math.round(x * 100) / 100),
+    workerCpuSeconds: nullable(workersCpu, (x) => Math.round(x * 100) / 100),
+    masterCpuUsPerTask: nullable(masterCpu, (x) => round1((x * 1e6) / (n + 2))),
+    workerCpuUsPerTask: nullable(workersCpu, (x) => round1((x * 1e6) / (n + 2))),
+    rowsWritten, rowWritesPerTask: round3(rowsWritten / (n + 2)),
     subTasksOnMaster: ms.map((m) => m.subTasksOnMaster), sum: ms[0]!.sum, sumChecked: true,
     ...peaks(ms.map((m) => m.rss)), benchPeakRssMB: peakRssMB("self"), loadAvg1m: loads,
   };
   // The issue's 1M targets (it names no mode, so both modes carry them).
-  if (kind === "throughput" && n === 1_000_000) row.targets = { tasksPerSec: E2E_TARGETS.tasksPerSec, masterPeakRssMB: E2E_TARGETS.masterPeakRssMB };
+  if (kind === "throughput" && store === "sqlite" && n === 1_000_000) row.targets = { tasksPerSec: E2E_TARGETS.tasksPerSec, masterPeakRssMB: E2E_TARGETS.masterPeakRssMB };
   return row;
 }
 
@@ -177,14 +207,14 @@ function describeRun(m: ThroughputMeasure, n: number): string {
   return `${m.seconds.toFixed(3)} s = ${perSecond((n + 2) / m.seconds)}` +
     (m.windowSeconds === null ? "" : `, window ${m.windowSeconds.toFixed(3)} s = ${perSecond(n / m.windowSeconds)}`) +
     (m.mapSeconds === null ? "" : `, map ${m.mapSeconds.toFixed(2)} s`) +
-    `, CPU master ${m.masterCpuSeconds ?? "?"} s, workers ${m.workerCpuSeconds.join("+")} s` +
+    `, CPU master ${m.masterCpuSeconds ?? "?"} s, workers ${m.workerCpuSeconds.join("+")} s, ${m.rowsWritten.toLocaleString("en")} rows written` +
     `, RSS master ${m.rss.masterMB} MB, workers ${m.rss.workersMB.join("/")} MB, load ${load1m()}` +
     (m.subTasksOnMaster === 0 ? "" : `; WARNING: the master's own worker ran ${m.subTasksOnMaster} sub-tasks (the workers were declared dead)`);
 }
 
 /** Runs the throughput rows and the scaling curve; rounds interleave sizes and modes so drift hits every row alike. */
-async function throughputAndScaling(o: E2eBenchOptions): Promise<E2eThroughputRow[]> {
-  const key = (n: number, mode: DispatchMode, workers: number) => `${n}/${mode}/${workers}`;
+async function throughputAndScaling(o: E2eBenchOptions, pgUrl: string | null): Promise<E2eThroughputRow[]> {
+  const key = (n: number, mode: DispatchMode, workers: number, store: E2eStore = "sqlite") => `${store}/${n}/${mode}/${workers}`;
   const runs = new Map<string, { ms: ThroughputMeasure[]; loads: number[] }>();
   const record = (k: string, m: ThroughputMeasure) => {
     const r = runs.get(k) ?? runs.set(k, { ms: [], loads: [] }).get(k)!;
@@ -206,6 +236,16 @@ async function throughputAndScaling(o: E2eBenchOptions): Promise<E2eThroughputRo
           record(key(n, mode, o.workers), m);
         }
       }
+      // The same job with the master on PostgreSQL, a fresh schema per run.
+      for (const n of pgUrl === null ? [] : o.postgresSizes) {
+        if (r > 0 && n >= o.singleRoundFrom) continue;
+        for (const mode of modes) {
+          o.log(`e2e: throughput round ${r + 1}/${n >= o.singleRoundFrom ? 1 : o.rounds} ${mode} n=${n.toLocaleString("en")}, ${o.workers} workers, PostgreSQL`);
+          const m = await measureThroughput(n, o.workers, throughputSettings(mode), o.log, { postgres: pgUrl! });
+          o.log(`e2e:   ${describeRun(m, n)}`);
+          record(key(n, mode, o.workers, "postgres"), m);
+        }
+      }
     }
     if (want("scaling")) {
       const order = r % 2 === 0 ? o.scalingWorkers : [...o.scalingWorkers].reverse();
@@ -222,13 +262,17 @@ async function throughputAndScaling(o: E2eBenchOptions): Promise<E2eThroughputRo
   if (want("throughput")) {
     for (const mode of o.modes) for (const n of o.sizes) {
       const r = runs.get(key(n, mode, o.workers))!;
-      rows.push(throughputRow("throughput", n, mode, o.workers, r.ms, r.loads));
+      rows.push(throughputRow("throughput", "sqlite", n, mode, o.workers, r.ms, r.loads));
+    }
+    if (pgUrl !== null) for (const mode of o.modes) for (const n of o.postgresSizes) {
+      const r = runs.get(key(n, mode, o.workers, "postgres"))!;
+      rows.push(throughputRow("throughput", "postgres", n, mode, o.workers, r.ms, r.loads));
     }
   }
   if (want("scaling")) {
     for (const w of o.scalingWorkers) {
       const r = runs.get(key(o.scalingN, "push", w))!;
-      rows.push(throughputRow("scaling", o.scalingN, "push", w, r.ms, r.loads));
+      rows.push(throughputRow("scaling", "sqlite", o.scalingN, "push", w, r.ms, r.loads));
     }
   }
   return rows;
@@ -295,9 +339,10 @@ function tableLine(r: E2eRow): string[] {
     case "scaling": {
       const t = r.targets;
       const target = t ? `; target ${perSecond(t.tasksPerSec!)} ${verdict(r.tasksPerSec >= t.tasksPerSec!)}, master ≤ ${t.masterPeakRssMB} MB ${verdict((r.masterPeakRssMB ?? Infinity) <= t.masterPeakRssMB!)}` : "";
-      return [r.kind, r.mode, r.n.toLocaleString("en"), String(r.workers), `${perSecond(r.tasksPerSec)} (${r.seconds.toFixed(2)} s)`,
+      return [r.store === "postgres" ? `${r.kind} (PostgreSQL)` : r.kind, r.mode, r.n.toLocaleString("en"), String(r.workers), `${perSecond(r.tasksPerSec)} (${r.seconds.toFixed(2)} s)`,
         `window ${r.windowTasksPerSec === null ? "?" : perSecond(r.windowTasksPerSec)}, map ${r.mapSeconds?.toFixed(2) ?? "?"} s, reduce ${r.reduceSeconds?.toFixed(2) ?? "?"} s, ` +
-        `CPU ${r.masterCpuSeconds ?? "?"}+${r.workerCpuSeconds ?? "?"} s, ${rss}, ${r.rounds} round${r.rounds === 1 ? "" : "s"}${target}${onMaster(r)}`];
+        `CPU ${r.masterCpuSeconds ?? "?"}+${r.workerCpuSeconds ?? "?"} s = ${r.masterCpuUsPerTask ?? "?"}+${r.workerCpuUsPerTask ?? "?"} µs/task, ` +
+        `${r.rowWritesPerTask} row writes/task, ${rss}, ${r.rounds} round${r.rounds === 1 ? "" : "s"}${target}${onMaster(r)}`];
     }
     case "latency":
       return ["latency", r.mode, `${r.calls}×${r.perCall}`, String(r.workers), `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`,
@@ -316,7 +361,16 @@ export async function runE2eBench(options: E2eInput = {}): Promise<SuiteResult<E
   const o = resolveE2eOptions(options);
   const loadStart = loadavg();
   const rows: E2eRow[] = [];
-  if (o.parts.includes("throughput") || o.parts.includes("scaling")) rows.push(...await throughputAndScaling(o));
+  const pgNotes: string[] = [];
+  let pgUrl: string | null = null;
+  if (o.parts.includes("throughput") && o.postgresSizes.length > 0) {
+    const pg = o.pgUrl === undefined ? await ensurePostgres() : { url: o.pgUrl };
+    if ("skip" in pg) {
+      o.log(`e2e: PostgreSQL rows SKIPPED: ${pg.skip}`);
+      pgNotes.push(`PostgreSQL rows SKIPPED: ${pg.skip}`);
+    } else pgUrl = pg.url;
+  }
+  if (o.parts.includes("throughput") || o.parts.includes("scaling")) rows.push(...await throughputAndScaling(o, pgUrl));
   if (o.parts.includes("latency")) rows.push(await latencyRow(o));
   if (o.parts.includes("dispatchSpeed")) rows.push(await speedRow(o));
   if (o.parts.includes("recovery")) rows.push(await recoveryRow(o));
@@ -324,9 +378,11 @@ export async function runE2eBench(options: E2eInput = {}): Promise<SuiteResult<E
   const starved = rows.filter((r): r is E2eThroughputRow => (r.kind === "throughput" || r.kind === "scaling") && r.subTasksOnMaster.some((x) => x > 0));
   const table = [["measurement", "mode", "n", "workers", "figure", "detail"], ...rows.map(tableLine)];
   const notes = [
-    "each run: a fresh master process on a fresh SQLite file + worker processes, over HTTP, every process stopped after it; sub-tasks run on the workers only (execOnMaster false)",
+    "each run: a fresh master process on a fresh SQLite file (PostgreSQL rows: a fresh schema, dropped after) + worker processes, over HTTP, every process stopped after it; sub-tasks run on the workers only (execOnMaster false)",
     `throughput: tasks/s = (n + ROOT + REDUCE) / (submit → reduce done, the master's finishedAt); window = first sub-task start → reduce done; median of ${o.rounds} round${o.rounds === 1 ? "" : "s"} (sizes ≥ ${o.singleRoundFrom.toLocaleString("en")}: 1); the sum (= n) was checked in every round`,
-    "CPU = user + system seconds from submit to the final event (master + all workers): steadier than wall time on a loaded machine; RSS = VmHWM read just before stopping each process",
+    "CPU = user + system seconds, master: submit → reduce done (its reduceDone mark), workers: submit → the final event; steadier than wall time on a loaded machine; µs/task = CPU ÷ (n + 2); RSS = VmHWM read just before stopping each process",
+    "row writes/task = the master's taskmill_store_rows_written_total over the job (task rows inserted and updated, claims, instance and dispatch records; the task cleanup not counted) ÷ (n + 2)",
+    ...pgNotes,
     "latency: per map call, its first child's start (worker wall clock) − the wall time right before ctx.map (master), on an idle cluster after a warm-up job",
     `bench process peak RSS ${mb(peakRssMB("self"))} MB; load average (1/5/15 min): ${loadStart.map((x) => x.toFixed(2)).join(" ")} at the start, ${loadEnd.map((x) => x.toFixed(2)).join(" ")} at the end`,
   ];
@@ -340,6 +396,6 @@ export async function runE2eBench(options: E2eInput = {}): Promise<SuiteResult<E
 /** The e2e suite, as `bench/run.ts` lists it. */
 export const e2eSuite: Suite<E2eRow> = {
   name: "e2e",
-  summary: "end to end over HTTP + SQLite: MapReduce of 10k/100k/1M no-op tasks (push, pull), 1/2/4 workers, map latency, dispatchSpeed, recovery",
+  summary: "end to end over HTTP + SQLite (and PostgreSQL at 100k; --pg-sizes for 1M): MapReduce of 10k/100k/1M no-op tasks (push, pull), 1/2/4 workers, map latency, dispatchSpeed, recovery",
   run: (options) => runE2eBench(options),
 };

@@ -7,7 +7,9 @@
 // interleave peers and sizes, so drift hits every row alike. A missing
 // service is started (test/services.ts); if it stays down, its peer is
 // skipped with a note. When bench/results/e2e.json exists, each row gets
-// `ratio` = taskmill tasks/s (mode push, same n) ÷ the peer's tasks/s.
+// `ratio` = taskmill tasks/s (mode push, same n, SQLite) ÷ the peer's tasks/s,
+// and each row of a peer on PostgreSQL (pg-boss) `postgresRatio`: taskmill
+// with its master on the same PostgreSQL server ÷ the peer, like for like.
 import { fork } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -45,6 +47,14 @@ export interface PeersRow {
   ratio: number | null;
   /** Which e2e row the ratio uses, or why there is none. */
   ratioSource: string;
+  /**
+   * For a peer on PostgreSQL: taskmill tasks/s with its master on the same
+   * PostgreSQL server (e2e row store "postgres", mode push, same n) ÷ this
+   * peer's tasks/s; null for other peers or without such a row.
+   */
+  postgresRatio: number | null;
+  /** Which e2e row postgresRatio uses, or why there is none. */
+  postgresRatioSource: string;
   /** Seconds of each round, in order. */
   roundSeconds: number[];
   /** The 1-minute load average at the end of each round. */
@@ -119,7 +129,7 @@ function measure(peer: Peer, n: number, url: string): Promise<PeerMeasure> {
 }
 
 /** taskmill's tasks/s for mode push and `n` children, from the e2e results, or why there is none. */
-export function e2eRate(path: string, n: number): { rate: number; source: string } | { rate: null; source: string } {
+export function e2eRate(path: string, n: number, store: "sqlite" | "postgres" = "sqlite"): { rate: number; source: string } | { rate: null; source: string } {
   /** The path as people read it: relative to the repository when inside it. */
   const file = relative(repoRoot(), path).startsWith("..") ? path : relative(repoRoot(), path);
   if (!existsSync(path)) return { rate: null, source: `no ${file} (the e2e suite writes it)` };
@@ -132,10 +142,12 @@ export function e2eRate(path: string, n: number): { rate: number; source: string
   const matches = (Array.isArray(rows) ? rows : []).filter((r): r is Record<string, unknown> => {
     if (r === null || typeof r !== "object") return false;
     const o = r as Record<string, unknown>;
-    return o.mode === "push" && (o.n ?? o.tasks ?? o.children) === n && typeof o.tasksPerSec === "number" && o.tasksPerSec > 0;
+    // Rows written before PostgreSQL rows existed have no store: SQLite.
+    return o.mode === "push" && (o.n ?? o.tasks ?? o.children) === n && typeof o.tasksPerSec === "number" && o.tasksPerSec > 0 &&
+      (o.store ?? "sqlite") === store;
   });
   const row = matches[0];
-  if (!row) return { rate: null, source: `${file} has no row with mode "push", n = ${n} and tasksPerSec` };
+  if (!row) return { rate: null, source: `${file} has no row with mode "push", store "${store}", n = ${n} and tasksPerSec` };
   const label = Object.entries(row).filter(([k, v]) => k !== "machine" && (typeof v === "string" || k === "n")).map(([k, v]) => `${k}=${String(v)}`).join(" ");
   const date = (row.machine as { date?: string } | undefined)?.date;
   return {
@@ -198,6 +210,8 @@ export async function runPeersBench(options: Partial<PeersBenchOptions & BenchOp
       const seconds = median(ms.map((m) => m.seconds));
       const tasksPerSec = Math.round(n / seconds);
       const e2e = e2eRate(o.e2eFile, n);
+      const onPg = peer.service === "postgres";
+      const pg = onPg ? e2eRate(o.e2eFile, n, "postgres") : { rate: null, source: `${peer.name} is not on PostgreSQL` };
       const workerRss = ms.map((m) => m.workerPeakRssMB).filter((x): x is number => x !== null);
       const workerCpu = ms.map((m) => m.workerCpuSeconds).filter((x): x is number => x !== null);
       rows.push({
@@ -209,6 +223,8 @@ export async function runPeersBench(options: Partial<PeersBenchOptions & BenchOp
         addSeconds: Number(median(ms.map((m) => m.addSeconds)).toFixed(4)),
         ratio: e2e.rate === null ? null : Number((e2e.rate / tasksPerSec).toFixed(2)),
         ratioSource: e2e.source,
+        postgresRatio: pg.rate === null ? null : Number((pg.rate / tasksPerSec).toFixed(2)),
+        postgresRatioSource: pg.source,
         roundSeconds: ms.map((m) => Number(m.seconds.toFixed(4))),
         loadAvg1m: loads.get(key(peer, n))!,
         workers: peer.workers,
@@ -218,12 +234,12 @@ export async function runPeersBench(options: Partial<PeersBenchOptions & BenchOp
   }
 
   const table = [
-    ["peer", "n", "seconds", "children/s", "producer RSS", "worker RSS", "add s", "CPU s prod/worker", "taskmill/peer", "rounds (s)"],
+    ["peer", "n", "seconds", "children/s", "producer RSS", "worker RSS", "add s", "CPU s prod/worker", "taskmill/peer", "taskmill-pg/peer", "rounds (s)"],
     ...rows.map((r) => [
       r.peer, r.n.toLocaleString("en"), r.seconds.toFixed(3), perSecond(r.tasksPerSec), `${r.peakRssMB} MB`,
       r.workerPeakRssMB === null ? "(same)" : `${r.workerPeakRssMB} MB`, r.addSeconds.toFixed(3),
       `${r.cpuSeconds.toFixed(2)} / ${r.workerCpuSeconds === null ? "(same)" : r.workerCpuSeconds.toFixed(2)}`,
-      r.ratio === null ? "null" : `${r.ratio.toFixed(2)}x`, r.roundSeconds.map((s) => s.toFixed(2)).join(" / "),
+      r.ratio === null ? "null" : `${r.ratio.toFixed(2)}x`, r.postgresRatio === null ? "—" : `${r.postgresRatio.toFixed(2)}x`, r.roundSeconds.map((s) => s.toFixed(2)).join(" / "),
     ]),
   ];
   notes.unshift(
@@ -234,6 +250,9 @@ export async function runPeersBench(options: Partial<PeersBenchOptions & BenchOp
   );
   const noRatio = rows.filter((r) => r.ratio === null);
   if (noRatio.length > 0) notes.push(`ratio taskmill/peer left null: ${[...new Set(noRatio.map((r) => r.ratioSource))].join("; ")}`);
+  const noPgRatio = rows.filter((r) => r.postgresRatio === null && peers.find((p) => p.name === r.peer)?.service === "postgres");
+  notes.push("taskmill-pg/peer = taskmill with its master on the same PostgreSQL server (e2e rows store \"postgres\", push, same n) ÷ the peer: like for like, for the peers on PostgreSQL");
+  if (noPgRatio.length > 0) notes.push(`taskmill-pg/peer left null: ${[...new Set(noPgRatio.map((r) => r.postgresRatioSource))].join("; ")}`);
   return { rows, table, notes };
 }
 

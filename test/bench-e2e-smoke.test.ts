@@ -7,11 +7,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { e2eSuite, runE2eBench, E2E_PARTS, type E2eRow, type E2eThroughputRow } from "../bench/e2e.ts";
+import { e2eSuite, resolveE2eOptions, runE2eBench, E2E_PARTS, type E2eRow, type E2eThroughputRow } from "../bench/e2e.ts";
 import { builtFiles } from "../bench/e2e/cluster.ts";
 import { quantile } from "../bench/e2e/latency.ts";
 import { e2eRate } from "../bench/peers.ts";
 import { formatTable } from "../bench/lib/table.ts";
+import { ensurePostgres } from "./services.ts";
+
+// PostgreSQL rows run when the local server answers (started if down); otherwise skipped loudly.
+const pg = await ensurePostgres();
+if ("skip" in pg) console.warn(`\n*** ${pg.skip} ***\n`);
+const pgSizes = "skip" in pg ? [] : [200];
 
 const dir = mkdtempSync(join(tmpdir(), "taskmill-e2e-smoke-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,18 +26,24 @@ const positive = (x: number | null | undefined) => typeof x === "number" && Numb
 const FAST_LIVENESS = { heartbeatMs: 200, livenessTimeoutMs: 1500, workerHeartbeatMs: 200 };
 
 describe("bench: e2e suite smoke", () => {
-  it("runs throughput (push, pull), scaling, latency, dispatchSpeed and recovery on tiny jobs; every sum checked, figures positive", { timeout: 90_000 }, async () => {
+  it("runs throughput (push, pull; SQLite and PostgreSQL), scaling, latency, dispatchSpeed and recovery on tiny jobs; every sum checked, figures positive", { timeout: 90_000 }, async () => {
     const { rows, table, notes } = await runE2eBench({
-      sizes: [200], rounds: 1, workers: 2, scalingWorkers: [1, 2], scalingN: 200,
+      sizes: [200], postgresSizes: pgSizes, rounds: 1, workers: 2, scalingWorkers: [1, 2], scalingN: 200,
       probe: { calls: 20, perCall: 2, gapMs: 2, warmupTasks: 100 },
       speed: "1000/s", speedWindowMs: 1000, speedWarmupMs: 200,
       recoveryN: 10_000, recoveryKillAt: 0.2, liveness: FAST_LIVENESS,
     });
+    const pgRows = "skip" in pg ? 0 : 2;
+    expect(rows.slice(0, 2 + pgRows).map((r) => `${r.kind}/${r.mode}/${r.workers}/${r.store}`)).toEqual([
+      "throughput/push/2/sqlite", "throughput/pull/2/sqlite",
+      ...("skip" in pg ? [] : ["throughput/push/2/postgres", "throughput/pull/2/postgres"]),
+    ]);
+    const pgSeen = rows.splice(2, pgRows); // the rest as before: scaling, latency, dispatchSpeed, recovery on SQLite
+    expect(rows.every((r) => r.store === "sqlite")).toBe(true);
     expect(rows.map((r) => `${r.kind}/${r.mode}/${r.workers}`)).toEqual([
       "throughput/push/2", "throughput/pull/2", "scaling/push/1", "scaling/push/2", "latency/push/2", "dispatchSpeed/push/2", "recovery/push/2",
     ]);
-    for (const r of rows as E2eRow[]) {
-      expect(r.store).toBe("sqlite");
+    for (const r of [...rows, ...pgSeen] as E2eRow[]) {
       expect(r.settings.execOnMaster).toBe(false);
       expect(positive(r.masterPeakRssMB)).toBe(true);
       expect(r.workerPeakRssMB).toHaveLength(r.workers);
@@ -49,6 +61,11 @@ describe("bench: e2e suite smoke", () => {
         expect(r.windowSeconds!).toBeLessThanOrEqual(r.seconds);
         expect(r.reduceSeconds !== null && r.reduceSeconds >= 0).toBe(true);
         expect(r.masterCpuSeconds !== null && r.masterCpuSeconds >= 0 && r.workerCpuSeconds !== null && r.workerCpuSeconds >= 0).toBe(true);
+        expect(r.masterCpuUsPerTask).toBeCloseTo((r.masterCpuSeconds! * 1e6) / 202, -1);
+        expect(r.workerCpuUsPerTask).toBeCloseTo((r.workerCpuSeconds! * 1e6) / 202, -1);
+        // Every task is inserted and ends in a final status at least: two writes of each of the 202 rows, and a dispatch record per batch.
+        expect(r.rowsWritten).toBeGreaterThanOrEqual(2 * 202);
+        expect(r.rowWritesPerTask).toBeCloseTo(r.rowsWritten / 202, 2);
       }
     }
     // The 2-worker point of the scaling curve is the throughput run itself, measured once.
@@ -77,7 +94,9 @@ describe("bench: e2e suite smoke", () => {
     expect(rec.heldAtKill).toBeGreaterThanOrEqual(0);
     expect(rec.failoverSeconds >= 0 && rec.doneSeconds >= rec.failoverSeconds && rec.totalSeconds >= rec.doneSeconds).toBe(true);
 
-    expect(formatTable(table).split("\n")).toHaveLength(rows.length + 2);
+    expect(formatTable(table).split("\n")).toHaveLength(rows.length + pgSeen.length + 2);
+    if (pgSeen.length > 0) expect(formatTable(table)).toContain("throughput (PostgreSQL)");
+    expect(notes?.some((n) => n.startsWith("row writes/task = the master's taskmill_store_rows_written_total"))).toBe(true);
     expect(notes?.some((n) => n.includes("the sum (= n) was checked in every round"))).toBe(true);
 
     // The peers suite takes its ratio from these rows: the first push row with the same n.
@@ -93,6 +112,12 @@ describe("bench: e2e suite smoke", () => {
     await expect(runE2eBench({ sizes: [0] })).rejects.toThrow("sizes: Expected an integer >= 1, got 0");
     await expect(runE2eBench({ parts: ["speed"] })).rejects.toThrow('parts: Expected "throughput" or "scaling" or "latency" or "dispatchSpeed" or "recovery", got "speed"');
     await expect(runE2eBench({ rounds: 0 })).rejects.toThrow("rounds: Expected an integer >= 1, got 0");
+    // PostgreSQL rows: at 100k by default; 1M only when asked for (slow), none when the sizes skip 100k.
+    expect(resolveE2eOptions().postgresSizes).toEqual([100_000]);
+    expect(resolveE2eOptions({ sizes: [10_000] }).postgresSizes).toEqual([]);
+    expect(resolveE2eOptions({ postgresSizes: [100_000, 1_000_000] }).postgresSizes).toEqual([100_000, 1_000_000]);
+    await expect(runE2eBench({ postgresSizes: [0] })).rejects.toThrow("postgresSizes: Expected an integer >= 1, got 0");
+    await expect(runE2eBench({ pgUrl: "mysql://x" })).rejects.toThrow('pgUrl: Expected a postgres:// URL, got "mysql://x"');
     await expect(runE2eBench({ workers: 1 })).rejects.toThrow("workers: Expected an integer >= 2 when recovery runs");
     await expect(runE2eBench({ speed: "fast" })).rejects.toThrow("speed: Expected a positive rate");
     expect(quantile([5, 1, 4, 2, 3], 0.5)).toBe(3);

@@ -37,18 +37,22 @@ describe("bench: peers suite smoke", () => {
       expect(r.workerCpuSeconds === null).toBe(r.workerPeakRssMB === null);
       expect(r.server).toMatch(peer.service === "redis" ? /^Redis \d/ : /^PostgreSQL \d/);
       expect(r.ratioSource).toContain("missing-e2e.json");
+      expect(r.postgresRatio).toBeNull();
+      expect(r.postgresRatioSource).toMatch(peer.service === "postgres" ? /missing-e2e\.json/ : /is not on PostgreSQL/);
       expect(formatTable(table).split("\n")).toHaveLength(3);
       expect(notes?.some((line) => line.startsWith("ratio taskmill/peer left null"))).toBe(true);
     });
   }
 
-  it("takes the ratio's numerator from the e2e row with mode push and the same n", () => {
+  it("takes the ratio's numerator from the e2e row with mode push, the same n and the store asked for (SQLite unless told)", () => {
     const file = join(dir, "e2e.json");
     writeFileSync(file, JSON.stringify([
       { mode: "pull", n: 10_000, tasksPerSec: 1 },
+      { mode: "push", n: 10_000, store: "postgres", tasksPerSec: 60_000 },
       { mode: "push", n: 10_000, store: "sqlite", tasksPerSec: 250_000, machine: { date: "2026-11-25T00:00:00.000Z" } },
     ]));
     expect(e2eRate(file, 10_000)).toEqual({ rate: 250_000, source: "e2e mode=push n=10000 store=sqlite (2026-11-25T00:00:00.000Z)" });
+    expect(e2eRate(file, 10_000, "postgres")).toEqual({ rate: 60_000, source: "e2e mode=push n=10000 store=postgres" });
     expect(e2eRate(file, 100_000).rate).toBeNull();
     expect(e2eRate(join(dir, "none.json"), 10_000).rate).toBeNull();
   });

@@ -382,6 +382,32 @@ describe("bench report: RESULTS.md from results files", () => {
     expect(peers.points).toHaveLength(2);
   });
 
+  it("throughput rows show their store, CPU µs per task and row writes per task; peers on PostgreSQL their like-for-like ratio", () => {
+    const base = { ...E2E_BASE, kind: "throughput", n: 100_000, tasks: 100_002, seconds: 2, spread: 0.1, rounds: 3, masterCpuSeconds: 1.6, workerCpuSeconds: 1.1, machine: MACHINE };
+    writeFileSync(join(paths.resultsDir, "e2e.json"), JSON.stringify([
+      { ...base, tasksPerSec: 50_001, masterCpuUsPerTask: 16, workerCpuUsPerTask: 11, rowsWritten: 400_010, rowWritesPerTask: 4 },
+      { ...base, store: "postgres", tasksPerSec: 16_000, masterCpuUsPerTask: 21.5, workerCpuUsPerTask: 12.25, rowsWritten: 350_007, rowWritesPerTask: 3.5 },
+    ]));
+    const pgBoss = FIXTURES.peers[1]!;
+    writeFileSync(join(paths.resultsDir, "peers.json"), JSON.stringify([
+      { ...pgBoss, n: 100_000, tasksPerSec: 12_800, postgresRatio: 1.25, postgresRatioSource: "e2e mode=push n=100000 store=postgres", machine: MACHINE },
+    ]));
+    const { markdownFile, chartFiles } = generateReport(paths);
+    const md = readFileSync(markdownFile, "utf8");
+    const e2e = sectionOf(md, "e2e");
+    expect(e2e).toContain("| store | mode | N | workers | tasks/s | seconds | noise | CPU s master + workers | CPU µs/task master + workers | row writes/task |");
+    expect(e2e).toContain("| sqlite | push | 100,000 | 2 | 50.0 k | 2.00 | 10% (3 rounds) | 1.6 + 1.1 | 16.0 + 11.0 | 4.00 |");
+    expect(e2e).toContain("| postgres | push | 100,000 | 2 | 16.0 k | 2.00 | 10% (3 rounds) | 1.6 + 1.1 | 21.5 + 12.3 | 3.50 |");
+    expect(e2e).not.toContain("rows written"); // the raw count stays in the file; the table shows it per task
+    const peers = sectionOf(md, "peers");
+    expect(peers).toContain("| taskmill/peer | taskmill-pg/peer |");
+    expect(peers).toContain("| **5.36×** | **1.25×** |");
+    expect(peers).toContain("- e2e mode=push n=100000 store=postgres");
+    // The peers chart draws taskmill on PostgreSQL as a line of its own beside the SQLite one.
+    const chart = inspect(readFileSync(chartFiles.find((f) => f.endsWith("peers-throughput.svg"))!, "utf8"));
+    expect(chart.texts).toContain("taskmill (e2e, push, postgres)");
+  });
+
   it("G6: the same files give the same report, byte for byte (no generation time in it)", () => {
     const a = readFileSync(generateReport(paths).markdownFile, "utf8");
     const b = readFileSync(generateReport(paths).markdownFile, "utf8");

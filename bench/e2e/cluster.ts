@@ -1,11 +1,13 @@
 // A real taskmill cluster for one e2e measurement: a master process on a
-// fresh SQLite file and W worker processes, all `node dist/adapters/node/cli.js`,
-// talking HTTP. Every process is stopped and the temp folder removed by
-// `stop()`, which first reads each process's peak RSS (VmHWM).
+// fresh SQLite file (or a fresh schema of a PostgreSQL database) and W worker
+// processes, all `node dist/adapters/node/cli.js`, talking HTTP. Every process
+// is stopped, the temp folder removed and the schema dropped by `stop()`,
+// which first reads each process's peak RSS (VmHWM).
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { dropPostgresSchema } from "../../adapters/node/postgres/drop-postgres-schema.ts";
 import { repoRoot } from "../lib/results.ts";
 import { startCliProcess, stopCliProcess, type CliProcess } from "../lib/cli-process.ts";
 import { MARKS_ENV } from "./marks.ts";
@@ -49,6 +51,8 @@ export interface Cluster {
   readonly marksFile: string;
   /** CPU seconds used so far by each process. */
   cpu(): ClusterCpu;
+  /** The master's `taskmill_store_rows_written_total` now (its /metrics). */
+  rowsWritten(): Promise<number>;
   /** Reads every process's peak RSS, stops them all (SIGTERM, then SIGKILL), removes the temp folder. */
   stop(): Promise<ClusterRss>;
 }
@@ -63,14 +67,40 @@ export interface ClusterOptions {
   heartbeatMs?: number;
   /** Progress lines go here. */
   log: (line: string) => void;
+  /**
+   * The master's store: a fresh SQLite file, or a fresh schema (dropped by
+   * `stop()`) in the PostgreSQL database at this URL. @default "sqlite"
+   */
+  store?: "sqlite" | { postgres: string };
 }
 
-/** Starts a master on a fresh SQLite file in a temp folder and `workers` worker processes (ids w1, w2, …). */
+/** A schema name no other run uses. */
+function freshSchema(): string {
+  return `taskmill_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Reads `taskmill_store_rows_written_total` from the master's /metrics; throws when it is missing. */
+export async function readRowsWritten(url: string): Promise<number> {
+  const res = await fetch(`${url}/metrics`);
+  const text = await res.text();
+  const m = /^taskmill_store_rows_written_total (\d+)$/m.exec(text);
+  if (res.status !== 200 || !m) throw new Error(`e2e: no taskmill_store_rows_written_total in ${url}/metrics (status ${res.status})`);
+  return Number(m[1]);
+}
+
+/** Starts a master on a fresh store (a SQLite file in a temp folder, or a PostgreSQL schema) and `workers` worker processes (ids w1, w2, …). */
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const { processors } = builtFiles();
   const dir = mkdtempSync(join(tmpdir(), "taskmill-e2e-"));
   const marksFile = join(dir, "marks.jsonl");
   const env = { ...process.env, [MARKS_ENV]: marksFile };
+  const pg = typeof o.store === "object" ? { url: o.store.postgres, schema: freshSchema() } : null;
+  let storeUrl = `sqlite:${join(dir, "taskmill.db")}`;
+  if (pg) {
+    const u = new URL(pg.url);
+    u.searchParams.set("schema", pg.schema);
+    storeUrl = u.toString();
+  }
   const started: ChildProcess[] = [];
   let stopped: Promise<ClusterRss> | null = null;
   const stop = (master: ClusterProcess | null, workers: ClusterProcess[]) => stopped ??= (async () => {
@@ -81,17 +111,18 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     };
     await Promise.all(started.map((p) => stopCliProcess(p)));
     rmSync(dir, { recursive: true, force: true });
+    if (pg) await dropPostgresSchema(pg.url, pg.schema);
     return rss;
   })();
   try {
-    const master = await startCliProcess("e2e", builtFiles().cli, "master", ["master", "--port", "0", "--store", `sqlite:${join(dir, "taskmill.db")}`, "--processors", processors], "master-ready", started, env);
+    const master = await startCliProcess("e2e", builtFiles().cli, "master", ["master", "--port", "0", "--store", storeUrl, "--processors", processors], "master-ready", started, env);
     const url = master.ready.url as string;
     const workers = await Promise.all(Array.from({ length: o.workers }, (_, i) => startCliProcess("e2e", builtFiles().cli, `w${i + 1}`,
       ["worker", "--master", url, "--processors", processors, "--slots", String(o.slots), "--id", `w${i + 1}`,
         ...(o.heartbeatMs === undefined ? [] : ["--heartbeat-ms", String(o.heartbeatMs)])], "worker-ready", started, env)));
-    o.log(`e2e:   cluster up: master ${url} (pid ${master.proc.pid}), ${workers.length} worker${workers.length === 1 ? "" : "s"} (pids ${workers.map((w) => w.proc.pid).join(", ")})`);
+    o.log(`e2e:   cluster up: master ${url} on ${pg ? `PostgreSQL schema ${pg.schema}` : "SQLite"} (pid ${master.proc.pid}), ${workers.length} worker${workers.length === 1 ? "" : "s"} (pids ${workers.map((w) => w.proc.pid).join(", ")})`);
     const cpu = (): ClusterCpu => ({ master: cpuSeconds(master.proc.pid!), workers: workers.map((w) => cpuSeconds(w.proc.pid!)) });
-    return { url, master, workers, marksFile, cpu, stop: () => stop(master, workers) };
+    return { url, master, workers, marksFile, cpu, rowsWritten: () => readRowsWritten(url), stop: () => stop(master, workers) };
   } catch (e) {
     await stop(null, []);
     throw e;

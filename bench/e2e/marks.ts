@@ -18,7 +18,9 @@ export type MarkKind =
   /** A worker process: its first sub-task of the instance began `process`. */
   | "firstStart"
   /** The master's own worker: `reduce` began (every task had ended). */
-  | "reduceStart";
+  | "reduceStart"
+  /** The master's own worker: `reduce` summed every result; carries the master process's CPU time then. */
+  | "reduceDone";
 
 /** One line of the marks file. */
 export interface Mark {
@@ -27,6 +29,8 @@ export interface Mark {
   /** Wall-clock time in ms with sub-millisecond precision (see `wallNow`). */
   at: number;
   pid: number;
+  /** User + system CPU µs the writing process had used (process.cpuUsage()), on the marks that carry it. */
+  cpuUs?: number;
 }
 
 /**
@@ -37,11 +41,17 @@ export function wallNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** User + system CPU µs this process has used so far. */
+export function cpuNowUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
 /** Appends a mark when TASKMILL_E2E_MARKS is set (one small append: atomic across processes). */
-export function mark(instanceId: string, kind: MarkKind, at = wallNow()): void {
+export function mark(instanceId: string, kind: MarkKind, at = wallNow(), cpuUs?: number): void {
   const file = process.env[MARKS_ENV];
   if (!file) return;
-  const m: Mark = { instanceId, kind, at, pid: process.pid };
+  const m: Mark = cpuUs === undefined ? { instanceId, kind, at, pid: process.pid } : { instanceId, kind, at, pid: process.pid, cpuUs };
   appendFileSync(file, JSON.stringify(m) + "\n");
 }
 

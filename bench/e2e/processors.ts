@@ -6,7 +6,7 @@
  */
 import { appendFileSync } from "node:fs";
 import { defineMap, defineMapReduce } from "../../src/processor/define.ts";
-import { mark, wallNow } from "./marks.ts";
+import { cpuNowUs, mark, wallNow } from "./marks.ts";
 
 /** Children per `ctx.map` call of the throughput job: the root maps in pages. */
 const PAGE = 1000;
@@ -48,7 +48,10 @@ export const e2eSum = defineMapReduce<{ n: number }>({
       count++;
     }
     mark(ctx.instanceId, "reduceStart", at);
-    return { ok: true, result: { sum, count, reduceMs: wallNow() - at } };
+    // The master's CPU at the end of the job's work, before it stores the result and clears the tasks.
+    const done = wallNow();
+    mark(ctx.instanceId, "reduceDone", done, cpuNowUs());
+    return { ok: true, result: { sum, count, reduceMs: done - at } };
   },
 });
 

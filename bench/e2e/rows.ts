@@ -1,8 +1,9 @@
 // The rows of bench/results/e2e.json, one interface per kind of measurement,
 // for bench/report/ and anyone reading the file. Every row is stamped with
 // `machine` by writeResults. The peers suite takes its ratio's numerator from
-// the first row with mode "push", the same n and a positive tasksPerSec: the
-// throughput rows come first in the file for that reason.
+// the first row with mode "push", the same n, store "sqlite" (its
+// postgresRatio: "postgres") and a positive tasksPerSec: the throughput rows
+// come first in the file for that reason.
 import type { Liveness } from "./recovery.ts";
 import type { DispatchMode, Settings } from "./settings.ts";
 
@@ -11,14 +12,20 @@ export const E2E_PARTS = ["throughput", "scaling", "latency", "dispatchSpeed", "
 /** One measurement of the e2e suite. */
 export type E2ePart = (typeof E2E_PARTS)[number];
 
+/** The master's store of a row. */
+export type E2eStore = "sqlite" | "postgres";
+
 /** Fields every e2e row has. */
 export interface E2eRowBase {
   /** Which measurement the row belongs to. */
   kind: E2ePart;
   /** The job's dispatchMode. */
   mode: DispatchMode;
-  /** The master's store: always a fresh SQLite file (WAL) per measurement. */
-  store: "sqlite";
+  /**
+   * The master's store, fresh per measurement: a SQLite file (WAL), or a
+   * schema of its own in PostgreSQL on 127.0.0.1:5432 (throughput rows only).
+   */
+  store: E2eStore;
   /** Worker processes besides the master (whose own worker runs only ROOT and reduce: execOnMaster false). */
   workers: number;
   /** The job settings submitted (defaults of src/master/settings.ts fill the rest). */
@@ -69,10 +76,18 @@ export interface E2eThroughputRow extends E2eRowBase {
   reduceSeconds: number | null;
   /** Submit → the bench received the final event (adds cleanup of the instance's tasks and the event's trip), median seconds. */
   observedSeconds: number;
-  /** CPU seconds of the master process from submit to the final event, median. */
+  /** CPU seconds of the master process from submit to reduce done (the task cleanup after it left out), median. */
   masterCpuSeconds: number | null;
-  /** CPU seconds of all worker processes together over the same span, median. */
+  /** CPU seconds of all worker processes together from submit to the final event (idle after their last task), median. */
   workerCpuSeconds: number | null;
+  /** µs of master CPU per task: masterCpuSeconds ÷ tasks, from the same rounds' median. */
+  masterCpuUsPerTask: number | null;
+  /** µs of CPU per task of all the workers together: workerCpuSeconds ÷ tasks. */
+  workerCpuUsPerTask: number | null;
+  /** Rows the master's store wrote in the job (taskmill_store_rows_written_total after − before; the task cleanup not counted), median. */
+  rowsWritten: number;
+  /** rowsWritten ÷ tasks: inserts, status updates, claims, instance and dispatch records per task. */
+  rowWritesPerTask: number;
   /**
    * Per round, sub-tasks the master's own worker ran (execOnMaster is false,
    * so it takes them only once every worker process was declared dead, B5).

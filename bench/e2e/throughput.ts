@@ -5,7 +5,7 @@
 // sub-task start, map done, reduce start) and the master's finishedAt (its
 // final status, stamped right after reduce and before it clears the tasks).
 import { submit, waitDone } from "./api.ts";
-import { startCluster, type ClusterCpu, type ClusterRss } from "./cluster.ts";
+import { startCluster, type ClusterCpu, type ClusterOptions, type ClusterRss } from "./cluster.ts";
 import { readMarks, wallNow } from "./marks.ts";
 import type { Settings } from "./settings.ts";
 
@@ -21,10 +21,16 @@ export interface ThroughputMeasure {
   reduceSeconds: number | null;
   /** Submit → the bench received the final event (adds the master's task cleanup and the event's trip), seconds. */
   observedSeconds: number;
-  /** CPU seconds the master used from submit to the final event; null off Linux. */
+  /**
+   * CPU seconds the master used from submit to reduce done (the reduceDone
+   * mark's process.cpuUsage() − /proc at submit: the task cleanup after the
+   * job is left out); null off Linux or without the mark.
+   */
   masterCpuSeconds: number | null;
-  /** CPU seconds each worker process used over the same span, in worker order. */
+  /** CPU seconds each worker process used from submit to the final event (idle after their last task), in worker order. */
   workerCpuSeconds: (number | null)[];
+  /** Rows the master's store wrote from submit to the final event (taskmill_store_rows_written_total; the task cleanup is not counted). */
+  rowsWritten: number;
   /**
    * Sub-tasks the master's own worker ran, though execOnMaster is false: it
    * takes them only when no other worker is valid (B5), so anything but 0
@@ -49,18 +55,22 @@ function check(what: string, ok: boolean): void {
   if (!ok) throw new Error(`e2e: ${what}`);
 }
 
-/** Runs e2eSum with n sub-tasks on a fresh cluster of `workers` worker processes. */
-export async function measureThroughput(n: number, workers: number, settings: Settings, log: (line: string) => void): Promise<ThroughputMeasure> {
-  const cluster = await startCluster({ workers, slots: Number(settings.consumerSize ?? 5), log });
+/** Runs e2eSum with n sub-tasks on a fresh cluster of `workers` worker processes, its master on `store`. */
+export async function measureThroughput(
+  n: number, workers: number, settings: Settings, log: (line: string) => void, store: ClusterOptions["store"] = "sqlite",
+): Promise<ThroughputMeasure> {
+  const cluster = await startCluster({ workers, slots: Number(settings.consumerSize ?? 5), log, store });
   let out: Omit<ThroughputMeasure, "rss">;
   let rss: ClusterRss;
   try {
+    const rows0 = await cluster.rowsWritten();
     const cpu0 = cluster.cpu();
     const submittedAt = wallNow();
     const t0 = performance.now();
     const id = await submit(cluster.url, "e2eSum", { n }, settings);
     const { view, receivedAt } = await waitDone(cluster.url, id, 120_000 + n * 2);
     const cpu1 = cluster.cpu();
+    const rows1 = await cluster.rowsWritten();
     const result = view.result as { sum?: number; count?: number } | null;
     check(`e2eSum n=${n} ended ${view.status}: ${JSON.stringify(view.result)}`, view.status === "SUCCESS");
     check(`e2eSum n=${n}: reduce summed ${result?.sum} over ${result?.count} tasks, expected ${n} over ${n}`, result?.sum === n && result?.count === n);
@@ -73,13 +83,16 @@ export async function measureThroughput(n: number, workers: number, settings: Se
     const firstStart = at("firstStart");
     const mapDone = at("mapDone")[0];
     const reduceStart = at("reduceStart")[0];
+    const reduceDone = marks.find((m) => m.kind === "reduceDone" && m.pid === cluster.master.proc.pid && typeof m.cpuUs === "number");
+    const spent = cpuSpent(cpu0, cpu1);
+    const masterCpuSeconds = reduceDone === undefined || cpu0.master === null ? null : Math.round((reduceDone.cpuUs! / 1e6 - cpu0.master) * 100) / 100;
     out = {
       seconds: (doneAt - submittedAt) / 1000,
       windowSeconds: firstStart.length > 0 ? (doneAt - Math.min(...firstStart)) / 1000 : null,
       mapSeconds: mapDone === undefined ? null : (mapDone - submittedAt) / 1000,
       reduceSeconds: reduceStart === undefined ? null : (doneAt - reduceStart) / 1000,
       observedSeconds: (receivedAt - t0) / 1000,
-      ...cpuSpent(cpu0, cpu1),
+      masterCpuSeconds, workerCpuSeconds: spent.workerCpuSeconds, rowsWritten: rows1 - rows0,
       subTasksOnMaster: Math.max(0, own - 2),
       sum: result!.sum!, count: result!.count!,
     };

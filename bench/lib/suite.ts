@@ -20,6 +20,8 @@ export interface BenchOptions {
   sizes?: readonly number[];
   /** Which measurements of a suite to run, by name (e2e: E2E_PARTS); a suite refuses names it does not know. @default all */
   parts?: readonly string[];
+  /** e2e: sizes of the throughput rows run again with the master on PostgreSQL ([] for none); the suite documents its default. */
+  postgresSizes?: readonly number[];
 }
 
 /** The defaults of a full run. */

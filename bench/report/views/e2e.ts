@@ -48,7 +48,7 @@ const ms = (x: number) => `${x.toFixed(2)} ms`;
 const secs = (x: number) => `${seconds(x)} s`;
 
 /** Fields every kind has that the tables show elsewhere (settings under the table) or not at all. */
-const COMMON_HIDDEN = ["kind", "case", "store", "settings", "targets", "benchPeakRssMB", "sumChecked"];
+const COMMON_HIDDEN = ["kind", "case", "settings", "targets", "benchPeakRssMB", "sumChecked"];
 /** Columns every kind ends with. */
 const COMMON_TAIL: Column[] = [
   targeted("master peak RSS", "masterPeakRssMB", megabytes),
@@ -57,6 +57,7 @@ const COMMON_TAIL: Column[] = [
 ];
 
 const throughputColumns: Column[] = [
+  textColumn("store", "store"),
   textColumn("mode", "mode"),
   column("N", "n", count),
   column("workers", "workers", count),
@@ -74,12 +75,22 @@ const throughputColumns: Column[] = [
     header: "CPU s master + workers", keys: ["masterCpuSeconds", "workerCpuSeconds"],
     cell: (r) => [num(r, "masterCpuSeconds"), num(r, "workerCpuSeconds")].map((x) => (x === undefined ? "?" : String(x))).join(" + "),
   },
+  {
+    header: "CPU µs/task master + workers", keys: ["masterCpuUsPerTask", "workerCpuUsPerTask"],
+    cell: (r) => {
+      const m = num(r, "masterCpuUsPerTask"), w = num(r, "workerCpuUsPerTask");
+      return m === undefined && w === undefined ? "—" : [m, w].map((x) => (x === undefined ? "?" : x.toFixed(1))).join(" + ");
+    },
+  },
+  column("row writes/task", "rowWritesPerTask", (x) => x.toFixed(2)),
   ...COMMON_TAIL,
 ];
-const throughputHidden = [...COMMON_HIDDEN, "tasks", "tasksCounted", "roundSeconds", "windowSeconds", "sum"];
+const throughputHidden = [...COMMON_HIDDEN, "tasks", "tasksCounted", "roundSeconds", "windowSeconds", "sum", "rowsWritten"];
 const throughputNotes = [
   "tasks/s = (N + ROOT + REDUCE) ÷ seconds, submit → reduce done, median of the rounds (each on a fresh cluster; the sum checked = N in every one); " +
-    "noise = (max − min) ÷ median; window = first sub-task start → reduce done (N ÷ that); observed = submit → the final event received.",
+    "noise = (max − min) ÷ median; window = first sub-task start → reduce done (N ÷ that); observed = submit → the final event received. " +
+    "store: the master's, fresh per run (a SQLite file, or a PostgreSQL schema on the local server). CPU: master submit → reduce done, workers submit → the final event; " +
+    "µs/task = CPU ÷ (N + 2). Row writes/task = the master's `taskmill_store_rows_written_total` over the job (task rows inserted and updated, claims, instance and dispatch records; the task cleanup not counted) ÷ (N + 2).",
 ];
 
 /** Each kind's table: its title, columns, hidden fields and a line saying what the figures are. */
@@ -158,7 +169,7 @@ function settingsLine(rows: readonly ResultsRow[]): string[] {
 
 /** How RESULTS.md shows `bench/results/e2e.json`. */
 export const e2eView: SuiteView = {
-  title: "e2e: a MapReduce of N no-op tasks over HTTP, SQLite store",
+  title: "e2e: a MapReduce of N no-op tasks over HTTP, SQLite store (and PostgreSQL)",
   columns: [],
   tables: (rows) => {
     const kinds = [...new Set(rows.map((r) => kindOf(r) ?? "other"))];
@@ -190,7 +201,7 @@ export const e2eView: SuiteView = {
       x: (r) => num(r, "workers"), y: (r) => num(r, "tasksPerSec"),
     });
     const throughputSeries = seriesBy(rows.filter(isThroughput), {
-      group: (r) => str(r, "mode") ?? "?", x: sizeOf, y: (r) => num(r, "tasksPerSec"),
+      group: (r) => `${str(r, "mode") ?? "?"}${(str(r, "store") ?? "sqlite") === "sqlite" ? "" : `, ${str(r, "store")}`}`, x: sizeOf, y: (r) => num(r, "tasksPerSec"),
     });
     return [
       ...(scalingSeries.length === 0 ? [] : [{

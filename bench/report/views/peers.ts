@@ -32,9 +32,10 @@ export const peersView: SuiteView = {
     },
     loadColumn(),
     column("taskmill/peer", "ratio", (x) => `**${times(x)}**`),
+    column("taskmill-pg/peer", "postgresRatio", (x) => `**${times(x)}**`),
   ],
   // Shown under the table: the same text on many rows.
-  hidden: ["ratioSource", "workers", "sum"],
+  hidden: ["ratioSource", "postgresRatioSource", "workers", "sum"],
   summary: (rows) => {
     const lines = [
       "Seconds = add (fan-out) → parent done, median of the rounds; children/s = N ÷ seconds; add s = the fan-out call alone; " +
@@ -47,7 +48,12 @@ export const peersView: SuiteView = {
     for (const r of rows) { const w = str(r, "workers"); if (w && !setups.has(String(r.peer))) setups.set(String(r.peer), w); }
     if (setups.size > 0) lines.push("", "Workers:", ...[...setups].map(([peer, w]) => `- ${peer}: ${w}`));
     const sources = [...new Set(rows.map((r) => str(r, "ratioSource")).filter((s) => s !== undefined))];
-    if (sources.length > 0) lines.push("", "taskmill/peer = taskmill's e2e tasks/s (push, same N) ÷ the peer's children/s; its source:", ...sources.map((s) => `- ${s}`));
+    if (sources.length > 0) lines.push("", "taskmill/peer = taskmill's e2e tasks/s (push, same N, SQLite) ÷ the peer's children/s; its source:", ...sources.map((s) => `- ${s}`));
+    const pgSources = [...new Set(rows.filter((r) => r.postgresRatio !== undefined).map((r) => str(r, "postgresRatioSource")).filter((s) => s !== undefined))];
+    if (pgSources.length > 0) {
+      lines.push("", "taskmill-pg/peer = taskmill's e2e tasks/s with its master on the same PostgreSQL server (push, same N) ÷ the peer's children/s, " +
+        "like for like for a peer on PostgreSQL; its source:", ...pgSources.map((s) => `- ${s}`));
+    }
     return lines;
   },
   charts: (rows, all) => {
@@ -56,14 +62,16 @@ export const peersView: SuiteView = {
     });
     // taskmill's own line, the comparison the peers suite exists for: listed as "(no data)" until the e2e suite has run.
     const taskmill = seriesBy((all.get("e2e") ?? []).filter(isThroughput), {
-      group: (r) => (str(r, "mode") === "push" ? "taskmill (e2e, push)" : undefined), x: sizeOf, y: (r) => num(r, "tasksPerSec"),
+      group: (r) => (str(r, "mode") !== "push" ? undefined : (str(r, "store") ?? "sqlite") === "sqlite" ? "taskmill (e2e, push)" : `taskmill (e2e, push, ${str(r, "store")})`),
+      x: sizeOf, y: (r) => num(r, "tasksPerSec"),
     });
     if (peers.length === 0) return [];
     return [{
       file: "peers-throughput.svg", alt: "peers: children/s vs N",
       chart: {
         title: "children/s vs N: taskmill and its peers", xLabel: "N (children of one parent)", yLabel: "children/s", xScale: "log",
-        series: [taskmill[0] ?? { name: "taskmill (e2e, push)", points: [] }, ...peers],
+        series: [taskmill.find((s) => s.name === "taskmill (e2e, push)") ?? { name: "taskmill (e2e, push)", points: [] },
+          ...taskmill.filter((s) => s.name !== "taskmill (e2e, push)"), ...peers],
       },
     }];
   },
