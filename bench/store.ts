@@ -1,11 +1,12 @@
 // The store suite: what each TaskStore backend sustains on the master's
 // persistence paths, in the master's batch shapes. One round, on a fresh
 // store: insert N tasks (not queued) in batches, claim them back page by
-// page (claimInit), mark them PULLED (setStatus), finish them SUCCESS with a
+// page (claimInit), record their dispatch one record per batch (recordDispatch,
+// B27: no row is marked), finish them SUCCESS with a
 // small result (updateStatuses), and read them all back as reduce does
 // (results). Only the time inside store calls counts; building the batches
 // does not. Backends come from bench/store-backends/index.ts.
-import { PULLED, SUCCESS } from "../core-as/shared/constants.ts";
+import { SUCCESS } from "../core-as/shared/constants.ts";
 import type { Fence, NewTask, StatusUpdate, TaskStore } from "../src/store/task-store.ts";
 import { STORE_BACKENDS, type StoreBackend } from "./store-backends/index.ts";
 import { median, spread } from "./lib/measure.ts";
@@ -13,13 +14,13 @@ import type { BenchOptions, Suite, SuiteResult } from "./lib/suite.ts";
 import { perSecond } from "./lib/table.ts";
 
 /** The measured phases, in the order a round runs them. */
-export const STORE_PHASES = ["insertTasks", "claimInit", "setStatus", "updateStatuses", "results"] as const;
+export const STORE_PHASES = ["insertTasks", "claimInit", "recordDispatch", "updateStatuses", "results"] as const;
 export type StorePhase = (typeof STORE_PHASES)[number];
 
 /** Rows per second a backend must reach, per phase (the storage issue's targets). */
 export const STORE_TARGETS: Readonly<Record<string, Partial<Record<StorePhase, number>>>> = {
-  sqlite: { insertTasks: 600_000, setStatus: 500_000, updateStatuses: 500_000 },
-  postgres: { insertTasks: 100_000, setStatus: 100_000, updateStatuses: 100_000 },
+  sqlite: { insertTasks: 600_000, updateStatuses: 500_000 },
+  postgres: { insertTasks: 100_000, updateStatuses: 100_000 },
 };
 
 /** One result row of `bench/results/store.json`. */
@@ -98,7 +99,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 /** One round on a fresh store: ms spent in store calls per phase; checks every phase did all its rows. */
 async function round(backend: StoreBackend, rows: number, batch: number): Promise<Record<StorePhase, number>> {
   const store: TaskStore = await backend.open();
-  const ms = { insertTasks: 0, claimInit: 0, setStatus: 0, updateStatuses: 0, results: 0 };
+  const ms = { insertTasks: 0, claimInit: 0, recordDispatch: 0, updateStatuses: 0, results: 0 };
   try {
     const fence: Fence = await store.createInstance({
       instanceId: `bench-${crypto.randomUUID()}`, processor: "bench", settings: {}, params: null, serialNum: 1, createdAt: Date.now(),
@@ -127,8 +128,9 @@ async function round(backend: StoreBackend, rows: number, batch: number): Promis
     for (let b = 0; b < batches; b++) {
       const from = b * batch;
       const seqs = Array.from({ length: Math.min(batch, rows - from) }, (_, i) => from + i);
-      const [, t] = await timed(() => store.setStatus(fence, seqs, PULLED, worker(b)));
-      ms.setStatus += t;
+      const record = { workerId: worker(b).split("#")[0]!, worker: worker(b), seqs, attempts: seqs.map(() => 0) };
+      const [, t] = await timed(() => store.recordDispatch(fence, record));
+      ms.recordDispatch += t;
     }
 
     for (let b = 0; b < batches; b++) {
@@ -164,7 +166,7 @@ export async function runStoreBench(options: Partial<StoreBenchOptions & BenchOp
   const rows: StoreRow[] = [];
   for (const backend of o.backends) {
     if (o.warmupRows > 0) await round(backend, Math.min(o.warmupRows, o.rows), o.batch);
-    const perPhase: Record<StorePhase, number[]> = { insertTasks: [], claimInit: [], setStatus: [], updateStatuses: [], results: [] };
+    const perPhase: Record<StorePhase, number[]> = { insertTasks: [], claimInit: [], recordDispatch: [], updateStatuses: [], results: [] };
     for (let r = 0; r < o.rounds; r++) {
       const ms = await round(backend, o.rows, o.batch);
       for (const phase of STORE_PHASES) perPhase[phase].push((o.rows * 1000) / Math.max(ms[phase], 1e-3));

@@ -18,7 +18,7 @@ describe("bench: store suite smoke", () => {
       expect(r.target === undefined || r.target > 0).toBe(true);
     }
     expect(rows.filter((r) => r.target !== undefined).map((r) => `${r.backend}/${r.phase}`))
-      .toEqual(["sqlite/insertTasks", "sqlite/setStatus", "sqlite/updateStatuses"]);
+      .toEqual(["sqlite/insertTasks", "sqlite/updateStatuses"]);
     expect(formatTable(table).split("\n")).toHaveLength(rows.length + 2);
     expect(notes?.[0]).toContain("2,000 rows per round in calls of 300");
   });

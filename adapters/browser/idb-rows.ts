@@ -2,7 +2,7 @@
  * How IdbStore reads and writes inside one transaction: its keys (the shared
  * scheme of src/store/kv-keys.ts, the instance id naming the task space), its
  * fence entry and the fencing check, and row writes that keep the claimable
- * and in-flight entries and the counters in step.
+ * entries and the counters in step.
  */
 import { FencedError, UnknownInstanceError } from "../../src/store/errors.ts";
 import { KvKeyScheme } from "../../src/store/kv-keys.ts";
@@ -100,8 +100,6 @@ export function writeRow(os: IDBObjectStore, id: string, seq: number, old: Row, 
   const m = entryMoves(stateOf(old), next);
   if (m.claimable === true) os.put(1, K.unq(id, seq));
   else if (m.claimable === false) os.delete(K.unq(id, seq));
-  if (m.leaves !== null) os.delete(K.wk(id, m.leaves, seq));
-  if (m.joins !== null) os.put(1, K.wk(id, m.joins, seq));
   if (m.recount) {
     counts.add(old.n, old.s, -1);
     counts.add(old.n, next.status, 1);

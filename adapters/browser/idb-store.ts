@@ -12,8 +12,8 @@
  * (a JS-level queue), in the order they were made. This file opens, queues
  * and closes; each method's transaction is in the file named after it:
  * idb-instances.ts (records, leases and sweepRetained), idb-insert.ts,
- * idb-updates.ts (updateStatuses, setStatus), idb-resets.ts
- * (resetWorkerTasks, failUnfinished, resetForResume, retryFailed),
+ * idb-updates.ts (updateStatuses), idb-resets.ts
+ * (failUnfinished, resetForResume, retryFailed),
  * idb-claim.ts, idb-reads.ts (counts, maxSeq, getTask, listTasks, results),
  * idb-clear.ts, idb-dispatches.ts (dispatch records, B27).
  *
@@ -30,7 +30,7 @@ import {
 } from "../../src/store/input.ts";
 import type {
   DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStore, InstanceFilter,
 } from "../../src/store/task-store.ts";
 import { checkDispatchPage, packDispatch, packDispatches } from "../../src/store/dispatch-records.ts";
 import { listDispatches, recordDispatch, replaceDispatches } from "./idb-dispatches.ts";
@@ -41,10 +41,10 @@ import {
   acquireInstance, createInstance, expiredInstances, listInstances, readInstance, renewLeases, sweepRetained, updateInstance,
 } from "./idb-instances.ts";
 import { countByStatus, getTask, listTasks, maxSeq, resultsPage } from "./idb-reads.ts";
-import { failUnfinished, resetForResume, resetWorkerTasks, retryFailed } from "./idb-resets.ts";
+import { failUnfinished, resetForResume, retryFailed } from "./idb-resets.ts";
 import { req } from "./idb-requests.ts";
 import { MAX_COUNT } from "./idb-rows.ts";
-import { setStatus, updateStatuses } from "./idb-updates.ts";
+import { updateStatuses } from "./idb-updates.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -130,16 +130,6 @@ export class IdbStore implements TaskStore {
 
   async updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> {
     return this.#tx("readwrite", (os) => updateStatuses(os, fence, updates));
-  }
-
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
-    return this.#tx("readwrite", (os) => setStatus(os, fence, seqs, status, worker, at));
-  }
-
-  async resetWorkerTasks(
-    fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue },
-  ): Promise<number> {
-    return this.#tx("readwrite", (os) => resetWorkerTasks(os, fence, worker, to));
   }
 
   async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * How DenoKvStore reads and rewrites task rows: the writes that move one row
- * with its claimable and in-flight entries, counters and spilled result
+ * with its claimable entry, counters and spilled result
  * (one Unit, so they land in one atomic), and the loops that apply a change
  * to given rows or to every row, redoing their rest after a conflict.
  */
@@ -45,8 +45,6 @@ export function rowUnit(k: DenoKvKeys, ts: number, seq: number, old: Row, next: 
   if (m.claimable !== null) {
     muts.push(m.claimable ? { type: "set", key: k.unq(ts, seq), value: 1 } : { type: "delete", key: k.unq(ts, seq) });
   }
-  if (m.leaves !== null) muts.push({ type: "delete", key: k.wk(ts, m.leaves, seq) });
-  if (m.joins !== null) muts.push({ type: "set", key: k.wk(ts, m.joins, seq), value: 1 });
   const sums = m.recount ? [countSum(k, ts, old.n, old.s, -1), countSum(k, ts, old.n, next.status, 1)] : [];
   return { muts, sums, pre, post };
 }

@@ -15,7 +15,7 @@ import type { Fence } from "../../src/store/task-store.ts";
 import { type Guard, utf8Bytes } from "./kv-atomic.ts";
 import type { DenoKvKeys } from "./kv-keys.ts";
 
-/** Rows read per step of a scan, a claim or a worker's failover. */
+/** Rows read per step of a scan or a claim. */
 export const STEP = 1000;
 /** Longest id (taskId, name, worker, owner, ...): ids go into keys, which Deno KV caps at 2 KiB. */
 export const ID_BYTES = 1024;

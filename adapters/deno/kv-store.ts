@@ -4,8 +4,8 @@
  * kv-session.ts; limits of one atomic: kv-atomic.ts; values over 64 KiB:
  * kv-values.ts. This file opens and closes; each method is in the file named
  * after it: kv-instances.ts (records and leases), kv-insert.ts,
- * kv-updates.ts (updateStatuses, setStatus), kv-resets.ts
- * (resetWorkerTasks, failUnfinished, resetForResume, retryFailed), kv-claim.ts,
+ * kv-updates.ts (updateStatuses), kv-resets.ts
+ * (failUnfinished, resetForResume, retryFailed), kv-claim.ts,
  * kv-reads.ts (counts, maxSeq, getTask, listTasks, results), kv-clear.ts,
  * kv-sweep.ts (sweepRetained), kv-dispatches.ts (dispatch records, B27).
  *
@@ -30,7 +30,7 @@ import {
 } from "../../src/store/input.ts";
 import type {
   DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStore, InstanceFilter,
 } from "../../src/store/task-store.ts";
 import { checkDispatchPage, packDispatch, packDispatches } from "../../src/store/dispatch-records.ts";
 import { listDispatches, recordDispatch, replaceDispatches } from "./kv-dispatches.ts";
@@ -42,10 +42,10 @@ import {
 } from "./kv-instances.ts";
 import { DenoKvKeys } from "./kv-keys.ts";
 import { countByStatus, getTask, listTasks, maxSeq, resultPages } from "./kv-reads.ts";
-import { failUnfinished, resetForResume, resetWorkerTasks, retryFailed } from "./kv-resets.ts";
+import { failUnfinished, resetForResume, retryFailed } from "./kv-resets.ts";
 import { checkId, type KvContext } from "./kv-session.ts";
 import { sweepRetained } from "./kv-sweep.ts";
-import { setStatus, updateStatuses } from "./kv-updates.ts";
+import { updateStatuses } from "./kv-updates.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -135,16 +135,6 @@ export class DenoKvStore implements TaskStore {
 
   async updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> {
     return updateStatuses(this.#cx, fence, updates);
-  }
-
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
-    return setStatus(this.#cx, fence, seqs, status, worker, at);
-  }
-
-  async resetWorkerTasks(
-    fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue },
-  ): Promise<number> {
-    return resetWorkerTasks(this.#cx, fence, worker, to);
   }
 
   async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {

@@ -1,8 +1,8 @@
-/** DenoKvStore's status writes: updateStatuses and setStatus (the dispatch mark). */
-import { checkAt, checkedUpdate, type CheckedUpdate, checkSeqs, checkStatus, checkWorker } from "../../src/store/input.ts";
+/** DenoKvStore's status writes: updateStatuses. */
+import { checkedUpdate, type CheckedUpdate } from "../../src/store/input.ts";
 import { stateOf } from "../../src/store/kv-rows.ts";
-import { lastUpdateOfEachSeq, marked, updated } from "../../src/store/row-rules.ts";
-import type { Fence, StatusUpdate, TaskStatusCode } from "../../src/store/task-store.ts";
+import { lastUpdateOfEachSeq, updated } from "../../src/store/row-rules.ts";
+import type { Fence, StatusUpdate } from "../../src/store/task-store.ts";
 import { rewrite } from "./kv-row-writes.ts";
 import { checkId, type KvContext, session } from "./kv-session.ts";
 
@@ -16,17 +16,4 @@ export async function updateStatuses(cx: KvContext, fence: Fence, updates: reado
   }
   const bySeq = lastUpdateOfEachSeq(checked);
   await rewrite(cx, s, [...bySeq.keys()], (row, seq) => updated(stateOf(row), bySeq.get(seq)!));
-}
-
-/** setStatus. */
-export async function setStatus(
-  cx: KvContext, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at: number | undefined,
-): Promise<void> {
-  const s = await session(cx, fence);
-  checkStatus("status", status);
-  checkWorker("worker", worker);
-  if (worker !== null) checkId("worker", worker);
-  checkSeqs(seqs);
-  const when = checkAt(at);
-  await rewrite(cx, s, seqs, (row) => marked(stateOf(row), status, worker, when));
 }

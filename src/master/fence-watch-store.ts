@@ -10,7 +10,7 @@ import type { JsonValue } from "../protocol/messages.ts";
 import { FencedError } from "../store/errors.ts";
 import type {
   DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStore, InstanceFilter,
 } from "../store/task-store.ts";
 
 /** Wraps `store`; `onFenced` hears of every write refused for a stale token. */
@@ -42,15 +42,9 @@ export class FenceWatchStore implements TaskStore {
   updateInstance(fence: Fence, patch: InstancePatch): Promise<void> { return this.#w(this.#s.updateInstance(fence, patch)); }
   insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> { return this.#w(this.#s.insertTasks(fence, tasks)); }
   updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> { return this.#w(this.#s.updateStatuses(fence, updates)); }
-  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
-    return this.#w(this.#s.setStatus(fence, seqs, status, worker, at));
-  }
   retryFailed(fence: Fence): Promise<number> { return this.#w(this.#s.retryFailed(fence)); }
   listTasks(instanceId: string, q: TaskQuery): Promise<TaskRow[]> { return this.#s.listTasks(instanceId, q); }
   sweepRetained(now: number, limit?: number): Promise<number> { return this.#s.sweepRetained(now, limit); }
-  resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number> {
-    return this.#w(this.#s.resetWorkerTasks(fence, worker, to));
-  }
   failUnfinished(fence: Fence, result: JsonValue): Promise<number> { return this.#w(this.#s.failUnfinished(fence, result)); }
   resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> { return this.#w(this.#s.resetForResume(fence, failover, result)); }
   claimInit(fence: Fence, limit: number): Promise<TaskRow[]> { return this.#w(this.#s.claimInit(fence, limit)); }

@@ -1,7 +1,8 @@
 /**
  * B25: the tasks of an instance, page by page, as users read them — through
  * the store, never loading them all, with the owner's live state laid over a
- * running instance's rows (a task running on a worker shows RUNNING there).
+ * running instance's rows: a task on a worker shows PULLED or RUNNING there,
+ * with its worker and attempt, though its row is INIT (B3).
  */
 import type { JsonValue } from "../protocol/messages.ts";
 import { ValidationError } from "../errors/validation-error.ts";
@@ -90,16 +91,18 @@ function toView(r: TaskRow): TaskView {
 }
 
 /**
- * Reads one page. On a live instance (`overlay` given) a task the store
- * keeps as PULLED may be RUNNING: asked for either, the store is read for
- * PULLED and the live state filters the page.
+ * Reads one page. The store keeps a dispatched task's row INIT (B3: no
+ * per-task dispatch mark), so on a live instance (`overlay` given) a task
+ * asked for as INIT, PULLED or RUNNING is read from the store's INIT rows
+ * and the live state filters the page: it may hold fewer tasks than the
+ * limit, and the cursor still walks the store's rows.
  */
 export async function readTaskPage(store: Pick<TaskStore, "listTasks">, instanceId: string, q: TaskPageQuery, overlay: LiveOverlay | null): Promise<TaskPage> {
   const c = checkTaskQuery(q);
-  const held = overlay !== null && (c.status === 2 || c.status === 3);
-  const rows = await store.listTasks(instanceId, { status: held ? 2 : c.status, name: c.name, limit: c.limit, afterSeq: c.afterSeq });
+  const live = overlay !== null && c.status !== undefined && c.status <= 3;
+  const rows = await store.listTasks(instanceId, { status: live ? 1 : c.status, name: c.name, limit: c.limit, afterSeq: c.afterSeq });
   const last = rows.length === c.limit ? rows[rows.length - 1]!.seq : null;
   let shown = overlay ? overlay(rows) : rows;
-  if (held) shown = shown.filter((r) => r.status === c.status);
+  if (live) shown = shown.filter((r) => r.status === c.status);
   return { tasks: shown.map(toView), cursor: last === null ? null : `s${last}` };
 }

@@ -9,7 +9,6 @@
  * Checks that run once per task test the value first and build the field
  * name only to throw, so a batch of valid tasks costs no string building.
  */
-import { FAILED, INIT } from "../../core-as/shared/constants.ts";
 import { expectInt } from "../errors/validate.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import type { JsonValue } from "../protocol/messages.ts";
@@ -272,26 +271,6 @@ export function checkedUpdate(i: number, u: StatusUpdate, maxAttempt = Number.MA
   const result = checkUpdate(i, u, maxAttempt);
   const failure = checkUpdateFailure(i, u);
   return { seq: u.seq, status: u.status, attempt: u.attempt, worker: u.worker, result, failure, at: u.at };
-}
-
-/** Checks the `at` of `setStatus`: a clock time in ms, or undefined. */
-export function checkAt(at: number | undefined): number | undefined {
-  return at === undefined ? undefined : expectInt("at", at, 0);
-}
-
-/** Checks the seqs of `setStatus`. */
-export function checkSeqs(seqs: readonly number[]): void {
-  for (let i = 0; i < seqs.length; i++) if (!isSeq(seqs[i])) checkSeq(`seqs[${i}]`, seqs[i]);
-}
-
-/** The target of `resetWorkerTasks`, checked: INIT with a queued flag, or FAILED with a result as JSON text. */
-export type CheckedReset = { status: 1; queued: boolean } | { status: 5; result: string };
-
-/** Checks the target of `resetWorkerTasks`. */
-export function checkReset(to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): CheckedReset {
-  if (to.status === INIT) return { status: INIT, queued: expectBoolean("to.queued", to.queued) };
-  if (to.status !== FAILED) throw new ValidationError("to.status", "1 (INIT) or 5 (FAILED)", (to as { status: unknown }).status);
-  return { status: FAILED, result: encodeJson("to.result", to.result) };
 }
 
 /**

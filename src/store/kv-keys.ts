@@ -15,7 +15,7 @@
  *   ["t", space, seq]                    → the task row (kv-rows.ts)
  *   ["i", space, taskId]                 → seq   (idempotent insert, getTask)
  *   ["u", space, seq]                    → 1     (claimable: claimInit takes the lowest)
- *   ["w", space, worker, seq]            → 1     (in flight at worker: resetWorkerTasks)
+ *   ["w", space, worker, seq]            → 1     (written by versions before B27's records: cleared only)
  *   ["c", space, name, status]           → count (countByStatus)
  *   ["d", space, 0]                      → last dispatch record id handed out (B27)
  *   ["d", space, id]                     → a dispatch record, packed (dispatch-records.ts)
@@ -27,6 +27,7 @@
 export type KeyPart = string | number;
 
 /** The first part of each kind of key in a task space. */
+// "w": in-flight entries that versions before B27's records wrote; still cleared with the space.
 const SPACE_KINDS = ["t", "i", "u", "w", "c", "d"] as const;
 
 /** Keys of the shared scheme under `prefix`; `S` is what names a task space. */
@@ -102,16 +103,6 @@ export class KvKeyScheme<P, S extends KeyPart> {
   /** Prefix of every claimable entry of a space. */
   unqs(space: S): (P | KeyPart)[] {
     return [...this.prefix, "u", space];
-  }
-
-  /** The in-flight entry of a row at a worker. */
-  wk(space: S, worker: string, seq: number): (P | KeyPart)[] {
-    return [...this.prefix, "w", space, worker, seq];
-  }
-
-  /** Prefix of the in-flight entries of one worker. */
-  wks(space: S, worker: string): (P | KeyPart)[] {
-    return [...this.prefix, "w", space, worker];
   }
 
   /** The counter of one name and status. */

@@ -14,7 +14,7 @@
  */
 import { INIT } from "../../core-as/shared/constants.ts";
 import { type CheckedInstance, type CheckedPatch, type CheckedTask, decodeJson, NULL_TEXT } from "./input.ts";
-import { inFlightAt, isClaimable, type RowState } from "./row-rules.ts";
+import { isClaimable, type RowState } from "./row-rules.ts";
 import type {
   InstanceRecord, InstanceStatus, ResultRow, StatusCount, TaskError, TaskErrorSummary, TaskRow, TaskStatusCode,
 } from "./task-store.ts";
@@ -186,24 +186,16 @@ export function matchesQuery(row: StoredRow<unknown>, status: TaskStatusCode | u
 export interface EntryMoves {
   /** The claimable entry: true to add it, false to delete it, null to leave it. */
   readonly claimable: boolean | null;
-  /** The worker whose in-flight entry goes, or null. */
-  readonly leaves: string | null;
-  /** The worker whose in-flight entry comes, or null. */
-  readonly joins: string | null;
   /** The status changed: the old (name, status) counter loses one, the new one gains one. */
   readonly recount: boolean;
 }
 
-/** The entry changes that keep the claimable and in-flight entries and the counters in step with a row. */
+/** The entry changes that keep the claimable entries and the counters in step with a row. */
 export function entryMoves(old: RowState, next: RowState): EntryMoves {
   const was = isClaimable(old);
   const is = isClaimable(next);
-  const from = inFlightAt(old);
-  const to = inFlightAt(next);
   return {
     claimable: was === is ? null : is,
-    leaves: from === to ? null : from,
-    joins: from === to ? null : to,
     recount: old.status !== next.status,
   };
 }

@@ -14,8 +14,8 @@ import { expectInt } from "../errors/validate.ts";
 import type { JsonValue } from "../protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "./errors.ts";
 import {
-  checkAt, checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkPatch, checkReset, checkSeqs, checkStatus,
-  checkSweep, checkTaskQuery, checkUpdate, checkUpdateFailure, checkWorker, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT,
+  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkPatch,
+  checkSweep, checkTaskQuery, checkUpdate, checkUpdateFailure, decodeJson, encodeJson, expectBoolean, expectString, NULL_TEXT,
   requireLease, type UpdateFailure,
 } from "./input.ts";
 import { MemoryTaskRows, memoryTaskRow } from "./memory-task-rows.ts";
@@ -23,7 +23,7 @@ import { MemoryDispatches } from "./memory-dispatches.ts";
 import { checkDispatchPage, packDispatch, packDispatches } from "./dispatch-records.ts";
 import type {
   DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskErrorSummary, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
+  StatusUpdate, StoredDispatch, TaskErrorSummary, TaskQuery, TaskRow, TaskStore, InstanceFilter,
 } from "./task-store.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -202,22 +202,6 @@ export class MemoryStore implements TaskStore {
       failures[i] = checkUpdateFailure(i, updates[i]!);
     }
     rows.update(updates, results, failures);
-  }
-
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
-    const rows = this.#own(fence).tasks;
-    checkStatus("status", status);
-    checkWorker("worker", worker);
-    checkSeqs(seqs);
-    rows.mark(seqs, status, worker, checkAt(at));
-  }
-
-  async resetWorkerTasks(
-    fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue },
-  ): Promise<number> {
-    const rows = this.#own(fence).tasks;
-    expectString("worker", worker, false);
-    return rows.resetWorker(worker, checkReset(to));
   }
 
   async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {

@@ -5,8 +5,8 @@
  * JSON fields hold JSON text.
  */
 import { INIT } from "../../core-as/shared/constants.ts";
-import { checkNewTask, type CheckedReset, type CheckedTaskQuery, decodeJson, NULL_TEXT, seqTaken, type UpdateFailure } from "./input.ts";
-import { inFlightAt, isClaimable, killed, resumed, retried, type RowChange, workerReset } from "./row-rules.ts";
+import { checkNewTask, type CheckedTaskQuery, decodeJson, NULL_TEXT, seqTaken, type UpdateFailure } from "./input.ts";
+import { isClaimable, killed, resumed, retried, type RowChange } from "./row-rules.ts";
 import { SeqHeap } from "./seq-heap.ts";
 import type { NewTask, ResultRow, StatusCount, StatusUpdate, TaskError, TaskRow, TaskStatusCode } from "./task-store.ts";
 
@@ -78,8 +78,6 @@ export class MemoryTaskRows {
   readonly #byTaskId = new Map<string, MemoryRow>();
   /** Holds every claimable row (plus stale entries), so claims cost O(claimed · log n). */
   readonly #claimable = new SeqHeap<MemoryRow>();
-  /** worker → the rows in flight at it, so a worker's failover does not scan the table. */
-  readonly #inFlight = new Map<string, Set<MemoryRow>>();
 
   /** Highest seq stored, or -1. */
   maxSeq(): number {
@@ -143,16 +141,6 @@ export class MemoryTaskRows {
     }
   }
 
-  /** setStatus, checked already. */
-  mark(seqs: readonly number[], status: TaskStatusCode, worker: string | null, at: number | undefined): void {
-    for (const seq of seqs) {
-      const row = this.#bySeq.get(seq);
-      if (row === undefined) continue;
-      if (at !== undefined) row.updatedAt = at;
-      this.#set(row, status, worker);
-    }
-  }
-
   /** retryFailed: every FAILED row back to INIT for another run; returns how many. */
   retryFailed(): number {
     let changed = 0;
@@ -174,15 +162,6 @@ export class MemoryTaskRows {
       if ((q.status === undefined || row.status === q.status) && (q.name === undefined || row.name === q.name)) out.push(memoryTaskRow(row));
     }
     return out;
-  }
-
-  /** resetWorkerTasks: the rows in flight at `worker`, in seq order, go where `to` says; returns how many. */
-  resetWorker(worker: string, to: CheckedReset): number {
-    const set = this.#inFlight.get(worker);
-    const rows = set ? [...set].sort(bySeq) : [];
-    // Every row of the worker's index is in flight at it: the rule never leaves one.
-    for (const row of rows) this.#apply(row, workerReset(row, worker, to)!);
-    return rows.length;
   }
 
   /** failUnfinished: returns how many failed. */
@@ -257,7 +236,6 @@ export class MemoryTaskRows {
     this.#bySeq.clear();
     this.#byTaskId.clear();
     this.#claimable.clear();
-    this.#inFlight.clear();
   }
 
   /** Adds new rows (seqs and taskIds not present), keeping seq order. */
@@ -297,22 +275,8 @@ export class MemoryTaskRows {
 
   /** Moves a row to `status` and `worker`, keeping the indexes right. */
   #set(row: MemoryRow, status: TaskStatusCode, worker: string | null): void {
-    const was = inFlightAt(row);
-    if (was !== null) {
-      const set = this.#inFlight.get(was);
-      if (set) {
-        set.delete(row);
-        if (set.size === 0) this.#inFlight.delete(was);
-      }
-    }
     row.status = status;
     row.worker = worker;
-    const now = inFlightAt(row);
-    if (now !== null) {
-      let set = this.#inFlight.get(now);
-      if (!set) this.#inFlight.set(now, set = new Set());
-      set.add(row);
-    }
     this.#offer(row);
   }
 

@@ -4,14 +4,14 @@
  * which rows are claimable and which are in flight, and what failover, fail,
  * unqueue, claim, the resume reset and a retry make of a row. The SQL
  * backends state the same rules in their statements
- * (`reset-worker-tasks-to-init.sql`, `retry-failed.sql`, …).
+ * (`reset-for-resume-failover.sql`, `retry-failed.sql`, …).
  *
  * Pure functions over the fields a rule reads; a transition returns the row's
  * whole next state (and its new result as JSON text when that changes), so a
  * backend writes it and keeps its indexes in step from old and new state.
  */
 import { FAILED, INIT, PULLED, RUNNING } from "../../core-as/shared/constants.ts";
-import { type CheckedReset, type CheckedUpdate, NULL_TEXT } from "./input.ts";
+import { type CheckedUpdate, NULL_TEXT } from "./input.ts";
 import type { TaskError, TaskStatusCode } from "./task-store.ts";
 
 /** The fields of a stored task the rules read and change. */
@@ -48,11 +48,6 @@ export function isClaimable(row: Pick<RowState, "status" | "queued">): boolean {
   return row.status === INIT && !row.queued;
 }
 
-/** The worker a row is in flight at, or null when it is not in flight. */
-export function inFlightAt(row: Pick<RowState, "status" | "worker">): string | null {
-  return isInFlight(row.status) ? row.worker : null;
-}
-
 /** `row` with status, attempt, worker and queued as given; the failure fields and updatedAt stay. */
 function moved(row: RowState, status: TaskStatusCode, attempt: number, worker: string | null, queued: boolean): RowChange {
   return {
@@ -80,12 +75,6 @@ export function claimed(row: RowState): RowChange {
   return moved(row, row.status, row.attempt, row.worker, true);
 }
 
-/** setStatus (the dispatch mark): status and worker, updatedAt when `at` is given; attempt, result, queued and the failure fields stay. */
-export function marked(row: RowState, status: TaskStatusCode, worker: string | null, at?: number): RowChange {
-  const next = moved(row, status, row.attempt, worker, row.queued);
-  return at === undefined ? next : { ...next, updatedAt: at };
-}
-
 /** updateStatuses: status, attempt, worker, and each optional field when given; queued stays. */
 export function updated(row: RowState, u: CheckedUpdate): RowChange {
   const f = u.failure;
@@ -110,12 +99,6 @@ export function updated(row: RowState, u: CheckedUpdate): RowChange {
 export function retried(row: RowState): RowChange | null {
   if (row.status !== FAILED) return null;
   return { ...moved(row, INIT, row.attempt + 1, null, false), failures: 0, notBefore: null, result: NULL_TEXT };
-}
-
-/** resetWorkerTasks: a row in flight at `worker` fails over or fails as `to` says; any other row is left (null). */
-export function workerReset(row: RowState, worker: string, to: CheckedReset): RowChange | null {
-  if (inFlightAt(row) !== worker) return null;
-  return to.status === INIT ? failedOver(row, to.queued) : failed(row, to.result);
 }
 
 /** failUnfinished (kill): an unfinished row fails with `result`; a finished one is left (null). */

@@ -7,7 +7,7 @@
  * bench can measure.
  *
  * What counts, once the call succeeded: every task row inserted (insertTasks)
- * or updated (updateStatuses, setStatus, the resets that say how many rows
+ * or updated (updateStatuses, the resets that say how many rows
  * they changed, the rows claimInit claims), every instance record written
  * (createInstance, acquireInstance, updateInstance, one per fence renewed)
  * and every dispatch record (recordDispatch, replaceDispatches). Not counted:
@@ -22,9 +22,8 @@ function rowsOf(method: string, args: readonly unknown[], result: unknown): numb
   switch (method) {
     case "insertTasks": return (args[1] as readonly unknown[]).length;
     case "updateStatuses": return (args[1] as readonly unknown[]).length;
-    case "setStatus": return (args[1] as readonly unknown[]).length;
     case "claimInit": return (result as readonly unknown[]).length;
-    case "resetWorkerTasks": case "failUnfinished": case "retryFailed": return result as number;
+    case "failUnfinished": case "retryFailed": return result as number;
     case "createInstance": case "acquireInstance": case "updateInstance": case "recordDispatch": return 1;
     case "renewLeases": return (args[1] as readonly unknown[]).length;
     case "replaceDispatches": return (args[1] as readonly unknown[]).length;
@@ -34,7 +33,7 @@ function rowsOf(method: string, args: readonly unknown[], result: unknown): numb
 
 /** The store methods that write rows (see rowsOf); every other call passes straight through. */
 const WRITES = new Set([
-  "insertTasks", "updateStatuses", "setStatus", "claimInit", "resetWorkerTasks", "failUnfinished", "retryFailed",
+  "insertTasks", "updateStatuses", "claimInit", "failUnfinished", "retryFailed",
   "createInstance", "acquireInstance", "updateInstance", "recordDispatch", "renewLeases", "replaceDispatches",
 ]);
 

@@ -311,29 +311,20 @@ export interface TaskStore {
   /**
    * Sets status, attempt, worker (and result when given) of each task. The
    * `queued` flag is left as it is (a task the master sends back to INIT
-   * itself stays in its memory). Seqs that are not stored are ignored.
+   * itself stays in its memory). Seqs that are not stored are ignored. The
+   * master writes a task's row once after its insert on the happy path: its
+   * final status with its result. Dispatch writes no row (B3): a dispatched
+   * task's row stays INIT, and its batch's dispatch record says who holds it.
    */
   updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void>;
-  /**
-   * Sets the same status and worker on many tasks (the dispatch mark, B3),
-   * and `updatedAt` when `at` is given; attempt, result, the failure fields
-   * and `queued` stay.
-   */
-  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void>;
-  /**
-   * Finishes or fails over the unfinished tasks handed to `worker` (PULLED or
-   * RUNNING): to INIT with attempt + 1, worker null, notBefore null and
-   * `queued` as given, or to FAILED with `result` (worker and attempt kept).
-   * Failures and error stay. Returns how many changed.
-   */
-  resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number>;
   /** Every unfinished task (INIT, PULLED, RUNNING) → FAILED with `result`, worker and attempt kept (kill). Returns how many. */
   failUnfinished(fence: Fence, result: JsonValue): Promise<number>;
   /**
-   * Prepares a resumed instance: PULLED/RUNNING tasks go to INIT with
-   * attempt + 1 and notBefore null (failover) or to FAILED with `result`;
-   * every INIT task is marked not queued, so `claimInit` hands it out again.
-   * Failures and error stay.
+   * Prepares a resumed instance: every INIT task is marked not queued, so
+   * `claimInit` hands it out again. PULLED/RUNNING tasks — left by versions
+   * that marked dispatched rows; the master writes neither status any more —
+   * go to INIT with attempt + 1 and notBefore null (failover) or to FAILED
+   * with `result`. Failures and error stay.
    */
   resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void>;
   /**

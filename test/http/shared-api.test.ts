@@ -167,12 +167,12 @@ describe("X3 shared masters' API", () => {
       { instanceId: "orphan-tasks", processor: "sumSquares", settings: {}, params: { n: 1, ranges: 1 }, serialNum: 1, createdAt: Date.now() },
       gone, { now: Date.now(), leaseMs: 60_000 });
     await store.insertTasks(fence, [{ seq: 0, taskId: "r", parentId: null, name: "ROOT", body: null, queued: false }]);
-    await store.setStatus(fence, [0], 2, "w9#1");
+    await store.updateStatuses(fence, [{ seq: 0, status: 5, attempt: 1, worker: "w9#1", result: "lost" }]);
     const res = await fetch(`${b.base}/api/instances/orphan-tasks/tasks`, { headers: AUTH });
     expect([res.status, res.headers.get(FORWARDED_HEADER)]).toEqual([200, null]);
     const page = await res.json() as { tasks: Array<{ taskId: string; status: string; worker: string | null }>; cursor: string | null };
     expect(page.cursor).toBeNull();
-    expect(page.tasks.map((t) => [t.taskId, t.status, t.worker])).toEqual([["r", "PULLED", "w9#1"]]);
+    expect(page.tasks.map((t) => [t.taskId, t.status, t.worker])).toEqual([["r", "FAILED", "w9#1"]]);
   });
 
   it("X3/B26: a FAILED instance retried through another master runs there at once: its lease ended with it; nothing is forwarded", async () => {

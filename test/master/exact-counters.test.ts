@@ -7,6 +7,7 @@ import { describe, it, expect, afterAll } from "vitest";
 import fc from "fast-check";
 import { Cluster } from "./harness.ts";
 import { Gate } from "./processors.ts";
+import { heldByRecords, recordedHolders } from "./dispatch-holds.ts";
 import { defineMapReduce, type JsonValue, type TaskContext, type TaskResult } from "../../src/index.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { TransportError } from "../../src/protocol/transport.ts";
@@ -220,8 +221,13 @@ function checkCounters(p: Pick<InstanceProgress, "names" | "workers">, where: st
   expect(workersHeld, `${where}: tasks held per name = tasks held per worker`).toBe(namesHeld);
 }
 
-/** The store agrees with the counters (RUNNING lives in the counters only; the store keeps PULLED). */
-function checkAgainstStore(p: InstanceProgress, counts: StatusCount[], where: string): void {
+/**
+ * X1: the store agrees with the counters. Dispatch marks no row (B3): a task out on a worker is an INIT
+ * row, and the dispatch records say which worker holds it — every task the counters have on a worker
+ * other than the master's own, as many per worker as its records name (the own worker has none: it
+ * restarts with the master).
+ */
+function checkAgainstStore(p: InstanceProgress, counts: StatusCount[], held: Map<string, number>, ownWorkerId: string, where: string): void {
   const store = new Map<string, number[]>();
   for (const c of counts) {
     const v = store.get(c.name) ?? [0, 0, 0, 0, 0, 0];
@@ -233,9 +239,15 @@ function checkAgainstStore(p: InstanceProgress, counts: StatusCount[], where: st
   for (const name of names) {
     const s = store.get(name) ?? [0, 0, 0, 0, 0, 0];
     const n = p.names[name] ?? { total: 0, init: 0, pulled: 0, running: 0, success: 0, failed: 0 };
-    expect({ total: n.total, init: n.init, held: n.pulled + n.running, success: n.success, failed: n.failed }, `${where}: counters of ${name} = store`)
-      .toEqual({ total: s[INIT]! + s[PULLED]! + s[RUNNING]! + s[SUCCESS]! + s[FAILED]!, init: s[INIT], held: s[PULLED]! + s[RUNNING]!, success: s[SUCCESS], failed: s[FAILED] });
+    expect({ total: n.total, unfinished: n.init + n.pulled + n.running, success: n.success, failed: n.failed }, `${where}: counters of ${name} = store`)
+      .toEqual({ total: s[INIT]! + s[SUCCESS]! + s[FAILED]!, unfinished: s[INIT], success: s[SUCCESS], failed: s[FAILED] });
+    expect(s[PULLED]! + s[RUNNING]!, `${where}: no ${name} row marked as handed out`).toBe(0);
   }
+  const onWorkers: Record<string, number> = {};
+  for (const [key, w] of Object.entries(p.workers)) {
+    if (!key.startsWith(`${ownWorkerId}#`) && w.pulled + w.running > 0) onWorkers[key] = w.pulled + w.running;
+  }
+  expect(Object.fromEntries(held), `${where}: the dispatch records hold what the counters have on each worker`).toEqual(onWorkers);
 }
 
 function countBy<T>(items: Iterable<T>, key: (t: T) => string): Record<string, number> {
@@ -272,12 +284,12 @@ async function runCase(k: Case): Promise<void> {
     });
     return mask;
   };
-  // Rows the store was told are PULLED on a worker: each must have been handed to that worker.
+  // Rows a dispatch record says a worker holds (B27): each must have been handed to that worker.
   const marked: Array<{ seq: number; worker: string | null }> = [];
-  const setStatus = store.setStatus.bind(store);
-  store.setStatus = (fence, seqs, status, worker) => {
-    if (status === PULLED) for (const seq of seqs) marked.push({ seq, worker });
-    return setStatus(fence, seqs, status, worker);
+  const recordDispatch = store.recordDispatch.bind(store);
+  store.recordDispatch = (fence, record) => {
+    for (const seq of record.seqs) marked.push({ seq, worker: record.worker });
+    return recordDispatch(fence, record);
   };
   // The rows as they were when the instance cleared them: final state, straight from the store.
   let finalRows: ResultRow[] | null = null;
@@ -335,7 +347,7 @@ async function runCase(k: Case): Promise<void> {
       const p = c.master.progress(id);
       if (!p) return;
       checkCounters(p, where);
-      checkAgainstStore(p, await store.countByStatus(id), where);
+      checkAgainstStore(p, await store.countByStatus(id), await heldByRecords(store, id), c.ownWorker.workerId, where);
       // A task is final once: totals, successes and failures never go down.
       for (const [name, n] of Object.entries(p.names)) {
         const before = last[name];
@@ -369,10 +381,13 @@ async function runCase(k: Case): Promise<void> {
           const { worker, report } = captured[s.pick % captured.length]!;
           const r: TaskReport = { ...report, status: s.as ?? report.status };
           if (s.as !== null && s.as !== report.status) forged = true;
-          // Stale by the store: finished, back in INIT, another attempt or another worker → must not apply.
+          // Stale by the store: finished, another attempt (failed over or retried since: the row holds the next
+          // one), or another worker by the dispatch records (B27) → must not apply.
           const row = await store.getTask(id, r.taskId);
-          const stale = !row || row.status === SUCCESS || row.status === FAILED || row.status === INIT
-            || row.attempt !== r.attempt || row.worker !== `${worker.workerId}#${worker.incarnation}` || r.serialNum !== 1;
+          const holder = row ? (await recordedHolders(store, id)).get(row.seq) : undefined;
+          const stale = !row || row.status === SUCCESS || row.status === FAILED || row.attempt !== r.attempt
+            || (holder !== undefined && holder.attempt === row.attempt && holder.worker !== `${worker.workerId}#${worker.incarnation}`)
+            || r.serialNum !== 1;
           const reply = await send("master", { type: "report", worker, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: [r] });
           tally(reply.ok && reply.applied > 0 ? "replay applied" : stale ? "replay stale, refused" : "replay refused");
           if (stale) expect(reply.ok ? reply.applied : 0, `${where}: stale report ${JSON.stringify(r)} applied (row ${JSON.stringify(row)})`).toBe(0);
@@ -508,10 +523,10 @@ async function runCase(k: Case): Promise<void> {
         .toEqual({ name, success: n.success, failed: n.failed });
     }
 
-    // The store marked PULLED only tasks handed to that very worker incarnation.
+    // The dispatch records named only tasks handed to that very worker incarnation.
     for (const m of marked) {
       const taskId = taskOfSeq.get(m.seq);
-      expect(taskId !== undefined && handedOut.has(`${taskId}@${m.worker}`), `seq ${m.seq} (${taskId}) marked PULLED on ${m.worker} but never handed to it`).toBe(true);
+      expect(taskId !== undefined && handedOut.has(`${taskId}@${m.worker}`), `seq ${m.seq} (${taskId}) recorded on ${m.worker} but never handed to it`).toBe(true);
     }
 
     tally(`${k.settings.dispatchMode}/${k.settings.route}/failover ${k.settings.failover}`);
@@ -543,10 +558,10 @@ async function runCase(k: Case): Promise<void> {
 }
 
 describe("X1 store and counters agree", () => {
-  it("X1: in pull mode the store marks PULLED the task it handed out, even when that task ends and its slot is reused before the write lands", async () => {
+  it("X1/B27: in pull mode the dispatch record names the task it handed out, even when that task ends and its slot is reused before the write lands", async () => {
     // P holds w1's only slot while its map of Y waits in the store; w9 joins and pulls X, which
     // ends at once and frees its table slot; then Y's insert lands and Y takes that slot. The
-    // PULLED write for X, queued behind Y's insert, must still name X, not what holds the slot now.
+    // record for X, queued behind Y's insert, must still name X, not what holds the slot now.
     const store = new MemoryStore();
     let releaseY!: () => void;
     const yHeld = new Promise<void>((r) => { releaseY = r; });
@@ -558,10 +573,10 @@ describe("X1 store and counters agree", () => {
       return insert(fence, tasks);
     };
     const marks: string[] = [];
-    const setStatus = store.setStatus.bind(store);
-    store.setStatus = (fence, seqs, status, worker) => {
-      for (const seq of seqs) marks.push(`${taskOfSeq.get(seq)}@${worker}`);
-      return setStatus(fence, seqs, status, worker);
+    const recordDispatch = store.recordDispatch.bind(store);
+    store.recordDispatch = (fence, record) => {
+      for (const seq of record.seqs) marks.push(`${taskOfSeq.get(seq)}@${record.worker}`);
+      return recordDispatch(fence, record);
     };
     const p = defineMapReduce({
       async process(ctx) {
@@ -584,7 +599,7 @@ describe("X1 store and counters agree", () => {
     const v = await c.finish(id);
     expect(v.status).toBe("SUCCESS");
     const w9Key = Object.keys(v.progress!.workers).find((k) => k.startsWith("w9#"))!;
-    // w9 was handed X, then Y: the store marked exactly those, in that order.
+    // w9 was handed X, then Y: its records named exactly those, in that order.
     expect(marks.filter((m) => m.endsWith(`@${w9Key}`))).toEqual([`r.0.1@${w9Key}`, `r.0.0.0.0@${w9Key}`]);
     c.close();
   });

@@ -1,12 +1,13 @@
 // Push dispatch (B3): the master sends batches of at most pageSize to each worker,
-// with at most `dispatchers` sends in flight, and marks them PULLED in the store and the counters.
+// with at most `dispatchers` sends in flight, marks them PULLED in the counters, and records each batch
+// in the store (B27) without marking its rows.
 import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 import { recordRequests } from "./recording.ts";
 
 describe("B3 push dispatch", () => {
-  it("B3: batches of at most pageSize per worker, marked PULLED in store and counters, dispatchers in flight", async () => {
+  it("B3: batches of at most pageSize per worker, marked PULLED in the counters, one dispatch record each, dispatchers in flight", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3 }).start();
     const rec = recordRequests(c.network);
@@ -20,8 +21,10 @@ describe("B3 push dispatch", () => {
     const p = c.master.progress(id)!;
     expect(p.names.CHILD!.pulled + p.names.CHILD!.running).toBe(100);
     const row = await c.store.getTask(id, starts[0]!.msg.tasks[0]!.taskId);
-    expect(row!.status).toBe(2);
-    expect(row!.worker).toMatch(/^w\d#\d+$/);
+    expect([row!.status, row!.worker]).toEqual([1, null]); // no dispatch mark on the row
+    const records = await c.store.listDispatches(id, -1, 1000);
+    expect(records.map((r) => r.seqs.length)).toEqual(starts.map((s) => s.msg.tasks.length));
+    expect(records.every((r) => /^w\d#\d+$/.test(r.worker))).toBe(true);
     let sum = 0;
     for (const w of Object.values(p.workers)) sum += w.total;
     expect(sum).toBe(101); // 100 children + ROOT

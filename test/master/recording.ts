@@ -31,7 +31,7 @@ export function recordRequests(net: InProcessNetwork) {
 export function instrumentStore<S extends TaskStore>(store: S) {
   const calls = new Map<string, number>();
   const failing = new Map<string, number>();
-  for (const name of ["insertTasks", "updateStatuses", "setStatus", "claimInit", "resetWorkerTasks", "failUnfinished", "clearTasks", "updateInstance"] as const) {
+  for (const name of ["insertTasks", "updateStatuses", "claimInit", "failUnfinished", "clearTasks", "updateInstance", "recordDispatch"] as const) {
     const original = (store[name] as (...a: unknown[]) => Promise<unknown>).bind(store);
     (store as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       calls.set(name, (calls.get(name) ?? 0) + 1);

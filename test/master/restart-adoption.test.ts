@@ -6,7 +6,8 @@ import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 import { Master, Worker } from "../../src/index.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
-import { PULLED } from "../../core-as/shared/constants.ts";
+import { INIT } from "../../core-as/shared/constants.ts";
+import { heldByRecords } from "./dispatch-holds.ts";
 import { ManualClock } from "../../src/runtime/clock.ts";
 import { InProcessNetwork } from "../../src/protocol/in-process.ts";
 import type { ProcessorMap } from "../../src/processor/types.ts";
@@ -54,7 +55,9 @@ describe("B28 a restart keeps the workers' assignments", () => {
     expect(p.names.CHILD!.success).toBe(3);
     expect(p.names.CHILD!.pulled + p.names.CHILD!.running).toBe(27);
     expect(p.names.CHILD!.init).toBe(0);
-    expect((await c.store.countByStatus(id)).filter((x) => x.status === PULLED).reduce((a, x) => a + x.count, 0)).toBe(27);
+    // The store marks no row (B3): the 27 rows are INIT, and the kept dispatch records name them for the workers.
+    expect((await c.store.countByStatus(id)).filter((x) => x.status === INIT).reduce((a, x) => a + x.count, 0)).toBe(27);
+    expect([...(await heldByRecords(c.store, id)).values()].reduce((a, n) => a + n, 0)).toBe(27);
 
     await c.clock.advance(1000); // a heartbeat: 409, and the workers register again at once
     gate.open();

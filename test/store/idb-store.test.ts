@@ -56,9 +56,9 @@ describe("IdbStore", () => {
       expect(new Set(seqs).size).toBe(seqs.length);
       expect(seqs.length).toBe(600);
       const taken = await b.acquireInstance(fence.instanceId, "tab-b");
-      await expect(a.setStatus(fence, [0], 2, "w#1")).rejects.toBeInstanceOf(FencedError);
-      await b.setStatus(taken, [0], 2, "w#1");
-      expect((await a.getTask(fence.instanceId, "t-0"))?.status).toBe(2);
+      await expect(a.updateStatuses(fence, [{ seq: 0, status: 4, attempt: 0, worker: "w#1" }])).rejects.toBeInstanceOf(FencedError);
+      await b.updateStatuses(taken, [{ seq: 0, status: 4, attempt: 0, worker: "w#1" }]);
+      expect((await a.getTask(fence.instanceId, "t-0"))?.status).toBe(4);
     } finally {
       await a.close();
       await b.close();

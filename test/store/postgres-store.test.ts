@@ -72,15 +72,14 @@ describe.skipIf(!url)("PostgresStore", () => {
       const old = await newInstance(a);
       const id = old.instanceId;
       await a.insertTasks(old, tasks(0, 10));
-      await a.setStatus(old, [0, 1], PULLED, W1);
+      await a.updateStatuses(old, [0, 1].map((seq) => ({ seq, status: PULLED, attempt: 0, worker: W1 })));
       const fresh = await b.acquireInstance(id, OWNER_B);
       expect(fresh.token).toBe(old.token + 1);
       const before = await b.countByStatus(id);
       const refusals = [
         a.insertTasks(old, tasks(10, 5)),
         a.updateStatuses(old, [{ seq: 0, status: SUCCESS, attempt: 0, worker: W1, result: "stale" }]),
-        a.setStatus(old, [2, 3], PULLED, W1),
-        a.resetWorkerTasks(old, W1, { status: INIT, queued: false }),
+        a.recordDispatch(old, { workerId: "w", worker: W1, seqs: [2, 3], attempts: [0, 0] }),
         a.failUnfinished(old, "stale"),
         a.resetForResume(old, true, "stale"),
         a.claimInit(old, 100),
@@ -110,7 +109,7 @@ describe.skipIf(!url)("PostgresStore", () => {
       await a.insertTasks(old, tasks(0, 200));
       // A keeps writing, one marker worker per write, while B takes over.
       const writes: Promise<void>[] = [];
-      for (let i = 0; i < 200; i++) writes.push(a.setStatus(old, [i], RUNNING, `w${i}#1`));
+      for (let i = 0; i < 200; i++) writes.push(a.updateStatuses(old, [{ seq: i, status: RUNNING, attempt: 0, worker: `w${i}#1` }]));
       const settled = Promise.allSettled(writes);
       await new Promise((r) => setTimeout(r, 5));
       await b.acquireInstance(id, OWNER_B);
@@ -349,7 +348,7 @@ describe.skipIf(!url)("PostgresStore", () => {
         expect(rows[0]!.seq).toBe(next);
         next += rows.length;
         const seqs = rows.map((r) => r.seq);
-        await store.setStatus(fence, seqs, PULLED, W1);
+        await store.recordDispatch(fence, { workerId: "w", worker: W1, seqs, attempts: seqs.map(() => 0) });
         await store.updateStatuses(fence, seqs.map((seq) => ({ seq, status: SUCCESS, attempt: 0, worker: W1, result: seq })));
       }
       expect(next).toBe(N);

@@ -82,7 +82,7 @@ describe("SqliteStore", () => {
     const s = spec();
     const fence = await a.createInstance(s, "m1");
     await a.insertTasks(fence, [...tasks(0, 10), ...tasks(10, 5, true)]);
-    await a.setStatus(fence, [0, 1, 2], PULLED, W);
+    await a.updateStatuses(fence, [0, 1, 2].map((seq) => ({ seq, status: PULLED, attempt: 0, worker: W })));
     await a.updateStatuses(fence, [{ seq: 0, status: SUCCESS, attempt: 1, worker: W, result: { v: "ü" } }, { seq: 1, status: FAILED, attempt: 0, worker: W, result: "bad" }]);
     expect((await a.claimInit(fence, 2)).map((t) => t.seq)).toEqual([3, 4]);
     await a.updateInstance(fence, { result: { partial: true } });
@@ -233,7 +233,7 @@ describe("SqliteStore", () => {
     const fenceA = await a.createInstance(s, "m1");
     await a.insertTasks(fenceA, tasks(0, 10));
     const fenceB = await b.acquireInstance(s.instanceId, "m2");
-    await expect(a.setStatus(fenceA, [0], PULLED, W)).rejects.toBeInstanceOf(FencedError);
+    await expect(a.updateStatuses(fenceA, [{ seq: 0, status: PULLED, attempt: 0, worker: W }])).rejects.toBeInstanceOf(FencedError);
     await expect(a.claimInit(fenceA, 5)).rejects.toBeInstanceOf(FencedError);
     expect((await b.claimInit(fenceB, 4)).map((t) => t.seq)).toEqual([0, 1, 2, 3]);
     const fenceA2 = await a.acquireInstance(s.instanceId, "m1");
@@ -264,7 +264,7 @@ describe("SqliteStore", () => {
     const last = 2 ** 32 - 1;
     await store.insertTasks(fence, [...tasks(0, 300), { ...tasks(0, 1)[0]!, seq: last, taskId: "t-last" }]);
     expect(await store.maxSeq(id)).toBe(last);
-    await store.setStatus(fence, [0, 1, last], PULLED, W);
+    await store.updateStatuses(fence, [0, 1, last].map((seq) => ({ seq, status: PULLED, attempt: 0, worker: W })));
     await store.updateStatuses(fence, [{ seq: 1, status: SUCCESS, attempt: 0, worker: W, result: 1 }, { seq: last, status: SUCCESS, attempt: 0, worker: W, result: "last" }]);
     expect((await store.claimInit(fence, 2)).map((t) => t.seq)).toEqual([2, 3]);
     expect((await store.getTask(id, "t-last"))?.seq).toBe(last);
@@ -274,7 +274,7 @@ describe("SqliteStore", () => {
     expect(await store.countByStatus(id)).toEqual([
       { name: "shard", status: INIT, count: 298 }, { name: "shard", status: PULLED, count: 1 }, { name: "shard", status: SUCCESS, count: 2 },
     ]);
-    expect(await store.resetWorkerTasks(fence, W, { status: INIT, queued: false })).toBe(1);
+    expect(await store.failUnfinished(fence, "killed")).toBe(299);
     await store.clearTasks(fence);
     expect(await store.maxSeq(id)).toBe(-1);
     await store.close();

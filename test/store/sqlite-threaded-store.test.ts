@@ -46,10 +46,10 @@ suite("ThreadedSqliteStore", () => {
       const fence = await store.createInstance(spec, "a");
       await expect(store.createInstance(spec, "a")).rejects.toBeInstanceOf(DuplicateInstanceError);
       await store.acquireInstance("i-1", "b");
-      const fenced = await store.setStatus(fence, [0], 2, "w").catch((e: unknown) => e);
+      const fenced = await store.updateStatuses(fence, [{ seq: 0, status: 2, attempt: 0, worker: "w" }]).catch((e: unknown) => e);
       expect(fenced).toBeInstanceOf(FencedError);
       expect(fenced).toMatchObject({ name: "FencedError", instanceId: "i-1", token: 1, current: 2 });
-      const bad = await store.setStatus({ instanceId: "i-1", token: 2 }, [0], 9 as never, "w").catch((e: unknown) => e);
+      const bad = await store.updateStatuses({ instanceId: "i-1", token: 2 }, [{ seq: 0, status: 9 as never, attempt: 0, worker: "w" }]).catch((e: unknown) => e);
       expect(bad).toBeInstanceOf(ValidationError);
       const field = (bad as ValidationError).field;
       expect(field).toMatch(/status/);

@@ -12,18 +12,17 @@
  * unknown instance (no row) from a stale token.
  */
 import type { Sql } from "postgres";
-import { INIT } from "../../../core-as/shared/constants.ts";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import { DuplicateInstanceError, FencedError, LeaseHeldError, UnknownInstanceError } from "../../../src/store/errors.ts";
 import type {
   DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStore, InstanceFilter,
 } from "../../../src/store/task-store.ts";
 import {
-  checkAt, checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch, checkReset, checkSeqs,
-  checkStatus, checkSweep, checkTaskQuery, checkUpdate, checkUpdateFailure, checkWorker, decodeJson, encodeJson, expectBoolean,
+  checkExpiredQuery, checkFences, checkLease, checkListFilter, checkNewInstance, checkNewTask, checkPatch,
+  checkSweep, checkTaskQuery, checkUpdate, checkUpdateFailure, decodeJson, encodeJson, expectBoolean,
   expectString, firstOfEachTaskId, requireLease, type UpdateFailure,
 } from "../../../src/store/input.ts";
 import { checkDispatchPage, packDispatch, packDispatches, type PackedDispatch, unpackDispatch } from "../../../src/store/dispatch-records.ts";
@@ -263,29 +262,6 @@ export class PostgresStore implements TaskStore {
       ? await this.#run<FenceRow>("update-statuses", params)
       : await this.#run<FenceRow>("update-statuses-failures", [...params, ...failureArrays(fails)]);
     this.#own(fence, rows[0]);
-  }
-
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
-    const id = instanceIdOf(fence);
-    checkStatus("status", status);
-    checkWorker("worker", worker);
-    checkSeqs(seqs);
-    const when = checkAt(at) ?? null;
-    const rows = await this.#run<FenceRow>("set-status", [id, tokenOf(fence), status, worker, intArray(seqs), when]);
-    this.#own(fence, rows[0]);
-  }
-
-  async resetWorkerTasks(
-    fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue },
-  ): Promise<number> {
-    const id = instanceIdOf(fence);
-    expectString("worker", worker, false);
-    const target = checkReset(to);
-    const rows: (FenceRow & { changed: number })[] = target.status === INIT
-      ? await this.#run("reset-worker-tasks-to-init", [id, tokenOf(fence), worker, target.queued])
-      : await this.#run("reset-worker-tasks-to-failed", [id, tokenOf(fence), worker, target.result]);
-    this.#own(fence, rows[0]);
-    return rows[0]!.changed;
   }
 
   async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {

@@ -12,8 +12,7 @@ const STATEMENT_NAMES = [
   "lock-migrations", "create-schema", "drop-schema", "migrations-table-exists", "create-migrations-table", "schema-version",
   "record-migration",
   "create-instance", "acquire-instance", "renew-leases", "expired-instances", "get-instance", "list-instances", "update-instance",
-  "insert-tasks", "update-statuses", "update-statuses-failures", "set-status", "reset-worker-tasks-to-init",
-  "reset-worker-tasks-to-failed", "fail-unfinished", "reset-for-resume-failover", "reset-for-resume-fail", "retry-failed", "claim-init",
+  "insert-tasks", "update-statuses", "update-statuses-failures", "fail-unfinished", "reset-for-resume-failover", "reset-for-resume-fail", "retry-failed", "claim-init",
   "count-by-status", "max-seq", "get-task", "list-tasks", "results-page", "clear-tasks", "sweep-retained",
   "record-dispatch", "list-dispatches", "replace-dispatches",
 ] as const;

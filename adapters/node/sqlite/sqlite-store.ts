@@ -14,8 +14,8 @@
  *
  * This file opens and closes the database; each method is in the file named
  * after it: sqlite-instances.ts (records and leases), sqlite-insert.ts,
- * sqlite-updates.ts (updateStatuses, setStatus), sqlite-resets.ts
- * (resetWorkerTasks, failUnfinished, resetForResume, retryFailed),
+ * sqlite-updates.ts (updateStatuses), sqlite-resets.ts
+ * (failUnfinished, resetForResume, retryFailed),
  * sqlite-claim.ts, sqlite-reads.ts (counts, maxSeq, getTask, listTasks,
  * results), sqlite-clear.ts, sqlite-sweep.ts (sweepRetained),
  * sqlite-dispatches.ts (dispatch records, B27).
@@ -29,7 +29,7 @@ import {
 } from "../../../src/store/input.ts";
 import type {
   DispatchRecord, Fence, InstancePatch, InstanceRecord, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStore, InstanceFilter,
 } from "../../../src/store/task-store.ts";
 import { guardOpen, migrate } from "./migrate.ts";
 import { claimInit } from "./sqlite-claim.ts";
@@ -42,11 +42,11 @@ import {
 } from "./sqlite-instances.ts";
 import { SqliteOpenError } from "./sqlite-open-error.ts";
 import { countByStatus, getTask, listTasks, maxSeq, resultPages } from "./sqlite-reads.ts";
-import { failUnfinished, resetForResume, resetWorkerTasks, retryFailed } from "./sqlite-resets.ts";
+import { failUnfinished, resetForResume, retryFailed } from "./sqlite-resets.ts";
 import { sweepRetained } from "./sqlite-sweep.ts";
 import { listDispatches, recordDispatch, replaceDispatches } from "./sqlite-dispatches.ts";
 import { checkDispatchPage, packDispatch, packDispatches } from "../../../src/store/dispatch-records.ts";
-import { setStatus, updateStatuses } from "./sqlite-updates.ts";
+import { updateStatuses } from "./sqlite-updates.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -159,16 +159,6 @@ export class SqliteStore implements TaskStore {
 
   async updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> {
     updateStatuses(this.#db, fence, updates);
-  }
-
-  async setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
-    setStatus(this.#db, fence, seqs, status, worker, at);
-  }
-
-  async resetWorkerTasks(
-    fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue },
-  ): Promise<number> {
-    return resetWorkerTasks(this.#db, fence, worker, to);
   }
 
   async failUnfinished(fence: Fence, result: JsonValue): Promise<number> {

@@ -1,15 +1,12 @@
 /**
- * SqliteStore's status writes: updateStatuses and setStatus (the dispatch
- * mark), set-based: one `UPDATE … WHERE id IN (…)` per group of like updates,
+ * SqliteStore's status writes (updateStatuses), set-based: one `UPDATE … WHERE id IN (…)` per group of like updates,
  * CASE updates where each row gets its own result. The failure fields
  * (failures, notBefore, error) go one row at a time, after the group writes:
  * only the reports of failed runs carry them, and the rest pay nothing.
  */
 import { INIT } from "../../../core-as/shared/constants.ts";
-import {
-  checkAt, checkSeq, checkStatus, checkUpdate, checkUpdateFailure, checkWorker, isSeq, type UpdateFailure,
-} from "../../../src/store/input.ts";
-import type { Fence, StatusUpdate, TaskStatusCode } from "../../../src/store/task-store.ts";
+import { checkUpdate, checkUpdateFailure, type UpdateFailure } from "../../../src/store/input.ts";
+import type { Fence, StatusUpdate } from "../../../src/store/task-store.ts";
 import { sqlJson } from "./json-column.ts";
 import { ceilPow2, type SqliteDb } from "./sqlite-db.ts";
 import { MAX_SEQ, type TaskKeys } from "./task-key.ts";
@@ -42,26 +39,6 @@ export function updateStatuses(db: SqliteDb, fence: Fence, updates: readonly Sta
       else updateGroupWithResults(db, keys, u, group, list, res);
     }
     if (fails !== null) for (let k = 0; k < list.length; k++) if (fails[k] !== undefined) updateFailure(db, keys, list[k]!.seq, fails[k]!);
-  });
-}
-
-/** setStatus. */
-export function setStatus(
-  db: SqliteDb, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at: number | undefined,
-): void {
-  checkStatus("status", status);
-  checkWorker("worker", worker);
-  const when = checkAt(at) ?? null;
-  let lowest = Infinity;
-  for (let i = 0; i < seqs.length; i++) {
-    const seq = seqs[i];
-    if (!isSeq(seq)) checkSeq(`seqs[${i}]`, seq);
-    else if (seq < lowest) lowest = seq;
-  }
-  db.write(() => {
-    const keys = db.own(fence);
-    if (status === INIT && lowest <= MAX_SEQ) db.lowerClaimFrom(keys, lowest);
-    db.inLists("set-status", [status, worker, when], keys, seqs.length, (i) => seqs[i]!);
   });
 }
 

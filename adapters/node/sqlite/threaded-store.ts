@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import type {
   DispatchRecord, Fence, InstancePatch, LeaseTerms, InstanceRecord, NewInstance, NewTask, ResultRow, StatusCount,
-  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStatusCode, TaskStore, InstanceFilter,
+  StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStore, InstanceFilter,
 } from "../../../src/store/task-store.ts";
 import { fromWire, type WireError } from "./wire-errors.ts";
 import { DEFAULT_SQLITE_FILE } from "./sqlite-file.ts";
@@ -112,12 +112,6 @@ export class ThreadedSqliteStore implements TaskStore {
   updateInstance(fence: Fence, patch: InstancePatch): Promise<void> { return this.#call("updateInstance", fence, patch); }
   insertTasks(fence: Fence, tasks: readonly NewTask[]): Promise<Uint8Array> { return this.#call("insertTasks", fence, tasks); }
   updateStatuses(fence: Fence, updates: readonly StatusUpdate[]): Promise<void> { return this.#call("updateStatuses", fence, updates); }
-  setStatus(fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number): Promise<void> {
-    return this.#call("setStatus", fence, seqs, status, worker, at);
-  }
-  resetWorkerTasks(fence: Fence, worker: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): Promise<number> {
-    return this.#call("resetWorkerTasks", fence, worker, to);
-  }
   failUnfinished(fence: Fence, result: JsonValue): Promise<number> { return this.#call("failUnfinished", fence, result); }
   resetForResume(fence: Fence, failover: boolean, result: JsonValue): Promise<void> { return this.#call("resetForResume", fence, failover, result); }
   retryFailed(fence: Fence): Promise<number> { return this.#call("retryFailed", fence); }

@@ -73,11 +73,10 @@ export class Adoption {
   /** taskId → handle of each kept task: its worker's reports and maps name the old master's handles. */
   readonly #handles = new Map<string, number>();
   /**
-   * Seqs of the kept tasks taken into the table. The resume left their rows
-   * unqueued in the store (its reset unqueues every row, and a status write
-   * keeps the flag), so once one goes back to INIT — failed over, or retried
-   * after a failed run — claimInit would hand it out although it is in
-   * memory already (see `adopted`).
+   * Seqs of the kept tasks taken into the table. Their rows are INIT in the
+   * store and the resume left them unqueued (its reset unqueues every INIT
+   * row, and a status write keeps the flag), so claimInit hands them out
+   * although they are in memory already (see `adopted`).
    */
   readonly #seqs = new Set<number>();
   /** The incarnations registered before the cycle began: on a takeover, they may hand tasks over later (B36). */
@@ -183,10 +182,9 @@ export class Adoption {
     const t = h.core.table, keep: number[] = [], drop: number[] = [];
     for (const x of t.scan(idx)) (held?.get(h.slots.taskIdOf(x)) === t.attemptOf(x) ? keep : drop).push(x);
     h.workers.rebind(idx, w);
+    // B27: the new incarnation holds them now: one record says so (their rows stay INIT in the store).
     if (keep.length > 0) {
-      const seqs = keep.map((x) => h.slots.seqOf(x));
-      h.writes.markPulled(seqs, w.key);
-      h.writes.recordDispatch({ workerId: w.workerId, worker: w.key, seqs, attempts: keep.map((x) => t.attemptOf(x)) });
+      h.writes.recordDispatch({ workerId: w.workerId, worker: w.key, seqs: keep.map((x) => h.slots.seqOf(x)), attempts: keep.map((x) => t.attemptOf(x)) });
     }
     if (drop.length > 0) this.#failOver(Uint32Array.from(drop), `worker ${w.workerId} came back without task`);
     return idx;
@@ -194,9 +192,9 @@ export class Adoption {
 
   /**
    * Whether the row `seq` is a kept task, held in this cycle's memory until
-   * it ends: a claim from the store that returns it (INIT again after a
-   * failover or a retry) must not admit it a second time, or it would run
-   * and be counted twice (X1). The cycle never lets a kept task go before it
+   * it ends: a claim from the store that returns it (its row is INIT: kept
+   * tasks are not marked in the store, B27) must not admit it a second time,
+   * or it would run and be counted twice (X1). The cycle never lets a kept task go before it
    * ends, and the claim marks its row queued, so the row is not claimed again.
    */
   adopted(seq: number): boolean {

@@ -54,7 +54,7 @@ interface Flight {
 
 /**
  * Hands batches of tasks to workers (B3): marks them PULLED on the worker in
- * the core and the store, sends the start batch (push, and ROOT in pull mode
+ * the core, records the batch in the store (B27), sends the start batch (push, and ROOT in pull mode
  * too) and acts on the answer — a worker that does not answer or refuses
  * loses the batch (B9).
  */
@@ -88,9 +88,9 @@ export class BatchSender {
     const w = h.workers.at(idx);
     // Seqs now, not when the write runs: by then a fast task may have ended and its slot hold another task.
     const seqs = ok.map((x) => h.slots.seqOf(x));
-    h.writes.markPulled(seqs, w.key);
-    // B27: one record per batch says who holds what at which attempt, so a restarted master keeps it. The
-    // master's own worker restarts with the master: its tasks are never kept, so they need none.
+    // B3, B27: the store is told nothing per task — one record per batch says who holds what at which attempt,
+    // so a restarted master keeps it. The master's own worker restarts with the master: its tasks are never
+    // kept, so they need none (their rows stay INIT and run again).
     if (!w.isMaster) h.writes.recordDispatch({ workerId: w.workerId, worker: w.key, seqs, attempts: ok.map((x) => t.attemptOf(x)) });
     const tasks: TaskSpec[] = ok.map((x) => ({
       handle: x, taskId: h.slots.taskIdOf(x), name: h.names.nameOf(t.nameOf(x)), body: h.slots.bodyOf(x), attempt: t.attemptOf(x),

@@ -14,7 +14,7 @@ import type { WorkerInfo } from "../worker-registry.ts";
 
 /** The store calls an instance makes. */
 export type InstanceStore = Pick<TaskStore,
-  | "insertTasks" | "claimInit" | "setStatus" | "updateStatuses" | "resetWorkerTasks" | "failUnfinished"
+  | "insertTasks" | "claimInit" | "updateStatuses" | "failUnfinished"
   | "resetForResume" | "countByStatus" | "maxSeq" | "getTask" | "results" | "updateInstance" | "clearTasks"
   | "listTasks" | "recordDispatch" | "listDispatches" | "replaceDispatches">;
 

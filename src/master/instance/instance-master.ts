@@ -21,9 +21,8 @@ import { failEverything, killTask } from "./kill.ts";
 import { hasLiveCycle, nextMode, takesWork, type InstanceMode } from "./mode.ts";
 import type { InstanceProgress, ProgressListener } from "./progress.ts";
 import { restoreCounters } from "./resume.ts";
-import { compactRecords, fitPlan, planResume } from "./resume-plan.ts";
+import { compactRecords, fitPlan, planResume, releaseUnkept } from "./resume-plan.ts";
 import { MAX_WORKERS } from "./worker-table.ts";
-import { PULLED } from "../../../core-as/shared/constants.ts";
 import { ROOT } from "./task-names.ts";
 import { retryWrite } from "./retry-write.ts";
 import { errorMessage } from "../../errors/error-message.ts";
@@ -123,8 +122,8 @@ export class MapTaskMaster {
   /**
    * Resumes an instance after a master restart or a takeover (X3): the tasks
    * workers still hold per the dispatch records are kept for them (B28), the
-   * other tasks handed out are failed over, counters rebuilt from the store,
-   * and INIT tasks claimed back page by page.
+   * other tasks handed out are failed over, counters rebuilt from the store
+   * plus the records' assignments (X1), and INIT tasks claimed back page by page.
    */
   async resume(): Promise<void> {
     const cycle = this.#newCycle(true);
@@ -133,13 +132,15 @@ export class MapTaskMaster {
     const store = this.#host.store;
     try {
       // B28: keep only what the cycle's tables can hold; half the worker table stays for the workers themselves.
-      const plan = fitPlan(await planResume(store, this.instanceId, this.#host.ownWorker.workerId), cycle.core.table.capacity, MAX_WORKERS / 2);
-      await cycle.writes.resetForResume(this.settings.failover, "worker lost: master restarted");
-      // The reset took every task in flight back; the kept ones are given back to their worker (two writes: a
-      // crash between them only loses the assignments, and their tasks run again).
-      if (plan.kept.length > 0) {
-        await cycle.writes.updateNow(plan.kept.map((k) => ({ seq: k.seq, status: PULLED, attempt: k.attempt, worker: k.worker, result: null })));
-      }
+      const found = await planResume(store, this.instanceId, this.#host.ownWorker.workerId);
+      const plan = fitPlan(found, cycle.core.table.capacity, MAX_WORKERS / 2);
+      const reason = "worker lost: master restarted";
+      await cycle.writes.resetForResume(this.settings.failover, reason);
+      // What was held but is not kept leaves its worker: failed over (its record no longer names it) or failed.
+      const released = releaseUnkept(found, plan, this.settings.failover, reason, cycle.clock.now());
+      if (released.length > 0) await cycle.writes.updateNow(released);
+      // The records shrink to the assignments kept. A crash before this changes nothing: the kept tasks are
+      // found again, and the released ones' rows hold a later attempt than any record names.
       await cycle.writes.replaceDispatches(compactRecords(plan.kept));
       const counts = await store.countByStatus(this.instanceId);
       // A recurring job between two cycles (the last one's tasks are cleared): its next cycle starts now.

@@ -54,8 +54,9 @@ function statusCode(s: TaskReport["status"]): number {
 /**
  * Status reports (B11): each is checked in the core against the task's
  * current attempt, worker and status; what applies moves the counters and
- * final statuses are written with their results and errors. RUNNING lives in
- * the counters only: the store keeps PULLED (a restart treats both alike).
+ * final statuses are written with their results and errors. PULLED and
+ * RUNNING live in memory only: the store keeps the row INIT, and the batch's
+ * dispatch record says who holds it (B3, B27).
  * A failed run of a task with runs left is retried instead (B21), and a
  * RUNNING report starts the run's deadline (B22).
  */

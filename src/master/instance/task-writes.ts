@@ -1,5 +1,3 @@
-import { PULLED } from "../../../core-as/shared/constants.ts";
-import type { JsonValue } from "../../protocol/messages.ts";
 import type { DispatchRecord, Fence, NewTask, StatusUpdate, TaskRow } from "../../store/task-store.ts";
 import type { InstanceStore } from "./host.ts";
 import { WriteChain } from "./write-chain.ts";
@@ -97,11 +95,6 @@ export class TaskWrites {
     return this.#run(() => this.#store.claimInit(this.#fence, limit));
   }
 
-  /** Marks rows PULLED by a worker (B3); nobody waits for it. */
-  markPulled(seqs: readonly number[], workerKey: string): void {
-    this.#fire(() => this.#store.setStatus(this.#fence, seqs, PULLED, workerKey));
-  }
-
   /** B27: records a dispatched batch — which worker holds which tasks at which attempt — as one write; nobody waits for it. */
   recordDispatch(record: DispatchRecord): void {
     if (record.seqs.length > 0) this.#fire(() => this.#store.recordDispatch(this.#fence, record));
@@ -140,17 +133,12 @@ export class TaskWrites {
     return this.#run(() => this.#store.updateStatuses(this.#fence, updates));
   }
 
-  /** A lost worker's unfinished rows: back to INIT (failover) or FAILED with a reason (B15). */
-  resetWorker(workerKey: string, to: { status: 1; queued: boolean } | { status: 5; result: JsonValue }): void {
-    this.#fire(() => this.#store.resetWorkerTasks(this.#fence, workerKey, to));
-  }
-
   /** Fails every unfinished row of the instance (B17). */
   failUnfinished(reason: string): Promise<number> {
     return this.#run(() => this.#store.failUnfinished(this.#fence, reason));
   }
 
-  /** After a restart: rows handed to the old master's workers go back to INIT, or FAILED (X3). */
+  /** After a restart: every INIT row back to the claims, rows a store written before B27 left in flight failed over (X3). */
   resetForResume(failover: boolean, reason: string): Promise<void> {
     return this.#run(() => this.#store.resetForResume(this.#fence, failover, reason));
   }

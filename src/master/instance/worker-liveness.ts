@@ -1,10 +1,10 @@
-import { INIT } from "../../../core-as/shared/constants.ts";
 import type { Core } from "../../core/index.ts";
 import type { Transport } from "../../protocol/transport.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
 import type { DispatchQueue } from "./dispatch-queue.ts";
 import { failTasks, type FailContext } from "./fail-tasks.ts";
+import { requeueTasks } from "./requeue-tasks.ts";
 import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
 import type { WorkerTable } from "./worker-table.ts";
@@ -98,15 +98,12 @@ export class WorkerLiveness {
     const h = this.#h;
     if (!h.workers.isValid(idx) && h.workers.held(idx) === 0) return;
     h.workers.invalidate(idx);
-    const w = h.workers.at(idx);
-    const t = h.core.table;
-    const handles = t.scan(idx);
+    const handles = h.core.table.scan(idx);
     if (handles.length > 0) {
-      if (h.settings.failover) {
-        t.requeue(handles, handles.length);
-        h.writes.resetWorker(w.key, { status: INIT, queued: true });
-        h.queue.requeue(handles);
-      } else {
+      // Failover: INIT at the next attempt in memory and the store, so the batch's dispatch record no longer
+      // names the task at its attempt, and a restart does not keep it for this worker (B27).
+      if (h.settings.failover) requeueTasks(h, handles);
+      else {
         // Failover off: they fail for good, each with the reason as its error, listed on the instance (B25).
         failTasks(h, handles, reason);
       }

@@ -2,18 +2,18 @@
  * Batches of thousands of tasks in one call each: a backend that splits a batch must land it exactly.
  */
 import assert from "node:assert/strict";
-import { FAILED, INIT, PULLED, RUNNING, SUCCESS } from "../../../core-as/shared/constants.ts";
+import { FAILED, PULLED, RUNNING, SUCCESS } from "../../../core-as/shared/constants.ts";
 import type { NewTask } from "../../../src/store/task-store.ts";
-import { collect, countMap, newInstance, OWNER_A, pick, range, task, tasks, W1, W2, type StoreTest, type State } from "./fixtures.ts";
+import { collect, countMap, newInstance, OWNER_A, pick, range, setRows, task, tasks, W1, W2, type StoreTest, type State } from "./fixtures.ts";
 
 /** Registers the tests of this part of the suite with `test`. */
 export function registerBatchTests(test: StoreTest): void {
-  test("large batches: 2,500 tasks inserted, marked and finished in one call each land exactly; a mixed re-insert marks only the new ones", async (store) => {
+  test("large batches: 2,500 tasks inserted, set PULLED and finished in one call each land exactly; a mixed re-insert marks only the new ones", async (store) => {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;
     const N = 2500;
     assert.ok((await store.insertTasks(fence, tasks(0, N))).every((b) => b === 1));
-    await store.setStatus(fence, range(0, N).reverse(), PULLED, W1);
+    await setRows(store, fence, range(0, N).reverse(), PULLED, W1);
     assert.deepEqual(await countMap(store, id), { "shard/2": N });
     // Every kind of update in one batch, shuffled: groups of status, attempt, worker, with and without results.
     const order = range(0, N).map((seq) => [(seq * 7919) % N, seq] as const).sort((a, b) => a[0] - b[0]).map(([, seq]) => seq);
@@ -50,7 +50,7 @@ export function registerBatchTests(test: StoreTest): void {
     assert.equal((await collect(store.results(id))).length, N + 1000);
   });
 
-  test("batches of thousands: one call each inserts, claims, marks, fails over, updates and pages through 3,000 tasks", async (store) => {
+  test("batches of thousands: one call each inserts, claims, sets PULLED, fails over, updates and pages through 3,000 tasks", async (store) => {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;
     const n = 3000;
@@ -58,9 +58,9 @@ export function registerBatchTests(test: StoreTest): void {
     assert.ok((await store.insertTasks(fence, tasks(0, n))).every((b) => b === 1));
     assert.equal(await store.maxSeq(id), n - 1);
     assert.deepEqual((await store.claimInit(fence, 2500)).map((t) => t.seq), range(0, 2500));
-    await store.setStatus(fence, all, PULLED, W1);
+    await setRows(store, fence, all, PULLED, W1);
     assert.deepEqual(await countMap(store, id), { "shard/2": n });
-    assert.equal(await store.resetWorkerTasks(fence, W1, { status: INIT, queued: false }), n);
+    await store.resetForResume(fence, true, "lost");
     const claimed = await store.claimInit(fence, n + 10);
     assert.deepEqual(claimed.map((t) => [t.seq, t.attempt]), all.map((seq) => [seq, 1]));
     await store.updateStatuses(fence, all.map((seq) => ({ seq, status: SUCCESS, attempt: 1, worker: W2, result: { seq } })));
@@ -69,10 +69,11 @@ export function registerBatchTests(test: StoreTest): void {
       const rows = await collect(store.results(id, pageSize));
       assert.deepEqual(rows.map((r) => r.result), all.map((seq) => ({ seq })), `pageSize ${pageSize}`);
     }
-    await store.setStatus(fence, all, RUNNING, W2);
+    await setRows(store, fence, all, RUNNING, W2);
     assert.equal(await store.failUnfinished(fence, "killed"), n);
     assert.deepEqual(await countMap(store, id), { "shard/5": n });
-    assert.equal(await store.resetWorkerTasks(fence, W2, { status: INIT, queued: false }), 0);
+    await store.resetForResume(fence, true, "lost"); // nothing in flight any more
+    assert.deepEqual(await countMap(store, id), { "shard/5": n });
     assert.ok((await store.insertTasks(fence, tasks(0, n))).every((b) => b === 1));
     assert.ok((await store.insertTasks(fence, tasks(0, n).map((t) => ({ ...t, seq: n + t.seq })))).every((b) => b === 0));
     assert.deepEqual(await countMap(store, id), { "shard/5": n });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { FAILED, INIT, PULLED, RUNNING, SUCCESS } from "../../../core-as/shared/constants.ts";
 import type { TaskRow } from "../../../src/store/task-store.ts";
-import { countMap, newInstance, OWNER_A, pick, range, task, tasks, W1, type StoreTest } from "./fixtures.ts";
+import { countMap, newInstance, OWNER_A, pick, range, setRows, task, tasks, W1, type StoreTest } from "./fixtures.ts";
 
 /** Registers the tests of this part of the suite with `test`. */
 export function registerClaimTests(test: StoreTest): void {
@@ -24,9 +24,9 @@ export function registerClaimTests(test: StoreTest): void {
     const rest = await store.claimInit(fence, 1000);
     assert.deepEqual(rest.map((t) => t.seq), [7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     assert.deepEqual(await store.claimInit(fence, 10), []);
-    // A task that comes back unqueued takes its place by seq again.
-    await store.setStatus(fence, [15, 2], PULLED, W1);
-    await store.resetWorkerTasks(fence, W1, { status: INIT, queued: false });
+    // A task that comes back unqueued (run again after it failed) takes its place by seq again.
+    await setRows(store, fence, [15, 2], FAILED, W1);
+    assert.equal(await store.retryFailed(fence), 2);
     assert.deepEqual((await store.claimInit(fence, 10)).map((t) => [t.seq, t.attempt]), [[2, 1], [15, 1]]);
   });
 
@@ -64,10 +64,10 @@ export function registerClaimTests(test: StoreTest): void {
   test("claimInit finds a task that becomes claimable again below tasks claimed already: set back to INIT unqueued, or inserted late with a low seq", async (store) => {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     await store.insertTasks(fence, tasks(10, 10));
-    await store.setStatus(fence, [12, 15], PULLED, W1); // dispatched without a claim: still not queued
+    await setRows(store, fence, [12, 15], PULLED, W1); // dispatched without a claim: still not queued
     assert.deepEqual((await store.claimInit(fence, 100)).map((t) => t.seq), [10, 11, 13, 14, 16, 17, 18, 19]);
     assert.deepEqual(await store.claimInit(fence, 100), []);
-    await store.setStatus(fence, [15], INIT, null);
+    await setRows(store, fence, [15], INIT, null);
     assert.deepEqual((await store.claimInit(fence, 100)).map((t) => t.seq), [15]);
     await store.updateStatuses(fence, [{ seq: 12, status: INIT, attempt: 1, worker: null }]);
     assert.deepEqual((await store.claimInit(fence, 100)).map((t) => [t.seq, t.attempt]), [[12, 1]]);
@@ -75,7 +75,7 @@ export function registerClaimTests(test: StoreTest): void {
     assert.deepEqual((await store.claimInit(fence, 2)).map((t) => t.seq), [3, 4]);
     assert.deepEqual((await store.claimInit(fence, 2)).map((t) => t.seq), [25]);
     // Claimed tasks set back to INIT stay queued (the owner holds them): not handed out again.
-    await store.setStatus(fence, [10, 11], INIT, null);
+    await setRows(store, fence, [10, 11], INIT, null);
     assert.deepEqual(await store.claimInit(fence, 100), []);
     await store.clearTasks(fence);
     await store.insertTasks(fence, tasks(0, 3));
@@ -91,7 +91,7 @@ export function registerClaimTests(test: StoreTest): void {
       store.claimInit(fence, 25),
       store.updateStatuses(fence, evens.map((seq) => ({ seq, status: INIT, attempt: 1, worker: null }))),
       store.claimInit(fence, 25),
-      store.setStatus(fence, [1, 3, 5], INIT, null),
+      setRows(store, fence, [1, 3, 5], INIT, null),
       store.claimInit(fence, 25),
     ]);
     const seqs = [a, b, c, await store.claimInit(fence, 100)].flatMap((claim) => claim.map((t) => t.seq));

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { FAILED, PULLED } from "../../../core-as/shared/constants.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import { FencedError } from "../../../src/store/errors.ts";
-import { collect, countMap, newInstance, OWNER_A, OWNER_B, pick, task, tasks, W1, type StoreTest } from "./fixtures.ts";
+import { collect, countMap, newInstance, OWNER_A, OWNER_B, pick, task, tasks, W1, type StoreTest, setRows } from "./fixtures.ts";
 import { workerFixture, snapshot, writes } from "./worker-fixture.ts";
 
 /** Registers the tests of this part of the suite with `test`. */
@@ -53,9 +53,10 @@ export function registerFencingTests(test: StoreTest): void {
     const b = await store.createInstance(newInstance(), OWNER_A);
     await store.insertTasks(a, tasks(0, 10));
     assert.deepEqual([...await store.insertTasks(b, tasks(0, 5, { name: () => "other" }))], [1, 1, 1, 1, 1]);
-    await store.setStatus(a, [0, 1], PULLED, W1);
-    await store.setStatus(b, [0], PULLED, W1);
-    assert.equal(await store.resetWorkerTasks(a, W1, { status: FAILED, result: "a only" }), 2);
+    await setRows(store, a, [0, 1], PULLED, W1);
+    await setRows(store, b, [0], PULLED, W1);
+    await store.resetForResume(a, false, "a only");
+    assert.deepEqual(pick(await store.getTask(a.instanceId, "t-0")), [FAILED, 0, W1, "a only"]);
     assert.deepEqual(pick(await store.getTask(b.instanceId, "t-0")), [PULLED, 0, W1, null]);
     assert.deepEqual((await store.claimInit(a, 3)).map((t) => t.seq), [2, 3, 4]);
     assert.deepEqual((await store.claimInit(b, 3)).map((t) => t.seq), [1, 2, 3]);
@@ -81,7 +82,6 @@ export function registerFencingTests(test: StoreTest): void {
     await assert.rejects(store.insertTasks(fence, [task(0), task(-1)]), ValidationError);
     assert.equal(await store.maxSeq(id), -1, "a refused batch stored part of itself");
     await store.insertTasks(fence, tasks(0, 3));
-    await assert.rejects(store.setStatus(fence, [0, 0.5], PULLED, W1), ValidationError);
     await assert.rejects(store.updateStatuses(fence, [
       { seq: 0, status: PULLED, attempt: 0, worker: W1 },
       { seq: Number.NaN, status: PULLED, attempt: 0, worker: W1 },

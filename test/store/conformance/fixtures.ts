@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
-import type { NewInstance, NewTask, StatusCount, TaskRow, TaskStatusCode, TaskStore } from "../../../src/store/task-store.ts";
+import type { Fence, NewInstance, NewTask, StatusCount, TaskRow, TaskStatusCode, TaskStore } from "../../../src/store/task-store.ts";
 
 /** What a test may ask its host for besides its store. */
 export interface StoreTestContext {
@@ -89,4 +89,24 @@ export async function countMap(store: TaskStore, id: string): Promise<Record<str
 /** Counts in one order, since backends may list them in any. */
 export function sortCounts(counts: StatusCount[]): StatusCount[] {
   return [...counts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.status - b.status));
+}
+
+/**
+ * Sets `status` and `worker` (and updatedAt when `at` is given) on the stored
+ * tasks among `seqs`, each keeping its attempt: one updateStatuses, as the
+ * master writes a task's status. Seqs not stored are skipped.
+ */
+export async function setRows(
+  store: TaskStore, fence: Fence, seqs: readonly number[], status: TaskStatusCode, worker: string | null, at?: number,
+): Promise<void> {
+  const attempts = new Map<number, number>();
+  for (let after = -1; ;) {
+    const page = await store.listTasks(fence.instanceId, { limit: 1000, afterSeq: after });
+    for (const r of page) attempts.set(r.seq, r.attempt);
+    if (page.length < 1000) break;
+    after = page[page.length - 1]!.seq;
+  }
+  const updates = seqs.filter((seq) => attempts.has(seq))
+    .map((seq) => ({ seq, status, attempt: attempts.get(seq)!, worker, ...(at === undefined ? {} : { at }) }));
+  await store.updateStatuses(fence, updates);
 }

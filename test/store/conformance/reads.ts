@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { FAILED, INIT, PULLED, RUNNING, SUCCESS } from "../../../core-as/shared/constants.ts";
 import type { Progress, ResultRow } from "../../../src/store/task-store.ts";
-import { collect, countMap, newInstance, OWNER_A, pick, range, sortCounts, task, tasks, W1, W2, type StoreTest } from "./fixtures.ts";
+import { collect, countMap, newInstance, OWNER_A, pick, range, setRows, sortCounts, task, tasks, W1, W2, type StoreTest } from "./fixtures.ts";
 import { workerFixture } from "./worker-fixture.ts";
 
 /** Registers the tests of this part of the suite with `test`. */
@@ -16,11 +16,11 @@ export function registerReadTests(test: StoreTest): void {
       ...tasks(1, 6, { name: () => "a" }),
       ...tasks(7, 3, { name: () => "b" }),
     ]);
-    await store.setStatus(fence, [0], RUNNING, W1);
-    await store.setStatus(fence, [1, 2], SUCCESS, W1);
-    await store.setStatus(fence, [3], FAILED, W2);
-    await store.setStatus(fence, [4], PULLED, W2);
-    await store.setStatus(fence, [7, 8, 9], SUCCESS, W2);
+    await setRows(store, fence, [0], RUNNING, W1);
+    await setRows(store, fence, [1, 2], SUCCESS, W1);
+    await setRows(store, fence, [3], FAILED, W2);
+    await setRows(store, fence, [4], PULLED, W2);
+    await setRows(store, fence, [7, 8, 9], SUCCESS, W2);
     const counts = await store.countByStatus(fence.instanceId);
     assert.deepEqual(sortCounts(counts), sortCounts([
       { name: "ROOT", status: RUNNING, count: 1 },
@@ -44,8 +44,8 @@ export function registerReadTests(test: StoreTest): void {
     await check("insertTasks");
     await store.claimInit(fence, 2);
     await check("claimInit");
-    await store.setStatus(fence, [0, 12, 3], RUNNING, W2);
-    await check("setStatus");
+    await setRows(store, fence, [0, 12, 3], RUNNING, W2);
+    await check("updateStatuses of many rows");
     await store.updateStatuses(fence, [
       { seq: 12, status: SUCCESS, attempt: 0, worker: W2, result: 1 },
       { seq: 9, status: SUCCESS, attempt: 0, worker: W2 }, // same status again
@@ -53,14 +53,12 @@ export function registerReadTests(test: StoreTest): void {
       { seq: 99, status: FAILED, attempt: 0, worker: W1 }, // not stored
     ]);
     await check("updateStatuses");
-    await store.resetWorkerTasks(fence, W1, { status: INIT, queued: false });
-    await check("resetWorkerTasks to INIT");
-    await store.resetWorkerTasks(fence, W2, { status: FAILED, result: "gone" });
-    await check("resetWorkerTasks to FAILED");
-    await store.setStatus(fence, [1, 2], PULLED, W1);
+    await store.retryFailed(fence);
+    await check("retryFailed");
+    await setRows(store, fence, [1, 2], PULLED, W1);
     await store.resetForResume(fence, true, "restart");
     await check("resetForResume with failover");
-    await store.setStatus(fence, [1], RUNNING, W1);
+    await setRows(store, fence, [1], RUNNING, W1);
     await store.resetForResume(fence, false, "restart");
     await check("resetForResume without failover");
     await store.failUnfinished(fence, "killed");
@@ -129,7 +127,7 @@ export function registerReadTests(test: StoreTest): void {
         { seq: (i + 9) % 50, status: SUCCESS, attempt: 0, worker: W1, result: { at: i } },
         { seq: i, status: FAILED, attempt: 0, worker: W1, result: "late" },
       ]);
-      await store.setStatus(fence, [(i + 3) % 50], RUNNING, W2);
+      await setRows(store, fence, [(i + 3) % 50], RUNNING, W2);
       i++;
     }
     assert.deepEqual(seen, range(0, 50).map((seq) => `t-${seq}`));
@@ -144,7 +142,7 @@ export function registerReadTests(test: StoreTest): void {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;
     await store.insertTasks(fence, tasks(0, 20));
-    await store.setStatus(fence, range(0, 20), SUCCESS, W1);
+    await setRows(store, fence, range(0, 20), SUCCESS, W1);
     const progress: Progress = {
       names: { shard: { total: 20, init: 0, pulled: 0, running: 0, success: 20, failed: 0 } },
       workers: { [W1]: { total: 20, pulled: 0, running: 0, success: 20, failed: 0 } },

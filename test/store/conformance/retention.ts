@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { SUCCESS } from "../../../core-as/shared/constants.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { Fence, InstanceStatus, TaskStore } from "../../../src/store/task-store.ts";
-import { collect, newInstance, OWNER_A, OWNER_B, tasks, W1, type StoreTest } from "./fixtures.ts";
+import { collect, newInstance, OWNER_A, OWNER_B, tasks, W1, type StoreTest, setRows } from "./fixtures.ts";
 
 /** Past every retainUntil a test sets. */
 const LATER = 9_000_000_000_000;
@@ -25,7 +25,7 @@ async function sweepLeftovers(store: TaskStore): Promise<void> {
 async function finished(store: TaskStore, status: InstanceStatus, retainUntil: number | null, n = 3): Promise<Fence> {
   const fence = await store.createInstance(newInstance(), OWNER_A);
   await store.insertTasks(fence, tasks(0, n));
-  await store.setStatus(fence, Array.from({ length: n }, (_, i) => i), SUCCESS, W1);
+  await setRows(store, fence, Array.from({ length: n }, (_, i) => i), SUCCESS, W1);
   await store.updateInstance(fence, { status, finishedAt: T, retainUntil, progress: { names: {}, workers: {} } });
   return fence;
 }

@@ -8,7 +8,7 @@ import { FAILED, INIT, PULLED, RUNNING, SUCCESS } from "../../../core-as/shared/
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import { FencedError, UnknownInstanceError } from "../../../src/store/errors.ts";
 import type { TaskError, TaskRow, TaskStore } from "../../../src/store/task-store.ts";
-import { collect, countMap, newInstance, OWNER_A, OWNER_B, tasks, W1, W2, type StoreTest } from "./fixtures.ts";
+import { collect, countMap, newInstance, OWNER_A, OWNER_B, pick, tasks, W1, W2, type StoreTest, setRows } from "./fixtures.ts";
 
 /** [failures, notBefore, error, updatedAt] of a task. */
 type Failure = [number | undefined, number | null | undefined, TaskError | null | undefined, number | undefined];
@@ -64,7 +64,7 @@ export function registerRetryTests(test: StoreTest): void {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;
     await store.insertTasks(fence, tasks(0, 3, { queued: () => true }));
-    await store.setStatus(fence, [0, 1], RUNNING, W1);
+    await setRows(store, fence, [0, 1], RUNNING, W1);
     await store.updateStatuses(fence, [
       { seq: 1, status: INIT, attempt: 1, worker: null, failures: 1, notBefore: Number.MAX_SAFE_INTEGER, error: BOOM, at: 7 },
     ]);
@@ -94,21 +94,21 @@ export function registerRetryTests(test: StoreTest): void {
     assert.deepEqual(await failureOf(store, id, 0), [0, null, null, 5]);
   });
 
-  test("retries: setStatus with at sets updatedAt, without it leaves it; the failure fields stay either way", async (store) => {
+  test("retries: a status write with at sets updatedAt, without it leaves it; the failure fields it does not give stay", async (store) => {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;
     await store.insertTasks(fence, tasks(0, 3));
     await store.updateStatuses(fence, [{ seq: 1, status: INIT, attempt: 1, worker: null, failures: 2, notBefore: 50, error: BOOM, at: 40 }]);
-    await store.setStatus(fence, [0, 1], PULLED, W1, 60);
+    await setRows(store, fence, [0, 1], PULLED, W1, 60);
     assert.deepEqual(await failureOf(store, id, 0), [0, null, null, 60]);
     assert.deepEqual(await failureOf(store, id, 1), [2, 50, BOOM, 60]);
-    await store.setStatus(fence, [1, 2], RUNNING, W1);
+    await setRows(store, fence, [1, 2], RUNNING, W1);
     assert.deepEqual(await failureOf(store, id, 1), [2, 50, BOOM, 60]);
     assert.deepEqual(await failureOf(store, id, 2), [0, null, null, 0]);
     assert.equal((await store.getTask(id, "t-1"))?.status, RUNNING);
   });
 
-  test("retries: failover (resetWorkerTasks to INIT, resetForResume) clears notBefore and keeps failures and error; failing keeps all three", async (store) => {
+  test("retries: failover (resetForResume) clears notBefore and keeps failures and error; failing keeps all three", async (store) => {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;
     await store.insertTasks(fence, tasks(0, 5));
@@ -120,16 +120,18 @@ export function registerRetryTests(test: StoreTest): void {
       { seq: 3, status: RUNNING, attempt: 2, worker: W2, ...failed },
       { seq: 4, status: INIT, attempt: 2, worker: null, ...failed },
     ]);
-    assert.equal(await store.resetWorkerTasks(fence, W1, { status: INIT, queued: false }), 2);
+    await store.resetForResume(fence, true, null);
     assert.deepEqual(await failureOf(store, id, 0), [2, null, BOOM, 10]);
     assert.deepEqual((await store.getTask(id, "t-0"))?.attempt, 3);
-    assert.equal(await store.resetWorkerTasks(fence, W2, { status: FAILED, result: "lost" }), 2);
-    assert.deepEqual(await failureOf(store, id, 1), [2, 99, BOOM, 10]);
-    await store.updateStatuses(fence, [{ seq: 2, status: RUNNING, attempt: 3, worker: W1, notBefore: 77 }]);
-    await store.resetForResume(fence, true, null);
-    assert.deepEqual(await failureOf(store, id, 2), [2, null, BOOM, 10]);
     // A task waiting in INIT keeps its backoff across a resume: it was never handed out.
     assert.deepEqual(await failureOf(store, id, 4), [2, 99, BOOM, 10]);
+    await store.updateStatuses(fence, [
+      { seq: 1, status: PULLED, attempt: 3, worker: W2, notBefore: 77 },
+      { seq: 2, status: RUNNING, attempt: 3, worker: W1, notBefore: 77 },
+    ]);
+    await store.resetForResume(fence, false, "lost");
+    assert.deepEqual(await failureOf(store, id, 1), [2, 77, BOOM, 10]);
+    assert.deepEqual(pick(await store.getTask(id, "t-2")), [FAILED, 3, W1, "lost"]);
     assert.equal(await store.failUnfinished(fence, "killed"), 3);
     assert.deepEqual(await failureOf(store, id, 4), [2, 99, BOOM, 10]);
     await store.updateStatuses(fence, [{ seq: 3, status: RUNNING, attempt: 3, worker: W1, notBefore: 5 }]);
@@ -217,7 +219,7 @@ export function registerRetryTests(test: StoreTest): void {
     const old = await store.createInstance(newInstance(), OWNER_A);
     const id = old.instanceId;
     await store.insertTasks(old, tasks(0, 200));
-    await store.setStatus(old, Array.from({ length: 200 }, (_, i) => i), SUCCESS, W1);
+    await setRows(store, old, Array.from({ length: 200 }, (_, i) => i), SUCCESS, W1);
     const failedSeqs = [3, 50, 51, 199];
     await store.updateStatuses(old, failedSeqs.map((seq) => ({ seq, status: FAILED, attempt: 0, worker: W1, error: { message: `m${seq}` } })));
     await store.updateInstance(old, { status: "FAILED", finishedAt: 1_000 });
@@ -254,7 +256,6 @@ export function registerRetryTests(test: StoreTest): void {
         return true;
       });
     }
-    await assert.rejects(store.setStatus(fence, [0], PULLED, W1, -3), (e: unknown) => e instanceof ValidationError && e.field === "at");
     await assert.rejects(store.insertTasks(fence, [{ ...tasks(2, 1)[0]!, at: 0.5 }]), (e: unknown) => {
       return e instanceof ValidationError && e.field === "tasks[0].at";
     });

@@ -1,5 +1,5 @@
 /**
- * updateStatuses and setStatus: the batch writes of status, attempt, worker and result.
+ * updateStatuses: the batch writes of status, attempt, worker and result.
  */
 import assert from "node:assert/strict";
 import { FAILED, INIT, PULLED, RUNNING, SUCCESS } from "../../../core-as/shared/constants.ts";
@@ -31,28 +31,16 @@ export function registerStatusWriteTests(test: StoreTest): void {
     assert.deepEqual([t2?.seq, t2?.parentId, t2?.name, t2?.body], [2, "t-root", "shard", { n: 2 }]);
   });
 
-  test("setStatus marks many tasks with one status and worker, leaving attempt and result", async (store) => {
-    const fence = await store.createInstance(newInstance(), OWNER_A);
-    const id = fence.instanceId;
-    await store.insertTasks(fence, tasks(0, 200));
-    await store.updateStatuses(fence, [{ seq: 7, status: INIT, attempt: 2, worker: null, result: "kept" }]);
-    const marked = Array.from({ length: 100 }, (_, i) => i * 2); // every even seq
-    await store.setStatus(fence, marked, PULLED, W1);
-    for (const seq of [0, 2, 198]) assert.deepEqual(pick(await store.getTask(id, `t-${seq}`)), [PULLED, 0, W1, null]);
-    for (const seq of [1, 3, 199]) assert.deepEqual(pick(await store.getTask(id, `t-${seq}`)), [INIT, 0, null, null]);
-    await store.setStatus(fence, [7, 9], RUNNING, W2);
-    assert.deepEqual(pick(await store.getTask(id, "t-7")), [RUNNING, 2, W2, "kept"]);
-    await store.setStatus(fence, [7], INIT, null);
-    assert.deepEqual(pick(await store.getTask(id, "t-7")), [INIT, 2, null, "kept"]);
-    await store.setStatus(fence, [], SUCCESS, W1);
-    assert.deepEqual(await countMap(store, id), { "shard/1": 99, "shard/2": 100, "shard/3": 1 });
-  });
-
-  test("updateStatuses and setStatus ignore seqs that are not stored and change nothing else", async (store) => {
+  test("updateStatuses ignores seqs that are not stored and changes nothing else", async (store) => {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;
     await store.insertTasks(fence, tasks(0, 3));
-    await store.setStatus(fence, [1, 7, 2 ** 32, Number.MAX_SAFE_INTEGER], PULLED, W1);
+    await store.updateStatuses(fence, [
+      { seq: 1, status: PULLED, attempt: 0, worker: W1 },
+      { seq: 7, status: PULLED, attempt: 0, worker: W1 },
+      { seq: 2 ** 32, status: PULLED, attempt: 0, worker: W1 },
+      { seq: Number.MAX_SAFE_INTEGER, status: PULLED, attempt: 0, worker: W1 },
+    ]);
     await store.updateStatuses(fence, [
       { seq: 9, status: SUCCESS, attempt: 0, worker: W1, result: "ghost" },
       { seq: 2, status: SUCCESS, attempt: 0, worker: W1, result: "real" },
@@ -78,7 +66,5 @@ export function registerStatusWriteTests(test: StoreTest): void {
     assert.deepEqual(pick(await store.getTask(id, "t-0")), [SUCCESS, 0, W1, "done"]);
     assert.deepEqual(pick(await store.getTask(id, "t-1")), [RUNNING, 2, W2, "first"]);
     assert.deepEqual(await countMap(store, id), { "shard/1": 1, "shard/3": 1, "shard/4": 1 });
-    assert.equal(await store.resetWorkerTasks(fence, W1, { status: FAILED, result: "lost" }), 0);
-    assert.equal(await store.resetWorkerTasks(fence, W2, { status: INIT, queued: false }), 1);
   });
 }

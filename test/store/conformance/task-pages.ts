@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { FAILED, INIT, PULLED, RUNNING, SUCCESS } from "../../../core-as/shared/constants.ts";
 import { ValidationError } from "../../../src/errors/validation-error.ts";
 import type { TaskQuery, TaskRow, TaskStore } from "../../../src/store/task-store.ts";
-import { newInstance, OWNER_A, range, tasks, W1, W2, type StoreTest } from "./fixtures.ts";
+import { newInstance, OWNER_A, range, setRows, tasks, W1, W2, type StoreTest } from "./fixtures.ts";
 
 /**
  * Tasks of the big instance: 100,000 where the backend stores them fast
@@ -68,7 +68,7 @@ export function registerTaskPageTests(test: StoreTest): void {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;
     await store.insertTasks(fence, tasks(0, 60, { name: (seq) => (seq % 3 === 0 ? "split" : "leaf") }));
-    await store.setStatus(fence, range(0, 60).filter((seq) => seq % 4 === 1), RUNNING, W1);
+    await setRows(store, fence, range(0, 60).filter((seq) => seq % 4 === 1), RUNNING, W1);
     await store.updateStatuses(fence, range(0, 60).filter((seq) => seq % 5 === 2).map((seq) => ({
       seq, status: FAILED, attempt: 0, worker: W2, error: { message: `failed ${seq}` },
     })));

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { FAILED, PULLED, RUNNING, SUCCESS } from "../../../core-as/shared/constants.ts";
 import type { JsonValue } from "../../../src/protocol/messages.ts";
 import type { Progress } from "../../../src/store/task-store.ts";
-import { collect, countMap, newInstance, OWNER_A, pick, range, task, tasks, W1, W2, type StoreTest } from "./fixtures.ts";
+import { collect, countMap, newInstance, OWNER_A, pick, range, setRows, task, tasks, W1, W2, type StoreTest } from "./fixtures.ts";
 import { JSON_SAMPLES, bigText } from "./json-samples.ts";
 
 /** Registers the tests of this part of the suite with `test`. */
@@ -38,14 +38,14 @@ export function registerValueTests(test: StoreTest): void {
     }
   });
 
-  test("JSON results given to resetWorkerTasks, failUnfinished and resetForResume round-trip exactly", async (store) => {
+  test("JSON results given to updateStatuses, failUnfinished and resetForResume round-trip exactly", async (store) => {
     const fence = await store.createInstance(newInstance(), OWNER_A);
     const id = fence.instanceId;
     const nested = JSON_SAMPLES.at(-1)!;
     await store.insertTasks(fence, tasks(0, 3));
-    await store.setStatus(fence, [0], PULLED, W1);
-    await store.setStatus(fence, [1], RUNNING, W2);
-    await store.resetWorkerTasks(fence, W1, { status: FAILED, result: nested });
+    await setRows(store, fence, [0], PULLED, W1);
+    await setRows(store, fence, [1], RUNNING, W2);
+    await store.updateStatuses(fence, [{ seq: 0, status: FAILED, attempt: 0, worker: W1, result: nested }]);
     await store.resetForResume(fence, false, [nested, "ünï"]);
     await store.failUnfinished(fence, { killed: "by ☃", at: 1.25 });
     assert.deepEqual((await store.getTask(id, "t-0"))?.result, nested);
@@ -95,10 +95,10 @@ export function registerValueTests(test: StoreTest): void {
     assert.deepEqual(await countMap(store, id), expected);
     const wa = "wörker 🚀#1";
     const wb = "wörker 🚀#1 ";
-    await store.setStatus(fence, [0, 1, 2], PULLED, wa);
-    await store.setStatus(fence, [3], RUNNING, wb);
-    assert.equal(await store.resetWorkerTasks(fence, wb, { status: FAILED, result: "b" }), 1);
-    assert.equal(await store.resetWorkerTasks(fence, wa, { status: FAILED, result: "a" }), 3);
+    await setRows(store, fence, [0, 1, 2], PULLED, wa);
+    await setRows(store, fence, [3], RUNNING, wb);
+    assert.deepEqual((await store.listTasks(id, { limit: 5 })).map((r) => r.worker), [wa, wa, wa, wb, null]);
+    await store.updateStatuses(fence, [3, 0, 1, 2].map((seq) => ({ seq, status: FAILED, attempt: 0, worker: seq === 3 ? wb : wa, result: seq === 3 ? "b" : "a" })));
     assert.deepEqual((await collect(store.results(id))).map((r) => r.result), ["a", "a", "a", "b", null, null, null, null, null]);
     assert.equal((await store.getInstance(id))?.instanceId, id);
   });
@@ -138,7 +138,7 @@ export function registerValueTests(test: StoreTest): void {
     assert.deepEqual((await store.claimInit(fence, 100)).length, 0);
     // A large result set on many tasks at once.
     const killed = { why: bigText(100_000, 5) };
-    await store.setStatus(fence, range(10, 30), RUNNING, W1);
+    await setRows(store, fence, range(10, 30), RUNNING, W1);
     assert.equal(await store.failUnfinished(fence, killed), 20);
     assert.deepEqual((await store.getTask(id, "t-29"))?.result, killed);
     assert.deepEqual((await store.getTask(id, "t-40"))?.body, bodies[40]);

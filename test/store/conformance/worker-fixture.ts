@@ -68,9 +68,6 @@ export function writes(fence: Fence): Array<[string, (store: TaskStore) => Promi
     ["updateInstance", (s) => s.updateInstance(fence, { status: "FAILED", result: "stale", finishedAt: 1 })],
     ["insertTasks", (s) => s.insertTasks(fence, [task(99), task(0, { body: "stale" })])],
     ["updateStatuses", (s) => s.updateStatuses(fence, [{ seq: 0, status: SUCCESS, attempt: 5, worker: W2, result: "stale" }])],
-    ["setStatus", (s) => s.setStatus(fence, [0, 1, 2], SUCCESS, W2)],
-    ["resetWorkerTasks to INIT", (s) => s.resetWorkerTasks(fence, W1, { status: INIT, queued: false })],
-    ["resetWorkerTasks to FAILED", (s) => s.resetWorkerTasks(fence, W2, { status: FAILED, result: "stale" })],
     ["failUnfinished", (s) => s.failUnfinished(fence, "stale")],
     ["resetForResume with failover", (s) => s.resetForResume(fence, true, "stale")],
     ["resetForResume without failover", (s) => s.resetForResume(fence, false, "stale")],
@@ -80,7 +77,7 @@ export function writes(fence: Fence): Array<[string, (store: TaskStore) => Promi
     ["updateStatuses with failure fields", (s) => s.updateStatuses(fence, [
       { seq: 4, status: INIT, attempt: 2, worker: null, failures: 3, notBefore: 9, error: { message: "stale" }, at: 9 },
     ])],
-    ["setStatus with at", (s) => s.setStatus(fence, [0], PULLED, W1, 9)],
+    ["updateStatuses with at", (s) => s.updateStatuses(fence, [{ seq: 0, status: PULLED, attempt: 0, worker: W1, at: 9 }])],
     ["updateInstance of the failure fields", (s) => s.updateInstance(fence, {
       failedCount: 9, errors: [{ taskId: "t-4", name: "shard", attempt: 1, worker: W1, message: "stale" }], startedAt: 9, retainUntil: 9,
     })],
