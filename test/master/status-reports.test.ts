@@ -20,7 +20,9 @@ describe("B11 status reports", () => {
     const base = { instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt };
     const send = (w: typeof owner, inc: number, reports: TaskReport[]) =>
       c.network.request("master", { type: "report", worker: { ...refOf(rec, w.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports });
-    const incOf = async (w: typeof owner) => (await c.store.getTask(id, t.taskId))!.worker!.startsWith(w.workerId) ? Number((await c.store.getTask(id, t.taskId))!.worker!.split("#")[1]) : -1;
+    // The live view names the worker a task was handed to (its store row is INIT: dispatch writes no row, B3).
+    const workerOf = async () => (await c.master.tasks(id, { limit: 100 }))!.tasks.find((x) => x.taskId === t.taskId)!.worker!;
+    const incOf = async (w: typeof owner) => (await workerOf()).startsWith(w.workerId) ? Number((await workerOf()).split("#")[1]) : -1;
     const inc = await incOf(owner);
     expect(inc).toBeGreaterThan(0);
     const r1 = await send(owner, inc, [{ ...base, attempt: 7, status: "SUCCESS" }, { ...base, serialNum: 0, status: "SUCCESS" }]);
@@ -48,7 +50,7 @@ describe("B11 status reports", () => {
     const { id, tasks, rec } = await startGated(c, 4);
     const t = tasks[0]!;
     const owner = c.workers.find((w) => w.address === t.to)!;
-    const inc = Number((await c.store.getTask(id, t.taskId))!.worker!.split("#")[1]);
+    const inc = Number((await c.master.tasks(id, { limit: 100 }))!.tasks.find((x) => x.taskId === t.taskId)!.worker!.split("#")[1]);
     const base = { instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt };
     const r = await c.network.request("master", {
       type: "report", worker: { ...refOf(rec, owner.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null },

@@ -61,7 +61,9 @@ describe("B30 superseded incarnations", () => {
     const id = await c.master.submit({ processor: "job", params: { n: 40 }, settings: { execOnMaster: false, consumerSize: 1, livenessTimeoutMs: 3000 } });
     await c.clock.advance(1);
     expect(ran.length).toBe(1); // one runs, the rest of its share waits in its queue
-    const queuedThere = (await c.store.listTasks(id, { status: 2, limit: 100 })).filter((t) => t.worker?.startsWith("sleepy#"));
+    // Handed to it (the live view: the store marks no row, B3), running or waiting in its queue.
+    const queuedThere = (await c.master.tasks(id, { limit: 100 }))!.tasks
+      .filter((t) => (t.status === "PULLED" || t.status === "RUNNING") && t.worker?.startsWith("sleepy#"));
     expect(queuedThere.length).toBeGreaterThan(10);
 
     // SIGSTOP: nothing leaves it, nothing reaches it.
