@@ -8,7 +8,8 @@
  *
  * What counts, once the call succeeded: every task row inserted (insertTasks)
  * or updated (updateStatuses, the resets that say how many rows
- * they changed, the rows claimInit claims), every instance record written
+ * they changed, the rows claimInit claims — except in SQLite, whose claims
+ * move a cursor and write no row: see `CURSOR_CLAIMS`), every instance record written
  * (createInstance, acquireInstance, updateInstance, one per fence renewed)
  * and every dispatch record (recordDispatch, replaceDispatches). Not counted:
  * the end-of-instance clear (clearTasks) and the retention sweep, which
@@ -17,12 +18,19 @@
  */
 import type { TaskStore } from "./task-store.ts";
 
-/** Rows written by one successful call of `method`, from its arguments and its result. */
-function rowsOf(method: string, args: readonly unknown[], result: unknown): number {
+/**
+ * Backends whose claimInit writes no task row (B10): SQLite's claim moves the
+ * instance's claim cursor (adapters/node/sqlite/sqlite-claim.ts). The claimed
+ * rows it marks later, should the cursor move back over them, are not counted.
+ */
+const CURSOR_CLAIMS: ReadonlySet<string> = new Set(["sqlite"]);
+
+/** Rows written by one successful call of `method` of a store of `kind`, from its arguments and its result. */
+function rowsOf(kind: string, method: string, args: readonly unknown[], result: unknown): number {
   switch (method) {
     case "insertTasks": return (args[1] as readonly unknown[]).length;
     case "updateStatuses": return (args[1] as readonly unknown[]).length;
-    case "claimInit": return (result as readonly unknown[]).length;
+    case "claimInit": return CURSOR_CLAIMS.has(kind) ? 0 : (result as readonly unknown[]).length;
     case "failUnfinished": case "retryFailed": return result as number;
     case "createInstance": case "acquireInstance": case "updateInstance": case "recordDispatch": return 1;
     case "renewLeases": return (args[1] as readonly unknown[]).length;
@@ -55,7 +63,7 @@ export function countRowWrites(store: TaskStore, onRows: (n: number) => void): T
         // Bound to the store itself: its methods reach private fields, which a proxy as `this` does not have.
         const method = key, fn = value as (...a: unknown[]) => Promise<unknown>;
         w = !WRITES.has(method) ? fn.bind(target) : (...args: unknown[]) => fn.apply(target, args).then((result) => {
-          const n = rowsOf(method, args, result);
+          const n = rowsOf(target.kind, method, args, result);
           if (n > 0) onRows(n);
           return result;
         });

@@ -336,9 +336,13 @@ export interface TaskStore {
   retryFailed(fence: Fence): Promise<number>;
   /**
    * Atomically claims up to `limit` INIT tasks that are not queued, lowest
-   * seq first, marking them queued (their status stays INIT): two claims
-   * never return the same task. A task's notBefore does not hold it back:
-   * the owner waits it out.
+   * seq first; a claimed task is queued from then on (its status stays INIT):
+   * two claims never return the same task, and a status write leaves it
+   * queued — only resetForResume, or a retryFailed after it failed, makes it
+   * claimable again. How the claim is kept is the backend's: a queued mark
+   * per row, or (SQLite) a cursor moved past the claimed rows, which marks
+   * them only if a later write moves it back (B10). A task's notBefore does
+   * not hold it back: the owner waits it out.
    */
   claimInit(fence: Fence, limit: number): Promise<TaskRow[]>;
   /** Tasks per name and status, omitting empty pairs: rebuilds the counters (X1). */

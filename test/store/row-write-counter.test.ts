@@ -6,6 +6,10 @@ import { describe, expect, test } from "vitest";
 import { FencedError } from "../../src/store/errors.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { countRowWrites } from "../../src/store/row-write-counter.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteStore } from "../../adapters/node/sqlite/index.ts";
 
 const tasks = (from: number, n: number, queued: boolean) =>
   Array.from({ length: n }, (_, i) => ({ seq: from + i, taskId: `t${from + i}`, parentId: null, name: "T", body: from + i, queued }));
@@ -32,6 +36,24 @@ describe("countRowWrites", () => {
     for await (const r of store.results("i1")) expect(r.name).toBe("T");
     await store.clearTasks(fence);
     expect(rows).toBe(17);
+  });
+
+  test("B10: SQLite's claims write no task row, so they count none; the memory store's claims count a row each", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskmill-rows-"));
+    try {
+      for (const [inner, perClaim] of [[new SqliteStore(join(dir, "s.db")), 0], [new MemoryStore(), 1]] as const) {
+        let rows = 0;
+        const store = countRowWrites(inner, (n) => { rows += n; });
+        const fence = await store.createInstance({ instanceId: "i1", processor: "p", settings: {}, params: null, serialNum: 0, createdAt: 0 }, "m");
+        await store.insertTasks(fence, tasks(0, 5, false));
+        expect(rows).toBe(6);
+        expect((await store.claimInit(fence, 10)).length).toBe(5);
+        expect(rows, store.kind).toBe(6 + 5 * perClaim);
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a refused write counts nothing and still fails as the store's own error", async () => {

@@ -252,6 +252,34 @@ describe("SqliteStore", () => {
     await store.close();
   });
 
+  test("B10: a claim writes no task row; a write that makes tasks claimable below the claims marks the claimed ones first, so none is handed out twice", async () => {
+    const file = join(tempDir(), "claims.db");
+    const store = new SqliteStore(file);
+    const peek = new Database(file, { readonly: true });
+    const queued = () => (peek.prepare("SELECT count(*) FROM tasks WHERE queued = 1").pluck().get() as number);
+    const fence = await store.createInstance(spec(), "m");
+    await store.insertTasks(fence, tasks(100, 300));
+    const claimed: number[] = [];
+    for (let page; (page = await store.claimInit(fence, 128)).length > 0;) claimed.push(...page.map((t) => t.seq));
+    expect(claimed).toEqual(Array.from({ length: 300 }, (_, i) => 100 + i));
+    expect(queued()).toBe(0); // no row written by the claims
+    // Mapped later with lower seqs (not queued): only they are claimable; the 300 claimed get their mark now.
+    await store.insertTasks(fence, tasks(10, 5));
+    expect(queued()).toBe(300);
+    expect((await store.claimInit(fence, 1000)).map((t) => t.seq)).toEqual([10, 11, 12, 13, 14]);
+    // The owner fails one over (INIT again, held in its memory) and a failed one is retried: only the retried one comes back.
+    await store.updateStatuses(fence, [{ seq: 11, status: INIT, attempt: 1, worker: null }, { seq: 150, status: FAILED, attempt: 0, worker: W, result: "x" }]);
+    expect(await store.claimInit(fence, 1000)).toEqual([]);
+    await store.retryFailed(fence);
+    expect((await store.claimInit(fence, 1000)).map((t) => [t.seq, t.attempt])).toEqual([[150, 1]]);
+    // A resume makes every INIT task claimable again, each once.
+    await store.resetForResume(fence, true, "restart");
+    expect((await store.claimInit(fence, 1000)).length).toBe(305);
+    expect(await store.claimInit(fence, 1000)).toEqual([]);
+    peek.close();
+    await store.close();
+  });
+
   test("instances numbered past 2^21 (row ids past 2^53) keep every task exact", async () => {
     const file = join(tempDir(), "big.db");
     new SqliteStore(file).close();

@@ -1,8 +1,12 @@
 /**
  * SqliteStore's claimInit: walks the task key from the instance's
  * claim_from rather than keep an index of claimable tasks, so writes pay for
- * no index but the task-id one; the select, the mark and the new claim_from
- * are one IMMEDIATE transaction. The failure columns are read only for the
+ * no index but the task-id one. It writes no task row: moving claim_from
+ * past the tasks it read is the claim (every unqueued INIT task below
+ * claim_from is held by the owner), and the select and the new claim_from
+ * are one IMMEDIATE transaction. Whatever moves claim_from back marks the
+ * tasks claimed in between queued first (`SqliteDb.lowerClaimFrom`), so no
+ * task is handed out twice. The failure columns are read only for the
  * claimed tasks that have any (claim-init.sql).
  */
 import { INIT } from "../../../core-as/shared/constants.ts";
@@ -28,8 +32,8 @@ export function claimInit(db: SqliteDb, fence: Fence, limit: number): TaskRow[] 
     const from = db.stmt("get-claim-from").pluck().get(keys.num) as number;
     if (from > MAX_SEQ) return { rows: [], failures: null };
     const found = db.stmt("claim-init").raw().all(keys.num, keys.id(from), keys.high, limit) as ClaimColumns[];
-    // Every claimable task from `from` up to the last one read is in `found`: mark that range.
-    if (found.length > 0) db.stmt("claim-init-mark").run(keys.id(from), keys.id(found[found.length - 1]![0]));
+    // Every claimable task from `from` up to the last one read is in `found`: claim_from moves past them (past
+    // every seq when the claim took all there were), and they are claimed without a write of their own.
     const next = found.length === limit ? found[found.length - 1]![0] + 1 : MAX_SEQ + 1;
     db.stmt("set-claim-from").run(next, keys.num);
     return { rows: found, failures: failureColumns(db, keys, found) };

@@ -19,10 +19,10 @@ const KEY_CACHE = 10_000;
 const STATEMENTS = [
   "create-instance", "acquire-instance", "get-lease", "renew-leases", "expired-instances", "get-instance",
   "list-instances", "list-instances-by-status", "list-instances-page", "get-instance-num",
-  "get-fence", "update-instance", "get-claim-from", "lower-claim-from", "set-claim-from",
+  "get-fence", "update-instance", "get-claim-from", "hold-claimed", "set-claim-from",
   "insert-tasks", "insert-tasks-returning", "get-task-seqs", "update-statuses", "update-statuses-with-results",
   "update-statuses-failure", "fail-unfinished", "reset-for-resume-failover",
-  "reset-for-resume-fail", "reset-for-resume-unqueue", "retry-failed", "retry-failed-lowest", "claim-init", "claim-init-failures", "claim-init-mark",
+  "reset-for-resume-fail", "reset-for-resume-unqueue", "retry-failed", "retry-failed-lowest", "claim-init", "claim-init-failures",
   "count-by-status", "max-seq", "get-task", "list-tasks", "results-page", "clear-tasks", "sweep-retained-due", "sweep-retained-release",
   "record-dispatch", "list-dispatches", "clear-dispatches",
 ] as const;
@@ -99,9 +99,20 @@ export class SqliteDb {
     return keys;
   }
 
-  /** Tasks from `seq` on may have become claimable: claimInit must look from there again. */
+  /**
+   * Tasks from `seq` on may become claimable: claimInit must look from there
+   * again. Call it before the write that makes them so. A claim marks no row
+   * — every unqueued INIT task below claim_from is one it handed out — so
+   * before claim_from moves back, the tasks claimed in between are marked
+   * queued: they stay held, and only the write that follows makes tasks
+   * claimable there. Nothing moves when claim_from is at or below `seq`
+   * (a map inserting above what was claimed: the usual case).
+   */
   lowerClaimFrom(keys: TaskKeys, seq: number): void {
-    this.stmt("lower-claim-from").run(seq, keys.num);
+    const from = this.stmt("get-claim-from").pluck().get(keys.num) as number;
+    if (seq >= from) return;
+    this.stmt("hold-claimed").run(keys.id(seq), keys.id(Math.min(from, MAX_SEQ + 1) - 1));
+    this.stmt("set-claim-from").run(seq, keys.num);
   }
 
   /** The prepared statement `name`, or its form with the repeated parts written `rows` times. */

@@ -29,6 +29,8 @@ export function insertTasks(db: SqliteDb, fence: Fence, tasks: readonly NewTask[
   return db.write(() => {
     const keys = db.own(fence);
     if (n === 0) return new Uint8Array(0);
+    // Before the rows exist: moving claim_from back marks the tasks claimed below it, never these.
+    if (lowestUnqueued !== Infinity) db.lowerClaimFrom(keys, lowestUnqueued);
     let mask: Uint8Array | null = null;
     try {
       // All new (the usual case): multi-row INSERTs, and every row counts.
@@ -38,7 +40,6 @@ export function insertTasks(db: SqliteDb, fence: Fence, tasks: readonly NewTask[
       // Some exist: the savepoint is undone; inserted again, naming the rows skipped, whose stored seqs tell which count.
       mask = insertAndLook(db, keys, tasks, bodies);
     }
-    if (lowestUnqueued !== Infinity) db.lowerClaimFrom(keys, lowestUnqueued);
     return mask ?? new Uint8Array(n).fill(1);
   });
 }

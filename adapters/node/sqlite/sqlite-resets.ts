@@ -27,7 +27,8 @@ export function resetForResume(db: SqliteDb, fence: Fence, failover: boolean, re
   db.write(() => {
     const keys = db.own(fence);
     db.stmt("reset-for-resume-unqueue").run(keys.low, keys.high);
-    db.lowerClaimFrom(keys, 0);
+    // Every INIT task is claimable again (nothing is held any more): claims start over from the first.
+    db.stmt("set-claim-from").run(0, keys.num);
     if (failover) db.stmt("reset-for-resume-failover").run(keys.low, keys.high);
     else db.stmt("reset-for-resume-fail").run(text, keys.low, keys.high);
   });
