@@ -7,11 +7,21 @@ import { recordRequests } from "./recording.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { countRowWrites } from "../../src/store/row-write-counter.ts";
 import { INIT, PULLED, RUNNING } from "../../core-as/shared/constants.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteStore } from "../../adapters/node/sqlite/index.ts";
+import type { TaskStore } from "../../src/store/task-store.ts";
 
-/** A memory store whose row writes are counted, split into dispatch records, instance records and task rows. */
-function countedStore() {
-  const inner = new MemoryStore();
-  const n = { rows: 0, records: 0, recordedTasks: 0, instanceWrites: 0 };
+/** A store whose row writes are counted, split into dispatch records, instance records and task rows. */
+function countedStore(inner: TaskStore = new MemoryStore()) {
+  const n = { rows: 0, records: 0, recordedTasks: 0, instanceWrites: 0, claimed: 0 };
+  const claim = inner.claimInit.bind(inner);
+  inner.claimInit = async (fence, limit) => {
+    const rows = await claim(fence, limit);
+    n.claimed += rows.length;
+    return rows;
+  };
   const record = inner.recordDispatch.bind(inner);
   inner.recordDispatch = async (fence, r) => {
     await record(fence, r);
@@ -51,10 +61,31 @@ describe("B3/B27 row writes per task", () => {
       const taskRows = n.rows - n.records - n.instanceWrites;
       expect(taskRows).toBeLessThanOrEqual(2 * tasks);
       // Inserts and final statuses alone: no dispatch mark, no claim mark (the queue held every task).
+      expect(n.claimed).toBe(0);
       expect(taskRows).toBe(2 * tasks);
       c.close();
     });
   }
+});
+
+describe("B10 row writes of the stored backlog in SQLite", () => {
+  it("B10/B3: with SQLite, a 1,000-task job whose map runs ahead of dispatch (claimed back from the store) still writes two rows per task plus one record per batch", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskmill-writes-"));
+    const { store, n } = countedStore(new SqliteStore(join(dir, "t.db")));
+    try {
+      const c = await new Cluster({ processors: { sumSquares }, workers: 2, store }).start();
+      // A queue of 20: most of each map's 100 NUM tasks are stored unqueued and claimed back page by page.
+      const v = await c.run("sumSquares", { n: 989, ranges: 10 }, { execOnMaster: false, pageSize: 10, queueSize: 20 });
+      expect(v.status).toBe("SUCCESS");
+      expect(n.claimed).toBeGreaterThan(500);
+      expect(n.recordedTasks).toBe(999);
+      expect(n.rows - n.records - n.instanceWrites).toBe(2 * 1000);
+      c.close();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("B25 a dispatched task as the tasks API shows it", () => {
