@@ -19,7 +19,7 @@ const KEY_CACHE = 10_000;
 const STATEMENTS = [
   "create-instance", "acquire-instance", "get-lease", "renew-leases", "expired-instances", "get-instance",
   "list-instances", "list-instances-by-status", "list-instances-page", "get-instance-num",
-  "get-fence", "update-instance", "get-claim-from", "hold-claimed", "set-claim-from",
+  "get-fence", "update-instance", "get-claim-from", "hold-claimed", "hold-claimed-rows", "lowest-released", "set-claim-from",
   "insert-tasks", "insert-tasks-returning", "get-task-seqs", "update-statuses", "update-statuses-with-results",
   "update-statuses-failure", "fail-unfinished", "reset-for-resume-failover",
   "reset-for-resume-fail", "reset-for-resume-unqueue", "retry-failed", "retry-failed-lowest", "claim-init", "claim-init-failures",

@@ -8,7 +8,7 @@ import { INIT } from "../../../core-as/shared/constants.ts";
 import { checkUpdate, checkUpdateFailure, type UpdateFailure } from "../../../src/store/input.ts";
 import type { Fence, StatusUpdate } from "../../../src/store/task-store.ts";
 import { sqlJson } from "./json-column.ts";
-import { ceilPow2, type SqliteDb } from "./sqlite-db.ts";
+import { ceilPow2, IN_LIST, type SqliteDb } from "./sqlite-db.ts";
 import { MAX_SEQ, type TaskKeys } from "./task-key.ts";
 
 /** Rows per CASE update: its WHEN arms are matched one by one, so past ~100 a longer list costs more. */
@@ -28,11 +28,11 @@ export function updateStatuses(db: SqliteDb, fence: Fence, updates: readonly Sta
   }
   if (n === 0) return void db.write(() => db.own(fence));
   const { list, res, fails } = coalesce(updates, results, failures);
-  let lowestInit = Infinity;
-  for (const u of list) if (u.status === INIT && u.seq < lowestInit) lowestInit = u.seq;
+  let inits: number[] | null = null;
+  for (const u of list) if (u.status === INIT && u.seq <= MAX_SEQ) (inits ??= []).push(u.seq);
   db.write(() => {
     const keys = db.own(fence);
-    if (lowestInit <= MAX_SEQ) db.lowerClaimFrom(keys, lowestInit);
+    if (inits !== null) backToInit(db, keys, inits);
     for (const group of groups(list, res)) {
       const u = list[group[0]!]!;
       if (res[group[0]!] === undefined) updateGroup(db, keys, u, group, list);
@@ -40,6 +40,33 @@ export function updateStatuses(db: SqliteDb, fence: Fence, updates: readonly Sta
     }
     if (fails !== null) for (let k = 0; k < list.length; k++) if (fails[k] !== undefined) updateFailure(db, keys, list[k]!.seq, fails[k]!);
   });
+}
+
+/**
+ * Before tasks are written INIT: keeps the claim cursor's word (B10). Below
+ * claim_from, an INIT task that is not queued is one a claim handed out (a
+ * claim marks no row): written INIT again — a failover, a retry — it stays
+ * with its owner, so it gets the queued mark now, its row being written
+ * anyway. A task below claim_from that is neither INIT nor queued becomes
+ * claimable: claim_from moves back to the lowest such (the tasks claimed
+ * in between marked first). Tasks at or above claim_from need nothing.
+ */
+function backToInit(db: SqliteDb, keys: TaskKeys, seqs: readonly number[]): void {
+  const from = db.stmt("get-claim-from").pluck().get(keys.num) as number;
+  const below = seqs.filter((seq) => seq < from);
+  if (below.length === 0) return;
+  let lowest = Infinity;
+  for (let i = 0; i < below.length;) {
+    const size = ceilPow2(Math.min(IN_LIST, below.length - i));
+    const args = db.argsOf(`lowest-released/${size}`, size);
+    let filled = 0;
+    while (filled < size && i < below.length) args[filled++] = keys.id(below[i++]!);
+    for (let k = filled; k < size; k++) args[k] = args[filled - 1];
+    const seq = db.stmt("lowest-released", size).pluck().get(args) as number | null;
+    if (seq !== null && seq < lowest) lowest = seq;
+  }
+  db.inLists("hold-claimed-rows", [], keys, below.length, (i) => below[i]!);
+  if (lowest !== Infinity) db.lowerClaimFrom(keys, lowest);
 }
 
 /** One group of like updates without results: IN lists. */
