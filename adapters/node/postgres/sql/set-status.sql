@@ -11,5 +11,6 @@ WITH inst AS (
   UPDATE tasks t SET status = $3::smallint, worker = $4::text, updated_at = coalesce($6::bigint, t.updated_at)
   FROM unnest($5::bigint[]) AS u(seq)
   WHERE t.ikey = (SELECT ikey FROM inst WHERE fence = $2::float8) AND t.seq = u.seq
+    AND t.seq BETWEEN (SELECT min(x) FROM unnest($5::bigint[]) x) AND (SELECT max(x) FROM unnest($5::bigint[]) x)
 )
 SELECT fence FROM inst
