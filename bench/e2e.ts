@@ -10,6 +10,7 @@
 // recovery after a worker SIGKILL. Rows: bench/e2e/rows.ts.
 import { loadavg } from "node:os";
 import { parseRate } from "../src/core/rate.ts";
+import { checkDiskRoom } from "./e2e/disk-room.ts";
 import { measureSpeed } from "./e2e/dispatch-speed.ts";
 import { measureLatency, quantile, type ProbeShape } from "./e2e/latency.ts";
 import { peakRssMB } from "./e2e/proc-stats.ts";
@@ -363,6 +364,7 @@ export async function runE2eBench(options: E2eInput = {}): Promise<SuiteResult<E
   const rows: E2eRow[] = [];
   const pgNotes: string[] = [];
   let pgUrl: string | null = null;
+  if (o.parts.includes("throughput")) checkDiskRoom(o.sizes);
   if (o.parts.includes("throughput") && o.postgresSizes.length > 0) {
     const pg = o.pgUrl === undefined ? await ensurePostgres() : { url: o.pgUrl };
     if ("skip" in pg) {
