@@ -3,7 +3,7 @@
 // documented shape whose sums were checked. It never asserts on speed: that
 // is what bench/RESULTS.md is for. The cluster runs the compiled CLI and
 // processors (dist/), which npm test builds first.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -129,5 +129,15 @@ describe("bench: e2e suite smoke", () => {
     expect(() => checkDiskRoom([1000], dir)).not.toThrow();
     expect(() => checkDiskRoom([Number.MAX_SAFE_INTEGER], dir)).toThrow(/^sizes: Expected .* GB free in .* for a .*-task run, got .* GB$/);
     await expect(runE2eBench({ sizes: [Number.MAX_SAFE_INTEGER], parts: ["throughput"] })).rejects.toThrow("sizes: Expected");
+  });
+
+  it("writes a CPU profile of the master and of each worker of every throughput run when asked (--cpu-prof=DIR)", { timeout: 60_000 }, async () => {
+    const profs = join(dir, "profiles");
+    await runE2eBench({ sizes: [200], postgresSizes: [], modes: ["push"], rounds: 1, workers: 2, parts: ["throughput"], cpuProfDir: profs });
+    for (const p of ["master", "w1", "w2"]) {
+      const files = readdirSync(join(profs, "sqlite-push-200-r1", p));
+      expect(files.filter((f) => f.endsWith(".cpuprofile"))).toHaveLength(1);
+    }
+    expect(() => resolveE2eOptions({ cpuProfDir: "" })).toThrow('cpuProfDir: Expected a folder, got ""');
   });
 });
