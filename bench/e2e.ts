@@ -9,7 +9,9 @@
 // workers), map → first sub-task running latency, dispatchSpeed accuracy and
 // recovery after a worker SIGKILL. Rows: bench/e2e/rows.ts.
 import { loadavg } from "node:os";
+import { join } from "node:path";
 import { parseRate } from "../src/core/rate.ts";
+import { checkDiskRoom } from "./e2e/disk-room.ts";
 import { measureSpeed } from "./e2e/dispatch-speed.ts";
 import { measureLatency, quantile, type ProbeShape } from "./e2e/latency.ts";
 import { peakRssMB } from "./e2e/proc-stats.ts";
@@ -71,6 +73,12 @@ export interface E2eBenchOptions {
    * @default TASKMILL_PG_URL, else the first of postgres@ / root@ 127.0.0.1:5432/test that answers (started if down)
    */
   pgUrl?: string;
+  /**
+   * CPU profiles (`node --cpu-prof`) of every throughput run's master and
+   * workers go under this folder, one subfolder per run
+   * (`sqlite-push-100000-r1/master`, …). @default none
+   */
+  cpuProfDir?: string;
   /** Progress lines go here. @default no output */
   log: (line: string) => void;
 }
@@ -129,12 +137,16 @@ export function resolveE2eOptions(o: E2eInput = {}): E2eBenchOptions {
   checkInt("liveness.workerHeartbeatMs", liveness.workerHeartbeatMs, 1);
   const speed = o.speed ?? "2000/s";
   parseRate(speed, "speed");
+  if (o.cpuProfDir !== undefined && (typeof o.cpuProfDir !== "string" || o.cpuProfDir === "")) {
+    throw new RangeError(`cpuProfDir: Expected a folder, got ${JSON.stringify(o.cpuProfDir)}`);
+  }
   return {
     sizes, modes: checkList("modes", o.modes ?? ["push", "pull"], ["push", "pull"] as DispatchMode[], "modes"),
     rounds: checkInt("rounds", o.rounds ?? 3, 1), singleRoundFrom: checkInt("singleRoundFrom", o.singleRoundFrom ?? 1_000_000, 1),
     workers, parts, scalingWorkers, scalingN: checkInt("scalingN", o.scalingN ?? 100_000, 1), probe, speed,
     speedWindowMs: checkInt("speedWindowMs", o.speedWindowMs ?? 10_000, 1), speedWarmupMs: checkInt("speedWarmupMs", o.speedWarmupMs ?? 1000, 0),
-    recoveryN: checkInt("recoveryN", o.recoveryN ?? 200_000, 1), recoveryKillAt: killAt, liveness, postgresSizes, pgUrl: o.pgUrl, log: o.log ?? (() => {}),
+    recoveryN: checkInt("recoveryN", o.recoveryN ?? 200_000, 1), recoveryKillAt: killAt, liveness, postgresSizes, pgUrl: o.pgUrl,
+    ...(o.cpuProfDir === undefined ? {} : { cpuProfDir: o.cpuProfDir }), log: o.log ?? (() => {}),
   };
 }
 
@@ -212,6 +224,11 @@ function describeRun(m: ThroughputMeasure, n: number): string {
     (m.subTasksOnMaster === 0 ? "" : `; WARNING: the master's own worker ran ${m.subTasksOnMaster} sub-tasks (the workers were declared dead)`);
 }
 
+/** Where one throughput run's CPU profiles go (see `cpuProfDir`), or undefined when none are asked for. */
+function profDir(o: E2eBenchOptions, store: E2eStore, mode: DispatchMode, n: number, round: number): string | undefined {
+  return o.cpuProfDir === undefined ? undefined : join(o.cpuProfDir, `${store}-${mode}-${n}-r${round + 1}`);
+}
+
 /** Runs the throughput rows and the scaling curve; rounds interleave sizes and modes so drift hits every row alike. */
 async function throughputAndScaling(o: E2eBenchOptions, pgUrl: string | null): Promise<E2eThroughputRow[]> {
   const key = (n: number, mode: DispatchMode, workers: number, store: E2eStore = "sqlite") => `${store}/${n}/${mode}/${workers}`;
@@ -231,7 +248,7 @@ async function throughputAndScaling(o: E2eBenchOptions, pgUrl: string | null): P
         if (r > 0 && n >= o.singleRoundFrom) continue;
         for (const mode of modes) {
           o.log(`e2e: throughput round ${r + 1}/${n >= o.singleRoundFrom ? 1 : o.rounds} ${mode} n=${n.toLocaleString("en")}, ${o.workers} workers`);
-          const m = await measureThroughput(n, o.workers, throughputSettings(mode), o.log);
+          const m = await measureThroughput(n, o.workers, throughputSettings(mode), o.log, "sqlite", profDir(o, "sqlite", mode, n, r));
           o.log(`e2e:   ${describeRun(m, n)}`);
           record(key(n, mode, o.workers), m);
         }
@@ -241,7 +258,7 @@ async function throughputAndScaling(o: E2eBenchOptions, pgUrl: string | null): P
         if (r > 0 && n >= o.singleRoundFrom) continue;
         for (const mode of modes) {
           o.log(`e2e: throughput round ${r + 1}/${n >= o.singleRoundFrom ? 1 : o.rounds} ${mode} n=${n.toLocaleString("en")}, ${o.workers} workers, PostgreSQL`);
-          const m = await measureThroughput(n, o.workers, throughputSettings(mode), o.log, { postgres: pgUrl! });
+          const m = await measureThroughput(n, o.workers, throughputSettings(mode), o.log, { postgres: pgUrl! }, profDir(o, "postgres", mode, n, r));
           o.log(`e2e:   ${describeRun(m, n)}`);
           record(key(n, mode, o.workers, "postgres"), m);
         }
@@ -363,6 +380,7 @@ export async function runE2eBench(options: E2eInput = {}): Promise<SuiteResult<E
   const rows: E2eRow[] = [];
   const pgNotes: string[] = [];
   let pgUrl: string | null = null;
+  if (o.parts.includes("throughput")) checkDiskRoom(o.sizes);
   if (o.parts.includes("throughput") && o.postgresSizes.length > 0) {
     const pg = o.pgUrl === undefined ? await ensurePostgres() : { url: o.pgUrl };
     if ("skip" in pg) {

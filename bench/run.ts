@@ -1,4 +1,4 @@
-// Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--pg-sizes=N,N|none] [--parts=NAME,NAME]`.
+// Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--pg-sizes=N,N|none] [--parts=NAME,NAME] [--cpu-prof=DIR]`.
 // No suite name runs every suite but the opt-in ones (restart, takeover, map1m). A new suite is one file exporting a Suite,
 // plus one line in SUITES below.
 import { coreSuite } from "./core.ts";
@@ -19,9 +19,10 @@ const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, s
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 
 function usage(): string {
-  return `usage: npm run bench -- [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--pg-sizes=N,N|none] [--parts=NAME,NAME]\n` +
+  return `usage: npm run bench -- [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--pg-sizes=N,N|none] [--parts=NAME,NAME] [--cpu-prof=DIR]\n` +
     `  --sizes   problem sizes of the suites that take them (e2e: sub-tasks per job)\n` +
     `  --pg-sizes  e2e: sizes run again with the master on PostgreSQL (default: 100000 when --sizes has it; 1000000 is opt-in, slow), none for none\n` +
+    `  --cpu-prof  e2e: write a CPU profile of the master and each worker of every throughput run under DIR (node --cpu-prof)\n` +
     `  --parts   measurements of a suite to run (e2e: throughput, scaling, latency, dispatchSpeed, recovery)\nsuites:\n` +
     SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.summary}`).join("\n");
 }
@@ -44,6 +45,12 @@ function parseArgs(argv: readonly string[]): { suites: Suite[]; options: Partial
       const sizes = text === "none" ? [] : text.split(",").map((x) => Number(x.replace(/_/g, "")));
       if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench: --pg-sizes: Expected integers >= 1 separated by commas, or none, got ${JSON.stringify(text)}\n${usage()}`);
       options.postgresSizes = sizes;
+      continue;
+    }
+    if (arg.startsWith("--cpu-prof=")) {
+      const dir = arg.slice("--cpu-prof=".length);
+      if (dir === "") throw new Error(`bench: --cpu-prof: Expected a folder, got nothing\n${usage()}`);
+      options.cpuProfDir = dir;
       continue;
     }
     if (arg.startsWith("--parts=")) {

@@ -3,12 +3,13 @@
 // documented shape whose sums were checked. It never asserts on speed: that
 // is what bench/RESULTS.md is for. The cluster runs the compiled CLI and
 // processors (dist/), which npm test builds first.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { e2eSuite, resolveE2eOptions, runE2eBench, E2E_PARTS, type E2eRow, type E2eThroughputRow } from "../bench/e2e.ts";
 import { builtFiles } from "../bench/e2e/cluster.ts";
+import { checkDiskRoom } from "../bench/e2e/disk-room.ts";
 import { quantile } from "../bench/e2e/latency.ts";
 import { e2eRate } from "../bench/peers.ts";
 import { formatTable } from "../bench/lib/table.ts";
@@ -122,5 +123,21 @@ describe("bench: e2e suite smoke", () => {
     await expect(runE2eBench({ speed: "fast" })).rejects.toThrow("speed: Expected a positive rate");
     expect(quantile([5, 1, 4, 2, 3], 0.5)).toBe(3);
     expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.99)).toBe(10);
+  });
+
+  it("checks the free disk before a run whose SQLite file would not fit (a 10M run needs GBs)", async () => {
+    expect(() => checkDiskRoom([1000], dir)).not.toThrow();
+    expect(() => checkDiskRoom([Number.MAX_SAFE_INTEGER], dir)).toThrow(/^sizes: Expected .* GB free in .* for a .*-task run, got .* GB$/);
+    await expect(runE2eBench({ sizes: [Number.MAX_SAFE_INTEGER], parts: ["throughput"] })).rejects.toThrow("sizes: Expected");
+  });
+
+  it("writes a CPU profile of the master and of each worker of every throughput run when asked (--cpu-prof=DIR)", { timeout: 60_000 }, async () => {
+    const profs = join(dir, "profiles");
+    await runE2eBench({ sizes: [200], postgresSizes: [], modes: ["push"], rounds: 1, workers: 2, parts: ["throughput"], cpuProfDir: profs });
+    for (const p of ["master", "w1", "w2"]) {
+      const files = readdirSync(join(profs, "sqlite-push-200-r1", p));
+      expect(files.filter((f) => f.endsWith(".cpuprofile"))).toHaveLength(1);
+    }
+    expect(() => resolveE2eOptions({ cpuProfDir: "" })).toThrow('cpuProfDir: Expected a folder, got ""');
   });
 });

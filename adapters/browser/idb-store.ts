@@ -45,6 +45,7 @@ import { failUnfinished, resetForResume, retryFailed } from "./idb-resets.ts";
 import { req } from "./idb-requests.ts";
 import { MAX_COUNT } from "./idb-rows.ts";
 import { updateStatuses } from "./idb-updates.ts";
+import { pageRows } from "../../src/store/page-rows.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -172,7 +173,7 @@ export class IdbStore implements TaskStore {
   /** @param pageSize rows read at a time (one transaction each). @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
-    return this.#pages(instanceId, pageSize);
+    return pageRows(this.#pages(instanceId, pageSize));
   }
 
   async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {
@@ -211,14 +212,14 @@ export class IdbStore implements TaskStore {
   }
 
   /** Reads page after page by seq, each page one transaction, so rows changed meanwhile never repeat or shift a page. */
-  async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+  async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow[]> {
     if (typeof instanceId !== "string") return;
     let from = -Infinity;
     for (;;) {
       const page = await this.#tx("readonly", (os) => resultsPage(os, instanceId, from, pageSize));
       if (page.rows.length === 0) return;
       from = page.last + 1;
-      yield* page.rows;
+      yield page.rows;
       if (page.rows.length < Math.min(pageSize, MAX_COUNT)) return;
     }
   }

@@ -61,7 +61,7 @@ export async function listTasks(cx: KvContext, instanceId: string, q: CheckedTas
 }
 
 /** Reads page after page by key, each page one list call, so rows changed meanwhile never repeat or shift a page. */
-export async function* resultPages(cx: KvContext, instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+export async function* resultPages(cx: KvContext, instanceId: string, pageSize: number): AsyncGenerator<ResultRow[]> {
   let ts: number | undefined;
   let cursor: string | undefined;
   for (;;) {
@@ -77,7 +77,7 @@ export async function* resultPages(cx: KvContext, instanceId: string, pageSize: 
     // Copied out before yielding: the page is one read.
     const page = await Promise.all(rows.map(async (e): Promise<ResultRow> =>
       decodeResult(e.value, await load(cx.kv, cx.k.rowPart(space, e.key[e.key.length - 1] as number, "r"), e.value.r))));
-    yield* page;
+    yield page;
     if (rows.length < pageSize) return;
   }
 }

@@ -46,6 +46,7 @@ import { failUnfinished, resetForResume, retryFailed } from "./kv-resets.ts";
 import { checkId, type KvContext } from "./kv-session.ts";
 import { sweepRetained } from "./kv-sweep.ts";
 import { updateStatuses } from "./kv-updates.ts";
+import { pageRows } from "../../src/store/page-rows.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -172,7 +173,7 @@ export class DenoKvStore implements TaskStore {
   /** @param pageSize rows read at a time. @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
-    return resultPages(this.#cx, instanceId, pageSize);
+    return pageRows(resultPages(this.#cx, instanceId, pageSize));
   }
 
   async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {

@@ -27,15 +27,17 @@ const live = new Set<ChildProcess>();
 process.on("exit", () => { for (const p of live) p.kill("SIGKILL"); });
 
 /**
- * Starts `node CLI ARGS` (pushed onto `started` at once, so a caller can stop
+ * Starts `node NODE_ARGS CLI ARGS` (pushed onto `started` at once, so a caller can stop
  * it even when this rejects); resolves once it printed `{event: readyEvent}`,
  * rejects — with `suite: name …` and its last output lines — if it exits first
  * or stays silent for 30 s.
+ * @param nodeArgs options of node itself, e.g. `--cpu-prof`.
  */
 export function startCliProcess(
   suite: string, cli: string, name: string, args: readonly string[], readyEvent: string, started: ChildProcess[], env: NodeJS.ProcessEnv = process.env,
+  nodeArgs: readonly string[] = [],
 ): Promise<CliProcess> {
-  const proc = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
+  const proc = spawn(process.execPath, [...nodeArgs, cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   started.push(proc);
   live.add(proc);
   proc.once("exit", () => live.delete(proc));

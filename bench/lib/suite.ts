@@ -22,6 +22,8 @@ export interface BenchOptions {
   parts?: readonly string[];
   /** e2e: sizes of the throughput rows run again with the master on PostgreSQL ([] for none); the suite documents its default. */
   postgresSizes?: readonly number[];
+  /** e2e: CPU profiles (`node --cpu-prof`) of every throughput run's processes go under this folder, one subfolder per run. @default none */
+  cpuProfDir?: string;
 }
 
 /** The defaults of a full run. */

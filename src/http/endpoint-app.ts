@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { bodyLimit } from "hono/body-limit";
+import { bodyCap } from "./body-cap.ts";
 import { zValidator } from "@hono/zod-validator";
 import type { z } from "zod";
 import type { MiddlewareHandler } from "hono";
@@ -43,7 +43,7 @@ function guarded(o: EndpointOptions) {
     .use("*", sameOrigin("none"))
     .use("*", jsonOnly())
     .use("*", bearer(o.token))
-    .use("*", bodyLimit({ maxSize: max, onError: (c) => errorResponse(c, 413, `request body larger than ${max} bytes`) }));
+    .use("*", bodyCap(max, (c) => errorResponse(c, 413, `request body larger than ${max} bytes`)));
 }
 
 /** A route's body: the message of the route's type, validated by its zod schema. */

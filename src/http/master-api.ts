@@ -9,7 +9,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { bodyCap } from "./body-cap.ts";
 import type { Master } from "../master/master.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { jsonOnly, sameOrigin } from "./cross-site.ts";
@@ -68,7 +68,7 @@ export function masterApi(master: Master, o: MasterApiOptions = {}) {
   app.use("*", sameOrigin(o.allowOrigins ?? []));
   app.use("*", jsonOnly());
   app.use("*", bearer(o.token));
-  app.use("*", bodyLimit({ maxSize: max, onError: (c) => errorResponse(c, 413, `request body larger than ${max} bytes`) }));
+  app.use("*", bodyCap(max, (c) => errorResponse(c, 413, `request body larger than ${max} bytes`)));
   const routes = app
     .openapi(submitRoute, async (c) => {
       const body = c.req.valid("json");

@@ -25,6 +25,7 @@ import type {
   DispatchRecord, Fence, InstancePatch, InstanceRecord, InstanceStatus, LeaseTerms, NewInstance, NewTask, ResultRow, StatusCount,
   StatusUpdate, StoredDispatch, TaskErrorSummary, TaskQuery, TaskRow, TaskStore, InstanceFilter,
 } from "./task-store.ts";
+import { pageRows } from "./page-rows.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -246,7 +247,7 @@ export class MemoryStore implements TaskStore {
   /** @param pageSize rows read at a time. @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
-    return this.#pages(instanceId, pageSize);
+    return pageRows(this.#pages(instanceId, pageSize));
   }
 
   async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {
@@ -287,7 +288,7 @@ export class MemoryStore implements TaskStore {
   async close(): Promise<void> {}
 
   /** Reads page after page by seq, so rows changed or added meanwhile never repeat or shift a page. */
-  async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+  async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow[]> {
     let after = -1;
     for (;;) {
       const rows = this.#instances.get(instanceId)?.tasks;
@@ -296,7 +297,7 @@ export class MemoryStore implements TaskStore {
       const page = rows.page(after, pageSize);
       if (page.rows.length === 0) return;
       after = page.last;
-      yield* page.rows;
+      yield page.rows;
       if (page.rows.length < pageSize) return;
     }
   }

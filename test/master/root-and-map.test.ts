@@ -122,6 +122,37 @@ describe("B2 map", () => {
     c.close();
   });
 
+  it("B2: a map waits until the queue has room for a batch its size, so the parent's next batch goes to memory, not to the store's backlog", async () => {
+    // ROOT maps 20 batches of 10, one after another, into a queue of 20: each waits until 10 slots are free
+    // (half the queue at most). Released at the first free slot, the next batch would find room for about
+    // one task, and the rest would be stored unqueued and claimed back (B10).
+    // Leaves take 1-7 ms of the cluster's clock each, so room comes back a task or two at a time.
+    let clock!: Cluster["clock"];
+    const batches = defineMapReduce<null, number>({
+      async process(ctx) {
+        if (ctx.isRoot) {
+          for (let b = 0; b < 20; b++) await ctx.map(Array.from({ length: 10 }, (_, i) => b * 10 + i), "LEAF");
+          return { ok: true };
+        }
+        await new Promise<void>((r) => clock.setTimeout(r, (ctx.body % 7) + 1));
+        return { ok: true, result: ctx.body };
+      },
+      async reduce(ctx) {
+        let sum = 0;
+        for await (const r of ctx.results) if (r.name === "LEAF" && r.status === "SUCCESS") sum += r.result as number;
+        return { ok: true, result: sum };
+      },
+    });
+    const { store, calls } = instrumentStore(new MemoryStore());
+    const c = await new Cluster({ processors: { batches }, store }).start();
+    clock = c.clock;
+    const v = await c.run("batches", null, { queueSize: 20, pageSize: 3, dispatchMode: "pull" });
+    expect(v.status).toBe("SUCCESS");
+    expect(v.result).toBe((199 * 200) / 2);
+    expect(calls.get("claimInit") ?? 0).toBe(0);
+    c.close();
+  });
+
   it("B2: a full queue makes map wait; it never drops a task", async () => {
     const c = await new Cluster({ processors: { sumSquares } }).start();
     const v = await c.run("sumSquares", { n: 2000, ranges: 4 }, { queueSize: 5, pageSize: 3 });

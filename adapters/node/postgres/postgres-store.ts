@@ -32,6 +32,7 @@ import {
   record, taskError, taskRow, type FenceRow, type InstanceSqlRow, type ResultSqlRow, type TaskSqlRow,
 } from "./sql-rows.ts";
 import type { StatementName, Statements } from "./statements.ts";
+import { pageRows } from "../../../src/store/page-rows.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -328,7 +329,7 @@ export class PostgresStore implements TaskStore {
   /** @param pageSize rows read at a time. @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
-    return this.#pages(instanceId, pageSize);
+    return pageRows(this.#pages(instanceId, pageSize));
   }
 
   async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {
@@ -373,19 +374,17 @@ export class PostgresStore implements TaskStore {
   }
 
   /** Keyset pages by seq: rows changed or added meanwhile never repeat or shift a page. */
-  async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+  async *#pages(instanceId: string, pageSize: number): AsyncGenerator<ResultRow[]> {
     if (typeof instanceId !== "string") return;
     let after = -1;
     for (;;) {
       const rows = await this.#run<ResultSqlRow>("results-page", [instanceId, after, pageSize]);
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.seq;
-      for (const row of rows) {
-        yield {
-          taskId: row.task_id, name: row.name, status: row.status, result: decodeJson(row.result),
-          error: taskError(row.error_message, row.error_stack), attempt: row.attempt,
-        };
-      }
+      yield rows.map((row): ResultRow => ({
+        taskId: row.task_id, name: row.name, status: row.status, result: decodeJson(row.result),
+        error: taskError(row.error_message, row.error_stack), attempt: row.attempt,
+      }));
       if (rows.length < pageSize) return;
     }
   }

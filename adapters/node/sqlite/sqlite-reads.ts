@@ -41,7 +41,7 @@ export function listTasks(db: SqliteDb, instanceId: string, q: CheckedTaskQuery)
 }
 
 /** Each page is one statement run to completion: nothing stays open while the reader works between pages. */
-export async function* resultPages(db: SqliteDb, instanceId: string, pageSize: number): AsyncGenerator<ResultRow> {
+export async function* resultPages(db: SqliteDb, instanceId: string, pageSize: number): AsyncGenerator<ResultRow[]> {
   const keys = db.keysOf(instanceId);
   if (!keys) return;
   const page = db.stmt("results-page").raw();
@@ -57,7 +57,7 @@ export async function* resultPages(db: SqliteDb, instanceId: string, pageSize: n
       const [, taskId, name, status, result, attempt, message, stack] = rows[i]!;
       out[i] = { taskId, name, status, result: fromJson(result), error: taskError(message, stack), attempt };
     }
-    yield* out;
+    yield out;
     if (rows.length < pageSize) return;
   }
 }

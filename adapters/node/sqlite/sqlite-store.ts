@@ -47,6 +47,7 @@ import { sweepRetained } from "./sqlite-sweep.ts";
 import { listDispatches, recordDispatch, replaceDispatches } from "./sqlite-dispatches.ts";
 import { checkDispatchPage, packDispatch, packDispatches } from "../../../src/store/dispatch-records.ts";
 import { updateStatuses } from "./sqlite-updates.ts";
+import { pageRows } from "../../../src/store/page-rows.ts";
 
 /** Rows `results` reads at a time unless told. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -196,7 +197,7 @@ export class SqliteStore implements TaskStore {
   /** @param pageSize rows read at a time. @default 1000 */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
-    return resultPages(this.#db, instanceId, pageSize);
+    return pageRows(resultPages(this.#db, instanceId, pageSize));
   }
 
   async recordDispatch(fence: Fence, record: DispatchRecord): Promise<void> {

@@ -92,7 +92,8 @@ export class MapIntake {
   /** INIT rows in the store that are not in memory (claimInit hands them out). */
   #backlog = false;
   #feeding = false;
-  #waiters: Array<() => void> = [];
+  /** Maps waiting for queue room, each with the room it waits for. */
+  #waiters: Array<{ want: number; wake: () => void }> = [];
   /** Parent handle → its map calls waiting for queue room. */
   readonly #mapping = new Map<number, number>();
 
@@ -134,16 +135,15 @@ export class MapIntake {
     }
     h.pump();
     if (this.#backlog) void this.#feed();
-    await this.#waitForRoom(m.parentHandle);
+    await this.#waitForRoom(m.parentHandle, n);
     return { ok: true, stored, slowDown: this.#slowDown() };
   }
 
   /** Stores bodies `from..to` of a batch in one write and admits what memory has room for; returns how many were new. */
   async #storePage(m: MapBatch, nameIdx: number, from: number, to: number): Promise<number | Refusal> {
-    const h = this.#h, t = h.core.table, n = to - from;
+    const h = this.#h, n = to - from;
     // Promise room synchronously so concurrent batches cannot overbook it.
-    const room = Math.max(0, Math.min(t.free, h.core.queue.free) - this.#reserved);
-    const inMemory = Math.min(n, room);
+    const inMemory = Math.min(n, this.#room());
     this.#reserved += inMemory;
     const base = this.nextSeq;
     this.nextSeq += n;
@@ -187,12 +187,21 @@ export class MapIntake {
     return stored;
   }
 
-  /** B2: a full queue makes map wait (the batch is durable already), while room can come. */
-  async #waitForRoom(parent: number): Promise<void> {
+  /**
+   * B2: map waits (its batch durable already) until the queue and the task
+   * table have room for a batch as large as this one — at most half the
+   * queue — while room can
+   * come. Waiting for a single free slot instead would let the parent's next
+   * page find almost no room: nearly all of it would go to the store's
+   * backlog, to be claimed back (read again, B10) row by row.
+   */
+  async #waitForRoom(parent: number, size: number): Promise<void> {
+    const q = this.#h.core.queue;
+    const want = Math.max(1, Math.min(size, Math.ceil(q.capacity / 2)));
     this.#mapping.set(parent, (this.#mapping.get(parent) ?? 0) + 1);
     try {
-      while (this.#h.core.queue.free === 0 && !this.#onlyMappersHold() && this.#h.active()) {
-        await new Promise<void>((r) => this.#waiters.push(r));
+      while (this.#room() < want && !this.#onlyMappersHold() && this.#h.active()) {
+        await new Promise<void>((r) => this.#waiters.push({ want, wake: r }));
       }
     } finally {
       const left = this.#mapping.get(parent)! - 1;
@@ -227,6 +236,12 @@ export class MapIntake {
     return true;
   }
 
+  /** Room in memory for mapped rows now: queue and task table, less what inserts in flight were promised. */
+  #room(): number {
+    const h = this.#h;
+    return Math.max(0, Math.min(h.core.table.free, h.core.queue.free) - this.#reserved);
+  }
+
   #slowDown(): boolean {
     const q = this.#h.core.queue;
     if (q.size >= q.capacity * SLOW_DOWN_FILL) return true;
@@ -236,7 +251,7 @@ export class MapIntake {
 
   /** After a dispatch round: maps waiting for room go on once there is some, and the backlog is claimed. */
   afterRound(): void {
-    if (this.#waiters.length > 0 && (this.#h.core.queue.free > 0 || this.#onlyMappersHold())) this.releaseWaiters();
+    if (this.#waiters.length > 0 && (this.#waiters.some((w) => this.#room() >= w.want) || this.#onlyMappersHold())) this.releaseWaiters();
     if (this.#backlog) void this.#feed();
   }
 
@@ -244,7 +259,7 @@ export class MapIntake {
   releaseWaiters(): void {
     const w = this.#waiters;
     this.#waiters = [];
-    for (const r of w) r();
+    for (const r of w) r.wake();
   }
 
   /** After a restart: every INIT row is in the store, none in memory (X3). */

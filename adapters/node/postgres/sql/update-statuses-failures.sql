@@ -22,5 +22,6 @@ WITH inst AS (
     $9::integer[], $10::boolean[], $11::bigint[], $12::boolean[], $13::text[], $14::text[]
   ) AS u(seq, status, attempt, worker, result, updated_at, failures, set_not_before, not_before, set_error, error_message, error_stack)
   WHERE t.ikey = (SELECT ikey FROM inst WHERE fence = $2::float8) AND t.seq = u.seq
+    AND t.seq BETWEEN (SELECT min(x) FROM unnest($3::bigint[]) x) AND (SELECT max(x) FROM unnest($3::bigint[]) x)
 )
 SELECT fence FROM inst

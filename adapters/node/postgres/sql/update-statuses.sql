@@ -17,5 +17,6 @@ WITH inst AS (
   FROM unnest($3::bigint[], $4::smallint[], $5::integer[], $6::text[], $7::text[], $8::bigint[])
     AS u(seq, status, attempt, worker, result, updated_at)
   WHERE t.ikey = (SELECT ikey FROM inst WHERE fence = $2::float8) AND t.seq = u.seq
+    AND t.seq BETWEEN (SELECT min(x) FROM unnest($3::bigint[]) x) AND (SELECT max(x) FROM unnest($3::bigint[]) x)
 )
 SELECT fence FROM inst
