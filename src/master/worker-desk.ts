@@ -1,4 +1,4 @@
-import type { Heartbeat, MasterMessage, ReportBatch, TaskReport, WorkerRef } from "../protocol/messages.ts";
+import type { Heartbeat, MasterMessage, ReportBatch, WorkerRef } from "../protocol/messages.ts";
 import { refuse, type Reply } from "../protocol/replies.ts";
 import type { Clock } from "../runtime/clock.ts";
 import type { MapTaskMaster } from "./instance/index.ts";
@@ -121,18 +121,13 @@ export class WorkerDesk {
    * when one failed, busy, so the worker keeps the batch and sends it again.
    */
   async #report(w: WorkerInfo, m: ReportBatch): Promise<Reply> {
-    const byInstance = new Map<string, TaskReport[]>();
-    for (const r of m.reports) {
-      const list = byInstance.get(r.instanceId) ?? [];
-      list.push(r);
-      byInstance.set(r.instanceId, list);
-    }
     let applied = 0, refused = 0;
     const durable: Promise<void>[] = [];
-    for (const [id, reports] of byInstance) {
-      const i = this.#instances.get(id);
-      if (!i) { refused += reports.length; continue; }
-      const [a, r] = i.applyReports(w, reports);
+    // W2: the batch comes grouped by instance cycle, each group's reports as columns.
+    for (const group of m.reports) {
+      const i = this.#instances.get(group.instanceId);
+      if (!i) { refused += group.handles.length; continue; }
+      const [a, r] = i.applyReports(w, group);
       applied += a;
       refused += r;
       durable.push(i.reportsDurable());

@@ -7,7 +7,7 @@
  * of these shapes (src/protocol/reply-check.ts).
  */
 import { z } from "zod";
-import { Key, TaskSpec } from "./messages.ts";
+import { Key, TaskColumns } from "./messages.ts";
 
 /** Why a request was refused. */
 export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized", "forbidden", "superseded", "params_needed"]);
@@ -46,8 +46,8 @@ export const REPLY_FIELDS = {
   report: { applied: count, refused: count },
   /** map: rows stored now (duplicates are not), and the back-pressure hint. */
   map: { stored: count, slowDown: z.boolean() },
-  /** pull: the tasks handed to the worker. */
-  pull: { tasks: z.array(TaskSpec) },
+  /** pull: the tasks handed to the worker, column-wise (W1). */
+  pull: { tasks: TaskColumns },
   /**
    * heartbeat: for the instances it named as adrift (B36), the master running each that this
    * master knows of — itself, or the owner the store names — by instance id.

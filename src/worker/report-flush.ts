@@ -8,6 +8,7 @@
 import type { LoadReport, TaskReport, TaskSpec, WorkerRef } from "../protocol/messages.ts";
 import { TransportError, type Transport } from "../protocol/transport.ts";
 import type { Link } from "./master-link.ts";
+import { reportColumns } from "../protocol/columns.ts";
 import type { Pool } from "./pool.ts";
 
 /** Microtask turns a flush waits before taking its batch: enough for an async `process` that returns at once. */
@@ -50,7 +51,7 @@ export async function flushReports(h: FlushHost, link: Link): Promise<void> {
       link.sending = batch;
       try {
         const sent = link.incarnation;
-        const r = await h.transport.request(link.address, { type: "report", worker: h.ref(link), load: h.load(), reports: batch }, { timeoutMs: h.requestTimeoutMs })
+        const r = await h.transport.request(link.address, { type: "report", worker: h.ref(link), load: h.load(), reports: reportColumns(batch) }, { timeoutMs: h.requestTimeoutMs })
           .finally(() => { link.sending = []; });
         if (r.ok) {
           maxBytes = h.maxReportBytes;

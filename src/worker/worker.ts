@@ -22,6 +22,7 @@ import { heldTasks } from "./held-tasks.ts";
 import { adriftInstances, Handover } from "./handover.ts";
 import { MAX_HELD } from "../protocol/messages.ts";
 import { sendMap } from "./map-pages.ts";
+import { tasksOf } from "../protocol/columns.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { sameKey } from "../runtime/random-key.ts";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.ts";
@@ -289,12 +290,13 @@ export class Worker {
   }
 
   #start(m: StartBatch): Reply {
-    if (m.tasks.length === 0) return { ok: true, accepted: 0 }; // M8: nothing to run makes no pool
+    const n = m.tasks.handles.length;
+    if (n === 0) return { ok: true, accepted: 0 }; // M8: nothing to run makes no pool
     const p = this.#poolFor(m.master, m.instance, m.worker);
     if (!(p instanceof Pool)) return p;
-    p.waiting.pushAll(m.tasks);
+    p.waiting.pushAll(tasksOf(m.tasks));
     this.#drain(p);
-    return { ok: true, accepted: m.tasks.length };
+    return { ok: true, accepted: n };
   }
 
   #notifyPull(m: NotifyPull): Reply {
@@ -325,10 +327,10 @@ export class Worker {
         }, { timeoutMs: this.#o.requestTimeoutMs });
         if (r.ok) {
           if (p.closed.signal.aborted) break;
-          p.waiting.pushAll(r.tasks);
+          p.waiting.pushAll(tasksOf(r.tasks));
           this.#drain(p);
           // A master holds an empty pull for pullWaitMs (B4); one answering empty at once is not asked again at once.
-          if (r.tasks.length === 0 && this.#o.clock.now() - sentAt < this.#o.retryMs) await this.#sleep(this.#o.retryMs);
+          if (r.tasks.handles.length === 0 && this.#o.clock.now() - sentAt < this.#o.retryMs) await this.#sleep(this.#o.retryMs);
         } else if (r.code === "unregistered" || r.code === "superseded") {
           await this.#refusedAs(link, sent, r.code);
         } else {

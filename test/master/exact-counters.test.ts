@@ -15,6 +15,7 @@ import type { InstanceProgress } from "../../src/master/index.ts";
 import type { ResultRow, StatusCount } from "../../src/store/task-store.ts";
 import type { Worker } from "../../src/worker/index.ts";
 import { INIT, PULLED, RUNNING, SUCCESS, FAILED } from "../../core-as/shared/constants.ts";
+import { reportColumns, reportsOf, tasksOf } from "../../src/protocol/columns.ts";
 
 // ---------------------------------------------------------------------------
 // The generated case
@@ -300,15 +301,15 @@ async function runCase(k: Case): Promise<void> {
   /** `taskId@workerKey` of every task sent in a start batch or a pull reply. */
   const handedOut = new Set<string>();
   net.request = (async (to: string, msg: Message, opts?: { timeoutMs?: number }) => {
-    if (msg.type === "report") for (const r of msg.reports) captured.push({ worker: { ...msg.worker }, report: { ...r } });
-    if (msg.type === "start") for (const t of msg.tasks) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
+    if (msg.type === "report") for (const r of msg.reports.flatMap(reportsOf)) captured.push({ worker: { ...msg.worker }, report: { ...r } });
+    if (msg.type === "start") for (const t of tasksOf(msg.tasks)) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
     if ((msg.type === "report" || msg.type === "map") && delaying.has(msg.worker.workerId)) {
       late.push({ to, msg: JSON.parse(JSON.stringify(msg)) as Message });
       throw new TransportError("timeout", to, "delivered late by the test");
     }
     const reply = await send(to, msg, opts);
     if (msg.type === "pull" && reply.ok && "tasks" in reply) {
-      for (const t of reply.tasks) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
+      for (const t of tasksOf(reply.tasks)) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
     }
     return reply;
   }) as typeof net.request;
@@ -373,9 +374,9 @@ async function runCase(k: Case): Promise<void> {
           const row = await store.getTask(id, r.taskId);
           const stale = !row || row.status === SUCCESS || row.status === FAILED || row.status === INIT
             || row.attempt !== r.attempt || row.worker !== `${worker.workerId}#${worker.incarnation}` || r.serialNum !== 1;
-          const reply = await send("master", { type: "report", worker, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: [r] });
-          tally(reply.ok && reply.applied > 0 ? "replay applied" : stale ? "replay stale, refused" : "replay refused");
-          if (stale) expect(reply.ok ? reply.applied : 0, `${where}: stale report ${JSON.stringify(r)} applied (row ${JSON.stringify(row)})`).toBe(0);
+          const reply = await send("master", { type: "report", worker, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: reportColumns([r]) });
+          tally(reply.ok && "applied" in reply && reply.applied > 0 ? "replay applied" : stale ? "replay stale, refused" : "replay refused");
+          if (stale) expect(reply.ok && "applied" in reply ? reply.applied : 0, `${where}: stale report ${JSON.stringify(r)} applied (row ${JSON.stringify(row)})`).toBe(0);
           break;
         }
         case "delay": {

@@ -5,6 +5,7 @@ import { Cluster } from "./harness.ts";
 import { credentialOf } from "./identities.ts";
 import { recordRequests } from "./recording.ts";
 import type { StartBatch } from "../../src/protocol/messages.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 interface FanParams { blob: string; first: number; second: number; [k: string]: JsonValue }
 
@@ -39,7 +40,7 @@ afterEach(() => { cluster?.close(); cluster = undefined; runs.clear(); gate = Pr
 
 /** Start batches of sub-tasks, per worker address, in the order sent. */
 function leafBatches(sent: Array<{ to: string; msg: StartBatch }>) {
-  return sent.filter((s) => s.msg.tasks.some((t) => t.name === "LEAF"));
+  return sent.filter((s) => tasksOf(s.msg.tasks).some((t) => t.name === "LEAF"));
 }
 
 describe("params once per worker pool", () => {
@@ -59,7 +60,7 @@ describe("params once per worker pool", () => {
       expect(mine.slice(1).every((s) => s.msg.instance.params === undefined), to).toBe(true);
     }
     // ROOT went to the master's own worker with them too.
-    const root = rec.ofType("start").filter((s) => s.msg.tasks.some((t) => t.name === "ROOT"));
+    const root = rec.ofType("start").filter((s) => tasksOf(s.msg.tasks).some((t) => t.name === "ROOT"));
     expect(root.map((s) => s.msg.instance.params !== undefined)).toEqual([true]);
   });
 

@@ -4,6 +4,7 @@ import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 import { recordRequests } from "./recording.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 describe("B3 push dispatch", () => {
   it("B3: batches of at most pageSize per worker, marked PULLED in store and counters, dispatchers in flight", async () => {
@@ -12,14 +13,14 @@ describe("B3 push dispatch", () => {
     const rec = recordRequests(c.network);
     const id = await c.master.submit({ processor: "job", params: { n: 100 }, settings: { pageSize: 7, dispatchers: 2, execOnMaster: false } });
     await c.clock.advance(1);
-    const starts = rec.ofType("start").filter((s) => s.msg.tasks[0]!.name === "CHILD");
+    const starts = rec.ofType("start").filter((s) => tasksOf(s.msg.tasks)[0]!.name === "CHILD");
     expect(starts.length).toBeGreaterThan(0);
-    for (const s of starts) expect(s.msg.tasks.length).toBeLessThanOrEqual(7);
+    for (const s of starts) expect(s.msg.tasks.handles.length).toBeLessThanOrEqual(7);
     expect(rec.maxInFlight.get("start:CHILD")).toBeLessThanOrEqual(2);
     expect(starts.every((s) => s.to !== "master/worker")).toBe(true);
     const p = c.master.progress(id)!;
     expect(p.names.CHILD!.pulled + p.names.CHILD!.running).toBe(100);
-    const row = await c.store.getTask(id, starts[0]!.msg.tasks[0]!.taskId);
+    const row = await c.store.getTask(id, starts[0]!.msg.tasks.taskIds[0]!);
     expect(row!.status).toBe(2);
     expect(row!.worker).toMatch(/^w\d#\d+$/);
     let sum = 0;

@@ -2,6 +2,7 @@
 import type { Message } from "../../src/protocol/messages.ts";
 import type { InProcessNetwork } from "../../src/protocol/in-process.ts";
 import type { TaskStore } from "../../src/store/task-store.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 /** Records every request sent through `net` (and how many were in flight at most, per type). */
 export function recordRequests(net: InProcessNetwork) {
@@ -12,7 +13,7 @@ export function recordRequests(net: InProcessNetwork) {
   net.request = (async (to: string, msg: Message, opts?: { timeoutMs?: number }) => {
     sent.push({ to, msg: JSON.parse(JSON.stringify(msg)) as Message });
     // Start batches are also counted per task name ("start:CHILD").
-    const keys = msg.type === "start" && msg.tasks.length ? [msg.type, `start:${msg.tasks[0]!.name}`] : [msg.type];
+    const keys = msg.type === "start" && msg.tasks.handles.length ? [msg.type, `start:${tasksOf(msg.tasks)[0]!.name}`] : [msg.type];
     for (const k of keys) {
       const n = (inFlight.get(k) ?? 0) + 1;
       inFlight.set(k, n);

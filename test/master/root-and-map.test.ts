@@ -6,6 +6,7 @@ import { sumSquares, sumOfSquares, Gate, gated } from "./processors.ts";
 import { recordRequests, instrumentStore } from "./recording.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { defineMap, defineMapReduce } from "../../src/index.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 describe("B1 submit", () => {
   it("B1: ROOT is stored and counted (total 1) and runs on the master's own worker", async () => {
@@ -19,7 +20,7 @@ describe("B1 submit", () => {
     const root = rec.ofType("start");
     expect(root).toHaveLength(1);
     expect(root[0]!.to).toBe("master/worker");
-    expect(root[0]!.msg.tasks[0]!.name).toBe("ROOT");
+    expect(tasksOf(root[0]!.msg.tasks)[0]!.name).toBe("ROOT");
     expect((await c.store.getTask(id, "r"))?.name).toBe("ROOT");
     gate.releaseAll();
     expect((await c.finish(id)).status).toBe("SUCCESS");
@@ -34,7 +35,7 @@ describe("B1 submit", () => {
     expect(v.result).toEqual({ sum: sumOfSquares(50), count: 50 });
     const starts = rec.ofType("start");
     expect(starts).toHaveLength(1);
-    expect(starts[0]!.msg.tasks.map((t) => t.name)).toEqual(["ROOT"]);
+    expect(tasksOf(starts[0]!.msg.tasks).map((t) => t.name)).toEqual(["ROOT"]);
     expect(rec.ofType("pull").length).toBeGreaterThan(0);
     c.close();
   });

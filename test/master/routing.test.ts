@@ -5,6 +5,7 @@ import { Cluster } from "./harness.ts";
 import { sumSquares, Gate, gated } from "./processors.ts";
 import { recordRequests } from "./recording.ts";
 import { perWorker } from "./per-worker.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 describe("B5 round-robin routing", () => {
   it("B5: sub-tasks rotate evenly over the workers; the master's own worker is skipped when execOnMaster is off", async () => {
@@ -65,7 +66,7 @@ describe("B6 failover routing", () => {
     await late.join("master");
     const before = rec.sent.length;
     await c.clock.advance(6000);
-    const redispatched = rec.sent.slice(before).filter((s) => s.msg.type === "start").flatMap((s) => (s.msg.type === "start" ? s.msg.tasks.filter((t) => t.attempt > 0).map(() => s.to) : []));
+    const redispatched = rec.sent.slice(before).filter((s) => s.msg.type === "start").flatMap((s) => (s.msg.type === "start" ? tasksOf(s.msg.tasks).filter((t) => t.attempt > 0).map(() => s.to) : []));
     expect(redispatched.length).toBe(2);
     expect(redispatched.every((to) => to !== late.address && to !== c.workers[0]!.address)).toBe(true);
     gate.open();

@@ -8,6 +8,7 @@ import { startGated } from "./start-gated.ts";
 import { forged, refOf } from "./identities.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import type { TaskReport } from "../../src/protocol/messages.ts";
+import { reportColumns } from "../../src/protocol/columns.ts";
 
 describe("B11 status reports", () => {
   it("B11: reports for another attempt, a finished task, a stale serialNum or another worker are not applied", async () => {
@@ -19,7 +20,7 @@ describe("B11 status reports", () => {
     const other = c.workers.find((w) => w.address !== t.to)!;
     const base = { instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt };
     const send = (w: typeof owner, inc: number, reports: TaskReport[]) =>
-      c.network.request("master", { type: "report", worker: { ...refOf(rec, w.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports });
+      c.network.request("master", { type: "report", worker: { ...refOf(rec, w.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: reportColumns(reports) });
     const incOf = async (w: typeof owner) => (await c.store.getTask(id, t.taskId))!.worker!.startsWith(w.workerId) ? Number((await c.store.getTask(id, t.taskId))!.worker!.split("#")[1]) : -1;
     const inc = await incOf(owner);
     expect(inc).toBeGreaterThan(0);
@@ -52,7 +53,7 @@ describe("B11 status reports", () => {
     const base = { instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt };
     const r = await c.network.request("master", {
       type: "report", worker: { ...refOf(rec, owner.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null },
-      reports: [{ ...base, status: "SUCCESS", result: "mine" }, { ...base, taskId: "r.0.999999", status: "SUCCESS", result: "stale" }],
+      reports: reportColumns([{ ...base, status: "SUCCESS", result: "mine" }, { ...base, taskId: "r.0.999999", status: "SUCCESS", result: "stale" }]),
     });
     expect(r).toMatchObject({ ok: true, applied: 1, refused: 1 });
     expect((await c.store.getTask(id, t.taskId))!.result).toBe("mine");
