@@ -115,7 +115,7 @@ export class WorkerDesk {
   }
 
   /**
-   * B11: a batch of reports, split by instance; reports for instances not
+   * B11: a batch of reports, one column group per instance cycle (W2); reports for instances not
    * running here are refused. B33: answered only once the writes carrying
    * them are stored (group-committed with the other reports of the moment);
    * when one failed, busy, so the worker keeps the batch and sends it again.
