@@ -1,4 +1,5 @@
-import type { Heartbeat, MasterMessage, ReportBatch, WorkerRef } from "../protocol/messages.ts";
+import type { Heartbeat, MasterMessage, ReportBatch, RidingBatch, WorkerRef } from "../protocol/messages.ts";
+import type { BatchRides } from "./batch-rides.ts";
 import { refuse, type Reply } from "../protocol/replies.ts";
 import type { Clock } from "../runtime/clock.ts";
 import type { MapTaskMaster } from "./instance/index.ts";
@@ -31,13 +32,17 @@ export class WorkerDesk {
   /** The master's credential, handed to each worker that registers (H16). */
   readonly #credential: string;
   readonly #peers: DeskPeers | null;
+  readonly #rides: BatchRides | null;
 
   /**
    * @param instances the master's running instances, by id (read as they change)
    * @param credential the master's credential, carried by its messages to workers
    * @param peers how to name the owner of an instance a worker asks about (B36); null: none known
+   * @param rides where push batches ride on report replies (W4); null: none do
    */
-  constructor(registry: WorkerRegistry, clock: Clock, instances: ReadonlyMap<string, MapTaskMaster>, credential: string, peers: DeskPeers | null = null) {
+  constructor(registry: WorkerRegistry, clock: Clock, instances: ReadonlyMap<string, MapTaskMaster>, credential: string, peers: DeskPeers | null = null,
+    rides: BatchRides | null = null) {
+    this.#rides = rides;
     this.#registry = registry;
     this.#clock = clock;
     this.#instances = instances;
@@ -121,23 +126,29 @@ export class WorkerDesk {
    * when one failed, busy, so the worker keeps the batch and sends it again.
    */
   async #report(w: WorkerInfo, m: ReportBatch): Promise<Reply> {
-    let applied = 0, refused = 0;
-    const durable: Promise<void>[] = [];
-    // W2: the batch comes grouped by instance cycle, each group's reports as columns.
-    for (const group of m.reports) {
-      const i = this.#instances.get(group.instanceId);
-      if (!i) { refused += group.handles.length; continue; }
-      const [a, r] = i.applyReports(w, group);
-      applied += a;
-      refused += r;
-      durable.push(i.reportsDurable());
-    }
+    // W4: settle the batches the worker acknowledges, and let the dispatch these reports set off ride on the reply.
+    const rides = this.#rides;
+    rides?.open(w.key, m.ack ?? 0, m.nacks);
+    let applied = 0, refused = 0, batches: RidingBatch[] = [];
     try {
+      const durable: Promise<void>[] = [];
+      // W2: the batch comes grouped by instance cycle, each group's reports as columns.
+      for (const group of m.reports) {
+        const i = this.#instances.get(group.instanceId);
+        if (!i) { refused += group.handles.length; continue; }
+        const [a, r] = i.applyReports(w, group);
+        applied += a;
+        refused += r;
+        durable.push(i.reportsDurable());
+      }
       await Promise.all(durable);
     } catch (e) {
+      // Not stored: the worker sends the reports again; the batches that would have ridden ride on that reply.
       return { ...refuse("busy", `reports not stored: ${errorMessage(e)}`), retryAfterMs: REPORT_RETRY_MS };
+    } finally {
+      batches = rides?.close(w.key) ?? [];
     }
-    return { ok: true, applied, refused };
+    return batches.length === 0 ? { ok: true, applied, refused } : { ok: true, applied, refused, batches };
   }
 }
 

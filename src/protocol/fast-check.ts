@@ -113,12 +113,24 @@ export function isTaskColumns(v: unknown): boolean {
   return column(v.handles, n, isCount) && column(v.taskIds, n, isId) && column(v.bodies, n, isDefined) && column(v.attempts, n, isCount);
 }
 
-function isInstanceSpec(v: unknown): boolean {
+/** zod's InstanceSpec, with no unknown keys. */
+export function isInstanceSpec(v: unknown): boolean {
   if (!isObj(v)) return false;
   const keys = 4 + ("params" in v ? 1 : 0) + ("fence" in v ? 1 : 0) + ("taskTimeout" in v ? 1 : 0);
   return keysWithin(v, keys, keys) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.processor)
     && isCount(v.consumerSize) && (v.consumerSize as number) >= 1 && (v.fence === undefined || isCount(v.fence))
     && (v.taskTimeout === undefined || (isCount(v.taskTimeout) && (v.taskTimeout as number) >= 1));
+}
+
+/** W4: [id, code, why] — a riding batch the worker refused. */
+function isNack(v: unknown): boolean {
+  if (!Array.isArray(v) || v.length !== 3 || !isCount(v[0]) || typeof v[2] !== "string" || v[2].length > 4096) return false;
+  return v[1] === "not_running" || v[1] === "rejected" || v[1] === "params_needed";
+}
+
+/** W4: a start batch riding on a report's reply. */
+export function isRidingBatch(v: unknown): boolean {
+  return isObj(v) && keysWithin(v, 3, 3) && isCount(v.id) && (v.id as number) >= 1 && isInstanceSpec(v.instance) && isTaskColumns(v.tasks);
 }
 
 /** Whether `a` is an array whose every item passes `f`. */
@@ -134,7 +146,12 @@ function isDefined(v: unknown): boolean {
 
 /** The hot messages' checks, by type. */
 const CHECKS: Partial<Record<Message["type"], (v: Obj) => boolean>> = {
-  report: (v) => keysWithin(v, 4, 4) && isWorkerRef(v.worker) && isLoad(v.load) && every(v.reports, isReportColumns),
+  report: (v) => {
+    // `ack` and `nacks` are optional (W4).
+    const keys = 4 + ("ack" in v ? 1 : 0) + ("nacks" in v ? 1 : 0);
+    return keysWithin(v, keys, keys) && isWorkerRef(v.worker) && isLoad(v.load) && every(v.reports, isReportColumns)
+      && (v.ack === undefined || isCount(v.ack)) && (v.nacks === undefined || every(v.nacks, isNack));
+  },
   // `first` is optional (B32): with it the batch has 12 keys, without it 11.
   map: (v) => ("first" in v ? keysWithin(v, 12, 12) && isCount(v.first) : keysWithin(v, 11, 11)) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.parentTaskId)
     && isCount(v.parentHandle) && isCount(v.parentAttempt) && isCount(v.mapCall) && isId(v.taskName) && isId(v.key) && every(v.bodies, isDefined),

@@ -209,12 +209,24 @@ export const ReportColumns = z.object({
   indexesBelow(v.traceIds ?? [], v.handles.length, "traceIds", "handles", ctx, true);
 });
 export type ReportColumns = z.infer<typeof ReportColumns>;
+/** Why a worker refused a batch that rode on a report's reply (W4): the refusals of a start request it can give. */
+export const NackCode = z.enum(["not_running", "rejected", "params_needed"]);
+export type NackCode = z.infer<typeof NackCode>;
+
+/** W4: a start batch riding on the reply to a worker's report, with the id the worker acknowledges it by. */
+export const RidingBatch = z.object({ id: z.number().int().min(1), instance: InstanceSpec, tasks: TaskColumns });
+export type RidingBatch = z.infer<typeof RidingBatch>;
+
 /** A batch of status reports (B11), one column group per instance cycle (W2), with the worker's load. */
 export const ReportBatch = z.object({
   type: z.literal("report"),
   worker: WorkerRef,
   load: LoadReport,
   reports: z.array(ReportColumns),
+  /** W4: the last id of the batches that rode on report replies this worker received. Absent: none. */
+  ack: count.optional(),
+  /** W4: the received batches it refused, as [id, code, why]. */
+  nacks: z.array(z.tuple([count, NackCode, z.string().max(4096)])).optional(),
 });
 /** Fan-out from a running task (B2): store these bodies as children. */
 export const MapBatch = z.object({

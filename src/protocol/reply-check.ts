@@ -15,7 +15,7 @@ import type { Message } from "./messages.ts";
 import { Refusal } from "./replies.ts";
 import { OK_REPLY } from "./reply-schemas.ts";
 import { TransportError, type ReplyOf } from "./transport.ts";
-import { isCount, isObj, isTaskColumns } from "./fast-check.ts";
+import { every, isCount, isObj, isRidingBatch, isTaskColumns } from "./fast-check.ts";
 import { issuePath } from "./validate.ts";
 
 type Obj = Record<string, unknown>;
@@ -23,7 +23,7 @@ type Obj = Record<string, unknown>;
 /** Hand-written checks of the hot replies' `ok: true` shape; false means "ask zod". */
 const FAST: Partial<Record<Message["type"], (v: Obj) => boolean>> = {
   start: (v) => isCount(v.accepted),
-  report: (v) => isCount(v.applied) && isCount(v.refused),
+  report: (v) => isCount(v.applied) && isCount(v.refused) && (v.batches === undefined || every(v.batches, isRidingBatch)),
   map: (v) => isCount(v.stored) && typeof v.slowDown === "boolean",
   pull: (v) => isTaskColumns(v.tasks),
 };

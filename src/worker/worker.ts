@@ -4,7 +4,7 @@
  * kills through `ctx.signal`.
  */
 import type {
-  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Register, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
+  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Register, RidingBatch, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
 } from "../protocol/messages.ts";
 import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
 import { TransportError } from "../protocol/transport.ts";
@@ -126,6 +126,10 @@ export class Worker {
           const held = msg.held ?? [];
           const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) {
+            // W4: riding batch ids are the master's; a new incarnation (the master may have restarted) starts afresh.
+            link.lastBatch = 0;
+            link.ackOwed = false;
+            link.nacks = [];
             link.incarnation = r.incarnation;
             link.secret = r.secret;
             link.credential = r.credential;
@@ -297,6 +301,17 @@ export class Worker {
     p.waiting.pushAll(tasksOf(m.tasks));
     this.#drain(p);
     return { ok: true, accepted: n };
+  }
+
+  /** W4: a batch that rode on the reply to a report sent as incarnation `sent`: taken as a start batch is. */
+  #accept(link: Link, sent: number, b: RidingBatch): Refusal | null {
+    if (this.#closed) return refuse("not_running", "worker is stopping");
+    if (b.tasks.handles.length === 0) return null;
+    const p = this.#poolFor(link.address, b.instance, { workerId: this.workerId, incarnation: sent });
+    if (!(p instanceof Pool)) return p;
+    p.waiting.pushAll(tasksOf(b.tasks));
+    this.#drain(p);
+    return null;
   }
 
   #notifyPull(m: NotifyPull): Reply {
@@ -481,7 +496,7 @@ export class Worker {
       transport: o.transport, maxReportBatch: o.maxReportBatch, maxReportBytes: o.maxReportBytes, requestTimeoutMs: o.requestTimeoutMs,
       retryMs: o.retryMs, closed: () => this.#closed, pools: () => this.#pools.values(), ref: (l) => this.#ref(l), load: () => this.#load(),
       sleep: (ms) => this.#sleep(ms), refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code), report: (p, t, status) => this.#report(p, t, status),
-      strays: (l) => this.#handover.strays(l),
+      strays: (l) => this.#handover.strays(l), accept: (l, sent, b) => this.#accept(l, sent, b),
     }, link);
   }
 

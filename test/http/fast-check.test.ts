@@ -23,7 +23,7 @@ const VALID: Record<"report" | "map" | "pull" | "start", Message> = {
     { instanceId: "i-2", serialNum: 4, handle: 8, taskId: "r.0.2", attempt: 0, status: "FAILED", result: "boom", traceId: "" },
     { instanceId: "i-2", serialNum: 4, handle: 9, taskId: "r.0.3", attempt: 1, status: "FAILED", error: { message: "boom", stack: "Error: boom\n    at x" } },
     { instanceId: "i-2", serialNum: 4, handle: 10, taskId: "r.0.4", attempt: 0, status: "FAILED", result: null, error: { message: "no stack" } },
-  ]) },
+  ]), ack: 7, nacks: [[5, "params_needed", "send params"], [6, "rejected", "no processor"]] },
   map: { type: "map", worker, instanceId: "i-1", serialNum: 1, parentTaskId: "r", parentHandle: 0, parentAttempt: 0, mapCall: 2, taskName: "LEAF", bodies: [1, "two", null, { three: 3 }], first: 5000, key: "r:0:2:5000" },
   pull: { type: "pull", worker, instanceId: "i-1", serialNum: 1, max: 100 },
   start: { type: "start", master: "http://m:1", credential: "fedcba9876543210fedcba9876543210", instance, worker: addressee, tasks: taskColumns([
@@ -85,7 +85,7 @@ describe("fast checks of the hot messages", () => {
 
   it("know every field of the schemas they stand in for (a new field must be taught to src/protocol/fast-check.ts)", () => {
     const fields = (o: { shape: object }) => Object.keys(o.shape).sort();
-    expect(fields(ReportBatch)).toEqual(["load", "reports", "type", "worker"]);
+    expect(fields(ReportBatch)).toEqual(["ack", "load", "nacks", "reports", "type", "worker"]);
     expect(fields(ReportColumns)).toEqual(["attempts", "errors", "handles", "instanceId", "results", "runMs", "serialNum", "statuses", "taskIds", "traceIds"]);
     expect(fields(MapBatch)).toEqual(["bodies", "first", "instanceId", "key", "mapCall", "parentAttempt", "parentHandle", "parentTaskId", "serialNum", "taskName", "type", "worker"]);
     expect(fields(Pull)).toEqual(["instanceId", "max", "serialNum", "type", "worker"]);

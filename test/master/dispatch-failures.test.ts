@@ -53,7 +53,7 @@ describe("B9 late failures", () => {
     const hung = c.workers[0]!;
     c.network.fault(hung.address, "hang"); // accepts nothing and never answers: the start request hangs
     hung.close();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 4 }, settings: { execOnMaster: false, pageSize: 1, livenessTimeoutMs: 3000, heartbeatMs: 250 } });
     await c.clock.advance(1);
     const toHung = rec.ofType("start").filter((s) => s.to === hung.address).flatMap((s) => tasksOf(s.msg.tasks).map((t) => t.taskId));

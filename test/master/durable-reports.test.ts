@@ -32,7 +32,7 @@ describe("B33 durable reports", () => {
     const { store, state } = holdingStore();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1, store }).start();
     const { id, tasks } = await startGated(c, 2);
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     // Watch the report requests' answers.
     const answers: Reply[] = [];
     const original = c.network.request.bind(c.network);
@@ -63,7 +63,7 @@ describe("B33 durable reports", () => {
     const c2 = await new Cluster({ processors: { job: gated(gate) }, workers: 3, store }).start();
     const { id, tasks } = await startGated(c2, 9, { consumerSize: 20 });
     expect(tasks.length).toBe(9);
-    const rec = recordRequests(c2.network);
+    const rec = recordRequests(c2.network, c2.workers);
     state.held = true;
     const first = state.calls;
     gate.release(tasks[0]!.taskId);

@@ -16,6 +16,7 @@ import type { ResultRow, StatusCount } from "../../src/store/task-store.ts";
 import type { Worker } from "../../src/worker/index.ts";
 import { INIT, PULLED, RUNNING, SUCCESS, FAILED } from "../../core-as/shared/constants.ts";
 import { reportColumns, reportsOf, tasksOf } from "../../src/protocol/columns.ts";
+import type { Reply } from "../../src/protocol/replies.ts";
 
 // ---------------------------------------------------------------------------
 // The generated case
@@ -311,8 +312,18 @@ async function runCase(k: Case): Promise<void> {
     if (msg.type === "pull" && reply.ok && "tasks" in reply) {
       for (const t of tasksOf(reply.tasks)) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
     }
+    // W4: start batches riding on a report's reply.
+    ridden(msg, reply);
     return reply;
   }) as typeof net.request;
+  /** W4: the batches that rode on a report's reply were sent to its worker, whether or not the reply reached it. */
+  const ridden = (msg: Message, reply: Reply) => {
+    if (msg.type === "report" && reply.ok && "batches" in reply) {
+      for (const b of reply.batches ?? []) for (const t of tasksOf(b.tasks)) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
+    }
+  };
+  /** A late message reaches the master; its reply reaches no one (the worker gave up on it). */
+  const deliverLate = (m: { to: string; msg: Message }) => send(m.to, m.msg).then((r) => { ridden(m.msg, r); return r; });
 
   // Requests the test started and does not wait for (they may wait on the clock).
   let open = 0;
@@ -390,7 +401,7 @@ async function runCase(k: Case): Promise<void> {
           const picked = s.all ? late.splice(0).reverse() : late.length > 0 ? late.splice(s.pick % late.length, 1) : [];
           for (const m of picked) {
             tally(`late ${m.msg.type} delivered`);
-            background(send(m.to, m.msg));
+            background(deliverLate(m));
           }
           break;
         }
@@ -447,7 +458,7 @@ async function runCase(k: Case): Promise<void> {
     for (const a of refusing) net.fault(a, undefined);
     for (const m of late.splice(0)) {
       tally(`late ${m.msg.type} delivered at the end`);
-      background(send(m.to, m.msg));
+      background(deliverLate(m));
     }
     gate.open();
     await c.clock.advance(0);

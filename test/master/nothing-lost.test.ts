@@ -146,7 +146,7 @@ describe("X2 nothing lost: a failed send", () => {
     it(`X2: a batch whose send fails (${how}) goes back to INIT and runs on another worker`, async () => {
       const gate = new Gate();
       const c = await new Cluster({ processors: { job: fanOut(gate) }, workers: 2 }).start();
-      const rec = recordRequests(c.network);
+      const rec = recordRequests(c.network, c.workers);
       const bad = c.workers[0]!;
       c.network.fault(bad.address, fault);
       const id = await c.master.submit({ processor: "job", params: { parents: 3, leaves: 8 }, settings: { pageSize: 4, execOnMaster: false } });

@@ -10,7 +10,7 @@ describe("B3 push dispatch", () => {
   it("B3: batches of at most pageSize per worker, marked PULLED in store and counters, dispatchers in flight", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 100 }, settings: { pageSize: 7, dispatchers: 2, execOnMaster: false } });
     await c.clock.advance(1);
     const starts = rec.ofType("start").filter((s) => tasksOf(s.msg.tasks)[0]!.name === "CHILD");

@@ -31,7 +31,7 @@ describe("B20 recurring jobs", () => {
   it("B20: reports carrying an old serialNum are ignored", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 2 }, settings: { every: "5s", maxCycles: 2, execOnMaster: false } });
     await c.clock.advance(1);
     const first = rec.ofType("start").flatMap((s) => tasksOf(s.msg.tasks).filter((t) => t.name === "CHILD"));

@@ -12,7 +12,7 @@ describe("B1 submit", () => {
   it("B1: ROOT is stored and counted (total 1) and runs on the master's own worker", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate, { rootWaits: true }) } }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 0 } });
     await c.clock.advance(1);
     const p = c.master.progress(id)!;
@@ -29,7 +29,7 @@ describe("B1 submit", () => {
 
   it("B1: in pull mode too, ROOT runs on the master's own worker", async () => {
     const c = await new Cluster({ processors: { sumSquares } }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const v = await c.run("sumSquares", { n: 50, ranges: 5 }, { dispatchMode: "pull" });
     expect(v.status).toBe("SUCCESS");
     expect(v.result).toEqual({ sum: sumOfSquares(50), count: 50 });

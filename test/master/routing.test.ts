@@ -57,7 +57,7 @@ describe("B6 failover routing", () => {
   it("B6: re-dispatched tasks go to workers that have answered", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 6 }, settings: { execOnMaster: false, pageSize: 2, livenessTimeoutMs: 3000, heartbeatMs: 500 } });
     await c.clock.advance(1);
     // w1 dies; w3 joins late and has never answered for this instance.

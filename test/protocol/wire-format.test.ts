@@ -27,7 +27,7 @@ describe("W wire format", () => {
   it("W1: a start batch from a master names each task name once and carries one column per field, all as long as handles", async () => {
     const c = await new Cluster({ processors: { sumSquares }, workers: 2 }).start();
     closers.push(() => c.close());
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "sumSquares", params: { n: 40, ranges: 2 }, settings: { pageSize: 8, execOnMaster: false } });
     expect((await c.finish(id)).status).toBe("SUCCESS");
     const starts = rec.ofType("start").map((s) => s.msg.tasks).filter((t) => t.names.includes("NUM"));

@@ -13,6 +13,7 @@ import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
 import type { WorkerTable } from "./worker-table.ts";
 import { errorMessage } from "../../errors/error-message.ts";
+import type { BatchRides } from "../batch-rides.ts";
 
 /** What the batch sender needs of its cycle. */
 export interface BatchSenderHost {
@@ -32,6 +33,8 @@ export interface BatchSenderHost {
   /** The master's credential, carried by every start batch (H16). */
   readonly credential: string;
   readonly requestTimeoutMs: number;
+  /** W4: where a push batch rides on the reply to its worker's report; null: start requests only. */
+  readonly rides: BatchRides | null;
   readonly settings: { readonly dispatchMode: "push" | "pull"; readonly failover: boolean };
   /** A5: where the time tasks waited before dispatch goes, once per batch. */
   readonly metrics: InstanceMetrics;
@@ -132,9 +135,13 @@ export class BatchSender {
     // master taking the instance over cannot keep them for that worker, and runs them again. (The own
     // worker needs no record: it restarts with the master.)
     // M6: params only in the first batch to this incarnation; M7: again with them on params_needed.
-    const send = () => h.workers.params.send(idx, h.spec(), () => h.isCurrent(), (instance) => h.transport.request(w.address, {
-      type: "start", master: h.address, credential: h.credential, instance, worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
-    }, { timeoutMs: h.requestTimeoutMs }));
+    // W4: a push batch rides on the reply to the worker's report when one is being answered (the dispatch
+    // that report set off), else it goes as a start request. The master's own worker reports in process: no ride.
+    const rides = isRoot || w.isMaster ? null : h.rides;
+    const send = () => h.workers.params.send(idx, h.spec(), () => h.isCurrent(), (instance) => rides?.carry(w.key, instance, tasks, h.requestTimeoutMs)
+      ?? h.transport.request(w.address, {
+        type: "start", master: h.address, credential: h.credential, instance, worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
+      }, { timeoutMs: h.requestTimeoutMs }));
     (w.isMaster || !h.recordFirst ? send() : h.writes.durable().then(send)).then((reply) => {
       if (!h.isCurrent()) return;
       if (reply.ok) h.workers.answered(idx, h.clock.now() - sentAt);
