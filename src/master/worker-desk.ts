@@ -1,4 +1,4 @@
-import type { Heartbeat, MasterMessage, ReportBatch, RidingBatch, WorkerRef } from "../protocol/messages.ts";
+import type { Heartbeat, MasterMessage, Pull, ReportBatch, RidingBatch, WorkerRef } from "../protocol/messages.ts";
 import type { BatchRides } from "./batch-rides.ts";
 import { refuse, type Reply } from "../protocol/replies.ts";
 import type { Clock } from "../runtime/clock.ts";
@@ -79,10 +79,8 @@ export class WorkerDesk {
         const i = this.#instances.get(m.instanceId);
         return i ? i.map(w, m) : notFound(m.instanceId);
       }
-      case "pull": {
-        const i = this.#instances.get(m.instanceId);
-        return i ? i.pull(w, m) : notFound(m.instanceId);
-      }
+      case "pull":
+        return await this.#pull(w, m);
     }
   }
 
@@ -129,27 +127,60 @@ export class WorkerDesk {
     // W4: settle the batches the worker acknowledges, and let the dispatch these reports set off ride on the reply.
     const rides = this.#rides;
     rides?.open(w.key, m.ack ?? 0, m.nacks);
-    let applied = 0, refused = 0, batches: RidingBatch[] = [];
+    let counts: [number, number];
+    let batches: RidingBatch[] = [];
     try {
-      const durable: Promise<void>[] = [];
-      // W2: the batch comes grouped by instance cycle, each group's reports as columns.
-      for (const group of m.reports) {
-        const i = this.#instances.get(group.instanceId);
-        if (!i) { refused += group.handles.length; continue; }
-        const [a, r] = i.applyReports(w, group);
-        applied += a;
-        refused += r;
-        durable.push(i.reportsDurable());
-      }
-      await Promise.all(durable);
+      counts = await this.#apply(w, m.reports);
     } catch (e) {
       // Not stored: the worker sends the reports again; the batches that would have ridden ride on that reply.
-      return { ...refuse("busy", `reports not stored: ${errorMessage(e)}`), retryAfterMs: REPORT_RETRY_MS };
+      return notStored(e);
     } finally {
       batches = rides?.close(w.key) ?? [];
     }
+    const [applied, refused] = counts;
     return batches.length === 0 ? { ok: true, applied, refused } : { ok: true, applied, refused, batches };
   }
+
+  /**
+   * W5: a pull carrying reports applies them first — answered, as a report batch is, only once
+   * they are stored (B33) — then takes tasks; its reply says both.
+   */
+  async #pull(w: WorkerInfo, m: Pull): Promise<Reply> {
+    let counts: [number, number] | null = null;
+    if (m.reports !== undefined && m.reports.length > 0) {
+      try {
+        counts = await this.#apply(w, m.reports);
+      } catch (e) {
+        return notStored(e);
+      }
+    }
+    const i = this.#instances.get(m.instanceId);
+    const r = i ? await i.pull(w, m) : notFound(m.instanceId);
+    // A refused pull still applied its reports: the worker drops them, as after a report's answer.
+    if (counts === null || !r.ok) return r;
+    return { ...r, applied: counts[0], refused: counts[1] };
+  }
+
+  /** Applies report groups (W2) to their instances; resolves with [applied, refused] once stored (B33), rejects when a write failed. */
+  async #apply(w: WorkerInfo, groups: ReportBatch["reports"]): Promise<[number, number]> {
+    let applied = 0, refused = 0;
+    const durable: Promise<void>[] = [];
+    for (const group of groups) {
+      const i = this.#instances.get(group.instanceId);
+      if (!i) { refused += group.handles.length; continue; }
+      const [a, r] = i.applyReports(w, group);
+      applied += a;
+      refused += r;
+      durable.push(i.reportsDurable());
+    }
+    await Promise.all(durable);
+    return [applied, refused];
+  }
+}
+
+/** B33: reports whose write failed are answered busy: the worker sends them again. */
+function notStored(e: unknown): Reply {
+  return { ...refuse("busy", `reports not stored: ${errorMessage(e)}`), retryAfterMs: REPORT_RETRY_MS };
 }
 
 /** Also a wrong secret's answer (H14): a guesser learns nothing about which incarnations exist. */

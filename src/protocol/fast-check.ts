@@ -155,7 +155,12 @@ const CHECKS: Partial<Record<Message["type"], (v: Obj) => boolean>> = {
   // `first` is optional (B32): with it the batch has 12 keys, without it 11.
   map: (v) => ("first" in v ? keysWithin(v, 12, 12) && isCount(v.first) : keysWithin(v, 11, 11)) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.parentTaskId)
     && isCount(v.parentHandle) && isCount(v.parentAttempt) && isCount(v.mapCall) && isId(v.taskName) && isId(v.key) && every(v.bodies, isDefined),
-  pull: (v) => keysWithin(v, 5, 5) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isCount(v.max) && (v.max as number) >= 1,
+  pull: (v) => {
+    // `reports` is optional (W5).
+    const keys = 5 + ("reports" in v ? 1 : 0);
+    return keysWithin(v, keys, keys) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isCount(v.max) && (v.max as number) >= 1
+      && (v.reports === undefined || every(v.reports, isReportColumns));
+  },
   start: (v) => keysWithin(v, 6, 6) && isId(v.master) && isKey(v.credential) && isInstanceSpec(v.instance) && isAddressee(v.worker)
     && isTaskColumns(v.tasks),
 };

@@ -245,8 +245,14 @@ export const MapBatch = z.object({
   /** Idempotency key: a retried batch is stored once. */
   key: id,
 });
-/** Pull mode: give me at most `max` tasks (B4). */
-export const Pull = z.object({ type: z.literal("pull"), worker: WorkerRef, instanceId: id, serialNum: count, max: z.number().int().min(1) });
+/**
+ * Pull mode: give me at most `max` tasks (B4); W5: and take these reports (of any instance,
+ * as in a report batch), so a pull returns results and takes work in one exchange.
+ */
+export const Pull = z.object({
+  type: z.literal("pull"), worker: WorkerRef, instanceId: id, serialNum: count, max: z.number().int().min(1),
+  reports: z.array(ReportColumns).optional(),
+});
 
 /** Every message a worker endpoint accepts. */
 export const WorkerMessage = z.discriminatedUnion("type", [StartBatch, NotifyPull, KillTask, KillInstance, DestroyPool]);

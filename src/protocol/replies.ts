@@ -49,8 +49,8 @@ export const REPLY_FIELDS = {
   report: { applied: count, refused: count, batches: z.array(RidingBatch).optional() },
   /** map: rows stored now (duplicates are not), and the back-pressure hint. */
   map: { stored: count, slowDown: z.boolean() },
-  /** pull: the tasks handed to the worker, column-wise (W1). */
-  pull: { tasks: TaskColumns },
+  /** pull: the tasks handed to the worker, column-wise (W1); W5: how many of the reports it carried were applied and refused. */
+  pull: { tasks: TaskColumns, applied: count.optional(), refused: count.optional() },
   /**
    * heartbeat: for the instances it named as adrift (B36), the master running each that this
    * master knows of — itself, or the owner the store names — by instance id.

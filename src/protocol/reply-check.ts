@@ -25,7 +25,7 @@ const FAST: Partial<Record<Message["type"], (v: Obj) => boolean>> = {
   start: (v) => isCount(v.accepted),
   report: (v) => isCount(v.applied) && isCount(v.refused) && (v.batches === undefined || every(v.batches, isRidingBatch)),
   map: (v) => isCount(v.stored) && typeof v.slowDown === "boolean",
-  pull: (v) => isTaskColumns(v.tasks),
+  pull: (v) => isTaskColumns(v.tasks) && (v.applied === undefined || isCount(v.applied)) && (v.refused === undefined || isCount(v.refused)),
 };
 
 /**

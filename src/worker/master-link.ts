@@ -20,6 +20,8 @@ export interface Link {
   registering: Promise<void> | null;
   /** The report batch on its way, not yet answered: a registration lists its tasks as held too (B28). */
   sending: readonly TaskReport[];
+  /** W5: the reports riding on pulls on their way, not yet answered (held too, B28). */
+  readonly carried: Set<readonly TaskReport[]>;
   /** Heartbeats in a row this master did not answer: from one on, its pools are adrift (B36). */
   unanswered: number;
   /** W4: the last id of the batches that rode on this master's report replies; a batch of that id or lower is not run again. */
@@ -32,6 +34,6 @@ export interface Link {
 
 /** A link to a master not registered with yet (`ownKey`: only the master's own in-process worker has one, H17). */
 export function newLink(address: string, ownKey?: string): Link {
-  return { address, incarnation: -1, secret: "", credential: "", ownKey, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [], unanswered: 0,
+  return { address, incarnation: -1, secret: "", credential: "", ownKey, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [], carried: new Set(), unanswered: 0,
     lastBatch: 0, ackOwed: false, nacks: [] };
 }

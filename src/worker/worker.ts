@@ -4,7 +4,7 @@
  * kills through `ctx.signal`.
  */
 import type {
-  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Register, RidingBatch, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
+  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Pull, Register, RidingBatch, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
 } from "../protocol/messages.ts";
 import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
 import { TransportError } from "../protocol/transport.ts";
@@ -22,7 +22,7 @@ import { heldTasks } from "./held-tasks.ts";
 import { adriftInstances, Handover } from "./handover.ts";
 import { MAX_HELD } from "../protocol/messages.ts";
 import { sendMap } from "./map-pages.ts";
-import { tasksOf } from "../protocol/columns.ts";
+import { reportColumns, tasksOf } from "../protocol/columns.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { sameKey } from "../runtime/random-key.ts";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.ts";
@@ -122,7 +122,7 @@ export class Worker {
           if (link.ownKey !== undefined) msg.ownKey = link.ownKey;
           // B28: coming back to a master (it restarted, or superseded us), list what we still hold for it.
           // Listed even when empty: the master then knows this registration accounts for all we hold (B36).
-          if (link.incarnation >= 0) msg.held = heldTasks(this.#pools.values(), [link.reports, link.sending], link.address, cap);
+          if (link.incarnation >= 0) msg.held = heldTasks(this.#pools.values(), [link.reports, link.sending, ...link.carried], link.address, cap);
           const held = msg.held ?? [];
           const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) {
@@ -325,6 +325,8 @@ export class Worker {
   }
 
   async #pullLoop(p: Pool, pageSize: number): Promise<void> {
+    // W5: pulls carry the waiting reports — unless the master found a pull too large: then the report flush, which halves its batches, takes them.
+    let carry = true;
     while (!p.closed.signal.aborted && !this.#closed) {
       // The pool's master, each time: another may have adopted the pool meanwhile (B36).
       const link = this.#links.get(p.master)!;
@@ -334,12 +336,19 @@ export class Worker {
         p.wake = null;
         continue;
       }
+      // W5: the reports waiting for this master go with the pull — one exchange returns results and takes work.
+      const carried = carry ? link.reports.take(this.#o.maxReportBatch, this.#o.maxReportBytes) : [];
+      if (carried.length > 0) link.carried.add(carried);
+      let answered = false;
       try {
         const sent = link.incarnation;
         const sentAt = this.#o.clock.now();
-        const r = await this.#o.transport.request(p.master, {
-          type: "pull", worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, max: Math.min(free, pageSize),
-        }, { timeoutMs: this.#o.requestTimeoutMs });
+        const msg: Pull = { type: "pull", worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, max: Math.min(free, pageSize) };
+        if (carried.length > 0) msg.reports = reportColumns(carried);
+        const r = await this.#o.transport.request(p.master, msg, { timeoutMs: this.#o.requestTimeoutMs });
+        // Answered: the reports were applied (or refused for good), except when the master asks for them again.
+        answered = r.ok || (r.code !== "busy" && r.code !== "unregistered" && r.code !== "too_large");
+        if (!r.ok && r.code === "too_large" && carried.length > 0) { carry = false; continue; }
         if (r.ok) {
           if (p.closed.signal.aborted) break;
           p.waiting.pushAll(tasksOf(r.tasks));
@@ -355,6 +364,10 @@ export class Worker {
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
         await this.#sleep(this.#o.retryMs);
+      } finally {
+        link.carried.delete(carried);
+        // Not taken: they go again, with the next pull or report flush (B33, B28).
+        if (!answered && carried.length > 0) { link.reports.restore(carried); this.#scheduleFlush(link); }
       }
     }
     p.pulling = false;

@@ -25,7 +25,7 @@ const VALID: Record<"report" | "map" | "pull" | "start", Message> = {
     { instanceId: "i-2", serialNum: 4, handle: 10, taskId: "r.0.4", attempt: 0, status: "FAILED", result: null, error: { message: "no stack" } },
   ]), ack: 7, nacks: [[5, "params_needed", "send params"], [6, "rejected", "no processor"]] },
   map: { type: "map", worker, instanceId: "i-1", serialNum: 1, parentTaskId: "r", parentHandle: 0, parentAttempt: 0, mapCall: 2, taskName: "LEAF", bodies: [1, "two", null, { three: 3 }], first: 5000, key: "r:0:2:5000" },
-  pull: { type: "pull", worker, instanceId: "i-1", serialNum: 1, max: 100 },
+  pull: { type: "pull", worker, instanceId: "i-1", serialNum: 1, max: 100, reports: reportColumns([{ instanceId: "i-1", serialNum: 1, handle: 3, taskId: "r.0.3", attempt: 0, status: "SUCCESS", result: 9 }]) },
   start: { type: "start", master: "http://m:1", credential: "fedcba9876543210fedcba9876543210", instance, worker: addressee, tasks: taskColumns([
     { handle: 5, taskId: "r.0.0", name: "LEAF", body: [1, 2], attempt: 1 }, { handle: 6, taskId: "r.0.1", name: "OTHER", body: null, attempt: 0 },
   ]) },
@@ -88,7 +88,7 @@ describe("fast checks of the hot messages", () => {
     expect(fields(ReportBatch)).toEqual(["ack", "load", "nacks", "reports", "type", "worker"]);
     expect(fields(ReportColumns)).toEqual(["attempts", "errors", "handles", "instanceId", "results", "runMs", "serialNum", "statuses", "taskIds", "traceIds"]);
     expect(fields(MapBatch)).toEqual(["bodies", "first", "instanceId", "key", "mapCall", "parentAttempt", "parentHandle", "parentTaskId", "serialNum", "taskName", "type", "worker"]);
-    expect(fields(Pull)).toEqual(["instanceId", "max", "serialNum", "type", "worker"]);
+    expect(fields(Pull)).toEqual(["instanceId", "max", "reports", "serialNum", "type", "worker"]);
     expect(fields(StartBatch)).toEqual(["credential", "instance", "master", "tasks", "type", "worker"]);
     expect(fields(InstanceSpec)).toEqual(["consumerSize", "fence", "instanceId", "params", "processor", "serialNum", "taskTimeout"]);
     expect(fields(TaskColumns)).toEqual(["attempts", "bodies", "handles", "nameIdx", "names", "taskIds"]);

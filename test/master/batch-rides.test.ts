@@ -10,9 +10,14 @@ import { TransportError } from "../../src/protocol/transport.ts";
 import { taskColumns } from "../../src/protocol/columns.ts";
 import type { Message } from "../../src/protocol/messages.ts";
 import type { Reply } from "../../src/protocol/replies.ts";
+import { InProcessNetwork } from "../../src/protocol/in-process.ts";
+import { Worker } from "../../src/worker/index.ts";
+import { defineMap } from "../../src/index.ts";
+import { FAKE_CREDENTIAL, fakeMaster, tasks } from "../worker/fake-master.ts";
 
 let cluster: Cluster | undefined;
-afterEach(() => { cluster?.close(); cluster = undefined; });
+const closers: Array<() => void> = [];
+afterEach(() => { cluster?.close(); cluster = undefined; for (const c of closers.splice(0)) c(); });
 
 /** Runs of each task, by task id: a MapReduce of `n` LEAF tasks summing their bodies. */
 function counted() {
@@ -173,5 +178,61 @@ describe("W4 batches ride on report replies", () => {
     rides.open("w#1", 0);
     expect(rides.close("w#1")).toEqual([]);
     expect(rides.unacknowledged).toBe(0);
+  });
+});
+
+describe("W5 pulls carry reports", () => {
+  it("W5: in pull mode the reports ride on the pulls: most results reach the master on a pull, each task runs and ends once", async () => {
+    const { runs, processor } = counted();
+    cluster = await new Cluster({ processors: { p: processor }, workers: 2 }).start();
+    let onPulls = 0, onReports = 0, applied = 0;
+    intercept(cluster, async (send, to, msg, opts) => {
+      const r = await send(to, msg, opts);
+      if (msg.type === "pull" && msg.reports) {
+        onPulls += msg.reports.reduce((n, g) => n + g.handles.length, 0);
+        if (r.ok && "tasks" in r) applied += r.applied ?? 0;
+      }
+      if (msg.type === "report" && msg.worker.workerId !== cluster!.ownWorker.workerId) onReports += msg.reports.reduce((n, g) => n + g.handles.length, 0);
+      return r;
+    });
+    const v = await cluster.run("p", { n: 200 }, { dispatchMode: "pull", pageSize: 5, consumerSize: 5, globalConsumerSize: 100, execOnMaster: false });
+    expect(v.status).toBe("SUCCESS");
+    expect(v.result).toBe(199 * 100);
+    expect(onPulls).toBeGreaterThan(onReports);
+    expect(applied).toBeGreaterThan(0);
+    expect([...runs.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("W5: a pull's reply lost: the reports it carried go again, and no task runs twice", async () => {
+    const clock = new ManualClock(1000);
+    const net = new InProcessNetwork(clock);
+    const master = fakeMaster(net);
+    const runs = new Map<string, number>();
+    const p = defineMap({ async process(ctx) { runs.set(ctx.taskId, (runs.get(ctx.taskId) ?? 0) + 1); return { ok: true, result: 1 }; } });
+    const w = new Worker({ workerId: "w1", address: "w1", transport: net, clock, processors: { p }, heartbeatMs: 1000 });
+    closers.push(() => w.close(), master.stop);
+    await w.join(master.address);
+    let lost = 0;
+    const send = net.request.bind(net) as Send;
+    net.request = (async (to: string, msg: Message, opts?: { timeoutMs?: number }) => {
+      const r = await send(to, msg, opts);
+      // The first pull carrying reports reaches the master; its reply (no tasks on it) does not reach the worker.
+      if (msg.type === "pull" && msg.reports !== undefined && lost === 0) {
+        lost++;
+        throw new TransportError("timeout", to, "reply lost by the test");
+      }
+      return r;
+    }) as typeof net.request;
+    master.toPull.push(...tasks(3));
+    const notice = { type: "notifyPull" as const, master: "master", credential: FAKE_CREDENTIAL, worker: { workerId: "w1", incarnation: 1 }, pageSize: 10,
+      instance: { instanceId: "i1", serialNum: 1, processor: "p", params: null, consumerSize: 3 } };
+    // A full pool: its pull loop waits for a slot, so the finals go with the pull that slot lets out.
+    expect(await net.request("w1", notice)).toEqual({ ok: true });
+    await clock.until(() => [...master.finals.values()].filter((n) => n >= 2).length === 3);
+    expect(lost).toBe(1);
+    const carried = master.got.filter((m) => m.type === "pull" && m.reports !== undefined);
+    expect(carried.length).toBeGreaterThanOrEqual(1);
+    expect([...runs.values()]).toEqual([1, 1, 1]);
+    master.pullOver = true;
   });
 });

@@ -302,7 +302,9 @@ async function runCase(k: Case): Promise<void> {
   /** `taskId@workerKey` of every task sent in a start batch or a pull reply. */
   const handedOut = new Set<string>();
   net.request = (async (to: string, msg: Message, opts?: { timeoutMs?: number }) => {
-    if (msg.type === "report") for (const r of msg.reports.flatMap(reportsOf)) captured.push({ worker: { ...msg.worker }, report: { ...r } });
+    // W5: pulls carry reports too.
+    const carried = msg.type === "report" ? msg.reports : msg.type === "pull" ? msg.reports ?? [] : [];
+    if (msg.type === "report" || msg.type === "pull") for (const r of carried.flatMap(reportsOf)) captured.push({ worker: { ...msg.worker }, report: { ...r } });
     if (msg.type === "start") for (const t of tasksOf(msg.tasks)) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
     if ((msg.type === "report" || msg.type === "map") && delaying.has(msg.worker.workerId)) {
       late.push({ to, msg: JSON.parse(JSON.stringify(msg)) as Message });
@@ -385,7 +387,9 @@ async function runCase(k: Case): Promise<void> {
           const row = await store.getTask(id, r.taskId);
           const stale = !row || row.status === SUCCESS || row.status === FAILED || row.status === INIT
             || row.attempt !== r.attempt || row.worker !== `${worker.workerId}#${worker.incarnation}` || r.serialNum !== 1;
-          const reply = await send("master", { type: "report", worker, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: reportColumns([r]) });
+          const replay: Message = { type: "report", worker, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: reportColumns([r]) };
+          const reply = await send("master", replay);
+          ridden(replay, reply); // W4: a batch may ride on the reply to the replayed report: the worker gets it again later, or it times out
           tally(reply.ok && "applied" in reply && reply.applied > 0 ? "replay applied" : stale ? "replay stale, refused" : "replay refused");
           if (stale) expect(reply.ok && "applied" in reply ? reply.applied : 0, `${where}: stale report ${JSON.stringify(r)} applied (row ${JSON.stringify(row)})`).toBe(0);
           break;

@@ -45,7 +45,10 @@ export function fakeMaster(transport: Transport, address = "master"): FakeMaster
         for (const r of m.reports.flatMap(reportsOf)) if (r.status !== "RUNNING") finals.set(r.taskId, (finals.get(r.taskId) ?? 0) + 1);
         return { ok: true, applied: m.reports.reduce((n, g) => n + g.handles.length, 0), refused: 0 };
       case "map": return { ok: true, stored: m.bodies.length, slowDown: false };
-      case "pull": return fake.pullOver ? { ok: false, code: "not_found", error: "instance over" } : { ok: true, tasks: taskColumns(toPull.splice(0, m.max)) };
+      case "pull":
+        // W5: a pull carries reports too.
+        for (const r of (m.reports ?? []).flatMap(reportsOf)) if (r.status !== "RUNNING") finals.set(r.taskId, (finals.get(r.taskId) ?? 0) + 1);
+        return fake.pullOver ? { ok: false, code: "not_found", error: "instance over" } : { ok: true, tasks: taskColumns(toPull.splice(0, m.max)) };
     }
   });
   const fake: FakeMaster = {
