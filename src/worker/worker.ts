@@ -357,6 +357,9 @@ export class Worker {
           if (r.tasks.handles.length === 0 && this.#o.clock.now() - sentAt < this.#o.retryMs) await this.#sleep(this.#o.retryMs);
         } else if (r.code === "unregistered" || r.code === "superseded") {
           await this.#refusedAs(link, sent, r.code);
+        } else if (r.code === "busy") {
+          // Not stored (B33, W5) or not recorded yet (B36): ask again a little later.
+          await this.#sleep(r.retryAfterMs ?? this.#o.retryMs);
         } else {
           // Not found, stale cycle, not pulling: this pool's pull is over.
           break;
