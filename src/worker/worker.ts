@@ -4,7 +4,7 @@
  * kills through `ctx.signal`.
  */
 import type {
-  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Pull, Register, RidingBatch, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
+  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Register, RidingBatch, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
 } from "../protocol/messages.ts";
 import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
 import { TransportError } from "../protocol/transport.ts";
@@ -22,7 +22,8 @@ import { heldTasks } from "./held-tasks.ts";
 import { adriftInstances, Handover } from "./handover.ts";
 import { MAX_HELD } from "../protocol/messages.ts";
 import { sendMap } from "./map-pages.ts";
-import { reportColumns, tasksOf } from "../protocol/columns.ts";
+import { tasksOf } from "../protocol/columns.ts";
+import { pullLoop } from "./pull-loop.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { sameKey } from "../runtime/random-key.ts";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.ts";
@@ -319,62 +320,17 @@ export class Worker {
     if (!(p instanceof Pool)) return p;
     if (!p.pulling) {
       p.pulling = true;
-      void this.#pullLoop(p, m.pageSize);
+      const o = this.#o;
+      void pullLoop({
+        transport: o.transport, clock: o.clock, requestTimeoutMs: o.requestTimeoutMs, retryMs: o.retryMs, maxReportBatch: o.maxReportBatch,
+        maxReportBytes: o.maxReportBytes, closed: () => this.#closed, link: (address) => this.#links.get(address)!, ref: (l) => this.#ref(l),
+        drain: (pool) => this.#drain(pool), sleep: (ms) => this.#sleep(ms), refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code),
+        scheduleFlush: (l) => this.#scheduleFlush(l),
+      }, p, m.pageSize);
     }
     return { ok: true };
   }
 
-  async #pullLoop(p: Pool, pageSize: number): Promise<void> {
-    // W5: pulls carry the waiting reports — unless the master found a pull too large: then the report flush, which halves its batches, takes them.
-    let carry = true;
-    while (!p.closed.signal.aborted && !this.#closed) {
-      // The pool's master, each time: another may have adopted the pool meanwhile (B36).
-      const link = this.#links.get(p.master)!;
-      const free = p.free;
-      if (free === 0) {
-        await new Promise<void>((r) => { p.wake = r; });
-        p.wake = null;
-        continue;
-      }
-      // W5: the reports waiting for this master go with the pull — one exchange returns results and takes work.
-      const carried = carry ? link.reports.take(this.#o.maxReportBatch, this.#o.maxReportBytes) : [];
-      if (carried.length > 0) link.carried.add(carried);
-      let answered = false;
-      try {
-        const sent = link.incarnation;
-        const sentAt = this.#o.clock.now();
-        const msg: Pull = { type: "pull", worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, max: Math.min(free, pageSize) };
-        if (carried.length > 0) msg.reports = reportColumns(carried);
-        const r = await this.#o.transport.request(p.master, msg, { timeoutMs: this.#o.requestTimeoutMs });
-        // Answered: the reports were applied (or refused for good), except when the master asks for them again.
-        answered = r.ok || (r.code !== "busy" && r.code !== "unregistered" && r.code !== "too_large");
-        if (!r.ok && r.code === "too_large" && carried.length > 0) { carry = false; continue; }
-        if (r.ok) {
-          if (p.closed.signal.aborted) break;
-          p.waiting.pushAll(tasksOf(r.tasks));
-          this.#drain(p);
-          // A master holds an empty pull for pullWaitMs (B4); one answering empty at once is not asked again at once.
-          if (r.tasks.handles.length === 0 && this.#o.clock.now() - sentAt < this.#o.retryMs) await this.#sleep(this.#o.retryMs);
-        } else if (r.code === "unregistered" || r.code === "superseded") {
-          await this.#refusedAs(link, sent, r.code);
-        } else if (r.code === "busy") {
-          // Not stored (B33, W5) or not recorded yet (B36): ask again a little later.
-          await this.#sleep(r.retryAfterMs ?? this.#o.retryMs);
-        } else {
-          // Not found, stale cycle, not pulling: this pool's pull is over.
-          break;
-        }
-      } catch (e) {
-        if (!(e instanceof TransportError)) throw e;
-        await this.#sleep(this.#o.retryMs);
-      } finally {
-        link.carried.delete(carried);
-        // Not taken: they go again, with the next pull or report flush (B33, B28).
-        if (!answered && carried.length > 0) { link.reports.restore(carried); this.#scheduleFlush(link); }
-      }
-    }
-    p.pulling = false;
-  }
 
   #closePool(p: Pool, reason: string): void {
     p.closed.abort(reason);
