@@ -64,7 +64,9 @@ export async function flushReports(h: FlushHost, link: Link): Promise<void> {
         const r = await h.transport.request(link.address, msg, { timeoutMs: h.requestTimeoutMs })
           .catch((e: unknown) => { unsent(link, nacks); throw e; })
           .finally(() => { link.sending = []; });
-        if (!r.ok) unsent(link, nacks);
+        // Reports the master will take when sent again carry the acknowledgements again; a protocol error's do not,
+        // or the flush would send them for ever.
+        if (!r.ok && (r.code === "busy" || r.code === "too_large")) unsent(link, nacks);
         if (r.ok) {
           maxBytes = h.maxReportBytes;
           if (r.batches !== undefined) received(h, link, sent, r.batches);

@@ -181,6 +181,35 @@ describe("W4 batches ride on report replies", () => {
   });
 });
 
+describe("W4 on the worker", () => {
+  it("W4: a worker acknowledges a riding batch with its next report, and a protocol error does not make it resend the acknowledgement for ever", async () => {
+    const clock = new ManualClock(1000);
+    const net = new InProcessNetwork(clock);
+    const master = fakeMaster(net);
+    const runs = new Map<string, number>();
+    const p = defineMap({ async process(ctx) { runs.set(ctx.taskId, (runs.get(ctx.taskId) ?? 0) + 1); return { ok: true, result: 1 }; } });
+    const w = new Worker({ workerId: "w1", address: "w1", transport: net, clock, processors: { p }, heartbeatMs: 1000 });
+    closers.push(() => w.close(), master.stop);
+    await w.join(master.address);
+    const instance = { instanceId: "i1", serialNum: 1, processor: "p", consumerSize: 5 };
+    const ride = { id: 7, instance, tasks: taskColumns(tasks(2, "b")) };
+    // The first report's reply carries batch 7; the reports after are refused as a protocol error.
+    master.next.set("report", [
+      { ok: true, applied: 1, refused: 0, batches: [ride] },
+      ...Array.from({ length: 50 }, () => ({ ok: false, code: "bad_request", error: "reports: nonsense", field: "reports" })),
+    ]);
+    await net.request("w1", master.start("w1", "i1", tasks(1)));
+    await clock.until(() => runs.size === 3);
+    await clock.advance(10_000);
+    const reports = master.got.filter((m) => m.type === "report");
+    expect([...runs.values()]).toEqual([1, 1, 1]);
+    // Every report after the ride names it.
+    expect(reports.length).toBeGreaterThan(1);
+    expect(reports.slice(1).every((m) => m.type === "report" && m.ack === 7)).toBe(true);
+    expect(reports.length).toBeLessThan(10);
+  });
+});
+
 describe("W5 pulls carry reports", () => {
   it("W5: in pull mode the reports ride on the pulls: most results reach the master on a pull, each task runs and ends once", async () => {
     const { runs, processor } = counted();
