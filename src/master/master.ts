@@ -35,6 +35,7 @@ import { errorMessage } from "../errors/error-message.ts";
 import { randomKey } from "../runtime/random-key.ts";
 import { RunningCap } from "./running-cap.ts";
 import { MasterMetrics } from "./master-metrics.ts";
+import { BatchRides } from "./batch-rides.ts";
 
 /** A master: submit, watch and kill instances; workers talk to it through the transport. */
 export class Master {
@@ -46,6 +47,8 @@ export class Master {
   readonly requestTimeoutMs: number;
   readonly #store: TaskStore;
   readonly #transport: Transport;
+  /** W4: start batches riding on the replies to workers' reports. */
+  readonly #rides: BatchRides;
   readonly #clock: Clock;
   readonly #ownWorker: MasterWorker;
   /** Renews leases and takes over expired instances; null when the master runs alone. */
@@ -80,6 +83,7 @@ export class Master {
   constructor(o: MasterOptions) {
     if (typeof o.address !== "string" || o.address === "") throw new ValidationError("address", "a non-empty string", o.address);
     this.#transport = o.transport;
+    this.#rides = new BatchRides(o.clock);
     this.#clock = o.clock;
     this.address = o.address;
     this.#ownWorker = o.ownWorker;
@@ -133,7 +137,7 @@ export class Master {
     this.#started = true;
     const desk = new WorkerDesk(this.#registry, this.#clock, this.#instances, this.#credential, {
       address: this.address, ownerOf: (id) => this.remoteOwner(id),
-    });
+    }, this.#rides);
     this.#unserve = this.#transport.serve(this.address, "master", (m) => desk.handle(m));
     await this.#ownWorker.join(this.address, { ownKey: this.#ownKey });
     await this.#resumeAll();
@@ -201,7 +205,7 @@ export class Master {
     return {
       store: this.#store, transport: this.#transport, clock: this.#clock, loadProbe, engine, metrics: this.metrics,
       address: this.address, credential: this.#credential, ownWorker: this.#ownWorker, requestTimeoutMs: this.requestTimeoutMs,
-      recordFirst: this.#leases !== null,
+      recordFirst: this.#leases !== null, rides: this.#rides,
       workers: () => this.#registry.all(),
       currentWorker: (workerId) => this.#registry.current(workerId),
       declareDead: (w) => this.#registry.remove(w),

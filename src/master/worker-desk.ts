@@ -1,4 +1,5 @@
-import type { Heartbeat, MasterMessage, ReportBatch, TaskReport, WorkerRef } from "../protocol/messages.ts";
+import type { Heartbeat, MasterMessage, Pull, ReportBatch, RidingBatch, WorkerRef } from "../protocol/messages.ts";
+import type { BatchRides } from "./batch-rides.ts";
 import { refuse, type Reply } from "../protocol/replies.ts";
 import type { Clock } from "../runtime/clock.ts";
 import type { MapTaskMaster } from "./instance/index.ts";
@@ -31,13 +32,17 @@ export class WorkerDesk {
   /** The master's credential, handed to each worker that registers (H16). */
   readonly #credential: string;
   readonly #peers: DeskPeers | null;
+  readonly #rides: BatchRides | null;
 
   /**
    * @param instances the master's running instances, by id (read as they change)
    * @param credential the master's credential, carried by its messages to workers
    * @param peers how to name the owner of an instance a worker asks about (B36); null: none known
+   * @param rides where push batches ride on report replies (W4); null: none do
    */
-  constructor(registry: WorkerRegistry, clock: Clock, instances: ReadonlyMap<string, MapTaskMaster>, credential: string, peers: DeskPeers | null = null) {
+  constructor(registry: WorkerRegistry, clock: Clock, instances: ReadonlyMap<string, MapTaskMaster>, credential: string, peers: DeskPeers | null = null,
+    rides: BatchRides | null = null) {
+    this.#rides = rides;
     this.#registry = registry;
     this.#clock = clock;
     this.#instances = instances;
@@ -74,10 +79,8 @@ export class WorkerDesk {
         const i = this.#instances.get(m.instanceId);
         return i ? i.map(w, m) : notFound(m.instanceId);
       }
-      case "pull": {
-        const i = this.#instances.get(m.instanceId);
-        return i ? i.pull(w, m) : notFound(m.instanceId);
-      }
+      case "pull":
+        return await this.#pull(w, m);
     }
   }
 
@@ -115,35 +118,69 @@ export class WorkerDesk {
   }
 
   /**
-   * B11: a batch of reports, split by instance; reports for instances not
+   * B11: a batch of reports, one column group per instance cycle (W2); reports for instances not
    * running here are refused. B33: answered only once the writes carrying
    * them are stored (group-committed with the other reports of the moment);
    * when one failed, busy, so the worker keeps the batch and sends it again.
    */
   async #report(w: WorkerInfo, m: ReportBatch): Promise<Reply> {
-    const byInstance = new Map<string, TaskReport[]>();
-    for (const r of m.reports) {
-      const list = byInstance.get(r.instanceId) ?? [];
-      list.push(r);
-      byInstance.set(r.instanceId, list);
+    // W4: settle the batches the worker acknowledges, and let the dispatch these reports set off ride on the reply.
+    const rides = this.#rides;
+    rides?.open(w.key, m.ack ?? 0, m.nacks);
+    let counts: [number, number];
+    let batches: RidingBatch[] = [];
+    try {
+      counts = await this.#apply(w, m.reports);
+    } catch (e) {
+      // Not stored: the worker sends the reports again; the batches that would have ridden ride on that reply.
+      return notStored(e);
+    } finally {
+      batches = rides?.close(w.key) ?? [];
     }
+    const [applied, refused] = counts;
+    return batches.length === 0 ? { ok: true, applied, refused } : { ok: true, applied, refused, batches };
+  }
+
+  /**
+   * W5: a pull carrying reports applies them first — answered, as a report batch is, only once
+   * they are stored (B33) — then takes tasks; its reply says both.
+   */
+  async #pull(w: WorkerInfo, m: Pull): Promise<Reply> {
+    let counts: [number, number] | null = null;
+    if (m.reports !== undefined && m.reports.length > 0) {
+      try {
+        counts = await this.#apply(w, m.reports);
+      } catch (e) {
+        return notStored(e);
+      }
+    }
+    const i = this.#instances.get(m.instanceId);
+    const r = i ? await i.pull(w, m) : notFound(m.instanceId);
+    // A refused pull still applied its reports: the worker drops them, as after a report's answer.
+    if (counts === null || !r.ok) return r;
+    return { ...r, applied: counts[0], refused: counts[1] };
+  }
+
+  /** Applies report groups (W2) to their instances; resolves with [applied, refused] once stored (B33), rejects when a write failed. */
+  async #apply(w: WorkerInfo, groups: ReportBatch["reports"]): Promise<[number, number]> {
     let applied = 0, refused = 0;
     const durable: Promise<void>[] = [];
-    for (const [id, reports] of byInstance) {
-      const i = this.#instances.get(id);
-      if (!i) { refused += reports.length; continue; }
-      const [a, r] = i.applyReports(w, reports);
+    for (const group of groups) {
+      const i = this.#instances.get(group.instanceId);
+      if (!i) { refused += group.handles.length; continue; }
+      const [a, r] = i.applyReports(w, group);
       applied += a;
       refused += r;
       durable.push(i.reportsDurable());
     }
-    try {
-      await Promise.all(durable);
-    } catch (e) {
-      return { ...refuse("busy", `reports not stored: ${errorMessage(e)}`), retryAfterMs: REPORT_RETRY_MS };
-    }
-    return { ok: true, applied, refused };
+    await Promise.all(durable);
+    return [applied, refused];
   }
+}
+
+/** B33: reports whose write failed are answered busy: the worker sends them again. */
+function notStored(e: unknown): Reply {
+  return { ...refuse("busy", `reports not stored: ${errorMessage(e)}`), retryAfterMs: REPORT_RETRY_MS };
 }
 
 /** Also a wrong secret's answer (H14): a guesser learns nothing about which incarnations exist. */

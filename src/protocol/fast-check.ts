@@ -55,27 +55,44 @@ function isLoad(v: unknown): boolean {
   return isObj(v) && keysWithin(v, 3, 3) && isCount(v.freeSlots) && isFraction(v.cpuFree) && isFraction(v.memFree);
 }
 
-function isReport(v: unknown): boolean {
+/** Whether `a` is an array of `n` items each passing `f`. */
+function column(a: unknown, n: number, f: (v: unknown) => boolean): boolean {
+  if (!Array.isArray(a) || a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (!f(a[i])) return false;
+  return true;
+}
+
+function isWireStatus(v: unknown): boolean {
+  return v === 4 || v === 3 || v === 5;
+}
+
+function isRunMs(v: unknown): boolean {
+  return v === null || (isCount(v) && (v as number) <= 2 ** 31);
+}
+
+/** [index, value] pairs with every index below `n` and every value passing `f`. */
+function isPairs(a: unknown, n: number, f: (v: unknown) => boolean): boolean {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) {
+    const p = a[i];
+    if (!Array.isArray(p) || p.length !== 2 || !isCount(p[0]) || (p[0] as number) >= n || !f(p[1])) return false;
+  }
+  return true;
+}
+
+function isTraceId(v: unknown): boolean {
+  return typeof v === "string" && v.length <= 256;
+}
+
+/** zod's ReportColumns (W2): one instance cycle's reports, every column as long as `handles`. */
+function isReportColumns(v: unknown): boolean {
   if (!isObj(v)) return false;
-  const s = v.status;
-  if (s !== "SUCCESS" && s !== "RUNNING" && s !== "FAILED") return false;
-  if (!isId(v.instanceId) || !isCount(v.serialNum) || !isCount(v.handle) || !isId(v.taskId) || !isCount(v.attempt)) return false;
-  let keys = 6;
-  if ("result" in v) keys++;
-  if ("error" in v) {
-    const e = v.error;
-    if (e !== undefined && !isError(e)) return false;
-    keys++;
-  }
-  if ("traceId" in v) {
-    if (v.traceId !== undefined && (typeof v.traceId !== "string" || v.traceId.length > 256)) return false;
-    keys++;
-  }
-  if ("runMs" in v) {
-    if (v.runMs !== undefined && (!isCount(v.runMs) || (v.runMs as number) > 2 ** 31)) return false;
-    keys++;
-  }
-  return keysWithin(v, keys, keys);
+  const keys = 8 + ("errors" in v ? 1 : 0) + ("traceIds" in v ? 1 : 0);
+  if (!keysWithin(v, keys, keys) || !isId(v.instanceId) || !isCount(v.serialNum) || !Array.isArray(v.handles)) return false;
+  const n = v.handles.length;
+  return column(v.handles, n, isCount) && column(v.taskIds, n, isId) && column(v.attempts, n, isCount)
+    && column(v.statuses, n, isWireStatus) && column(v.results, n, isDefined) && column(v.runMs, n, isRunMs)
+    && (v.errors === undefined || isPairs(v.errors, n, isError)) && (v.traceIds === undefined || isPairs(v.traceIds, n, isTraceId));
 }
 
 /** zod's task error: { message, stack? }, strings. */
@@ -85,17 +102,35 @@ function isError(v: unknown): boolean {
   return keysWithin(v, 2, 2) && (v.stack === undefined || typeof v.stack === "string");
 }
 
-/** zod's TaskSpec, with no unknown keys (also the check of a pull's reply). */
-export function isTaskSpec(v: unknown): boolean {
-  return isObj(v) && keysWithin(v, 5, 5) && isCount(v.handle) && isId(v.taskId) && isId(v.name) && v.body !== undefined && isCount(v.attempt);
+/** zod's TaskColumns (W1), with no unknown keys (also the check of a pull's reply). */
+export function isTaskColumns(v: unknown): boolean {
+  if (!isObj(v) || !keysWithin(v, 6, 6) || !Array.isArray(v.handles) || !Array.isArray(v.names)) return false;
+  const n = v.handles.length, names = v.names.length;
+  if (!column(v.names, names, isId)) return false;
+  const nameIdx = v.nameIdx;
+  if (!Array.isArray(nameIdx) || nameIdx.length !== n) return false;
+  for (let i = 0; i < n; i++) if (!isCount(nameIdx[i]) || (nameIdx[i] as number) >= names) return false;
+  return column(v.handles, n, isCount) && column(v.taskIds, n, isId) && column(v.bodies, n, isDefined) && column(v.attempts, n, isCount);
 }
 
-function isInstanceSpec(v: unknown): boolean {
+/** zod's InstanceSpec, with no unknown keys. */
+export function isInstanceSpec(v: unknown): boolean {
   if (!isObj(v)) return false;
   const keys = 4 + ("params" in v ? 1 : 0) + ("fence" in v ? 1 : 0) + ("taskTimeout" in v ? 1 : 0);
   return keysWithin(v, keys, keys) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.processor)
     && isCount(v.consumerSize) && (v.consumerSize as number) >= 1 && (v.fence === undefined || isCount(v.fence))
     && (v.taskTimeout === undefined || (isCount(v.taskTimeout) && (v.taskTimeout as number) >= 1));
+}
+
+/** W4: [id, code, why] — a riding batch the worker refused. */
+function isNack(v: unknown): boolean {
+  if (!Array.isArray(v) || v.length !== 3 || !isCount(v[0]) || typeof v[2] !== "string" || v[2].length > 4096) return false;
+  return v[1] === "not_running" || v[1] === "rejected" || v[1] === "params_needed";
+}
+
+/** W4: a start batch riding on a report's reply. */
+export function isRidingBatch(v: unknown): boolean {
+  return isObj(v) && keysWithin(v, 3, 3) && isCount(v.id) && (v.id as number) >= 1 && isInstanceSpec(v.instance) && isTaskColumns(v.tasks);
 }
 
 /** Whether `a` is an array whose every item passes `f`. */
@@ -111,13 +146,23 @@ function isDefined(v: unknown): boolean {
 
 /** The hot messages' checks, by type. */
 const CHECKS: Partial<Record<Message["type"], (v: Obj) => boolean>> = {
-  report: (v) => keysWithin(v, 4, 4) && isWorkerRef(v.worker) && isLoad(v.load) && every(v.reports, isReport),
+  report: (v) => {
+    // `ack` and `nacks` are optional (W4).
+    const keys = 4 + ("ack" in v ? 1 : 0) + ("nacks" in v ? 1 : 0);
+    return keysWithin(v, keys, keys) && isWorkerRef(v.worker) && isLoad(v.load) && every(v.reports, isReportColumns)
+      && (v.ack === undefined || isCount(v.ack)) && (v.nacks === undefined || every(v.nacks, isNack));
+  },
   // `first` is optional (B32): with it the batch has 12 keys, without it 11.
   map: (v) => ("first" in v ? keysWithin(v, 12, 12) && isCount(v.first) : keysWithin(v, 11, 11)) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isId(v.parentTaskId)
     && isCount(v.parentHandle) && isCount(v.parentAttempt) && isCount(v.mapCall) && isId(v.taskName) && isId(v.key) && every(v.bodies, isDefined),
-  pull: (v) => keysWithin(v, 5, 5) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isCount(v.max) && (v.max as number) >= 1,
+  pull: (v) => {
+    // `reports` is optional (W5).
+    const keys = 5 + ("reports" in v ? 1 : 0);
+    return keysWithin(v, keys, keys) && isWorkerRef(v.worker) && isId(v.instanceId) && isCount(v.serialNum) && isCount(v.max) && (v.max as number) >= 1
+      && (v.reports === undefined || every(v.reports, isReportColumns));
+  },
   start: (v) => keysWithin(v, 6, 6) && isId(v.master) && isKey(v.credential) && isInstanceSpec(v.instance) && isAddressee(v.worker)
-    && every(v.tasks, isTaskSpec),
+    && isTaskColumns(v.tasks),
 };
 
 /**

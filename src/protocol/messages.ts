@@ -46,15 +46,54 @@ export type WorkerRef = z.infer<typeof WorkerRef>;
 export const Addressee = z.object({ workerId: id, incarnation: count });
 export type Addressee = z.infer<typeof Addressee>;
 
-/** What a task is to run, as sent to a worker. */
-export const TaskSpec = z.object({
-  handle: count,
-  taskId: id,
-  name: id,
-  body: Json,
-  attempt: count,
+/** What a task is to run, as a worker holds it (on the wire tasks travel as TaskColumns, W1). */
+export interface TaskSpec {
+  handle: number;
+  taskId: string;
+  name: string;
+  body: JsonValue;
+  attempt: number;
+}
+
+/**
+ * W1: the tasks of a start batch or a pull's reply, column-wise — one array per field, the
+ * i-th task being the i-th item of each; names interned (each once in `names`, each task
+ * giving its index in `nameIdx`). Why: a task as an object of five keys cost each side its
+ * key strings and an object per task, on the wire and in JSON.parse.
+ */
+export const TaskColumns = z.object({
+  handles: z.array(count),
+  taskIds: z.array(id),
+  /** The batch's task names, each once. */
+  names: z.array(id),
+  /** Each task's name, as its index in `names`. */
+  nameIdx: z.array(count),
+  bodies: z.array(Json),
+  attempts: z.array(count),
+}).superRefine((v, ctx) => {
+  sameLengths(v, ["handles", "taskIds", "nameIdx", "bodies", "attempts"], ctx);
+  indexesBelow(v.nameIdx, v.names.length, "nameIdx", "names", ctx);
 });
-export type TaskSpec = z.infer<typeof TaskSpec>;
+export type TaskColumns = z.infer<typeof TaskColumns>;
+
+type Ctx = z.core.$RefinementCtx;
+
+/** Adds an issue naming each of `keys` whose array is not as long as the first's. */
+function sameLengths(v: Record<string, unknown>, keys: readonly string[], ctx: Ctx): void {
+  const n = (v[keys[0]!] as unknown[]).length;
+  for (const k of keys) {
+    const len = (v[k] as unknown[]).length;
+    if (len !== n) ctx.addIssue({ code: "custom", path: [k], message: `Expected ${n} items (as many as ${keys[0]}), got ${len}` });
+  }
+}
+
+/** Adds an issue naming the first item of `list` that is not an index below `n` (`pair`: items are [index, value]). */
+function indexesBelow(list: readonly unknown[], n: number, key: string, of: string, ctx: Ctx, pair = false): void {
+  for (let i = 0; i < list.length; i++) {
+    const x = (pair ? (list[i] as [number])[0] : list[i]) as number;
+    if (x >= n) return ctx.addIssue({ code: "custom", path: pair ? [key, i, 0] : [key, i], message: `Expected an index into ${of} (below ${n}), got ${x}` });
+  }
+}
 
 /** The part of an instance a worker needs to run its tasks. */
 export const InstanceSpec = z.object({
@@ -79,8 +118,8 @@ export type InstanceSpec = z.infer<typeof InstanceSpec>;
 // Each names its sender (`master`, the address the worker registered with) and carries that master's
 // credential from the register reply: a worker refuses a message whose credential is not its master's (H16).
 
-/** Push dispatch: run these tasks (B3). Acknowledged on acceptance. */
-export const StartBatch = z.object({ type: z.literal("start"), master: id, credential: key, instance: InstanceSpec, worker: Addressee, tasks: z.array(TaskSpec) });
+/** Push dispatch: run these tasks (B3), column-wise (W1). Acknowledged on acceptance. */
+export const StartBatch = z.object({ type: z.literal("start"), master: id, credential: key, instance: InstanceSpec, worker: Addressee, tasks: TaskColumns });
 /** Pull mode: pull tasks of this instance from the master (B4). */
 export const NotifyPull = z.object({ type: z.literal("notifyPull"), master: id, credential: key, instance: InstanceSpec, worker: Addressee, pageSize: z.number().int().min(1) });
 /** Abort one task (B17). */
@@ -124,28 +163,70 @@ export const Heartbeat = z.object({
   adrift: z.array(id).max(MAX_ADRIFT).optional(),
   held: z.array(HeldTask).max(MAX_HELD).optional(),
 });
-/** One task's status change. */
-export const TaskReport = z.object({
+/** A task run's error as a worker sends it: the thrown message and stack (bounded by the worker), or the result of ok: false. */
+export const TaskErrorWire = z.object({ message: z.string(), stack: z.string().optional() });
+
+/** W2: a report's status on the wire, as users read status codes (RUNNING 3, SUCCESS 4, FAILED 5). */
+export const WIRE_STATUS = { RUNNING: 3, SUCCESS: 4, FAILED: 5 } as const;
+export type WireStatus = (typeof WIRE_STATUS)[keyof typeof WIRE_STATUS];
+
+/** One task's status change, as a worker keeps it until sent (on the wire: ReportColumns, W2). */
+export interface TaskReport {
+  instanceId: string;
+  serialNum: number;
+  handle: number;
+  taskId: string;
+  attempt: number;
+  status: "RUNNING" | "SUCCESS" | "FAILED";
+  result?: JsonValue;
+  /** Why a FAILED run failed: the thrown message and stack (bounded by the worker), or the result of ok: false. */
+  error?: { message: string; stack?: string };
+  traceId?: string;
+  /** How long the run took on the worker, ms (final reports of runs that started): the master's run-time histogram (A5). */
+  runMs?: number;
+}
+
+/**
+ * W2: the reports of one instance cycle in a report batch, column-wise: the instance named
+ * once, then one array per field (the i-th report is the i-th item of each). `results` and
+ * `runMs` hold null where a report has none (RUNNING); errors and trace ids, rare, are
+ * listed apart as [index, value] pairs.
+ */
+export const ReportColumns = z.object({
   instanceId: id,
   serialNum: count,
-  handle: count,
-  taskId: id,
-  attempt: count,
-  status: z.enum(["RUNNING", "SUCCESS", "FAILED"]),
-  result: Json.optional(),
-  /** Why a FAILED run failed: the thrown message and stack (bounded by the worker), or the result of ok: false. */
-  error: z.object({ message: z.string(), stack: z.string().optional() }).optional(),
-  traceId: z.string().max(256).optional(),
-  /** How long the run took on the worker, ms (final reports of runs that started): the master's run-time histogram (A5). */
-  runMs: count.max(2 ** 31).optional(),
+  handles: z.array(count),
+  taskIds: z.array(id),
+  attempts: z.array(count),
+  statuses: z.array(z.union([z.literal(3), z.literal(4), z.literal(5)])),
+  results: z.array(Json),
+  runMs: z.array(count.max(2 ** 31).nullable()),
+  errors: z.array(z.tuple([count, TaskErrorWire])).optional(),
+  traceIds: z.array(z.tuple([count, z.string().max(256)])).optional(),
+}).superRefine((v, ctx) => {
+  sameLengths(v, ["handles", "taskIds", "attempts", "statuses", "results", "runMs"], ctx);
+  indexesBelow(v.errors ?? [], v.handles.length, "errors", "handles", ctx, true);
+  indexesBelow(v.traceIds ?? [], v.handles.length, "traceIds", "handles", ctx, true);
 });
-export type TaskReport = z.infer<typeof TaskReport>;
-/** A batch of status reports (B11), with the worker's load per instance. */
+export type ReportColumns = z.infer<typeof ReportColumns>;
+/** Why a worker refused a batch that rode on a report's reply (W4): the refusals of a start request it can give. */
+export const NackCode = z.enum(["not_running", "rejected", "params_needed"]);
+export type NackCode = z.infer<typeof NackCode>;
+
+/** W4: a start batch riding on the reply to a worker's report, with the id the worker acknowledges it by. */
+export const RidingBatch = z.object({ id: z.number().int().min(1), instance: InstanceSpec, tasks: TaskColumns });
+export type RidingBatch = z.infer<typeof RidingBatch>;
+
+/** A batch of status reports (B11), one column group per instance cycle (W2), with the worker's load. */
 export const ReportBatch = z.object({
   type: z.literal("report"),
   worker: WorkerRef,
   load: LoadReport,
-  reports: z.array(TaskReport),
+  reports: z.array(ReportColumns),
+  /** W4: the last id of the batches that rode on report replies this worker received. Absent: none. */
+  ack: count.optional(),
+  /** W4: the received batches it refused, as [id, code, why]. */
+  nacks: z.array(z.tuple([count, NackCode, z.string().max(4096)])).optional(),
 });
 /** Fan-out from a running task (B2): store these bodies as children. */
 export const MapBatch = z.object({
@@ -164,8 +245,14 @@ export const MapBatch = z.object({
   /** Idempotency key: a retried batch is stored once. */
   key: id,
 });
-/** Pull mode: give me at most `max` tasks (B4). */
-export const Pull = z.object({ type: z.literal("pull"), worker: WorkerRef, instanceId: id, serialNum: count, max: z.number().int().min(1) });
+/**
+ * Pull mode: give me at most `max` tasks (B4); W5: and take these reports (of any instance,
+ * as in a report batch), so a pull returns results and takes work in one exchange.
+ */
+export const Pull = z.object({
+  type: z.literal("pull"), worker: WorkerRef, instanceId: id, serialNum: count, max: z.number().int().min(1),
+  reports: z.array(ReportColumns).optional(),
+});
 
 /** Every message a worker endpoint accepts. */
 export const WorkerMessage = z.discriminatedUnion("type", [StartBatch, NotifyPull, KillTask, KillInstance, DestroyPool]);

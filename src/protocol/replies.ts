@@ -7,7 +7,7 @@
  * of these shapes (src/protocol/reply-check.ts).
  */
 import { z } from "zod";
-import { Key, TaskSpec } from "./messages.ts";
+import { Key, RidingBatch, TaskColumns } from "./messages.ts";
 
 /** Why a request was refused. */
 export const RefusalCode = z.enum(["bad_request", "not_found", "unregistered", "rejected", "busy", "too_large", "not_running", "unauthorized", "forbidden", "superseded", "params_needed"]);
@@ -42,12 +42,15 @@ export const REPLY_FIELDS = {
    * carries it, H13) and the master's credential (every message of the master carries it, H16).
    */
   register: { incarnation: count, secret: Key, credential: Key },
-  /** report: how many reports were applied and how many refused (stale, duplicate...). */
-  report: { applied: count, refused: count },
+  /**
+   * report: how many reports were applied and how many refused (stale, duplicate...); W4: the
+   * worker's next batches, riding on the reply, when the master has some for it.
+   */
+  report: { applied: count, refused: count, batches: z.array(RidingBatch).optional() },
   /** map: rows stored now (duplicates are not), and the back-pressure hint. */
   map: { stored: count, slowDown: z.boolean() },
-  /** pull: the tasks handed to the worker. */
-  pull: { tasks: z.array(TaskSpec) },
+  /** pull: the tasks handed to the worker, column-wise (W1); W5: how many of the reports it carried were applied and refused. */
+  pull: { tasks: TaskColumns, applied: count.optional(), refused: count.optional() },
   /**
    * heartbeat: for the instances it named as adrift (B36), the master running each that this
    * master knows of — itself, or the owner the store names — by instance id.

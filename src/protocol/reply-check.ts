@@ -11,11 +11,11 @@
  * check of a few property reads, zod only when it does not pass: zod's walk
  * of a reply costs what zod's walk of a request did (src/protocol/fast-check.ts).
  */
-import { TaskSpec, type Message } from "./messages.ts";
+import type { Message } from "./messages.ts";
 import { Refusal } from "./replies.ts";
 import { OK_REPLY } from "./reply-schemas.ts";
 import { TransportError, type ReplyOf } from "./transport.ts";
-import { every, isCount, isObj, isTaskSpec } from "./fast-check.ts";
+import { every, isCount, isObj, isRidingBatch, isTaskColumns } from "./fast-check.ts";
 import { issuePath } from "./validate.ts";
 
 type Obj = Record<string, unknown>;
@@ -23,26 +23,10 @@ type Obj = Record<string, unknown>;
 /** Hand-written checks of the hot replies' `ok: true` shape; false means "ask zod". */
 const FAST: Partial<Record<Message["type"], (v: Obj) => boolean>> = {
   start: (v) => isCount(v.accepted),
-  report: (v) => isCount(v.applied) && isCount(v.refused),
+  report: (v) => isCount(v.applied) && isCount(v.refused) && (v.batches === undefined || every(v.batches, isRidingBatch)),
   map: (v) => isCount(v.stored) && typeof v.slowDown === "boolean",
-  pull: (v) => every(v.tasks, isTaskSpec),
+  pull: (v) => isTaskColumns(v.tasks) && (v.applied === undefined || isCount(v.applied)) && (v.refused === undefined || isCount(v.refused)),
 };
-
-/**
- * Throws naming the first task of a pull's reply that zod refuses. Why: zod
- * reports every issue of a whole array, so a reply of 100,000 bad tasks cost
- * seconds; here only the tasks the hand-written check does not pass are parsed,
- * up to the first refused.
- */
-function firstBadTask(tasks: unknown[], from: string): void {
-  for (let i = 0; i < tasks.length; i++) {
-    if (isTaskSpec(tasks[i])) continue;
-    const r = TaskSpec.safeParse(tasks[i]);
-    if (r.success) continue;
-    const issue = r.error.issues[0]!;
-    throw new TransportError("server", from, `malformed reply to pull: ${issuePath(["tasks", i, ...issue.path])}: ${issue.message}`);
-  }
-}
 
 /**
  * Returns `raw` as the reply to a message of `type`, or throws a
@@ -53,7 +37,6 @@ export function checkReply<T extends Message["type"]>(type: T, raw: unknown, fro
     const fast = FAST[type];
     if (fast !== undefined && fast(raw)) return raw as ReplyOf[T];
   }
-  if (type === "pull" && isObj(raw) && raw.ok === true && Array.isArray(raw.tasks)) firstBadTask(raw.tasks, from);
   const schema = !isObj(raw) ? null : raw.ok === true ? OK_REPLY[type] : raw.ok === false ? Refusal : null;
   if (schema === null) {
     throw new TransportError("server", from, `malformed reply to ${type}: ${isObj(raw) ? "ok: expected true or false" : "body: expected an object"}`);

@@ -66,6 +66,7 @@ export function handoverHeld(pools: readonly Pool[], links: ReadonlyMap<string, 
     if (from) {
       from.reports.forEach((r) => { if (r.instanceId === id) reports.push(r); });
       for (const r of from.sending) if (r.instanceId === id) reports.push(r);
+      for (const list of from.carried) for (const r of list) if (r.instanceId === id) reports.push(r);
     }
     out.push(...heldTasks([p], [reports], p.master, cap - out.length));
   }

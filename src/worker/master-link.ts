@@ -1,5 +1,5 @@
 /** What a worker keeps of one master it joined: its incarnation there, and the reports on their way to it. */
-import type { TaskReport } from "../protocol/messages.ts";
+import type { NackCode, TaskReport } from "../protocol/messages.ts";
 import { ReportBuffer } from "./report-buffer.ts";
 
 /** One master this worker has joined. */
@@ -20,11 +20,20 @@ export interface Link {
   registering: Promise<void> | null;
   /** The report batch on its way, not yet answered: a registration lists its tasks as held too (B28). */
   sending: readonly TaskReport[];
+  /** W5: the reports riding on pulls on their way, not yet answered (held too, B28). */
+  readonly carried: Set<readonly TaskReport[]>;
   /** Heartbeats in a row this master did not answer: from one on, its pools are adrift (B36). */
   unanswered: number;
+  /** W4: the last id of the batches that rode on this master's report replies; a batch of that id or lower is not run again. */
+  lastBatch: number;
+  /** W4: batches received since the last report that reached the master: a report goes to acknowledge them, even with nothing else to say. */
+  ackOwed: boolean;
+  /** W4: the received batches refused, as [id, code, why], until a report carrying them is answered. */
+  nacks: Array<[number, NackCode, string]>;
 }
 
 /** A link to a master not registered with yet (`ownKey`: only the master's own in-process worker has one, H17). */
 export function newLink(address: string, ownKey?: string): Link {
-  return { address, incarnation: -1, secret: "", credential: "", ownKey, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [], unanswered: 0 };
+  return { address, incarnation: -1, secret: "", credential: "", ownKey, reports: new ReportBuffer(), flushing: false, flushScheduled: false, heartbeat: undefined, registering: null, sending: [], carried: new Set(), unanswered: 0,
+    lastBatch: 0, ackOwed: false, nacks: [] };
 }

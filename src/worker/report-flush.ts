@@ -5,9 +5,11 @@
  * finds it too large, and put back for the next incarnation when the master
  * restarted (B28) — or dropped when it superseded us (B30).
  */
-import type { LoadReport, TaskReport, TaskSpec, WorkerRef } from "../protocol/messages.ts";
+import type { LoadReport, NackCode, ReportBatch, RidingBatch, TaskReport, TaskSpec, WorkerRef } from "../protocol/messages.ts";
+import type { Refusal } from "../protocol/replies.ts";
 import { TransportError, type Transport } from "../protocol/transport.ts";
 import type { Link } from "./master-link.ts";
+import { reportColumns } from "../protocol/columns.ts";
 import type { Pool } from "./pool.ts";
 
 /** Microtask turns a flush waits before taking its batch: enough for an async `process` that returns at once. */
@@ -32,6 +34,8 @@ export interface FlushHost {
   report(p: Pool, t: TaskSpec, status: TaskReport["status"]): void;
   /** B36: moves the link's reports of pools another master took over to that master's link. */
   strays(link: Link): void;
+  /** W4: takes a batch that rode on a report's reply, sent as incarnation `sent`; a refusal says why not. */
+  accept(link: Link, sent: number, batch: RidingBatch): Refusal | null;
 }
 
 /** Sends what waits for `link` until nothing does (one flush at a time per link). */
@@ -40,20 +44,32 @@ export async function flushReports(h: FlushHost, link: Link): Promise<void> {
   link.flushing = true;
   try {
     let maxBytes = h.maxReportBytes;
-    while ((link.reports.size > 0 || hasUnreported(h, link)) && !h.closed()) {
+    while ((link.reports.size > 0 || link.ackOwed || hasUnreported(h, link)) && !h.closed()) {
       // A few microtask turns first: a task that ends at once then sends only its final
       // report, and RUNNING goes out for the tasks still running after them (B11).
       for (let i = 0; i < SETTLE_TURNS; i++) await Promise.resolve();
       reportRunning(h, link);
-      if (link.reports.size === 0) continue;
+      if (link.reports.size === 0 && !link.ackOwed) continue;
       const batch = link.reports.take(h.maxReportBatch, maxBytes);
       link.sending = batch;
+      // W4: every report names the last riding batch received, and the refused ones until a reply says they arrived.
+      const nacks = link.nacks;
+      link.nacks = [];
+      link.ackOwed = false;
       try {
         const sent = link.incarnation;
-        const r = await h.transport.request(link.address, { type: "report", worker: h.ref(link), load: h.load(), reports: batch }, { timeoutMs: h.requestTimeoutMs })
+        const msg: ReportBatch = { type: "report", worker: h.ref(link), load: h.load(), reports: reportColumns(batch) };
+        if (link.lastBatch > 0) msg.ack = link.lastBatch;
+        if (nacks.length > 0) msg.nacks = nacks;
+        const r = await h.transport.request(link.address, msg, { timeoutMs: h.requestTimeoutMs })
+          .catch((e: unknown) => { unsent(link, nacks); throw e; })
           .finally(() => { link.sending = []; });
+        // Reports the master will take when sent again carry the acknowledgements again; a protocol error's do not,
+        // or the flush would send them for ever.
+        if (!r.ok && (r.code === "busy" || r.code === "too_large")) unsent(link, nacks);
         if (r.ok) {
           maxBytes = h.maxReportBytes;
+          if (r.batches !== undefined) received(h, link, sent, r.batches);
         } else if (r.code === "unregistered") {
           // B28: the reports go again once registered: the master adopts their tasks first.
           link.reports.restore(batch);
@@ -89,6 +105,23 @@ export async function flushReports(h: FlushHost, link: Link): Promise<void> {
     }
   } finally {
     link.flushing = false;
+  }
+}
+
+/** W4: a report carrying acknowledgements got no answer: they go again with the next. */
+function unsent(link: Link, nacks: Array<[number, NackCode, string]>): void {
+  if (nacks.length > 0) link.nacks = [...nacks, ...link.nacks];
+  if (link.lastBatch > 0) link.ackOwed = true;
+}
+
+/** W4: takes the batches that rode on a report's reply — each id once, however often it comes — and owes their acknowledgement. */
+function received(h: FlushHost, link: Link, sent: number, batches: readonly RidingBatch[]): void {
+  for (const b of batches) {
+    if (b.id <= link.lastBatch) continue;
+    link.lastBatch = b.id;
+    link.ackOwed = true;
+    const no = h.accept(link, sent, b);
+    if (no !== null) link.nacks.push([b.id, no.code === "params_needed" || no.code === "rejected" ? no.code : "not_running", no.error.slice(0, 4096)]);
   }
 }
 

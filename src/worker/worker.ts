@@ -4,7 +4,7 @@
  * kills through `ctx.signal`.
  */
 import type {
-  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Register, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
+  Addressee, Heartbeat, InstanceSpec, JsonValue, LoadReport, Register, RidingBatch, TaskReport, TaskSpec, WorkerMessage, WorkerRef, StartBatch, NotifyPull,
 } from "../protocol/messages.ts";
 import { refuse, type Reply, type Refusal } from "../protocol/replies.ts";
 import { TransportError } from "../protocol/transport.ts";
@@ -22,6 +22,8 @@ import { heldTasks } from "./held-tasks.ts";
 import { adriftInstances, Handover } from "./handover.ts";
 import { MAX_HELD } from "../protocol/messages.ts";
 import { sendMap } from "./map-pages.ts";
+import { tasksOf } from "../protocol/columns.ts";
+import { pullLoop } from "./pull-loop.ts";
 import { ValidationError } from "../errors/validation-error.ts";
 import { sameKey } from "../runtime/random-key.ts";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.ts";
@@ -121,10 +123,14 @@ export class Worker {
           if (link.ownKey !== undefined) msg.ownKey = link.ownKey;
           // B28: coming back to a master (it restarted, or superseded us), list what we still hold for it.
           // Listed even when empty: the master then knows this registration accounts for all we hold (B36).
-          if (link.incarnation >= 0) msg.held = heldTasks(this.#pools.values(), [link.reports, link.sending], link.address, cap);
+          if (link.incarnation >= 0) msg.held = heldTasks(this.#pools.values(), [link.reports, link.sending, ...link.carried], link.address, cap);
           const held = msg.held ?? [];
           const r = await this.#o.transport.request(link.address, msg, { timeoutMs: this.#o.requestTimeoutMs });
           if (r.ok) {
+            // W4: riding batch ids are the master's; a new incarnation (the master may have restarted) starts afresh.
+            link.lastBatch = 0;
+            link.ackOwed = false;
+            link.nacks = [];
             link.incarnation = r.incarnation;
             link.secret = r.secret;
             link.credential = r.credential;
@@ -289,12 +295,24 @@ export class Worker {
   }
 
   #start(m: StartBatch): Reply {
-    if (m.tasks.length === 0) return { ok: true, accepted: 0 }; // M8: nothing to run makes no pool
+    const n = m.tasks.handles.length;
+    if (n === 0) return { ok: true, accepted: 0 }; // M8: nothing to run makes no pool
     const p = this.#poolFor(m.master, m.instance, m.worker);
     if (!(p instanceof Pool)) return p;
-    p.waiting.pushAll(m.tasks);
+    p.waiting.pushAll(tasksOf(m.tasks));
     this.#drain(p);
-    return { ok: true, accepted: m.tasks.length };
+    return { ok: true, accepted: n };
+  }
+
+  /** W4: a batch that rode on the reply to a report sent as incarnation `sent`: taken as a start batch is. */
+  #accept(link: Link, sent: number, b: RidingBatch): Refusal | null {
+    if (this.#closed) return refuse("not_running", "worker is stopping");
+    if (b.tasks.handles.length === 0) return null;
+    const p = this.#poolFor(link.address, b.instance, { workerId: this.workerId, incarnation: sent });
+    if (!(p instanceof Pool)) return p;
+    p.waiting.pushAll(tasksOf(b.tasks));
+    this.#drain(p);
+    return null;
   }
 
   #notifyPull(m: NotifyPull): Reply {
@@ -302,46 +320,17 @@ export class Worker {
     if (!(p instanceof Pool)) return p;
     if (!p.pulling) {
       p.pulling = true;
-      void this.#pullLoop(p, m.pageSize);
+      const o = this.#o;
+      void pullLoop({
+        transport: o.transport, clock: o.clock, requestTimeoutMs: o.requestTimeoutMs, retryMs: o.retryMs, maxReportBatch: o.maxReportBatch,
+        maxReportBytes: o.maxReportBytes, closed: () => this.#closed, link: (address) => this.#links.get(address)!, ref: (l) => this.#ref(l),
+        drain: (pool) => this.#drain(pool), sleep: (ms) => this.#sleep(ms), refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code),
+        scheduleFlush: (l) => this.#scheduleFlush(l),
+      }, p, m.pageSize);
     }
     return { ok: true };
   }
 
-  async #pullLoop(p: Pool, pageSize: number): Promise<void> {
-    while (!p.closed.signal.aborted && !this.#closed) {
-      // The pool's master, each time: another may have adopted the pool meanwhile (B36).
-      const link = this.#links.get(p.master)!;
-      const free = p.free;
-      if (free === 0) {
-        await new Promise<void>((r) => { p.wake = r; });
-        p.wake = null;
-        continue;
-      }
-      try {
-        const sent = link.incarnation;
-        const sentAt = this.#o.clock.now();
-        const r = await this.#o.transport.request(p.master, {
-          type: "pull", worker: this.#ref(link), instanceId: p.spec.instanceId, serialNum: p.spec.serialNum, max: Math.min(free, pageSize),
-        }, { timeoutMs: this.#o.requestTimeoutMs });
-        if (r.ok) {
-          if (p.closed.signal.aborted) break;
-          p.waiting.pushAll(r.tasks);
-          this.#drain(p);
-          // A master holds an empty pull for pullWaitMs (B4); one answering empty at once is not asked again at once.
-          if (r.tasks.length === 0 && this.#o.clock.now() - sentAt < this.#o.retryMs) await this.#sleep(this.#o.retryMs);
-        } else if (r.code === "unregistered" || r.code === "superseded") {
-          await this.#refusedAs(link, sent, r.code);
-        } else {
-          // Not found, stale cycle, not pulling: this pool's pull is over.
-          break;
-        }
-      } catch (e) {
-        if (!(e instanceof TransportError)) throw e;
-        await this.#sleep(this.#o.retryMs);
-      }
-    }
-    p.pulling = false;
-  }
 
   #closePool(p: Pool, reason: string): void {
     p.closed.abort(reason);
@@ -479,7 +468,7 @@ export class Worker {
       transport: o.transport, maxReportBatch: o.maxReportBatch, maxReportBytes: o.maxReportBytes, requestTimeoutMs: o.requestTimeoutMs,
       retryMs: o.retryMs, closed: () => this.#closed, pools: () => this.#pools.values(), ref: (l) => this.#ref(l), load: () => this.#load(),
       sleep: (ms) => this.#sleep(ms), refusedAs: (l, sent, code) => this.#refusedAs(l, sent, code), report: (p, t, status) => this.#report(p, t, status),
-      strays: (l) => this.#handover.strays(l),
+      strays: (l) => this.#handover.strays(l), accept: (l, sent, b) => this.#accept(l, sent, b),
     }, link);
   }
 

@@ -13,6 +13,7 @@ import { SubmitConflictError } from "../../src/master/errors.ts";
 import { processMetrics } from "../../adapters/node/process-metrics.ts";
 import { masterClient } from "../../adapters/node/client.ts";
 import { DEFAULT_SETTINGS } from "../../src/master/settings.ts";
+import { reportColumns } from "../../src/protocol/columns.ts";
 
 /** ROOT maps `n` leaves; the leaf `fail` (when given) throws. */
 const leaves = defineMap<{ n: number; fail?: number }>({
@@ -201,7 +202,7 @@ describe("A5 metrics", () => {
     const reg = await sender.request(cluster.base, { type: "register", workerId: "intruder", address: "http://127.0.0.1:9", slots: 1, load: { freeSlots: 1, cpuFree: 1, memFree: 1 } }) as { ok: true; incarnation: number; secret: string };
     const rep = await sender.request(cluster.base, {
       type: "report", worker: { workerId: "intruder", incarnation: reg.incarnation, secret: reg.secret }, load: { freeSlots: 1, cpuFree: 1, memFree: 1 },
-      reports: [{ instanceId: held, serialNum: 1, handle: 0, taskId: "r", attempt: 1, status: "SUCCESS", result: null }],
+      reports: reportColumns([{ instanceId: held, serialNum: 1, handle: 0, taskId: "r", attempt: 1, status: "SUCCESS", result: null }]),
     }) as { ok: boolean; refused?: number };
     expect(rep.ok && rep.refused).toBe(1);
     release();

@@ -4,6 +4,8 @@
 import { describe, it, expect, afterEach } from "vitest";
 import { startHttpCluster } from "./cluster.ts";
 import { Gate, gated } from "../master/processors.ts";
+import { reportColumns, taskColumns, tasksOf } from "../../src/protocol/columns.ts";
+import type { TaskColumns } from "../../src/protocol/messages.ts";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f(); });
@@ -73,7 +75,7 @@ async function rowOf(c: Awaited<ReturnType<typeof cluster>>, id: string, taskId:
 function handleOf(wire: ReadonlyArray<{ url: string; sent: string }>, taskId: string): number {
   for (const x of wire) {
     if (!x.url.endsWith("/tasks/start")) continue;
-    const t = (JSON.parse(x.sent) as { tasks: Array<{ taskId: string; handle: number }> }).tasks.find((y) => y.taskId === taskId);
+    const t = tasksOf((JSON.parse(x.sent) as { tasks: TaskColumns }).tasks).find((y) => y.taskId === taskId);
     if (t) return t.handle;
   }
   throw new Error(`no start batch carried ${taskId}`);
@@ -114,7 +116,7 @@ describe("H13-H17 worker identity over HTTP", () => {
     const before = { row: await rowOf(c, id, t.taskId), progress: c.master.progress(id)!.names };
     const report = (worker: Record<string, unknown>) => ({
       type: "report", worker, load: LOAD,
-      reports: [{ instanceId: id, serialNum: 1, handle: handleOf(s.wire, t.taskId), taskId: t.taskId, attempt: t.attempt, status: "SUCCESS", result: "forged" }],
+      reports: reportColumns([{ instanceId: id, serialNum: 1, handle: handleOf(s.wire, t.taskId), taskId: t.taskId, attempt: t.attempt, status: "SUCCESS", result: "forged" }]),
     });
     const wrong = await c.post("/workers/report", report({ workerId, incarnation: Number(inc), secret: FORGED }));
     expect(wrong.status).toBe(409);
@@ -148,10 +150,10 @@ describe("H13-H17 worker identity over HTTP", () => {
     const me = { workerId: "intruder", incarnation: reg.body.incarnation as number, secret: reg.body.secret as string };
     const handle = handleOf(s.wire, t.taskId);
     const before = { row: await rowOf(c, id, t.taskId), progress: c.master.progress(id)!.names };
-    for (const status of ["SUCCESS", "FAILED", "RUNNING"]) {
+    for (const status of ["SUCCESS", "FAILED", "RUNNING"] as const) {
       const r = await c.post("/workers/report", {
         type: "report", worker: me, load: LOAD,
-        reports: [{ instanceId: id, serialNum: 1, handle, taskId: t.taskId, attempt: t.attempt, status, result: "forged" }],
+        reports: reportColumns([{ instanceId: id, serialNum: 1, handle, taskId: t.taskId, attempt: t.attempt, status, result: "forged" }]),
       });
       expect(r).toEqual({ status: 200, body: { ok: true, applied: 0, refused: 1 } });
     }
@@ -162,7 +164,7 @@ describe("H13-H17 worker identity over HTTP", () => {
     expect(map.status).toBe(422);
     expect(map.body).toMatchObject({ ok: false, code: "rejected", field: "parentTaskId" });
     const pull = await c.post("/workers/pull", { type: "pull", worker: me, instanceId: id, serialNum: 1, max: 5 });
-    if (pull.status === 200) expect(pull.body.tasks).toEqual([]);
+    if (pull.status === 200) expect((pull.body.tasks as TaskColumns).handles).toEqual([]);
     else expect(pull.body).toMatchObject({ ok: false });
     expect(await rowOf(c, id, t.taskId)).toEqual(before.row);
     expect(c.master.progress(id)!.names).toEqual(before.progress);
@@ -180,7 +182,7 @@ describe("H13-H17 worker identity over HTTP", () => {
     const w1 = c.workers[0]!;
     const addressee = { workerId: w1.workerId, incarnation: Number(tasks[0]!.worker!.split("#")[1]) };
     const instance = { instanceId: "evil", serialNum: 1, processor: "job", params: { n: 0 }, consumerSize: 1 };
-    const evilTasks = [{ handle: 1, taskId: "evil-task", name: "CHILD", body: 0, attempt: 0 }];
+    const evilTasks = taskColumns([{ handle: 1, taskId: "evil-task", name: "CHILD", body: 0, attempt: 0 }]);
     const from = { master: c.base, credential: FORGED };
     const own = `${c.base}/worker`;
     for (const [to, worker] of [[w1.address, addressee], [own, { workerId: "own", incarnation: 1 }]] as const) {

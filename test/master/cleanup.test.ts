@@ -8,7 +8,7 @@ import { recordRequests } from "./recording.ts";
 describe("B18 cleanup", () => {
   it("B18: when done, worker pools are destroyed and the tasks cleared; the record and final counters stay", async () => {
     const c = await new Cluster({ processors: { sumSquares }, workers: 2 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const v = await c.run("sumSquares", { n: 20, ranges: 2 });
     const destroyed = new Set(rec.ofType("destroyPool").map((d) => d.to));
     expect(destroyed).toEqual(new Set(["master/worker", ...c.workers.map((w) => w.address)]));

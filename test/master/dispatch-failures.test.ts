@@ -6,6 +6,7 @@ import { sumSquares, sumOfSquares, Gate, gated } from "./processors.ts";
 import { recordRequests } from "./recording.ts";
 import { perWorker } from "./per-worker.ts";
 import { defineMap } from "../../src/index.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 describe("B9 dispatch outcome", () => {
   it("B9: a network error sends the batch back to INIT (failover on) and marks the worker invalid", async () => {
@@ -52,10 +53,10 @@ describe("B9 late failures", () => {
     const hung = c.workers[0]!;
     c.network.fault(hung.address, "hang"); // accepts nothing and never answers: the start request hangs
     hung.close();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 4 }, settings: { execOnMaster: false, pageSize: 1, livenessTimeoutMs: 3000, heartbeatMs: 250 } });
     await c.clock.advance(1);
-    const toHung = rec.ofType("start").filter((s) => s.to === hung.address).flatMap((s) => s.msg.tasks.map((t) => t.taskId));
+    const toHung = rec.ofType("start").filter((s) => s.to === hung.address).flatMap((s) => tasksOf(s.msg.tasks).map((t) => t.taskId));
     expect(toHung.length).toBeGreaterThan(0);
     // Declared dead after the liveness timeout (it holds tasks and is silent): its tasks run on w2.
     await c.clock.advance(4000);

@@ -8,6 +8,7 @@ import { instrumentStore, recordRequests } from "./recording.ts";
 import { startGated } from "./start-gated.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import type { Reply } from "../../src/protocol/replies.ts";
+import { reportsOf } from "../../src/protocol/columns.ts";
 
 /** A memory store whose updateStatuses waits while `held` (the write is not yet durable). */
 function holdingStore() {
@@ -31,7 +32,7 @@ describe("B33 durable reports", () => {
     const { store, state } = holdingStore();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1, store }).start();
     const { id, tasks } = await startGated(c, 2);
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     // Watch the report requests' answers.
     const answers: Reply[] = [];
     const original = c.network.request.bind(c.network);
@@ -62,7 +63,7 @@ describe("B33 durable reports", () => {
     const c2 = await new Cluster({ processors: { job: gated(gate) }, workers: 3, store }).start();
     const { id, tasks } = await startGated(c2, 9, { consumerSize: 20 });
     expect(tasks.length).toBe(9);
-    const rec = recordRequests(c2.network);
+    const rec = recordRequests(c2.network, c2.workers);
     state.held = true;
     const first = state.calls;
     gate.release(tasks[0]!.taskId);
@@ -76,7 +77,7 @@ describe("B33 durable reports", () => {
     await c2.clock.advance(1);
     // Every report stored once, in fewer writes than the requests that carried them:
     // those that came while the first write waited went to the store together.
-    const requests = rec.ofType("report").filter((r) => r.msg.reports.some((x) => x.status === "SUCCESS")).length;
+    const requests = rec.ofType("report").filter((r) => r.msg.reports.flatMap(reportsOf).some((x) => x.status === "SUCCESS")).length;
     const writes = state.rows.slice(first);
     expect(writes.reduce((a, n) => a + n, 0)).toBe(9);
     expect(writes.length).toBeLessThan(requests);
@@ -96,8 +97,8 @@ describe("B33 durable reports", () => {
     const sent: string[][] = [];
     c.network.request = (async (...a: Parameters<typeof original>) => {
       const r = await original(...a);
-      if (a[1].type === "report" && a[1].reports.some((x) => x.status === "SUCCESS")) {
-        sent.push(a[1].reports.map((x) => x.taskId));
+      if (a[1].type === "report" && a[1].reports.flatMap(reportsOf).some((x) => x.status === "SUCCESS")) {
+        sent.push(a[1].reports.flatMap(reportsOf).map((x) => x.taskId));
         answers.push(r);
       }
       return r;

@@ -16,6 +16,8 @@ import type { InstanceProgress } from "../../src/master/index.ts";
 import type { ResultRow, StatusCount } from "../../src/store/task-store.ts";
 import type { Worker } from "../../src/worker/index.ts";
 import { INIT, PULLED, RUNNING, SUCCESS, FAILED } from "../../core-as/shared/constants.ts";
+import { reportColumns, reportsOf, tasksOf } from "../../src/protocol/columns.ts";
+import type { Reply } from "../../src/protocol/replies.ts";
 
 // ---------------------------------------------------------------------------
 // The generated case
@@ -312,18 +314,30 @@ async function runCase(k: Case): Promise<void> {
   /** `taskId@workerKey` of every task sent in a start batch or a pull reply. */
   const handedOut = new Set<string>();
   net.request = (async (to: string, msg: Message, opts?: { timeoutMs?: number }) => {
-    if (msg.type === "report") for (const r of msg.reports) captured.push({ worker: { ...msg.worker }, report: { ...r } });
-    if (msg.type === "start") for (const t of msg.tasks) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
+    // W5: pulls carry reports too.
+    const carried = msg.type === "report" ? msg.reports : msg.type === "pull" ? msg.reports ?? [] : [];
+    if (msg.type === "report" || msg.type === "pull") for (const r of carried.flatMap(reportsOf)) captured.push({ worker: { ...msg.worker }, report: { ...r } });
+    if (msg.type === "start") for (const t of tasksOf(msg.tasks)) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
     if ((msg.type === "report" || msg.type === "map") && delaying.has(msg.worker.workerId)) {
       late.push({ to, msg: JSON.parse(JSON.stringify(msg)) as Message });
       throw new TransportError("timeout", to, "delivered late by the test");
     }
     const reply = await send(to, msg, opts);
     if (msg.type === "pull" && reply.ok && "tasks" in reply) {
-      for (const t of reply.tasks) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
+      for (const t of tasksOf(reply.tasks)) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
     }
+    // W4: start batches riding on a report's reply.
+    ridden(msg, reply);
     return reply;
   }) as typeof net.request;
+  /** W4: the batches that rode on a report's reply were sent to its worker, whether or not the reply reached it. */
+  const ridden = (msg: Message, reply: Reply) => {
+    if (msg.type === "report" && reply.ok && "batches" in reply) {
+      for (const b of reply.batches ?? []) for (const t of tasksOf(b.tasks)) handedOut.add(`${t.taskId}@${msg.worker.workerId}#${msg.worker.incarnation}`);
+    }
+  };
+  /** A late message reaches the master; its reply reaches no one (the worker gave up on it). */
+  const deliverLate = (m: { to: string; msg: Message }) => send(m.to, m.msg).then((r) => { ridden(m.msg, r); return r; });
 
   // Requests the test started and does not wait for (they may wait on the clock).
   let open = 0;
@@ -388,9 +402,11 @@ async function runCase(k: Case): Promise<void> {
           const stale = !row || row.status === SUCCESS || row.status === FAILED || row.attempt !== r.attempt
             || (holder !== undefined && holder.attempt === row.attempt && holder.worker !== `${worker.workerId}#${worker.incarnation}`)
             || r.serialNum !== 1;
-          const reply = await send("master", { type: "report", worker, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: [r] });
-          tally(reply.ok && reply.applied > 0 ? "replay applied" : stale ? "replay stale, refused" : "replay refused");
-          if (stale) expect(reply.ok ? reply.applied : 0, `${where}: stale report ${JSON.stringify(r)} applied (row ${JSON.stringify(row)})`).toBe(0);
+          const replay: Message = { type: "report", worker, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: reportColumns([r]) };
+          const reply = await send("master", replay);
+          ridden(replay, reply); // W4: a batch may ride on the reply to the replayed report: the worker gets it again later, or it times out
+          tally(reply.ok && "applied" in reply && reply.applied > 0 ? "replay applied" : stale ? "replay stale, refused" : "replay refused");
+          if (stale) expect(reply.ok && "applied" in reply ? reply.applied : 0, `${where}: stale report ${JSON.stringify(r)} applied (row ${JSON.stringify(row)})`).toBe(0);
           break;
         }
         case "delay": {
@@ -404,7 +420,7 @@ async function runCase(k: Case): Promise<void> {
           const picked = s.all ? late.splice(0).reverse() : late.length > 0 ? late.splice(s.pick % late.length, 1) : [];
           for (const m of picked) {
             tally(`late ${m.msg.type} delivered`);
-            background(send(m.to, m.msg));
+            background(deliverLate(m));
           }
           break;
         }
@@ -461,7 +477,7 @@ async function runCase(k: Case): Promise<void> {
     for (const a of refusing) net.fault(a, undefined);
     for (const m of late.splice(0)) {
       tally(`late ${m.msg.type} delivered at the end`);
-      background(send(m.to, m.msg));
+      background(deliverLate(m));
     }
     gate.open();
     await c.clock.advance(0);

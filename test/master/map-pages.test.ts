@@ -31,7 +31,7 @@ const expected = { sum: (N * (N - 1)) / 2, count: N };
 describe("B32 map in pages", () => {
   it("B32: a call of 12,000 bodies goes in pages of 5,000; every child is stored once, under ids counted across the pages", async () => {
     const c = await new Cluster({ processors: { fanOut }, workers: 1 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const v = await c.run("fanOut", null, { queueSize: 1000, execOnMaster: true, retainTasks: "all" });
     expect(v.status).toBe("SUCCESS");
     expect(v.result).toEqual(expected);
@@ -69,7 +69,7 @@ describe("B32 map in pages", () => {
   it("B32: a batch of 12,000 bodies in one request (a worker with large pages) is still written in pages of 5,000", async () => {
     const { store, calls } = instrumentStore(new MemoryStore());
     const c = await new Cluster({ processors: { fanOut }, workers: 1, store, workerOptions: { mapPageSize: 20_000, mapPageBytes: 2 ** 24 } }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const v = await c.run("fanOut", null, { queueSize: 1000, execOnMaster: true });
     expect(rec.ofType("map").map((s) => s.msg.bodies.length)).toEqual([N]);
     // ROOT's own row, then the three pages of the one batch.

@@ -7,6 +7,7 @@ import { Gate } from "./processors.ts";
 import { instrumentStore, recordRequests } from "./recording.ts";
 import { defineMap, defineMapReduce, type JsonValue } from "../../src/index.ts";
 import { MemoryStore } from "../../src/store/index.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -145,15 +146,15 @@ describe("X2 nothing lost: a failed send", () => {
     it(`X2: a batch whose send fails (${how}) goes back to INIT and runs on another worker`, async () => {
       const gate = new Gate();
       const c = await new Cluster({ processors: { job: fanOut(gate) }, workers: 2 }).start();
-      const rec = recordRequests(c.network);
+      const rec = recordRequests(c.network, c.workers);
       const bad = c.workers[0]!;
       c.network.fault(bad.address, fault);
       const id = await c.master.submit({ processor: "job", params: { parents: 3, leaves: 8 }, settings: { pageSize: 4, execOnMaster: false } });
       await c.clock.advance(2500); // past the request timeout (2 s) for the hanging send
       // Every batch sent to the bad worker was sent again elsewhere, one attempt later.
-      const toBad = rec.ofType("start").filter((s) => s.to === bad.address).flatMap((s) => s.msg.tasks.map((t) => t.taskId));
+      const toBad = rec.ofType("start").filter((s) => s.to === bad.address).flatMap((s) => tasksOf(s.msg.tasks).map((t) => t.taskId));
       expect(toBad.length).toBeGreaterThan(0);
-      const again = new Set(rec.ofType("start").filter((s) => s.to !== bad.address).flatMap((s) => s.msg.tasks.filter((t) => t.attempt === 1).map((t) => t.taskId)));
+      const again = new Set(rec.ofType("start").filter((s) => s.to !== bad.address).flatMap((s) => tasksOf(s.msg.tasks).filter((t) => t.attempt === 1).map((t) => t.taskId)));
       expect(toBad.filter((t) => !again.has(t))).toEqual([]);
       gate.open();
       const v = await c.finish(id);

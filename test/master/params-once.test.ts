@@ -5,6 +5,7 @@ import { Cluster } from "./harness.ts";
 import { credentialOf } from "./identities.ts";
 import { recordRequests } from "./recording.ts";
 import type { StartBatch } from "../../src/protocol/messages.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 interface FanParams { blob: string; first: number; second: number; [k: string]: JsonValue }
 
@@ -39,14 +40,14 @@ afterEach(() => { cluster?.close(); cluster = undefined; runs.clear(); gate = Pr
 
 /** Start batches of sub-tasks, per worker address, in the order sent. */
 function leafBatches(sent: Array<{ to: string; msg: StartBatch }>) {
-  return sent.filter((s) => s.msg.tasks.some((t) => t.name === "LEAF"));
+  return sent.filter((s) => tasksOf(s.msg.tasks).some((t) => t.name === "LEAF"));
 }
 
 describe("params once per worker pool", () => {
   it("M6: only the first start batch to each worker incarnation carries the params; every task still sees them", async () => {
     cluster = new Cluster({ processors: { fan }, workers: 2 });
     await cluster.start();
-    const rec = recordRequests(cluster.network);
+    const rec = recordRequests(cluster.network, cluster.workers);
     const blob = "p".repeat(100_000);
     const v = await cluster.run("fan", { blob, first: 300, second: 0 }, { pageSize: 10, execOnMaster: false });
     expect(v.status).toBe("SUCCESS");
@@ -59,14 +60,14 @@ describe("params once per worker pool", () => {
       expect(mine.slice(1).every((s) => s.msg.instance.params === undefined), to).toBe(true);
     }
     // ROOT went to the master's own worker with them too.
-    const root = rec.ofType("start").filter((s) => s.msg.tasks.some((t) => t.name === "ROOT"));
+    const root = rec.ofType("start").filter((s) => tasksOf(s.msg.tasks).some((t) => t.name === "ROOT"));
     expect(root.map((s) => s.msg.instance.params !== undefined)).toEqual([true]);
   });
 
   it("M6: a pull notice carries the params once, and the tasks pulled see them", async () => {
     cluster = new Cluster({ processors: { fan }, workers: 2 });
     await cluster.start();
-    const rec = recordRequests(cluster.network);
+    const rec = recordRequests(cluster.network, cluster.workers);
     const v = await cluster.run("fan", { blob: "abc", first: 50, second: 0 }, { dispatchMode: "pull", pageSize: 5, execOnMaster: false });
     expect(v.status).toBe("SUCCESS");
     expect(v.result).toEqual({ sum: 150, n: 50 });
@@ -78,7 +79,7 @@ describe("params once per worker pool", () => {
   it("M7: a worker that freed its pool refuses a batch without params with params_needed; the master resends it with params, and no task is lost or runs twice", async () => {
     cluster = new Cluster({ processors: { fan }, workers: 2 });
     await cluster.start();
-    const rec = recordRequests(cluster.network);
+    const rec = recordRequests(cluster.network, cluster.workers);
     let open!: () => void;
     gate = new Promise<void>((r) => { open = r; });
     const id = await cluster.master.submit({ processor: "fan", params: { blob: "xy", first: 20, second: 20 }, settings: { pageSize: 5, execOnMaster: false } });

@@ -10,7 +10,7 @@ describe("B4 pull dispatch", () => {
   it("B4: a pull returns at most pageSize tasks and none past globalConsumerSize", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3, workerSlots: 50 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 60 }, settings: { dispatchMode: "pull", pageSize: 4, consumerSize: 50, globalConsumerSize: 9, execOnMaster: false } });
     let peak = 0;
     for (let i = 0; i < 30; i++) {
@@ -31,7 +31,7 @@ describe("B4 pull dispatch", () => {
   it("B4: a pull with a stale serialNum gets nothing", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 5 }, settings: { dispatchMode: "pull" } });
     await c.clock.advance(1);
     const w = c.workers[0]!;

@@ -5,25 +5,26 @@ import { describe, it, expect } from "vitest";
 import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 import { recordRequests } from "./recording.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 describe("B3 push dispatch", () => {
   it("B3: batches of at most pageSize per worker, marked PULLED in the counters, one dispatch record each, dispatchers in flight", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 100 }, settings: { pageSize: 7, dispatchers: 2, execOnMaster: false } });
     await c.clock.advance(1);
-    const starts = rec.ofType("start").filter((s) => s.msg.tasks[0]!.name === "CHILD");
+    const starts = rec.ofType("start").filter((s) => tasksOf(s.msg.tasks)[0]!.name === "CHILD");
     expect(starts.length).toBeGreaterThan(0);
-    for (const s of starts) expect(s.msg.tasks.length).toBeLessThanOrEqual(7);
+    for (const s of starts) expect(s.msg.tasks.handles.length).toBeLessThanOrEqual(7);
     expect(rec.maxInFlight.get("start:CHILD")).toBeLessThanOrEqual(2);
     expect(starts.every((s) => s.to !== "master/worker")).toBe(true);
     const p = c.master.progress(id)!;
     expect(p.names.CHILD!.pulled + p.names.CHILD!.running).toBe(100);
-    const row = await c.store.getTask(id, starts[0]!.msg.tasks[0]!.taskId);
+    const row = await c.store.getTask(id, starts[0]!.msg.tasks.taskIds[0]!);
     expect([row!.status, row!.worker]).toEqual([1, null]); // no dispatch mark on the row
     const records = await c.store.listDispatches(id, -1, 1000);
-    expect(records.map((r) => r.seqs.length)).toEqual(starts.map((s) => s.msg.tasks.length));
+    expect(records.map((r) => r.seqs.length)).toEqual(starts.map((s) => s.msg.tasks.handles.length));
     expect(records.every((r) => /^w\d#\d+$/.test(r.worker))).toBe(true);
     let sum = 0;
     for (const w of Object.values(p.workers)) sum += w.total;

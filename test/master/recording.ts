@@ -2,9 +2,15 @@
 import type { Message } from "../../src/protocol/messages.ts";
 import type { InProcessNetwork } from "../../src/protocol/in-process.ts";
 import type { TaskStore } from "../../src/store/task-store.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
-/** Records every request sent through `net` (and how many were in flight at most, per type). */
-export function recordRequests(net: InProcessNetwork) {
+/**
+ * Records every request sent through `net` (and how many were in flight at most, per type). A
+ * start batch that rode on a report's reply (W4) is recorded as a start sent to its worker — at
+ * its address among `workers` — when the reply comes, once per batch id.
+ */
+export function recordRequests(net: InProcessNetwork, workers: ReadonlyArray<{ workerId: string; address: string }> = []) {
+  const rode = new Set<number>();
   const sent: Array<{ to: string; msg: Message }> = [];
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
@@ -12,14 +18,25 @@ export function recordRequests(net: InProcessNetwork) {
   net.request = (async (to: string, msg: Message, opts?: { timeoutMs?: number }) => {
     sent.push({ to, msg: JSON.parse(JSON.stringify(msg)) as Message });
     // Start batches are also counted per task name ("start:CHILD").
-    const keys = msg.type === "start" && msg.tasks.length ? [msg.type, `start:${msg.tasks[0]!.name}`] : [msg.type];
+    const keys = msg.type === "start" && msg.tasks.handles.length ? [msg.type, `start:${tasksOf(msg.tasks)[0]!.name}`] : [msg.type];
     for (const k of keys) {
       const n = (inFlight.get(k) ?? 0) + 1;
       inFlight.set(k, n);
       maxInFlight.set(k, Math.max(n, maxInFlight.get(k) ?? 0));
     }
     try {
-      return await original(to, msg, opts);
+      const reply = await original(to, msg, opts);
+      if (msg.type === "report" && reply.ok && "batches" in reply && reply.batches) {
+        const address = workers.find((w) => w.workerId === msg.worker.workerId)?.address ?? msg.worker.workerId;
+        for (const b of reply.batches) {
+          if (rode.has(b.id)) continue;
+          rode.add(b.id);
+          sent.push({ to: address, msg: JSON.parse(JSON.stringify({
+            type: "start", master: to, credential: "", instance: b.instance, worker: { workerId: msg.worker.workerId, incarnation: msg.worker.incarnation }, tasks: b.tasks,
+          })) as Message });
+        }
+      }
+      return reply;
     } finally {
       for (const k of keys) inFlight.set(k, inFlight.get(k)! - 1);
     }

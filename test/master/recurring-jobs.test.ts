@@ -6,6 +6,7 @@ import { sumSquares, Gate, gated } from "./processors.ts";
 import { recordRequests } from "./recording.ts";
 import { refOf } from "./identities.ts";
 import { defineMapReduce } from "../../src/index.ts";
+import { reportColumns, tasksOf } from "../../src/protocol/columns.ts";
 
 describe("B20 recurring jobs", () => {
   it("B20: with every, each cycle gets a new serialNum and clean counters, until maxCycles", async () => {
@@ -30,16 +31,16 @@ describe("B20 recurring jobs", () => {
   it("B20: reports carrying an old serialNum are ignored", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 1 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 2 }, settings: { every: "5s", maxCycles: 2, execOnMaster: false } });
     await c.clock.advance(1);
-    const first = rec.ofType("start").flatMap((s) => s.msg.tasks.filter((t) => t.name === "CHILD"));
+    const first = rec.ofType("start").flatMap((s) => tasksOf(s.msg.tasks).filter((t) => t.name === "CHILD"));
     gate.releaseAll();
     await c.clock.until(() => c.master.progress(id)?.serialNum === 2 && gate.waiting.length === 2);
     const inc = Number(Object.keys(c.master.progress(id)!.workers).find((k) => k.startsWith("w1"))?.split("#")[1] ?? 0);
     const r = await c.network.request("master", {
       type: "report", worker: { ...refOf(rec, "w1")!, incarnation: inc || 1 }, load: { freeSlots: 1, cpuFree: null, memFree: null },
-      reports: first.map((t) => ({ instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: 0, status: "FAILED" as const })),
+      reports: reportColumns(first.map((t) => ({ instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: 0, status: "FAILED" as const }))),
     });
     expect(r).toMatchObject({ ok: true, applied: 0, refused: 2 });
     expect(c.master.progress(id)!.names.CHILD).toMatchObject({ total: 2, failed: 0 });

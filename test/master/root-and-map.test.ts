@@ -6,12 +6,13 @@ import { sumSquares, sumOfSquares, Gate, gated } from "./processors.ts";
 import { recordRequests, instrumentStore } from "./recording.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { defineMap, defineMapReduce } from "../../src/index.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 describe("B1 submit", () => {
   it("B1: ROOT is stored and counted (total 1) and runs on the master's own worker", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate, { rootWaits: true }) } }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 0 } });
     await c.clock.advance(1);
     const p = c.master.progress(id)!;
@@ -19,7 +20,7 @@ describe("B1 submit", () => {
     const root = rec.ofType("start");
     expect(root).toHaveLength(1);
     expect(root[0]!.to).toBe("master/worker");
-    expect(root[0]!.msg.tasks[0]!.name).toBe("ROOT");
+    expect(tasksOf(root[0]!.msg.tasks)[0]!.name).toBe("ROOT");
     expect((await c.store.getTask(id, "r"))?.name).toBe("ROOT");
     gate.releaseAll();
     expect((await c.finish(id)).status).toBe("SUCCESS");
@@ -28,13 +29,13 @@ describe("B1 submit", () => {
 
   it("B1: in pull mode too, ROOT runs on the master's own worker", async () => {
     const c = await new Cluster({ processors: { sumSquares } }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const v = await c.run("sumSquares", { n: 50, ranges: 5 }, { dispatchMode: "pull" });
     expect(v.status).toBe("SUCCESS");
     expect(v.result).toEqual({ sum: sumOfSquares(50), count: 50 });
     const starts = rec.ofType("start");
     expect(starts).toHaveLength(1);
-    expect(starts[0]!.msg.tasks.map((t) => t.name)).toEqual(["ROOT"]);
+    expect(tasksOf(starts[0]!.msg.tasks).map((t) => t.name)).toEqual(["ROOT"]);
     expect(rec.ofType("pull").length).toBeGreaterThan(0);
     c.close();
   });

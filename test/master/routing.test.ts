@@ -5,6 +5,7 @@ import { Cluster } from "./harness.ts";
 import { sumSquares, Gate, gated } from "./processors.ts";
 import { recordRequests } from "./recording.ts";
 import { perWorker } from "./per-worker.ts";
+import { tasksOf } from "../../src/protocol/columns.ts";
 
 describe("B5 round-robin routing", () => {
   it("B5: sub-tasks rotate evenly over the workers; the master's own worker is skipped when execOnMaster is off", async () => {
@@ -56,7 +57,7 @@ describe("B6 failover routing", () => {
   it("B6: re-dispatched tasks go to workers that have answered", async () => {
     const gate = new Gate();
     const c = await new Cluster({ processors: { job: gated(gate) }, workers: 3 }).start();
-    const rec = recordRequests(c.network);
+    const rec = recordRequests(c.network, c.workers);
     const id = await c.master.submit({ processor: "job", params: { n: 6 }, settings: { execOnMaster: false, pageSize: 2, livenessTimeoutMs: 3000, heartbeatMs: 500 } });
     await c.clock.advance(1);
     // w1 dies; w3 joins late and has never answered for this instance.
@@ -65,7 +66,7 @@ describe("B6 failover routing", () => {
     await late.join("master");
     const before = rec.sent.length;
     await c.clock.advance(6000);
-    const redispatched = rec.sent.slice(before).filter((s) => s.msg.type === "start").flatMap((s) => (s.msg.type === "start" ? s.msg.tasks.filter((t) => t.attempt > 0).map(() => s.to) : []));
+    const redispatched = rec.sent.slice(before).filter((s) => s.msg.type === "start").flatMap((s) => (s.msg.type === "start" ? tasksOf(s.msg.tasks).filter((t) => t.attempt > 0).map(() => s.to) : []));
     expect(redispatched.length).toBe(2);
     expect(redispatched.every((to) => to !== late.address && to !== c.workers[0]!.address)).toBe(true);
     gate.open();

@@ -8,6 +8,7 @@ import { startGated } from "./start-gated.ts";
 import { forged, refOf } from "./identities.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import type { TaskReport } from "../../src/protocol/messages.ts";
+import { reportColumns } from "../../src/protocol/columns.ts";
 
 describe("B11 status reports", () => {
   it("B11: reports for another attempt, a finished task, a stale serialNum or another worker are not applied", async () => {
@@ -19,7 +20,7 @@ describe("B11 status reports", () => {
     const other = c.workers.find((w) => w.address !== t.to)!;
     const base = { instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt };
     const send = (w: typeof owner, inc: number, reports: TaskReport[]) =>
-      c.network.request("master", { type: "report", worker: { ...refOf(rec, w.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports });
+      c.network.request("master", { type: "report", worker: { ...refOf(rec, w.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null }, reports: reportColumns(reports) });
     // The live view names the worker a task was handed to (its store row is INIT: dispatch writes no row, B3).
     const workerOf = async () => (await c.master.tasks(id, { limit: 100 }))!.tasks.find((x) => x.taskId === t.taskId)!.worker!;
     const incOf = async (w: typeof owner) => (await workerOf()).startsWith(w.workerId) ? Number((await workerOf()).split("#")[1]) : -1;
@@ -54,7 +55,7 @@ describe("B11 status reports", () => {
     const base = { instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt };
     const r = await c.network.request("master", {
       type: "report", worker: { ...refOf(rec, owner.workerId)!, incarnation: inc }, load: { freeSlots: 1, cpuFree: null, memFree: null },
-      reports: [{ ...base, status: "SUCCESS", result: "mine" }, { ...base, taskId: "r.0.999999", status: "SUCCESS", result: "stale" }],
+      reports: reportColumns([{ ...base, status: "SUCCESS", result: "mine" }, { ...base, taskId: "r.0.999999", status: "SUCCESS", result: "stale" }]),
     });
     expect(r).toMatchObject({ ok: true, applied: 1, refused: 1 });
     expect((await c.store.getTask(id, t.taskId))!.result).toBe("mine");

@@ -4,6 +4,7 @@ import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 import { defineMapReduce } from "../../src/index.ts";
 import type { Message, Reply } from "../../src/protocol/index.ts";
+import { reportColumns, reportsOf } from "../../src/protocol/columns.ts";
 
 /** ROOT maps `n` tasks T; T0's first `hangs` runs never return — not even when aborted. */
 function hangingJob(n: number, hangs: number, runs: number[]) {
@@ -47,9 +48,10 @@ describe("B22 task timeouts", () => {
     const send = c.network.request.bind(c.network);
     c.network.request = (async (to: string, msg: Message, opts?: { timeoutMs?: number }): Promise<Reply> => {
       if (msg.type === "report") {
-        const kept = msg.reports.filter((r) => !(r.taskId === "r.0.0" && r.status !== "RUNNING"));
-        if (kept.length === 0) return { ok: true, applied: msg.reports.length, refused: 0 };
-        msg = { ...msg, reports: kept };
+        const all = msg.reports.flatMap(reportsOf);
+        const kept = all.filter((r) => !(r.taskId === "r.0.0" && r.status !== "RUNNING"));
+        if (kept.length === 0) return { ok: true, applied: all.length, refused: 0 };
+        msg = { ...msg, reports: reportColumns(kept) };
       }
       return send(to, msg, opts);
     }) as typeof c.network.request;

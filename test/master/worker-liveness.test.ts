@@ -6,6 +6,7 @@ import { Cluster } from "./harness.ts";
 import { Gate, gated } from "./processors.ts";
 import { startGated } from "./start-gated.ts";
 import { credentialOf, refOf } from "./identities.ts";
+import { reportColumns } from "../../src/protocol/columns.ts";
 
 describe("B14 liveness and B15 worker shutdown", () => {
   it("B14/B15: a worker that misses the liveness timeout is dead; failover sends its unfinished tasks to INIT (attempt + 1)", async () => {
@@ -69,7 +70,7 @@ describe("B14 liveness and B15 worker shutdown", () => {
     expect(oldRef.incarnation).toBe(oldInc);
     const r = await c.network.request("master", {
       type: "report", worker: oldRef, load: { freeSlots: 1, cpuFree: null, memFree: null },
-      reports: mine.map((t) => ({ instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt, status: "SUCCESS" as const })),
+      reports: reportColumns(mine.map((t) => ({ instanceId: id, serialNum: 1, handle: t.handle, taskId: t.taskId, attempt: t.attempt, status: "SUCCESS" as const }))),
     });
     expect(r).toMatchObject({ ok: false, code: "superseded" });
     // Its tasks went back to INIT with attempt + 1.

@@ -5,6 +5,7 @@
  */
 import type { InstanceSpec, Message, WorkerRef } from "../../src/protocol/messages.ts";
 import type { ReplyOf } from "../../src/protocol/transport.ts";
+import { reportColumns, taskColumns } from "../../src/protocol/columns.ts";
 
 const worker: WorkerRef = { workerId: "wörker-1", incarnation: 2, secret: "5f0c2a9e8d7b6a5f4e3d2c1b0a998877" };
 /** A master addresses an incarnation without its secret, and proves itself with its credential. */
@@ -20,10 +21,10 @@ export const SAMPLE_MESSAGES: { readonly [T in Message["type"]]: Extract<Message
   register: { type: "register", workerId: "wörker-1", address: "http://10.0.0.1:7000", slots: 4, load, ownKey: "0123456789abcdef0123456789abcdef" },
   heartbeat: { type: "heartbeat", worker, load, instances: ["inst-1", "inst-2"] },
   report: {
-    type: "report", worker, load, reports: [
+    type: "report", worker, load, reports: reportColumns([
       { instanceId: "inst-1", serialNum: 1, handle: 7, taskId: "t-7", attempt: 0, status: "SUCCESS", result: { sum: [1, "日本", null] }, traceId: "trace-7" },
       { instanceId: "inst-1", serialNum: 1, handle: 8, taskId: "t-8", attempt: 1, status: "RUNNING" },
-    ],
+    ]),
   },
   map: {
     type: "map", worker, instanceId: "inst-1", serialNum: 1, parentTaskId: "t-7", parentHandle: 7, parentAttempt: 0, mapCall: 0,
@@ -32,7 +33,7 @@ export const SAMPLE_MESSAGES: { readonly [T in Message["type"]]: Extract<Message
   pull: { type: "pull", worker, instanceId: "inst-1", serialNum: 1, max: 10 },
   start: {
     type: "start", ...from, instance, worker: addressee,
-    tasks: [{ handle: 1, taskId: "t-1", name: "CHILD", body: { x: 1, s: "ключ" }, attempt: 0 }, { handle: 2, taskId: "t-2", name: "CHILD", body: null, attempt: 3 }],
+    tasks: taskColumns([{ handle: 1, taskId: "t-1", name: "CHILD", body: { x: 1, s: "ключ" }, attempt: 0 }, { handle: 2, taskId: "t-2", name: "CHILD", body: null, attempt: 3 }]),
   },
   notifyPull: { type: "notifyPull", ...from, instance, worker: addressee, pageSize: 5 },
   killTask: { type: "killTask", ...from, instanceId: "inst-1", taskId: "t-1", reason: "operator said so" },
@@ -46,7 +47,7 @@ export const SAMPLE_REPLIES: { readonly [T in Message["type"]]: ReplyOf[T] } = {
   heartbeat: { ok: true },
   report: { ok: true, applied: 1, refused: 1 },
   map: { ok: true, stored: 4, slowDown: true },
-  pull: { ok: true, tasks: [{ handle: 9, taskId: "t-9", name: "LEAF", body: { n: "ü" }, attempt: 1 }] },
+  pull: { ok: true, tasks: taskColumns([{ handle: 9, taskId: "t-9", name: "LEAF", body: { n: "ü" }, attempt: 1 }]) },
   start: { ok: true, accepted: 2 },
   notifyPull: { ok: true },
   killTask: { ok: true },

@@ -55,10 +55,10 @@ type NetTest = (name: string, fn: (net: TransportNetwork) => Promise<void>) => v
 const MALFORMED: Array<[Message["type"], unknown, string]> = [
   ["register", { ...SAMPLE_MESSAGES.register, slots: 0 }, "slots"],
   ["heartbeat", { ...SAMPLE_MESSAGES.heartbeat, worker: { ...SAMPLE_MESSAGES.heartbeat.worker, workerId: "" } }, "worker.workerId"],
-  ["report", { ...SAMPLE_MESSAGES.report, reports: [SAMPLE_MESSAGES.report.reports[0], { ...SAMPLE_MESSAGES.report.reports[1], status: "DONE" }] }, "reports.1.status"],
+  ["report", { ...SAMPLE_MESSAGES.report, reports: [{ ...SAMPLE_MESSAGES.report.reports[0]!, statuses: [4, "DONE"] }] }, "reports.0.statuses.1"],
   ["map", { ...SAMPLE_MESSAGES.map, bodies: undefined }, "bodies"],
   ["pull", { ...SAMPLE_MESSAGES.pull, max: 0 }, "max"],
-  ["start", { ...SAMPLE_MESSAGES.start, tasks: [SAMPLE_MESSAGES.start.tasks[0], { ...SAMPLE_MESSAGES.start.tasks[1], attempt: -1 }] }, "tasks.1.attempt"],
+  ["start", { ...SAMPLE_MESSAGES.start, tasks: { ...SAMPLE_MESSAGES.start.tasks, attempts: [0, -1] } }, "tasks.attempts.1"],
   ["notifyPull", { ...SAMPLE_MESSAGES.notifyPull, pageSize: 0 }, "pageSize"],
   ["killTask", { ...SAMPLE_MESSAGES.killTask, reason: 5 }, "reason"],
   ["killInstance", { ...SAMPLE_MESSAGES.killInstance, instanceId: "" }, "instanceId"],
@@ -155,7 +155,7 @@ export function runTransportSuite(opts: TransportSuiteOptions): void {
   });
 
   test("M1: a malformed reply of any type is a TransportError \"server\" naming the field, never a reply the caller trusts", async (net) => {
-    const task = { handle: 9, taskId: "t-9", name: "LEAF", body: null, attempt: 1 };
+    const task = { handles: [9], taskIds: ["t-9"], names: ["LEAF"], nameIdx: [0], bodies: [null], attempts: [1] };
     const bad: Array<[Message["type"], unknown, string]> = [
       ["register", { ok: true }, "incarnation"],
       ["register", { ok: true, incarnation: 1, secret: "short", credential: "c0ffee00c0ffee00c0ffee00c0ffee00" }, "secret"],
@@ -163,7 +163,9 @@ export function runTransportSuite(opts: TransportSuiteOptions): void {
       ["report", { ok: true, applied: "1", refused: 0 }, "applied"],
       ["map", { ok: true, stored: 1 }, "slowDown"],
       ["pull", { ok: true }, "tasks"],
-      ["pull", { ok: true, tasks: [task, { ...task, attempt: -1 }] }, "tasks.1.attempt"],
+      ["pull", { ok: true, tasks: { ...task, attempts: [-1] } }, "tasks.attempts.0"],
+      ["pull", { ok: true, tasks: { ...task, nameIdx: [1] } }, "tasks.nameIdx.0"],
+      ["pull", { ok: true, tasks: { ...task, taskIds: [] } }, "tasks.taskIds"],
       ["start", { ok: true, accepted: -1 }, "accepted"],
       ["notifyPull", { ok: false, code: "busy", error: "later", retryAfterMs: 1e12 }, "retryAfterMs"],
       ["killTask", { ok: false, error: "no code" }, "code"],

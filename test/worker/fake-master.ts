@@ -5,6 +5,7 @@
 import type { MasterMessage, Message, StartBatch, TaskSpec } from "../../src/protocol/messages.ts";
 import type { Reply } from "../../src/protocol/replies.ts";
 import type { Transport } from "../../src/protocol/transport.ts";
+import { reportsOf, taskColumns } from "../../src/protocol/columns.ts";
 
 /** The fake master and what it saw. */
 export interface FakeMaster {
@@ -41,16 +42,19 @@ export function fakeMaster(transport: Transport, address = "master"): FakeMaster
       case "register": return { ok: true, incarnation: 1, secret: "fake-worker-secret-0001", credential: FAKE_CREDENTIAL };
       case "heartbeat": return { ok: true };
       case "report":
-        for (const r of m.reports) if (r.status !== "RUNNING") finals.set(r.taskId, (finals.get(r.taskId) ?? 0) + 1);
-        return { ok: true, applied: m.reports.length, refused: 0 };
+        for (const r of m.reports.flatMap(reportsOf)) if (r.status !== "RUNNING") finals.set(r.taskId, (finals.get(r.taskId) ?? 0) + 1);
+        return { ok: true, applied: m.reports.reduce((n, g) => n + g.handles.length, 0), refused: 0 };
       case "map": return { ok: true, stored: m.bodies.length, slowDown: false };
-      case "pull": return fake.pullOver ? { ok: false, code: "not_found", error: "instance over" } : { ok: true, tasks: toPull.splice(0, m.max) };
+      case "pull":
+        // W5: a pull carries reports too.
+        for (const r of (m.reports ?? []).flatMap(reportsOf)) if (r.status !== "RUNNING") finals.set(r.taskId, (finals.get(r.taskId) ?? 0) + 1);
+        return fake.pullOver ? { ok: false, code: "not_found", error: "instance over" } : { ok: true, tasks: taskColumns(toPull.splice(0, m.max)) };
     }
   });
   const fake: FakeMaster = {
     address, got, finals, toPull, next, stop, pullOver: false,
     start: (workerId, instanceId, tasks, extra = {}) => ({
-      type: "start", master: address, credential: FAKE_CREDENTIAL, worker: { workerId, incarnation: 1 }, tasks,
+      type: "start", master: address, credential: FAKE_CREDENTIAL, worker: { workerId, incarnation: 1 }, tasks: taskColumns(tasks),
       instance: { instanceId, serialNum: 1, processor: "p", params: { k: 1 }, consumerSize: 5, ...extra },
     }),
   };

@@ -1,4 +1,4 @@
-import type { JsonValue, MapBatch, TaskReport } from "../../protocol/messages.ts";
+import type { JsonValue, MapBatch, ReportColumns } from "../../protocol/messages.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
 import type { CycleTimers } from "./cycle-timers.ts";
 import type { DispatchQueue } from "./dispatch-queue.ts";
@@ -217,12 +217,10 @@ export class Adoption {
   }
 
   /** Reports with each adopted task's handle in this master's table (the worker names the old master's). */
-  translate(reports: readonly TaskReport[]): readonly TaskReport[] {
+  translate(reports: ReportColumns): ReportColumns {
     if (this.#handles.size === 0) return reports;
-    return reports.map((r) => {
-      const x = this.#handleOf(r.taskId, r.handle);
-      return x === r.handle ? r : { ...r, handle: x };
-    });
+    const handles = reports.handles.map((handle, i) => this.#handleOf(reports.taskIds[i]!, handle));
+    return { ...reports, handles };
   }
 
   /** A map batch with its parent's handle in this master's table. */

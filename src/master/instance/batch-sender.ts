@@ -1,7 +1,7 @@
 import { T_OK } from "../../../core-as/shared/constants.ts";
 import type { InstanceMetrics } from "../master-metrics.ts";
 import type { Core } from "../../core/index.ts";
-import type { InstanceSpec, TaskSpec } from "../../protocol/messages.ts";
+import type { InstanceSpec, TaskColumns } from "../../protocol/messages.ts";
 import type { Transport } from "../../protocol/transport.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { DispatchQueue } from "./dispatch-queue.ts";
@@ -13,6 +13,7 @@ import type { TaskSlots } from "./task-slots.ts";
 import type { TaskWrites } from "./task-writes.ts";
 import type { WorkerTable } from "./worker-table.ts";
 import { errorMessage } from "../../errors/error-message.ts";
+import type { BatchRides } from "../batch-rides.ts";
 
 /** What the batch sender needs of its cycle. */
 export interface BatchSenderHost {
@@ -32,6 +33,8 @@ export interface BatchSenderHost {
   /** The master's credential, carried by every start batch (H16). */
   readonly credential: string;
   readonly requestTimeoutMs: number;
+  /** W4: where a push batch rides on the reply to its worker's report; null: start requests only. */
+  readonly rides: BatchRides | null;
   readonly settings: { readonly dispatchMode: "push" | "pull"; readonly failover: boolean };
   /** A5: where the time tasks waited before dispatch goes, once per batch. */
   readonly metrics: InstanceMetrics;
@@ -74,13 +77,13 @@ export class BatchSender {
    * those that moved (a killed task does not). In pull mode sub-tasks stop
    * there (the pull's reply carries them); otherwise the batch is sent.
    */
-  send(idx: number, handles: Uint32Array, isRoot: boolean): TaskSpec[] {
+  send(idx: number, handles: Uint32Array, isRoot: boolean): TaskColumns | null {
     const h = this.#h, t = h.core.table;
     const codes = new Int32Array(handles.length);
     t.assign(handles, new Int32Array(handles.length).fill(idx), handles.length, codes);
     const ok: number[] = [];
     for (let i = 0; i < handles.length; i++) if (codes[i] === T_OK) ok.push(handles[i]!);
-    if (ok.length === 0) return [];
+    if (ok.length === 0) return null;
     // A5: how long each waited since it was queued (or last sent), in one observation call per batch.
     const now = h.clock.now(), waited = new Float64Array(ok.length);
     for (let i = 0; i < ok.length; i++) waited[i] = h.slots.sent(ok[i]!, now) / 1000;
@@ -92,15 +95,32 @@ export class BatchSender {
     // so a restarted master keeps it. The master's own worker restarts with the master: its tasks are never
     // kept, so they need none (their rows stay INIT and run again).
     if (!w.isMaster) h.writes.recordDispatch({ workerId: w.workerId, worker: w.key, seqs, attempts: ok.map((x) => t.attemptOf(x)) });
-    const tasks: TaskSpec[] = ok.map((x) => ({
-      handle: x, taskId: h.slots.taskIdOf(x), name: h.names.nameOf(t.nameOf(x)), body: h.slots.bodyOf(x), attempt: t.attemptOf(x),
-    }));
+    const tasks = this.#columns(ok);
     if (h.settings.dispatchMode === "pull" && !isRoot) return tasks;
     this.#start(idx, ok, tasks, isRoot);
     return tasks;
   }
 
-  #start(idx: number, ok: number[], tasks: TaskSpec[], isRoot: boolean): void {
+  /** The tasks of `handles` column-wise (W1): each name once, the rest one array per field. */
+  #columns(handles: readonly number[]): TaskColumns {
+    const h = this.#h, t = h.core.table, n = handles.length;
+    const taskIds: string[] = new Array(n), nameIdx: number[] = new Array(n), bodies: TaskColumns["bodies"] = new Array(n), attempts: number[] = new Array(n);
+    const names: string[] = [];
+    // Name index in the table → its index in this batch's `names` (a batch mostly holds one or two names).
+    const local: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = handles[i]!, name = t.nameOf(x);
+      let k = local[name];
+      if (k === undefined) { k = local[name] = names.length; names.push(h.names.nameOf(name)); }
+      taskIds[i] = h.slots.taskIdOf(x);
+      nameIdx[i] = k;
+      bodies[i] = h.slots.bodyOf(x);
+      attempts[i] = t.attemptOf(x);
+    }
+    return { handles: handles.slice(), taskIds, names, nameIdx, bodies, attempts };
+  }
+
+  #start(idx: number, ok: number[], tasks: TaskColumns, isRoot: boolean): void {
     const h = this.#h, t = h.core.table;
     const w = h.workers.at(idx);
     const sentAt = h.clock.now();
@@ -108,16 +128,20 @@ export class BatchSender {
     this.#flights.add(flight);
     // A late failure concerns only the batch's tasks still on this worker at the attempt sent:
     // liveness may have failed them over meanwhile, and they may run elsewhere now.
-    const attempts = tasks.map((x) => x.attempt);
+    const attempts = tasks.attempts;
     const stillHere = () => Uint32Array.from(ok.filter((x, i) => t.workerOf(x) === idx && t.attemptOf(x) === attempts[i]));
     // B36: a shared master's batch leaves once its dispatch record is stored. Sent before, a master
     // that dies meanwhile leaves the batch's tasks INIT in the store though a worker runs them: the
     // master taking the instance over cannot keep them for that worker, and runs them again. (The own
     // worker needs no record: it restarts with the master.)
     // M6: params only in the first batch to this incarnation; M7: again with them on params_needed.
-    const send = () => h.workers.params.send(idx, h.spec(), () => h.isCurrent(), (instance) => h.transport.request(w.address, {
-      type: "start", master: h.address, credential: h.credential, instance, worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
-    }, { timeoutMs: h.requestTimeoutMs }));
+    // W4: a push batch rides on the reply to the worker's report when one is being answered (the dispatch
+    // that report set off), else it goes as a start request. The master's own worker reports in process: no ride.
+    const rides = isRoot || w.isMaster ? null : h.rides;
+    const send = () => h.workers.params.send(idx, h.spec(), () => h.isCurrent(), (instance) => rides?.carry(w.key, instance, tasks, h.requestTimeoutMs)
+      ?? h.transport.request(w.address, {
+        type: "start", master: h.address, credential: h.credential, instance, worker: { workerId: w.workerId, incarnation: w.incarnation }, tasks,
+      }, { timeoutMs: h.requestTimeoutMs }));
     (w.isMaster || !h.recordFirst ? send() : h.writes.durable().then(send)).then((reply) => {
       if (!h.isCurrent()) return;
       if (reply.ok) h.workers.answered(idx, h.clock.now() - sentAt);

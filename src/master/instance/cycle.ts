@@ -124,7 +124,7 @@ export class Cycle {
       core: this.core, slots: this.slots, names: this.names, workers: this.workers, queue: this.queue, writes: this.writes,
       failures: this.failures, timers: this.timers, clock: host.clock, transport: host.transport, address: host.address, credential: host.credential,
       requestTimeoutMs: host.requestTimeoutMs, settings: s, instanceId: o.instanceId, metrics: host.metrics, processor: o.processor,
-      recordFirst: host.recordFirst ?? false,
+      recordFirst: host.recordFirst ?? false, rides: host.rides ?? null,
       spec: () => o.spec(), failInstance: (reason: string) => o.failInstance(reason),
       pump: () => this.pump(), waitForToken: () => this.#waitForToken(),
     };

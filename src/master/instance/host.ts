@@ -11,6 +11,7 @@ import type { Clock } from "../../runtime/clock.ts";
 import type { LoadProbe } from "../../runtime/load-probe.ts";
 import type { Fence, ResultRow, TaskStore } from "../../store/task-store.ts";
 import type { WorkerInfo } from "../worker-registry.ts";
+import type { BatchRides } from "../batch-rides.ts";
 
 /** The store calls an instance makes. */
 export type InstanceStore = Pick<TaskStore,
@@ -61,6 +62,8 @@ export interface InstanceHost {
    * keeps for the workers only what the records say they hold. Default false.
    */
   readonly recordFirst?: boolean;
+  /** W4: where a push batch rides on the reply to its worker's report, when one is being answered. Absent: batches go as start requests. */
+  readonly rides?: BatchRides;
   /** Current worker incarnations. */
   workers(): WorkerInfo[];
   /** The current incarnation of a worker id. */

@@ -4,7 +4,7 @@
  * collaborators of `Cycle`: map intake, push or pull dispatch, status
  * reports, worker liveness; the hot path runs in the WASM core in batches.
  */
-import type { InstanceSpec, JsonValue, MapBatch, Pull, TaskReport } from "../../protocol/messages.ts";
+import type { InstanceSpec, JsonValue, MapBatch, Pull, ReportColumns } from "../../protocol/messages.ts";
 import { refuse, type MapReply, type PullReply, type Refusal } from "../../protocol/replies.ts";
 import type { TimerId } from "../../runtime/clock.ts";
 import { FencedError } from "../../store/errors.ts";
@@ -307,10 +307,10 @@ export class MapTaskMaster {
   }
 
   /** Applies a worker's reports for this instance (B11); returns [applied, refused]. */
-  applyReports(w: WorkerInfo, reports: readonly TaskReport[]): [number, number] {
+  applyReports(w: WorkerInfo, reports: ReportColumns): [number, number] {
     if (!hasLiveCycle(this.#mode)) {
-      this.#host.metrics.reportsRefused("not_running", reports.length);
-      return [0, reports.length];
+      this.#host.metrics.reportsRefused("not_running", reports.handles.length);
+      return [0, reports.handles.length];
     }
     return this.#cycle.reports.apply(w, this.#cycle.adoption.translate(reports));
   }

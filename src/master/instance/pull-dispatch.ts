@@ -2,6 +2,7 @@ import { N_PULLED, N_RUNNING } from "../../../core-as/shared/constants.ts";
 import type { Core } from "../../core/index.ts";
 import type { InstanceSpec } from "../../protocol/messages.ts";
 import { refuse, type PullReply, type Refusal } from "../../protocol/replies.ts";
+import { noTasks } from "../../protocol/columns.ts";
 import type { Transport } from "../../protocol/transport.ts";
 import type { Clock, TimerId } from "../../runtime/clock.ts";
 import type { BatchSender } from "./batch-sender.ts";
@@ -114,7 +115,7 @@ export class PullDispatch {
       const entry: WaitingPull = { idx, max: Math.min(max, h.settings.pageSize), resolve, timer: 0 };
       entry.timer = h.clock.setTimeout(() => {
         const i = this.#pulls.indexOf(entry);
-        if (i >= 0) { this.#pulls.splice(i, 1); resolve({ ok: true, tasks: [] }); }
+        if (i >= 0) { this.#pulls.splice(i, 1); resolve({ ok: true, tasks: noTasks() }); }
       }, h.settings.pullWaitMs);
       this.#pulls.push(entry);
     });
@@ -134,7 +135,7 @@ export class PullDispatch {
       if (handles.length === 0) continue;
       const p = this.#pulls.shift()!;
       h.clock.clearTimeout(p.timer);
-      const tasks = h.sender.send(p.idx, handles, false);
+      const tasks = h.sender.send(p.idx, handles, false) ?? noTasks();
       // B36: a shared master's reply leaves once its dispatch record is stored, as its start batches do.
       if (h.workers.at(p.idx).isMaster || !h.recordFirst) p.resolve({ ok: true, tasks });
       else h.writes.durable().then(() => p.resolve({ ok: true, tasks }), (e: unknown) => p.resolve(refuse("busy", `tasks not stored: ${errorMessage(e)}`)));
