@@ -16,7 +16,7 @@ import type { WorkerInfo } from "../worker-registry.ts";
 export type InstanceStore = Pick<TaskStore,
   | "insertTasks" | "claimInit" | "setStatus" | "updateStatuses" | "resetWorkerTasks" | "failUnfinished"
   | "resetForResume" | "countByStatus" | "maxSeq" | "getTask" | "results" | "updateInstance" | "clearTasks"
-  | "listTasks" | "recordDispatch" | "listDispatches" | "replaceDispatches">;
+  | "listTasks" | "recordDispatch" | "listDispatches" | "replaceDispatches" | "writeAttempts">;
 
 /** How a reduce (or a Map job's postProcess) ended. */
 export interface ReduceOutcome {
