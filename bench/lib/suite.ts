@@ -22,6 +22,8 @@ export interface BenchOptions {
   parts?: readonly string[];
   /** e2e: sizes of the throughput rows run again with the master on PostgreSQL ([] for none); the suite documents its default. */
   postgresSizes?: readonly number[];
+  /** e2e: the master's SQLite store on a thread of its own (`--store-thread`) in the throughput and scaling rows. */
+  storeThread?: boolean;
 }
 
 /** The defaults of a full run. */

@@ -18,16 +18,16 @@ import { SqliteStore } from "./sqlite-store.ts";
 import type { ResultColumns } from "./sqlite-reads.ts";
 import { claimText, resultsText, unpackTasks, unpackUpdates, updateCount, type PackedRows, type PackedUpdates } from "./thread-wire.ts";
 import { toWire } from "./wire-errors.ts";
-import type { StoreCall, StoreReply } from "./threaded-store.ts";
+import type { StoreCall, StoreCalls, StoreReplies, StoreReply } from "./threaded-store.ts";
 
 const port = parentPort!;
 const data = workerData as { file: string; busyTimeoutMs?: number; writeAttempts: number };
 let store: SqliteStore;
 try {
   store = new SqliteStore(data.file, { busyTimeoutMs: data.busyTimeoutMs });
-  port.postMessage({ id: 0, ok: true, value: store.file } satisfies StoreReply);
+  port.postMessage([{ id: 0, ok: true, value: store.file }] satisfies StoreReplies);
 } catch (e) {
-  port.postMessage({ id: 0, ok: false, error: toWire(e) } satisfies StoreReply);
+  port.postMessage([{ id: 0, ok: false, error: toWire(e) }] satisfies StoreReplies);
   process.exit(0);
 }
 
@@ -113,8 +113,14 @@ function sameFence(a: unknown, b: unknown): boolean {
 const queue: StoreCall[] = [];
 let draining = false;
 
-/** Runs the queued calls in order; status updates next to each other for one fence go as one write. */
+/**
+ * Runs the queued calls in order; status updates next to each other for one
+ * fence go as one write. The answers go back together when the calls that
+ * had arrived are done.
+ */
 async function drain(): Promise<void> {
+  const replies: StoreReplies = [];
+  const transfer: ArrayBuffer[] = [];
   let i = 0;
   while (i < queue.length) {
     const call = queue[i]!;
@@ -132,28 +138,26 @@ async function drain(): Promise<void> {
       }
     }
     const reply = await attempt(call, merged);
-    for (let k = i; k < end; k++) answer(queue[k]!, { ...reply, id: queue[k]!.id });
+    for (let k = i; k < end; k++) replies.push({ ...reply, id: queue[k]!.id });
+    // insertTasks' mask (a byte per task) is handed over, not copied.
+    const v = reply.ok ? reply.value : undefined;
+    if (v instanceof Uint8Array && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) transfer.push(v.buffer as ArrayBuffer);
     i = end;
     if (call.method === "close") {
+      port.postMessage(replies, transfer);
       port.close();
       return;
     }
   }
   queue.length = 0;
   draining = false;
+  port.postMessage(replies, transfer);
 }
 
-/** Posts a reply; insertTasks' mask (a byte per task) is handed over, not copied. */
-function answer(call: StoreCall, reply: StoreReply): void {
-  const v = reply.ok ? reply.value : undefined;
-  const whole = v instanceof Uint8Array && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
-  port.postMessage(reply, whole ? [v.buffer as ArrayBuffer] : []);
-}
-
-// Calls are queued and run on the next turn, so the calls that arrived together (all those posted
+// Calls are run on the next turn, so those that arrived together (all those posted
 // while SQLite was busy with the last ones) are seen together and like updates merged.
-port.on("message", (call: StoreCall) => {
-  queue.push(call);
+port.on("message", (calls: StoreCalls) => {
+  for (const c of calls) queue.push(c);
   if (!draining) {
     draining = true;
     setImmediate(() => void drain());
