@@ -144,14 +144,29 @@ async function drain(): Promise<void> {
     if (v instanceof Uint8Array && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) transfer.push(v.buffer as ArrayBuffer);
     i = end;
     if (call.method === "close") {
-      port.postMessage(replies, transfer);
+      post(replies, transfer);
       port.close();
       return;
     }
   }
   queue.length = 0;
   draining = false;
-  port.postMessage(replies, transfer);
+  post(replies, transfer);
+}
+
+/** Posts answers; one whose value cannot be cloned (DataCloneError) becomes that error, the others still go. */
+function post(replies: StoreReplies, transfer: ArrayBuffer[]): void {
+  try {
+    port.postMessage(replies, transfer);
+  } catch {
+    for (const r of replies) {
+      try {
+        port.postMessage([r]);
+      } catch (e) {
+        port.postMessage([{ id: r.id, ok: false, error: toWire(e) }] satisfies StoreReplies);
+      }
+    }
+  }
 }
 
 // Calls are run on the next turn, so those that arrived together (all those posted

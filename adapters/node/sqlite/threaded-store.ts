@@ -152,7 +152,20 @@ export class ThreadedSqliteStore implements TaskStore {
       for (const c of calls) this.#waiting.get(c.id)?.reject(this.#dead);
       return;
     }
-    this.#thread.postMessage(calls satisfies StoreCalls, transfer);
+    try {
+      this.#thread.postMessage(calls satisfies StoreCalls, transfer);
+    } catch {
+      // A call whose arguments cannot be cloned (DataCloneError) fails alone; the others go one by one, copied.
+      for (const c of calls) {
+        try {
+          this.#thread.postMessage([c] satisfies StoreCalls);
+        } catch (e) {
+          const w = this.#waiting.get(c.id);
+          this.#waiting.delete(c.id);
+          w?.reject(e as Error);
+        }
+      }
+    }
   };
 
   createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence> { return this.#call("createInstance", [instance, owner, lease]); }
