@@ -37,8 +37,8 @@ const CHAIN_WRITES = new Set([
   "resetForResume", "claimText",
 ]);
 
-/** Most status updates one merged write carries: past it a write holds the file long enough to delay the next call. */
-const MAX_MERGED = 20_000;
+/** Most status updates one merged write carries, as a group of the master's (B33): a longer write delays the calls behind it. */
+const MAX_MERGED = 5000;
 
 /** Open `results` iterations, by cursor id: each next() reads one page. */
 const cursors = new Map<number, Iterator<ResultColumns[]>>();
@@ -115,12 +115,11 @@ let draining = false;
 
 /**
  * Runs the queued calls in order; status updates next to each other for one
- * fence go as one write. The answers go back together when the calls that
- * had arrived are done.
+ * fence go as one write. Each answer goes back as soon as its call is done,
+ * so a claim or an insert the master waits for does not wait for the calls
+ * queued behind it.
  */
 async function drain(): Promise<void> {
-  const replies: StoreReplies = [];
-  const transfer: ArrayBuffer[] = [];
   let i = 0;
   while (i < queue.length) {
     const call = queue[i]!;
@@ -138,20 +137,19 @@ async function drain(): Promise<void> {
       }
     }
     const reply = await attempt(call, merged);
+    const replies: StoreReplies = [];
     for (let k = i; k < end; k++) replies.push({ ...reply, id: queue[k]!.id });
     // insertTasks' mask (a byte per task) is handed over, not copied.
     const v = reply.ok ? reply.value : undefined;
-    if (v instanceof Uint8Array && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) transfer.push(v.buffer as ArrayBuffer);
+    post(replies, v instanceof Uint8Array && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? [v.buffer as ArrayBuffer] : []);
     i = end;
     if (call.method === "close") {
-      post(replies, transfer);
       port.close();
       return;
     }
   }
   queue.length = 0;
   draining = false;
-  post(replies, transfer);
 }
 
 /** Posts answers; one whose value cannot be cloned (DataCloneError) becomes that error, the others still go. */

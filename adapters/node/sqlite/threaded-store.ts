@@ -38,12 +38,12 @@ export interface StoreCall {
 export type StoreReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
 
 /**
- * Calls, and answers, cross in batches: all those made in one turn of the
- * event loop go as one message. A message to a thread that waits costs
- * ~20 µs of waking it, more than most calls' data.
+ * Calls cross in batches: all those made in one turn of the event loop go as
+ * one message. A message to a thread that waits costs ~20 µs of waking it,
+ * more than most calls' data.
  */
 export type StoreCalls = StoreCall[];
-/** Answers, in the order of the calls. */
+/** Answers, in the order of the calls: the thread sends each call's (or a merged write's) as soon as it is done. */
 export type StoreReplies = StoreReply[];
 
 /** Options of a threaded store. */
