@@ -225,23 +225,31 @@ export class ThreadedSqliteStore implements TaskStore {
   clearTasks(fence: Fence): Promise<void> { return this.#call("clearTasks", [fence]); }
   sweepRetained(now: number, limit?: number): Promise<number> { return this.#call("sweepRetained", [now, limit]); }
 
-  /** Every task's result in seq order, a page per message as one JSON text, so memory stays bounded (X4). */
+  /**
+   * Every task's result in seq order, a page per message as one JSON text;
+   * the next page is asked for while the reader goes through this one, so
+   * at most two pages are held and memory stays bounded (X4).
+   */
   results(instanceId: string, pageSize: number = DEFAULT_PAGE_SIZE): AsyncIterable<ResultRow> {
     expectInt("pageSize", pageSize, 1);
+    type Page = { text: string; done: boolean };
     const call = <T>(method: string, args: unknown[]) => this.#call<T>(method, args);
     const cursor = ++this.#cursors;
     return {
       async *[Symbol.asyncIterator]() {
         await call("resultsOpen", [cursor, instanceId, pageSize]);
-        let done = false;
+        let next: Promise<Page> | null = call<Page>("resultsNext", [cursor]);
         try {
-          while (!done) {
-            const page = await call<{ text: string; done: boolean }>("resultsNext", [cursor]);
-            done = page.done;
+          while (next !== null) {
+            const page: Page = await next;
+            next = page.done ? null : call<Page>("resultsNext", [cursor]);
             yield* readResults(page.text);
           }
         } finally {
-          if (!done) await call("resultsClose", [cursor]);
+          if (next !== null) {
+            await next.catch(() => undefined);
+            await call("resultsClose", [cursor]);
+          }
         }
       },
     };
