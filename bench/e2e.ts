@@ -79,6 +79,12 @@ export interface E2eBenchOptions {
    * (`sqlite-push-100000-r1/master`, …). @default none
    */
   cpuProfDir?: string;
+  /**
+   * Throughput and scaling rows with the master's SQLite store on a thread of
+   * its own (`--store-thread`); the rows say so (storeThread). PostgreSQL rows are not affected.
+   * @default false
+   */
+  storeThread: boolean;
   /** Progress lines go here. @default no output */
   log: (line: string) => void;
 }
@@ -135,6 +141,8 @@ export function resolveE2eOptions(o: E2eInput = {}): E2eBenchOptions {
   checkInt("liveness.heartbeatMs", liveness.heartbeatMs, 1);
   checkInt("liveness.livenessTimeoutMs", liveness.livenessTimeoutMs, 1);
   checkInt("liveness.workerHeartbeatMs", liveness.workerHeartbeatMs, 1);
+  const storeThread = o.storeThread ?? false;
+  if (typeof storeThread !== "boolean") throw new RangeError(`storeThread: Expected a boolean, got ${JSON.stringify(storeThread)}`);
   const speed = o.speed ?? "2000/s";
   parseRate(speed, "speed");
   if (o.cpuProfDir !== undefined && (typeof o.cpuProfDir !== "string" || o.cpuProfDir === "")) {
@@ -145,7 +153,7 @@ export function resolveE2eOptions(o: E2eInput = {}): E2eBenchOptions {
     rounds: checkInt("rounds", o.rounds ?? 3, 1), singleRoundFrom: checkInt("singleRoundFrom", o.singleRoundFrom ?? 1_000_000, 1),
     workers, parts, scalingWorkers, scalingN: checkInt("scalingN", o.scalingN ?? 100_000, 1), probe, speed,
     speedWindowMs: checkInt("speedWindowMs", o.speedWindowMs ?? 10_000, 1), speedWarmupMs: checkInt("speedWarmupMs", o.speedWarmupMs ?? 1000, 0),
-    recoveryN: checkInt("recoveryN", o.recoveryN ?? 200_000, 1), recoveryKillAt: killAt, liveness, postgresSizes, pgUrl: o.pgUrl,
+    recoveryN: checkInt("recoveryN", o.recoveryN ?? 200_000, 1), recoveryKillAt: killAt, liveness, postgresSizes, pgUrl: o.pgUrl, storeThread,
     ...(o.cpuProfDir === undefined ? {} : { cpuProfDir: o.cpuProfDir }), log: o.log ?? (() => {}),
   };
 }
@@ -180,6 +188,7 @@ const load1m = () => round1(loadavg()[0]!);
 /** A throughput or scaling row from the rounds of one (n, mode, workers). */
 function throughputRow(
   kind: "throughput" | "scaling", store: E2eStore, n: number, mode: DispatchMode, workers: number, ms: readonly ThroughputMeasure[], loads: number[],
+  storeThread: boolean,
 ): E2eThroughputRow {
   const seconds = median(ms.map((m) => m.seconds));
   const windowSeconds = medianOrNull(ms.map((m) => m.windowSeconds));
@@ -188,7 +197,7 @@ function throughputRow(
   const workersCpu = medianOrNull(workerCpu);
   const rowsWritten = Math.round(median(ms.map((m) => m.rowsWritten)));
   const row: E2eThroughputRow = {
-    kind, mode, store, workers, settings: throughputSettings(mode),
+    kind, mode, store, storeThread: store === "sqlite" && storeThread, workers, settings: throughputSettings(mode),
     n, tasks: n + 2, tasksCounted: "n sub-tasks + ROOT + REDUCE",
     seconds: round4(seconds), tasksPerSec: Math.round((n + 2) / seconds),
     roundSeconds: ms.map((m) => round4(m.seconds)), spread: round3(spread(ms.map((m) => m.seconds))), rounds: ms.length,
@@ -248,7 +257,7 @@ async function throughputAndScaling(o: E2eBenchOptions, pgUrl: string | null): P
         if (r > 0 && n >= o.singleRoundFrom) continue;
         for (const mode of modes) {
           o.log(`e2e: throughput round ${r + 1}/${n >= o.singleRoundFrom ? 1 : o.rounds} ${mode} n=${n.toLocaleString("en")}, ${o.workers} workers`);
-          const m = await measureThroughput(n, o.workers, throughputSettings(mode), o.log, "sqlite", profDir(o, "sqlite", mode, n, r));
+          const m = await measureThroughput(n, o.workers, throughputSettings(mode), o.log, "sqlite", o.storeThread, profDir(o, "sqlite", mode, n, r));
           o.log(`e2e:   ${describeRun(m, n)}`);
           record(key(n, mode, o.workers), m);
         }
@@ -258,7 +267,7 @@ async function throughputAndScaling(o: E2eBenchOptions, pgUrl: string | null): P
         if (r > 0 && n >= o.singleRoundFrom) continue;
         for (const mode of modes) {
           o.log(`e2e: throughput round ${r + 1}/${n >= o.singleRoundFrom ? 1 : o.rounds} ${mode} n=${n.toLocaleString("en")}, ${o.workers} workers, PostgreSQL`);
-          const m = await measureThroughput(n, o.workers, throughputSettings(mode), o.log, { postgres: pgUrl! }, profDir(o, "postgres", mode, n, r));
+          const m = await measureThroughput(n, o.workers, throughputSettings(mode), o.log, { postgres: pgUrl! }, false, profDir(o, "postgres", mode, n, r));
           o.log(`e2e:   ${describeRun(m, n)}`);
           record(key(n, mode, o.workers, "postgres"), m);
         }
@@ -269,7 +278,7 @@ async function throughputAndScaling(o: E2eBenchOptions, pgUrl: string | null): P
       for (const w of order) {
         if (shared(w)) continue;
         o.log(`e2e: scaling round ${r + 1}/${o.rounds} push n=${o.scalingN.toLocaleString("en")}, ${w} worker${w === 1 ? "" : "s"}`);
-        const m = await measureThroughput(o.scalingN, w, throughputSettings("push"), o.log);
+        const m = await measureThroughput(o.scalingN, w, throughputSettings("push"), o.log, "sqlite", o.storeThread);
         o.log(`e2e:   ${describeRun(m, o.scalingN)}`);
         record(key(o.scalingN, "push", w), m);
       }
@@ -279,17 +288,17 @@ async function throughputAndScaling(o: E2eBenchOptions, pgUrl: string | null): P
   if (want("throughput")) {
     for (const mode of o.modes) for (const n of o.sizes) {
       const r = runs.get(key(n, mode, o.workers))!;
-      rows.push(throughputRow("throughput", "sqlite", n, mode, o.workers, r.ms, r.loads));
+      rows.push(throughputRow("throughput", "sqlite", n, mode, o.workers, r.ms, r.loads, o.storeThread));
     }
     if (pgUrl !== null) for (const mode of o.modes) for (const n of o.postgresSizes) {
       const r = runs.get(key(n, mode, o.workers, "postgres"))!;
-      rows.push(throughputRow("throughput", "postgres", n, mode, o.workers, r.ms, r.loads));
+      rows.push(throughputRow("throughput", "postgres", n, mode, o.workers, r.ms, r.loads, o.storeThread));
     }
   }
   if (want("scaling")) {
     for (const w of o.scalingWorkers) {
       const r = runs.get(key(o.scalingN, "push", w))!;
-      rows.push(throughputRow("scaling", "sqlite", o.scalingN, "push", w, r.ms, r.loads));
+      rows.push(throughputRow("scaling", "sqlite", o.scalingN, "push", w, r.ms, r.loads, o.storeThread));
     }
   }
   return rows;

@@ -1,4 +1,4 @@
-// Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--pg-sizes=N,N|none] [--parts=NAME,NAME] [--cpu-prof=DIR]`.
+// Benchmark entry: `node dist/bench/run.js [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--pg-sizes=N,N|none] [--parts=NAME,NAME] [--store-thread] [--cpu-prof=DIR]`.
 // No suite name runs every suite but the opt-in ones (restart, takeover, map1m). A new suite is one file exporting a Suite,
 // plus one line in SUITES below.
 import { coreSuite } from "./core.ts";
@@ -19,9 +19,10 @@ const SUITES: readonly Suite[] = [coreSuite, storeSuite, e2eSuite, peersSuite, s
 const FLAGS: Record<string, keyof BenchOptions> = { "--rounds": "rounds", "--round-ms": "roundMs", "--warmup-ms": "warmupMs" };
 
 function usage(): string {
-  return `usage: npm run bench -- [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--pg-sizes=N,N|none] [--parts=NAME,NAME] [--cpu-prof=DIR]\n` +
+  return `usage: npm run bench -- [suite ...] [--rounds=N] [--round-ms=N] [--warmup-ms=N] [--same-isolate] [--sizes=N,N] [--pg-sizes=N,N|none] [--parts=NAME,NAME] [--store-thread] [--cpu-prof=DIR]\n` +
     `  --sizes   problem sizes of the suites that take them (e2e: sub-tasks per job)\n` +
     `  --pg-sizes  e2e: sizes run again with the master on PostgreSQL (default: 100000 when --sizes has it; 1000000 is opt-in, slow), none for none\n` +
+    `  --store-thread  e2e: the throughput and scaling rows with the master's SQLite on a thread of its own (rows say storeThread)\n` +
     `  --cpu-prof  e2e: write a CPU profile of the master and each worker of every throughput run under DIR (node --cpu-prof)\n` +
     `  --parts   measurements of a suite to run (e2e: throughput, scaling, latency, dispatchSpeed, recovery)\nsuites:\n` +
     SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.summary}`).join("\n");
@@ -34,6 +35,7 @@ function parseArgs(argv: readonly string[]): { suites: Suite[]; options: Partial
   for (const arg of argv) {
     if (arg === "-h" || arg === "--help") throw new Error(usage());
     if (arg === "--same-isolate") { options.isolate = false; continue; }
+    if (arg === "--store-thread") { options.storeThread = true; continue; }
     if (arg.startsWith("--sizes=")) {
       const sizes = arg.slice("--sizes=".length).split(",").map((x) => Number(x.replace(/_/g, "")));
       if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench: --sizes: Expected integers >= 1 separated by commas, got ${JSON.stringify(arg.slice(8))}\n${usage()}`);

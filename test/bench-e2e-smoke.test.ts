@@ -52,7 +52,7 @@ describe("bench: e2e suite smoke", () => {
       expect(positive(r.benchPeakRssMB)).toBe(true);
       expect(r.loadAvg1m.length).toBeGreaterThan(0);
       if (r.kind === "throughput" || r.kind === "scaling") {
-        expect(r).toMatchObject({ n: 200, tasks: 202, sum: 200, sumChecked: true, rounds: 1, tasksCounted: "n sub-tasks + ROOT + REDUCE" });
+        expect(r).toMatchObject({ n: 200, tasks: 202, sum: 200, sumChecked: true, rounds: 1, tasksCounted: "n sub-tasks + ROOT + REDUCE", storeThread: false });
         expect(r.settings.dispatchMode).toBe(r.mode);
         expect(positive(r.seconds) && positive(r.tasksPerSec) && positive(r.observedSeconds)).toBe(true);
         expect(Math.abs(r.tasksPerSec - 202 / r.seconds) / (202 / r.seconds)).toBeLessThan(0.01); // seconds is rounded
@@ -106,6 +106,15 @@ describe("bench: e2e suite smoke", () => {
     expect(e2eRate(file, 200).rate).toBe(push.tasksPerSec);
   });
 
+  it("--store-thread: the throughput rows run with the master's SQLite on its own thread and say so; sums checked", { timeout: 60_000 }, async () => {
+    const { rows } = await runE2eBench({ sizes: [200], postgresSizes: [], rounds: 1, workers: 2, parts: ["throughput"], storeThread: true });
+    expect(rows.map((r) => `${r.kind}/${r.mode}/${r.store}`)).toEqual(["throughput/push/sqlite", "throughput/pull/sqlite"]);
+    for (const r of rows as E2eThroughputRow[]) {
+      expect(r).toMatchObject({ n: 200, sum: 200, sumChecked: true, storeThread: true, subTasksOnMaster: [0] });
+      expect(r.rowsWritten).toBeGreaterThanOrEqual(2 * 202);
+    }
+  });
+
   it("is listed under its name, knows its parts and checks its options", async () => {
     expect(e2eSuite.name).toBe("e2e");
     expect([...E2E_PARTS]).toEqual(["throughput", "scaling", "latency", "dispatchSpeed", "recovery"]);
@@ -121,6 +130,7 @@ describe("bench: e2e suite smoke", () => {
     await expect(runE2eBench({ pgUrl: "mysql://x" })).rejects.toThrow('pgUrl: Expected a postgres:// URL, got "mysql://x"');
     await expect(runE2eBench({ workers: 1 })).rejects.toThrow("workers: Expected an integer >= 2 when recovery runs");
     await expect(runE2eBench({ speed: "fast" })).rejects.toThrow("speed: Expected a positive rate");
+    await expect(runE2eBench({ storeThread: "yes" as never })).rejects.toThrow('storeThread: Expected a boolean, got "yes"');
     expect(quantile([5, 1, 4, 2, 3], 0.5)).toBe(3);
     expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.99)).toBe(10);
   });

@@ -77,6 +77,8 @@ export interface ClusterOptions {
    * `DIR/master`, `DIR/w1`, …, when it stops. @default none
    */
   cpuProfDir?: string;
+  /** SQLite on a thread of its own (the master's `--store-thread`); ignored on PostgreSQL. @default false */
+  storeThread?: boolean;
 }
 
 /** A schema name no other run uses. */
@@ -121,12 +123,12 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   })();
   try {
     const prof = (name: string) => (o.cpuProfDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${join(o.cpuProfDir, name)}`]);
-    const master = await startCliProcess("e2e", builtFiles().cli, "master", ["master", "--port", "0", "--store", storeUrl, "--processors", processors], "master-ready", started, env, prof("master"));
+    const master = await startCliProcess("e2e", builtFiles().cli, "master", ["master", "--port", "0", "--store", storeUrl, "--processors", processors, ...(o.storeThread && !pg ? ["--store-thread"] : [])], "master-ready", started, env, prof("master"));
     const url = master.ready.url as string;
     const workers = await Promise.all(Array.from({ length: o.workers }, (_, i) => startCliProcess("e2e", builtFiles().cli, `w${i + 1}`,
       ["worker", "--master", url, "--processors", processors, "--slots", String(o.slots), "--id", `w${i + 1}`,
         ...(o.heartbeatMs === undefined ? [] : ["--heartbeat-ms", String(o.heartbeatMs)])], "worker-ready", started, env, prof(`w${i + 1}`))));
-    o.log(`e2e:   cluster up: master ${url} on ${pg ? `PostgreSQL schema ${pg.schema}` : "SQLite"} (pid ${master.proc.pid}), ${workers.length} worker${workers.length === 1 ? "" : "s"} (pids ${workers.map((w) => w.proc.pid).join(", ")})`);
+    o.log(`e2e:   cluster up: master ${url} on ${pg ? `PostgreSQL schema ${pg.schema}` : o.storeThread ? "SQLite on its own thread" : "SQLite"} (pid ${master.proc.pid}), ${workers.length} worker${workers.length === 1 ? "" : "s"} (pids ${workers.map((w) => w.proc.pid).join(", ")})`);
     const cpu = (): ClusterCpu => ({ master: cpuSeconds(master.proc.pid!), workers: workers.map((w) => cpuSeconds(w.proc.pid!)) });
     return { url, master, workers, marksFile, cpu, rowsWritten: () => readRowsWritten(url), stop: () => stop(master, workers) };
   } catch (e) {

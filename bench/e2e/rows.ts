@@ -51,6 +51,8 @@ export interface E2eRowBase {
  */
 export interface E2eThroughputRow extends E2eRowBase {
   kind: "throughput" | "scaling";
+  /** The master's SQLite store ran on a thread of its own (`--store-thread`; the suite's option storeThread); false on PostgreSQL. */
+  storeThread: boolean;
   /** Sub-tasks (T) the root maps. */
   n: number;
   /** Tasks counted in tasksPerSec: n + 2. */

@@ -57,10 +57,10 @@ function check(what: string, ok: boolean): void {
 
 /** Runs e2eSum with n sub-tasks on a fresh cluster of `workers` worker processes, its master on `store`. */
 export async function measureThroughput(
-  n: number, workers: number, settings: Settings, log: (line: string) => void, store: ClusterOptions["store"] = "sqlite",
+  n: number, workers: number, settings: Settings, log: (line: string) => void, store: ClusterOptions["store"] = "sqlite", storeThread = false,
   cpuProfDir?: string,
 ): Promise<ThroughputMeasure> {
-  const cluster = await startCluster({ workers, slots: Number(settings.consumerSize ?? 5), log, store, ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
+  const cluster = await startCluster({ workers, slots: Number(settings.consumerSize ?? 5), log, store, storeThread, ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
   let out: Omit<ThroughputMeasure, "rss">;
   let rss: ClusterRss;
   try {

@@ -24,6 +24,8 @@ export interface BenchOptions {
   postgresSizes?: readonly number[];
   /** e2e: CPU profiles (`node --cpu-prof`) of every throughput run's processes go under this folder, one subfolder per run. @default none */
   cpuProfDir?: string;
+  /** e2e: the master's SQLite store on a thread of its own (`--store-thread`) in the throughput and scaling rows. */
+  storeThread?: boolean;
 }
 
 /** The defaults of a full run. */

@@ -257,6 +257,14 @@ export interface StoredDispatch extends DispatchRecord {
 export interface TaskStore {
   /** Backend name, e.g. "memory", "sqlite". */
   readonly kind: string;
+  /**
+   * Set by a store that runs its calls in the order they are made and tries
+   * each write up to this many times itself before the next (B11): a caller
+   * may make a write before the one before it answered, and must not retry
+   * it (the master's write chain then pipelines its writes). Absent: the
+   * caller waits for each write and retries it.
+   */
+  readonly writeAttempts?: number;
 
   /** Creates an instance owned by `owner` (token 1), with a lease when `lease` is given. Throws if the id exists. */
   createInstance(instance: NewInstance, owner: string, lease?: LeaseTerms): Promise<Fence>;

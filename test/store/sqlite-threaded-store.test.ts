@@ -11,6 +11,7 @@ import { FencedError, DuplicateInstanceError, LeaseHeldError, UnknownInstanceErr
 import { runStoreSuite } from "./conformance/index.ts";
 import { ValidationError } from "../../src/errors/validation-error.ts";
 import { SqliteOpenError, ThreadedSqliteStore } from "../../adapters/node/sqlite/index.ts";
+import { TaskWrites } from "../../src/master/instance/task-writes.ts";
 
 const THREAD = fileURLToPath(new URL("../../dist/adapters/node/sqlite/store-thread.js", import.meta.url));
 const built = existsSync(THREAD);
@@ -76,6 +77,61 @@ suite("ThreadedSqliteStore", () => {
       expect(await max).toBe(999);
     } finally {
       await cleanup(store);
+    }
+  });
+
+  test("B33: the master's task writes go pipelined (writeAttempts), yet land in issue order and are durable when durable() resolves", async () => {
+    const store = await open();
+    try {
+      expect(store.writeAttempts).toBe(3);
+      const fence = await store.createInstance(spec, "a");
+      const fatal: unknown[] = [];
+      const writes = new TaskWrites(store, fence, (e) => fatal.push(e));
+      const tasks = Array.from({ length: 300 }, (_, i) => ({ seq: i, taskId: `t-${i}`, parentId: null, name: "n", body: { i }, queued: true }));
+      void writes.insert(tasks);
+      // Reports of each task: RUNNING then SUCCESS, issued without waiting; the later one must win.
+      for (let i = 0; i < 300; i += 10) {
+        void writes.update(tasks.slice(i, i + 10).map((t) => ({ seq: t.seq, status: 3 as const, attempt: 0, worker: "w#1" })));
+        void writes.update(tasks.slice(i, i + 10).map((t) => ({ seq: t.seq, status: 4 as const, attempt: 0, worker: "w#1", result: t.seq * 2 })));
+      }
+      expect(writes.pending).toBeGreaterThan(0);
+      await writes.durable();
+      expect(fatal).toEqual([]);
+      expect(await store.countByStatus("i-1")).toEqual([{ name: "n", status: 4, count: 300 }]);
+      const results = [];
+      for await (const r of store.results("i-1", 64)) results.push(r.result);
+      expect(results).toEqual(tasks.map((t) => t.seq * 2));
+    } finally {
+      await cleanup(store);
+    }
+  });
+
+  test("X3: a pipelined write under a stale token fails for good at once: onFatal hears it, durable() rejects, nothing is written", async () => {
+    const store = await open();
+    try {
+      const fence = await store.createInstance(spec, "a");
+      await store.insertTasks(fence, [{ seq: 0, taskId: "t", parentId: null, name: "n", body: 1, queued: true }]);
+      await store.acquireInstance("i-1", "b");
+      const fatal: unknown[] = [];
+      const writes = new TaskWrites(store, fence, (e) => fatal.push(e));
+      void writes.update([{ seq: 0, status: 4, attempt: 0, worker: "w", result: 1 }]);
+      await expect(writes.durable()).rejects.toBeInstanceOf(FencedError);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]).toBeInstanceOf(FencedError);
+      expect((await store.getTask("i-1", "t"))!.status).toBe(1);
+    } finally {
+      await cleanup(store);
+    }
+  });
+
+  test("writeAttempts is checked at open: an integer from 1 to 100", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskmill-sqlite-thread-"));
+    try {
+      const e = await ThreadedSqliteStore.open(join(dir, "x.db"), { threadEntry: THREAD, writeAttempts: 0 }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as Error).message).toMatch(/^writeAttempts: Expected/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -18,26 +18,20 @@ import { taskError } from "./sqlite-rows.ts";
 import { MAX_SEQ, type TaskKeys } from "./task-key.ts";
 
 /** A claimed task as claim-init.sql reads it in raw mode; the last column: it has failure columns to read. */
-type ClaimColumns = [number, string, string | null, string, string | null, number, string | null, string | null, number, number];
+export type ClaimColumns = [number, string, string | null, string, string | null, number, string | null, string | null, number, number];
 
 /** The failure columns of one task, as claim-init-failures.sql reads them in raw mode. */
-type FailureColumns = [number, number, number | null, string | null, string | null];
+export type FailureColumns = [number, number, number | null, string | null, string | null];
+
+/** What a claim read: the claimed rows, and the failure columns of those that have any (null: none has). */
+export interface ClaimedColumns {
+  rows: ClaimColumns[];
+  failures: Map<number, FailureColumns> | null;
+}
 
 /** claimInit. */
 export function claimInit(db: SqliteDb, fence: Fence, limit: number): TaskRow[] {
-  expectInt("limit", limit, 0);
-  const { rows, failures } = db.write(() => {
-    const keys = db.own(fence);
-    if (limit === 0) return { rows: [], failures: null };
-    const from = db.stmt("get-claim-from").pluck().get(keys.num) as number;
-    if (from > MAX_SEQ) return { rows: [], failures: null };
-    const found = db.stmt("claim-init").raw().all(keys.num, keys.id(from), keys.high, limit) as ClaimColumns[];
-    // Every claimable task from `from` up to the last one read is in `found`: claim_from moves past them (past
-    // every seq when the claim took all there were), and they are claimed without a write of their own.
-    const next = found.length === limit ? found[found.length - 1]![0] + 1 : MAX_SEQ + 1;
-    db.stmt("set-claim-from").run(next, keys.num);
-    return { rows: found, failures: failureColumns(db, keys, found) };
-  });
+  const { rows, failures } = claimColumns(db, fence, limit);
   const out: TaskRow[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const [seq, taskId, parentId, name, body, attempt, worker, result, updatedAt] = rows[i]!;
@@ -48,6 +42,23 @@ export function claimInit(db: SqliteDb, fence: Fence, limit: number): TaskRow[] 
     };
   }
   return out;
+}
+
+/** claimInit's write, its rows left as columns (JSON as text): the store thread sends them on as they are. */
+export function claimColumns(db: SqliteDb, fence: Fence, limit: number): ClaimedColumns {
+  expectInt("limit", limit, 0);
+  return db.write(() => {
+    const keys = db.own(fence);
+    if (limit === 0) return { rows: [] as ClaimColumns[], failures: null };
+    const from = db.stmt("get-claim-from").pluck().get(keys.num) as number;
+    if (from > MAX_SEQ) return { rows: [], failures: null };
+    const found = db.stmt("claim-init").raw().all(keys.num, keys.id(from), keys.high, limit) as ClaimColumns[];
+    // Every claimable task from `from` up to the last one read is in `found`: claim_from moves past them (past
+    // every seq when the claim took all there were), and they are claimed without a write of their own.
+    const next = found.length === limit ? found[found.length - 1]![0] + 1 : MAX_SEQ + 1;
+    db.stmt("set-claim-from").run(next, keys.num);
+    return { rows: found, failures: failureColumns(db, keys, found) };
+  });
 }
 
 /** The failure columns of the claimed tasks that have any, by seq; null when none has (the usual claim). */

@@ -16,14 +16,27 @@ const INSERT_ROWS = 64;
 /** Thrown inside the insert savepoint when a multi-row INSERT skipped a row. */
 const SKIPPED = Symbol("skipped");
 
+/** A task to insert without its body, which goes beside it as column text. */
+export type TaskFields = Omit<NewTask, "body">;
+
 /** insertTasks. */
 export function insertTasks(db: SqliteDb, fence: Fence, tasks: readonly NewTask[]): Uint8Array {
   const n = tasks.length;
   const bodies: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) bodies[i] = sqlJson(checkNewTask(i, tasks[i]!, MAX_SEQ));
+  return insertChecked(db, fence, tasks, bodies);
+}
+
+/**
+ * insertTasks of tasks checked already (checkNewTask with MAX_SEQ), each
+ * body as its column value: the store thread's entry, whose caller checked
+ * and encoded them on its own thread.
+ */
+export function insertChecked(db: SqliteDb, fence: Fence, tasks: readonly TaskFields[], bodies: readonly (string | null)[]): Uint8Array {
+  const n = tasks.length;
   let lowestUnqueued = Infinity;
   for (let i = 0; i < n; i++) {
     const t = tasks[i]!;
-    bodies[i] = sqlJson(checkNewTask(i, t, MAX_SEQ));
     if (!t.queued && t.seq < lowestUnqueued) lowestUnqueued = t.seq;
   }
   return db.write(() => {
@@ -51,7 +64,7 @@ export function insertTasks(db: SqliteDb, fence: Fence, tasks: readonly NewTask[
  * rows they stored: only the slow path pays for that).
  */
 function insertRows(
-  db: SqliteDb, keys: TaskKeys, tasks: readonly NewTask[], bodies: readonly (string | null)[], order: readonly number[] | null,
+  db: SqliteDb, keys: TaskKeys, tasks: readonly TaskFields[], bodies: readonly (string | null)[], order: readonly number[] | null,
   skipped: number[] | null,
 ): void {
   const n = order === null ? tasks.length : order.length;
@@ -93,7 +106,7 @@ function insertRows(
  * under their own seq. A skipped taskId not found lost its seq to another
  * task: refused.
  */
-function insertAndLook(db: SqliteDb, keys: TaskKeys, tasks: readonly NewTask[], bodies: readonly (string | null)[]): Uint8Array {
+function insertAndLook(db: SqliteDb, keys: TaskKeys, tasks: readonly TaskFields[], bodies: readonly (string | null)[]): Uint8Array {
   const order = firstOfEachTaskId(tasks);
   const skipped: number[] = [];
   insertRows(db, keys, tasks, bodies, order, skipped);

@@ -40,24 +40,32 @@ export function listTasks(db: SqliteDb, instanceId: string, q: CheckedTaskQuery)
   return rows.map(rawTaskRow);
 }
 
+/** A finished task as results-page.sql reads it in raw mode: seq, taskId, name, status, result, attempt, error message, stack. */
+export type ResultColumns = [number, string, string, TaskStatusCode, string | null, number, string | null, string | null];
+
 /** Each page is one statement run to completion: nothing stays open while the reader works between pages. */
 export async function* resultPages(db: SqliteDb, instanceId: string, pageSize: number): AsyncGenerator<ResultRow[]> {
-  const keys = db.keysOf(instanceId);
-  if (!keys) return;
-  const page = db.stmt("results-page").raw();
-  let after = typeof keys.low === "bigint" ? keys.low - 1n : keys.low - 1;
-  for (;;) {
-    const rows = page.all(after, keys.high, pageSize) as Array<
-      [number, string, string, TaskStatusCode, string | null, number, string | null, string | null]
-    >;
-    if (rows.length === 0) return;
-    after = keys.id(rows[rows.length - 1]![0]);
+  for (const rows of resultColumnPages(db, instanceId, pageSize)) {
     const out: ResultRow[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const [, taskId, name, status, result, attempt, message, stack] = rows[i]!;
       out[i] = { taskId, name, status, result: fromJson(result), error: taskError(message, stack), attempt };
     }
     yield out;
+  }
+}
+
+/** The pages of results as columns (JSON as text), each read when asked for; the last may be empty. */
+export function* resultColumnPages(db: SqliteDb, instanceId: string, pageSize: number): Generator<ResultColumns[]> {
+  const keys = db.keysOf(instanceId);
+  if (!keys) return;
+  const page = db.stmt("results-page").raw();
+  let after = typeof keys.low === "bigint" ? keys.low - 1n : keys.low - 1;
+  for (;;) {
+    const rows = page.all(after, keys.high, pageSize) as ResultColumns[];
+    if (rows.length === 0) return;
+    after = keys.id(rows[rows.length - 1]![0]);
+    yield rows;
     if (rows.length < pageSize) return;
   }
 }

@@ -32,21 +32,22 @@ import type {
   StatusUpdate, StoredDispatch, TaskQuery, TaskRow, TaskStore, InstanceFilter,
 } from "../../../src/store/task-store.ts";
 import { guardOpen, migrate } from "./migrate.ts";
-import { claimInit } from "./sqlite-claim.ts";
+import { claimColumns, claimInit, type ClaimedColumns } from "./sqlite-claim.ts";
 import { clearTasks } from "./sqlite-clear.ts";
 import { SqliteDb } from "./sqlite-db.ts";
 import { DEFAULT_SQLITE_FILE, sqliteFilePath } from "./sqlite-file.ts";
-import { insertTasks } from "./sqlite-insert.ts";
+import { insertChecked, insertTasks, type TaskFields } from "./sqlite-insert.ts";
 import {
   acquireInstance, createInstance, expiredInstances, getInstance, listInstancePage, listInstances, renewLeases, updateInstance,
 } from "./sqlite-instances.ts";
 import { SqliteOpenError } from "./sqlite-open-error.ts";
-import { countByStatus, getTask, listTasks, maxSeq, resultPages } from "./sqlite-reads.ts";
+import { countByStatus, getTask, listTasks, maxSeq, resultColumnPages, resultPages, type ResultColumns } from "./sqlite-reads.ts";
 import { failUnfinished, resetForResume, retryFailed } from "./sqlite-resets.ts";
 import { sweepRetained } from "./sqlite-sweep.ts";
 import { listDispatches, recordDispatch, replaceDispatches } from "./sqlite-dispatches.ts";
-import { checkDispatchPage, packDispatch, packDispatches } from "../../../src/store/dispatch-records.ts";
-import { updateStatuses } from "./sqlite-updates.ts";
+import { checkDispatchPage, packDispatch, packDispatches, type PackedDispatch } from "../../../src/store/dispatch-records.ts";
+import { updateChecked, updateStatuses, type UpdateFields } from "./sqlite-updates.ts";
+import type { UpdateFailure } from "../../../src/store/input.ts";
 import { pageRows } from "../../../src/store/page-rows.ts";
 
 /** Rows `results` reads at a time unless told. */
@@ -221,6 +222,38 @@ export class SqliteStore implements TaskStore {
   async sweepRetained(now: number, limit?: number): Promise<number> {
     const q = checkSweep(now, limit);
     return sweepRetained(this.#db, q.now, q.limit);
+  }
+
+  // The store thread's entries (store-thread.ts): the same writes and reads with
+  // the checks and JSON encoding done by the caller on its own thread, and the
+  // rows read left as columns with their JSON as text. Not part of TaskStore.
+
+  /** insertTasks of tasks checked with checkNewTask (seq at most MAX_SEQ), bodies as column values. */
+  insertChecked(fence: Fence, tasks: readonly TaskFields[], bodies: readonly (string | null)[]): Uint8Array {
+    return insertChecked(this.#db, fence, tasks, bodies);
+  }
+
+  /** updateStatuses of checked updates, results as column values, failure fields by index. */
+  updateChecked(
+    fence: Fence, updates: readonly UpdateFields[], results: (string | null | undefined)[], failures: (UpdateFailure | undefined)[] | null,
+  ): void {
+    updateChecked(this.#db, fence, updates, results, failures);
+  }
+
+  /** claimInit, its rows as columns. */
+  claimColumns(fence: Fence, limit: number): ClaimedColumns {
+    return claimColumns(this.#db, fence, limit);
+  }
+
+  /** recordDispatch of a record packed (and so checked) with packDispatch. */
+  recordPacked(fence: Fence, p: PackedDispatch): void {
+    recordDispatch(this.#db, fence, p);
+  }
+
+  /** The pages of `results` as columns, each read when asked for. */
+  resultColumnPages(instanceId: string, pageSize: number): Iterator<ResultColumns[]> {
+    expectInt("pageSize", pageSize, 1);
+    return resultColumnPages(this.#db, instanceId, pageSize);
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,23 @@ export function updateStatuses(db: SqliteDb, fence: Fence, updates: readonly Sta
     const failure = checkUpdateFailure(i, u);
     if (failure !== undefined) (failures ??= new Array(n))[i] = failure;
   }
-  if (n === 0) return void db.write(() => db.own(fence));
+  updateChecked(db, fence, updates, results, failures);
+}
+
+/** The fields of a status update the group writes read; result and failure fields go beside them. */
+export type UpdateFields = Pick<StatusUpdate, "seq" | "status" | "attempt" | "worker" | "at">;
+
+/**
+ * updateStatuses of updates checked already (checkUpdate, checkUpdateFailure),
+ * each result as its column value (undefined: none given) and the failure
+ * fields by index (null: none has any): the store thread's entry, whose
+ * caller checked and encoded them on its own thread.
+ */
+export function updateChecked(
+  db: SqliteDb, fence: Fence, updates: readonly UpdateFields[], results: (string | null | undefined)[],
+  failures: (UpdateFailure | undefined)[] | null,
+): void {
+  if (updates.length === 0) return void db.write(() => db.own(fence));
   const { list, res, fails } = coalesce(updates, results, failures);
   let inits: number[] | null = null;
   for (const u of list) if (u.status === INIT && u.seq <= MAX_SEQ) (inits ??= []).push(u.seq);
@@ -70,7 +86,7 @@ function backToInit(db: SqliteDb, keys: TaskKeys, seqs: readonly number[]): void
 }
 
 /** One group of like updates without results: IN lists. */
-function updateGroup(db: SqliteDb, keys: TaskKeys, u: StatusUpdate, group: readonly number[], list: readonly StatusUpdate[]): void {
+function updateGroup(db: SqliteDb, keys: TaskKeys, u: UpdateFields, group: readonly number[], list: readonly UpdateFields[]): void {
   db.inLists("update-statuses", [u.status, u.attempt, u.worker, u.at ?? null], keys, group.length, (i) => list[group[i]!]!.seq);
 }
 
@@ -88,7 +104,7 @@ function updateFailure(db: SqliteDb, keys: TaskKeys, seq: number, f: UpdateFailu
 
 /** One group of like updates, each with its result: CASE updates of CASE_ROWS rows, padded like IN lists. */
 function updateGroupWithResults(
-  db: SqliteDb, keys: TaskKeys, u: StatusUpdate, group: readonly number[], list: readonly StatusUpdate[],
+  db: SqliteDb, keys: TaskKeys, u: UpdateFields, group: readonly number[], list: readonly UpdateFields[],
   res: readonly (string | null | undefined)[],
 ): void {
   const count = group.length;
@@ -129,8 +145,8 @@ function updateGroupWithResults(
  * ascending seq order (no repeats possible) pass through.
  */
 function coalesce(
-  updates: readonly StatusUpdate[], results: (string | null | undefined)[], failures: (UpdateFailure | undefined)[] | null,
-): { list: readonly StatusUpdate[]; res: (string | null | undefined)[]; fails: (UpdateFailure | undefined)[] | null } {
+  updates: readonly UpdateFields[], results: (string | null | undefined)[], failures: (UpdateFailure | undefined)[] | null,
+): { list: readonly UpdateFields[]; res: (string | null | undefined)[]; fails: (UpdateFailure | undefined)[] | null } {
   let ascending = true;
   for (let i = 1; i < updates.length; i++) {
     if (updates[i]!.seq <= updates[i - 1]!.seq) {
@@ -140,7 +156,7 @@ function coalesce(
   }
   if (ascending) return { list: updates, res: results, fails: failures };
   const at = new Map<number, number>();
-  const list: StatusUpdate[] = [];
+  const list: UpdateFields[] = [];
   const res: (string | null | undefined)[] = [];
   const fails: (UpdateFailure | undefined)[] | null = failures === null ? null : [];
   for (let i = 0; i < updates.length; i++) {
@@ -163,7 +179,7 @@ function coalesce(
 }
 
 /** Indexes of `list` grouped by (status, attempt, worker, at, has a result); one group when all alike (the usual batch). */
-function groups(list: readonly StatusUpdate[], res: readonly (string | null | undefined)[]): number[][] {
+function groups(list: readonly UpdateFields[], res: readonly (string | null | undefined)[]): number[][] {
   const first = list[0]!;
   const withResult = res[0] !== undefined;
   let alike = true;

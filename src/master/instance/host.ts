@@ -17,7 +17,7 @@ import type { BatchRides } from "../batch-rides.ts";
 export type InstanceStore = Pick<TaskStore,
   | "insertTasks" | "claimInit" | "updateStatuses" | "failUnfinished"
   | "resetForResume" | "countByStatus" | "maxSeq" | "getTask" | "results" | "updateInstance" | "clearTasks"
-  | "listTasks" | "recordDispatch" | "listDispatches" | "replaceDispatches">;
+  | "listTasks" | "recordDispatch" | "listDispatches" | "replaceDispatches" | "writeAttempts">;
 
 /** How a reduce (or a Map job's postProcess) ended. */
 export interface ReduceOutcome {

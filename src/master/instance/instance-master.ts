@@ -312,15 +312,20 @@ export class MapTaskMaster {
       this.#host.metrics.reportsRefused("not_running", reports.handles.length);
       return [0, reports.handles.length];
     }
+    // B28: a resuming instance knows its workers only once it read the store; until then
+    // reports are neither applied nor refused, and reportsDurable answers them busy.
+    if (this.#mode === "starting") return [0, 0];
     return this.#cycle.reports.apply(w, this.#cycle.adoption.translate(reports));
   }
 
   /**
    * B33: resolves once the writes issued so far — those carrying the reports
-   * just applied included — are stored; rejects when one failed for good.
+   * just applied included — are stored; rejects when one failed for good, or
+   * while the instance resumes (B28), so the worker sends them again.
    */
   reportsDurable(): Promise<void> {
     if (!hasLiveCycle(this.#mode)) return Promise.resolve();
+    if (this.#mode === "starting") return Promise.reject(new Error("the instance is resuming; send the reports again"));
     return this.#cycle.writes.durable();
   }
 

@@ -40,10 +40,12 @@ export class TaskWrites {
     this.#store = store;
     this.#fence = fence;
     this.#timed = timed;
+    // A store that keeps the order and retries itself (the SQLite store on its own thread) gets its writes pipelined.
+    const pipelined = store.writeAttempts !== undefined;
     this.#chain = new WriteChain((e) => {
       this.#failure ??= e;
       onFatal(e);
-    });
+    }, pipelined ? 1 : 3, pipelined);
   }
 
   /** The first write that failed for good (or was fenced), or null: the cycle's data is incomplete then. */
@@ -67,7 +69,8 @@ export class TaskWrites {
   /** Queues a write after the others; ends the open update group, so it cannot jump ahead of this one. */
   #run<T>(write: () => Promise<T>): Promise<T> {
     this.#group = null;
-    // Timed inside the chain: the write itself, not its wait behind the writes before it.
+    // Timed inside the chain: the write itself, not its wait behind the writes before it
+    // (pipelined, the store's answer also waits for the writes it runs first).
     const timed = async () => {
       const t0 = performance.now();
       try {
@@ -77,7 +80,7 @@ export class TaskWrites {
       }
     };
     const p = this.#chain.run(timed);
-    this.#last = p.then(ignore, ignore);
+    this.#last = this.#chain.settled;
     return p;
   }
 
