@@ -1,6 +1,6 @@
 // B28: a resume keeps only what its tables can hold; the rest goes through the resume reset.
 import { describe, it, expect } from "vitest";
-import { fitPlan, type ResumePlan } from "../../src/master/instance/resume-plan.ts";
+import { fitPlan, releaseUnkept, type ResumePlan } from "../../src/master/instance/resume-plan.ts";
 import type { KeptTask } from "../../src/master/instance/adoption.ts";
 
 const kept = (seq: number, worker: string): KeptTask =>
@@ -9,6 +9,7 @@ const kept = (seq: number, worker: string): KeptTask =>
 describe("B28 fitting a resume plan", () => {
   const plan: ResumePlan = {
     kept: [kept(0, "a#1"), kept(1, "b#1"), kept(2, "a#1"), kept(3, "c#1"), kept(4, "b#1"), kept(5, "d#1")],
+    lost: [],
     expected: new Set(["a", "b", "c", "d"]),
   };
 
@@ -24,5 +25,15 @@ describe("B28 fitting a resume plan", () => {
     const fit = fitPlan(plan, 100, 2);
     expect(fit.kept.map((k) => k.seq)).toEqual([0, 1, 2, 4]);
     expect(fit.expected).toEqual(plan.expected);
+  });
+
+  it("B28: tasks lost with the master's own worker are released — at the next attempt, or FAILED with failover off — with what does not fit", () => {
+    const withLost: ResumePlan = { ...plan, lost: [kept(9, "own#1")] };
+    expect(releaseUnkept(withLost, fitPlan(withLost, 100, 10), true, "gone", 5)).toEqual([
+      { seq: 9, status: 1, attempt: 1, worker: null, notBefore: null },
+    ]);
+    expect(releaseUnkept(withLost, fitPlan(withLost, 5, 10), false, "gone", 5).map((u) => [u.seq, u.status, u.attempt])).toEqual([
+      [9, 5, 0], [5, 5, 0],
+    ]);
   });
 });

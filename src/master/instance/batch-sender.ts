@@ -93,8 +93,8 @@ export class BatchSender {
     const seqs = ok.map((x) => h.slots.seqOf(x));
     // B3, B27: the store is told nothing per task — one record per batch says who holds what at which attempt,
     // so a restarted master keeps it. The master's own worker restarts with the master: its tasks are never
-    // kept, so they need none (their rows stay INIT and run again).
-    if (!w.isMaster) h.writes.recordDispatch({ workerId: w.workerId, worker: w.key, seqs, attempts: ok.map((x) => t.attemptOf(x)) });
+    // kept, but its records tell the resume they were in flight, so they run again at the next attempt.
+    h.writes.recordDispatch({ workerId: w.workerId, worker: w.key, seqs, attempts: ok.map((x) => t.attemptOf(x)) });
     const tasks = this.#columns(ok);
     if (h.settings.dispatchMode === "pull" && !isRoot) return tasks;
     this.#start(idx, ok, tasks, isRoot);

@@ -10,6 +10,8 @@ const PAGE = 1000;
 export interface ResumePlan {
   /** Tasks in flight: INIT rows whose latest dispatch record names them at their stored attempt, the own worker's excepted. */
   readonly kept: KeptTask[];
+  /** Tasks in flight on the master's own worker, which restarted with the master: lost, never kept (released like unkept ones). */
+  readonly lost: KeptTask[];
   /** Worker ids the dispatch records name (the master's own excepted): sub-tasks wait for them a while (B29). */
   readonly expected: Set<string>;
 }
@@ -21,8 +23,9 @@ export interface ResumePlan {
  * dispatched (B3): a dispatched task's row stays INIT, and the record is
  * what says a worker holds it. A row whose attempt moved past its record's
  * (failed over, or retried, since) is no longer held there. The master's own
- * worker restarted with it and has no records: its tasks are INIT rows like
- * any other, claimed and run again.
+ * worker restarted with it: the tasks its records name at their rows' attempt
+ * are lost (`lost`), to be failed over like tasks not kept — run again at the
+ * next attempt — or failed with failover off.
  *
  * Memory: two integers per stored row for the latest assignment of each seq,
  * the rows held (bounded by the old master's task table), one page at a time.
@@ -31,20 +34,17 @@ export async function planResume(store: InstanceStore, instanceId: string, ownWo
   const maxSeq = await store.maxSeq(instanceId);
   // seq → index in `keys` of the worker its latest record names (-1: none), and the attempt it names.
   const holder = new Int32Array(maxSeq + 1).fill(-1), attempt = new Int32Array(maxSeq + 1);
-  const keys: { workerId: string; worker: string }[] = [], keyIdx = new Map<string, number>();
+  const keys: { workerId: string; worker: string; own: boolean }[] = [], keyIdx = new Map<string, number>();
   const expected = new Set<string>();
   let top = -1, after = -1;
   for (;;) {
     const page = await store.listDispatches(instanceId, after, PAGE);
     for (const rec of page) {
-      // Records of the own worker (written by older versions) name nothing kept: it restarted too.
+      // Records of the own worker name tasks lost with it: it restarted too.
       const own = rec.workerId === ownWorkerId;
       if (!own) expected.add(rec.workerId);
-      let k = -1;
-      if (!own) {
-        k = keyIdx.get(rec.worker) ?? -1;
-        if (k < 0) keyIdx.set(rec.worker, k = keys.push({ workerId: rec.workerId, worker: rec.worker }) - 1);
-      }
+      let k = keyIdx.get(rec.worker) ?? -1;
+      if (k < 0) keyIdx.set(rec.worker, k = keys.push({ workerId: rec.workerId, worker: rec.worker, own }) - 1);
       for (let i = 0; i < rec.seqs.length; i++) {
         const seq = rec.seqs[i]!;
         if (seq > maxSeq) continue;
@@ -56,7 +56,7 @@ export async function planResume(store: InstanceStore, instanceId: string, ownWo
     if (page.length < PAGE) break;
     after = page[page.length - 1]!.id;
   }
-  const kept: KeptTask[] = [];
+  const kept: KeptTask[] = [], lost: KeptTask[] = [];
   // The held rows are INIT: read those up to the highest seq a record names (dispatch goes in seq order, so
   // the backlog past it, never dispatched, is left to the claims).
   after = -1;
@@ -65,7 +65,7 @@ export async function planResume(store: InstanceStore, instanceId: string, ownWo
     for (const r of page) {
       const k = r.seq <= maxSeq ? holder[r.seq]! : -1;
       if (k < 0 || attempt[r.seq] !== r.attempt) continue;
-      kept.push({
+      (keys[k]!.own ? lost : kept).push({
         seq: r.seq, taskId: r.taskId, name: r.name, body: r.body, attempt: r.attempt, failures: r.failures,
         workerId: keys[k]!.workerId, worker: keys[k]!.worker,
       });
@@ -73,19 +73,20 @@ export async function planResume(store: InstanceStore, instanceId: string, ownWo
     if (page.length < PAGE) break;
     after = page[page.length - 1]!.seq;
   }
-  return { kept, expected };
+  return { kept, lost, expected };
 }
 
 /**
  * B28, X3: the writes that take the tasks a plan found in flight but a
- * fitted plan does not keep out of their worker's hands — to INIT at the
- * next attempt (failover: their records no longer name them, and the
- * claims hand them out), or FAILED with `reason` (failover off).
+ * fitted plan does not keep — and those lost with the master's own worker —
+ * out of their worker's hands: to INIT at the next attempt (failover: their
+ * records no longer name them, and the claims hand them out), or FAILED
+ * with `reason` (failover off).
  */
 export function releaseUnkept(plan: ResumePlan, fit: ResumePlan, failover: boolean, reason: string, at: number): StatusUpdate[] {
-  if (fit === plan) return [];
   const keep = new Set(fit.kept.map((k) => k.seq));
-  return plan.kept.filter((k) => !keep.has(k.seq)).map((k) => failover
+  const out = fit === plan ? plan.lost : [...plan.lost, ...plan.kept.filter((k) => !keep.has(k.seq))];
+  return out.map((k) => failover
     ? { seq: k.seq, status: INIT, attempt: k.attempt + 1, worker: null, notBefore: null }
     : { seq: k.seq, status: FAILED, attempt: k.attempt, worker: k.worker, result: reason, at });
 }
@@ -109,7 +110,7 @@ export function fitPlan(plan: ResumePlan, maxTasks: number, maxWorkers: number):
     }
     kept.push(k);
   }
-  return kept.length === plan.kept.length ? plan : { kept, expected: plan.expected };
+  return kept.length === plan.kept.length ? plan : { kept, lost: plan.lost, expected: plan.expected };
 }
 
 /** The records a resume leaves (B27): one per worker key, its kept tasks and their attempts. */
