@@ -24,6 +24,7 @@ import { fromWire, type WireError } from "./wire-errors.ts";
 import { DEFAULT_SQLITE_FILE } from "./sqlite-file.ts";
 import { expectInt } from "../../../src/errors/validate.ts";
 import { packDispatch } from "../../../src/store/dispatch-records.ts";
+import { pageRows } from "../../../src/store/page-rows.ts";
 import { packTasks, packUpdates, readClaim, readResults } from "./thread-wire.ts";
 
 /** A call to the store thread. */
@@ -225,7 +226,7 @@ export class ThreadedSqliteStore implements TaskStore {
     type Page = { text: string; done: boolean };
     const call = <T>(method: string, args: unknown[]) => this.#call<T>(method, args);
     const cursor = ++this.#cursors;
-    return {
+    return pageRows({
       async *[Symbol.asyncIterator]() {
         await call("resultsOpen", [cursor, instanceId, pageSize]);
         let next: Promise<Page> | null = call<Page>("resultsNext", [cursor]);
@@ -233,7 +234,7 @@ export class ThreadedSqliteStore implements TaskStore {
           while (next !== null) {
             const page: Page = await next;
             next = page.done ? null : call<Page>("resultsNext", [cursor]);
-            yield* readResults(page.text);
+            yield readResults(page.text);
           }
         } finally {
           if (next !== null) {
@@ -242,7 +243,7 @@ export class ThreadedSqliteStore implements TaskStore {
           }
         }
       },
-    };
+    });
   }
 
   /** Closes the file and ends the thread. */
