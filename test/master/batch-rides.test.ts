@@ -59,6 +59,19 @@ function handedOut(msg: Message, r: Reply, out: Array<{ taskId: string; attempt:
 }
 const SETTINGS = { pageSize: 5, dispatchers: 2, execOnMaster: false, consumerSize: 5 };
 
+/** One worker "w1" joined to a fake master on a manual clock; `runs` counts each task's runs. */
+async function soloWorker() {
+  const clock = new ManualClock(1000);
+  const net = new InProcessNetwork(clock);
+  const master = fakeMaster(net);
+  const runs = new Map<string, number>();
+  const p = defineMap({ async process(ctx) { runs.set(ctx.taskId, (runs.get(ctx.taskId) ?? 0) + 1); return { ok: true, result: 1 }; } });
+  const w = new Worker({ workerId: "w1", address: "w1", transport: net, clock, processors: { p }, heartbeatMs: 1000 });
+  closers.push(() => w.close(), master.stop);
+  await w.join(master.address);
+  return { clock, net, master, runs };
+}
+
 describe("W4 batches ride on report replies", () => {
   it("W4: in push mode most batches ride on report replies, fewer start messages leave than batches, and every task runs once", async () => {
     const { runs, processor } = counted();
@@ -183,14 +196,7 @@ describe("W4 batches ride on report replies", () => {
 
 describe("W4 on the worker", () => {
   it("W4: a worker acknowledges a riding batch with its next report, and a protocol error does not make it resend the acknowledgement for ever", async () => {
-    const clock = new ManualClock(1000);
-    const net = new InProcessNetwork(clock);
-    const master = fakeMaster(net);
-    const runs = new Map<string, number>();
-    const p = defineMap({ async process(ctx) { runs.set(ctx.taskId, (runs.get(ctx.taskId) ?? 0) + 1); return { ok: true, result: 1 }; } });
-    const w = new Worker({ workerId: "w1", address: "w1", transport: net, clock, processors: { p }, heartbeatMs: 1000 });
-    closers.push(() => w.close(), master.stop);
-    await w.join(master.address);
+    const { clock, net, master, runs } = await soloWorker();
     const instance = { instanceId: "i1", serialNum: 1, processor: "p", consumerSize: 5 };
     const ride = { id: 7, instance, tasks: taskColumns(tasks(2, "b")) };
     // The first report's reply carries batch 7; the reports after are refused as a protocol error.
@@ -233,14 +239,7 @@ describe("W5 pulls carry reports", () => {
   });
 
   it("W5: a pull's reply lost: the reports it carried go again, and no task runs twice", async () => {
-    const clock = new ManualClock(1000);
-    const net = new InProcessNetwork(clock);
-    const master = fakeMaster(net);
-    const runs = new Map<string, number>();
-    const p = defineMap({ async process(ctx) { runs.set(ctx.taskId, (runs.get(ctx.taskId) ?? 0) + 1); return { ok: true, result: 1 }; } });
-    const w = new Worker({ workerId: "w1", address: "w1", transport: net, clock, processors: { p }, heartbeatMs: 1000 });
-    closers.push(() => w.close(), master.stop);
-    await w.join(master.address);
+    const { clock, net, master, runs } = await soloWorker();
     let lost = 0;
     const send = net.request.bind(net) as Send;
     net.request = (async (to: string, msg: Message, opts?: { timeoutMs?: number }) => {
